@@ -1,0 +1,89 @@
+"""build_app(config, clock): the only place where the parts are wired together."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
+
+from board_bot import __version__, migrate
+from board_bot.clock import Clock
+from board_bot.config import Config
+from board_bot.db import backend_name, make_engine
+from board_bot.dispatcher import Dispatcher
+from commands import build_registry
+from commands.framework import Runtime
+
+log = logging.getLogger(__name__)
+
+
+class DatabaseUnavailable(RuntimeError):
+    """The database cannot be reached at start-up."""
+
+
+@dataclass
+class App:
+    config: Config
+    clock: Clock
+    engine: Engine
+    runtime: Runtime
+    dispatcher: Dispatcher
+
+    def prepare_database(self) -> None:
+        """Fail fast when the database is unreachable; then bring the schema to head."""
+        try:
+            with self.engine.connect() as conn:
+                conn.execute(sa.text("SELECT 1"))
+        except OperationalError as exc:
+            url = self.engine.url.render_as_string(hide_password=True)
+            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+            raise DatabaseUnavailable(f"cannot reach the database {url}: {reason}") from exc
+        migrate.upgrade(self.engine)
+
+    async def run(self) -> None:
+        """Run the bot until SIGINT/SIGTERM."""
+        from board_bot.matrix.runner import MatrixBot  # the only import of the nio adapter
+
+        await asyncio.to_thread(self.prepare_database)
+        bot = MatrixBot(
+            config=self.config,
+            engine=self.engine,
+            dispatcher=self.dispatcher,
+            clock=self.clock,
+            runtime=self.runtime,
+        )
+        task = asyncio.create_task(bot.run(), name="matrix")
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, task.cancel)
+        try:
+            await task
+        except asyncio.CancelledError:
+            log.info("stopped")
+        finally:
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                loop.remove_signal_handler(sig)
+            self.engine.dispose()
+
+
+def build_app(config: Config, clock: Clock) -> App:
+    engine = make_engine(config.storage.database_url)
+    runtime = Runtime(
+        version=__version__,
+        started_at=clock.now(),
+        database=backend_name(engine),
+        encryption=config.encryption.enabled,
+    )
+    dispatcher = Dispatcher(
+        config=config,
+        engine=engine,
+        clock=clock,
+        registry=build_registry(),
+        runtime=runtime,
+    )
+    return App(config=config, clock=clock, engine=engine, runtime=runtime, dispatcher=dispatcher)

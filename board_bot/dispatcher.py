@@ -1,0 +1,158 @@
+"""One command, start to end, without Matrix: dedupe, limits, authorise, run, reply via outbox.
+
+``Dispatcher.handle`` runs in one database transaction: the command's effect, the record that its
+event was handled, and the outbox rows of the reply commit together or not at all. It is
+synchronous (the Matrix side runs it in a worker thread) and never does network I/O.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlmodel import Session
+
+from board_bot.clock import Clock
+from board_bot.config import Config
+from board_bot.db import unit_of_work
+from board_bot.errors import BotError, UsageError
+from board_bot.i18n import t
+from board_bot.models import Board
+from board_bot.ratelimit import RateLimiter
+from board_bot.render import Safe, escape_params, message_contents
+from board_bot.services import boards, delivery
+from commands import framework
+from commands.framework import Registry, Runtime, UnknownCommand
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class IncomingMessage:
+    """A text message from a room, as the Matrix side hands it over."""
+
+    event_id: str
+    room_id: str
+    sender: str
+    body: str
+    sent_at: datetime
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        *,
+        config: Config,
+        engine: Engine,
+        clock: Clock,
+        registry: Registry,
+        runtime: Runtime,
+    ) -> None:
+        self.config = config
+        self.engine = engine
+        self.clock = clock
+        self.registry = registry
+        self.runtime = runtime
+        self.limiter = RateLimiter(
+            clock,
+            per_minute=config.bot.rate_limit_per_minute,
+            burst=config.bot.rate_limit_burst,
+        )
+
+    def is_command(self, body: str) -> bool:
+        prefix = self.config.bot.command_prefix
+        return body.startswith(prefix) and len(body) > len(prefix) and not body[len(prefix)].isspace()
+
+    def handle(self, msg: IncomingMessage) -> list[int]:
+        """Handle one command message; returns the ids of the outbox rows to send.
+
+        A message that is not a command, or whose event was handled before, does nothing.
+        Database errors propagate, so that the caller retries the event later.
+        """
+        if not self.is_command(msg.body):
+            return []
+        now = self.clock.now()
+        with unit_of_work(self.engine) as session:
+            if delivery.is_handled(session, msg.event_id):
+                return []
+            board = boards.for_room(session, msg.room_id)
+            lang = board.language if board else self.config.bot.language
+            outcome, reply = self._reply(session, msg, board, lang, now)
+            delivery.mark_handled(
+                session, event_id=msg.event_id, room_id=msg.room_id, outcome=outcome, now=now
+            )
+            if reply is None:
+                return []
+            rows = delivery.enqueue(
+                session,
+                room_id=msg.room_id,
+                contents=message_contents(reply, reply_to=msg.event_id),
+                now=now,
+            )
+            return [row.id for row in rows if row.id is not None]
+
+    def _reply(
+        self, session: Session, msg: IncomingMessage, board: Board | None, lang: str, now: datetime
+    ) -> tuple[str, str | None]:
+        bot = self.config.bot
+        size = len(msg.body.encode())
+        if size > bot.max_command_bytes:
+            return "too_long", t(lang, "error.too_long", size=size, limit=bot.max_command_bytes)
+        if now - msg.sent_at > bot.max_command_age:
+            hours = int(bot.max_command_age.total_seconds() // 3600)
+            return "too_old", t(lang, "error.too_old", hours=hours)
+        allowed, warn = self.limiter.take(msg.sender)
+        if not allowed:
+            return "rate_limited", t(lang, "error.rate_limited") if warn else None
+
+        ctx = framework.Context(
+            session=session,
+            sender=msg.sender,  # type: ignore[arg-type]
+            room_id=msg.room_id,  # type: ignore[arg-type]
+            board=board,
+            lang=lang,
+            now=now,
+            prefix=bot.command_prefix,
+            is_admin=msg.sender in bot.admins,
+            default_language=bot.language,
+            default_timezone=bot.timezone,
+            runtime=self.runtime,
+            registry=self.registry,
+        )
+        text = msg.body[len(bot.command_prefix) :]
+        try:
+            with session.begin_nested():
+                reply = framework.run(ctx, text)
+            return "ok", reply
+        except UnknownCommand as exc:
+            return "unknown", self._unknown(exc, lang)
+        except UsageError as exc:
+            lines = [t(lang, exc.key, **escape_params(exc.params))]
+            if exc.usage:
+                lines.append(t(lang, "usage.line", usage=f"`{exc.usage}`"))
+            return "usage", "\n\n".join(lines)
+        except BotError as exc:
+            return "refused", t(lang, exc.key, **escape_params(exc.params))
+        except (OperationalError, DBAPIError) as exc:
+            if isinstance(exc, OperationalError) or exc.connection_invalidated:
+                raise  # the database is unreachable: retry the event later
+            log.exception("command %r failed", text.split(maxsplit=1)[:1])
+            return "error", t(lang, "error.internal")
+        except Exception:
+            # The traceback goes to the log; the user gets an apology, never the exception text.
+            # Only the command word is logged: message bodies stay out of the logs.
+            log.exception("command %r failed", text.split(maxsplit=1)[:1])
+            return "error", t(lang, "error.internal")
+
+    def _unknown(self, exc: UnknownCommand, lang: str) -> str:
+        params = dict(exc.params)
+        suggestions = params.pop("suggestions", [])
+        parts = [t(lang, exc.key, **escape_params(params))]
+        if suggestions:
+            joined = (" oder " if lang == "de" else " or ").join(f"`{s}`" for s in suggestions)
+            parts.append(t(lang, "error.did_you_mean", suggestions=joined))
+        parts.append(t(lang, "error.see_help", prefix=Safe(self.config.bot.command_prefix)))
+        return " ".join(parts)

@@ -1,0 +1,1 @@
+"""The nio adapter: the only package that imports matrix-nio."""

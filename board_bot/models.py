@@ -1,0 +1,88 @@
+"""Database tables. Alembic (``migrations/``) owns the schema; change it only by a revision."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from board_bot.db import UTCDateTime
+
+# Named constraints, so that migrations can find them again on SQLite and PostgreSQL alike.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Board(SQLModel, table=True):
+    """A Smart City Board: one Matrix room, its language and time zone."""
+
+    __tablename__ = "board"
+
+    id: int | None = Field(default=None, primary_key=True)
+    room_id: str = Field(max_length=255, unique=True)
+    name: str = Field(max_length=200)
+    language: str = Field(max_length=8)
+    timezone: str = Field(max_length=64)
+    created_by: str = Field(max_length=255)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    archived_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class HandledEvent(SQLModel, table=True):
+    """A Matrix event the bot has acted on; recorded in the same transaction as the effect."""
+
+    __tablename__ = "handled_event"
+
+    event_id: str = Field(primary_key=True, max_length=255)
+    room_id: str = Field(max_length=255)
+    outcome: str = Field(max_length=32)
+    handled_at: datetime = Field(sa_type=UTCDateTime, index=True)
+
+
+class SyncState(SQLModel, table=True):
+    """The sync token, saved by us after the events of a batch were committed."""
+
+    __tablename__ = "sync_state"
+
+    account: str = Field(primary_key=True, max_length=255)
+    next_batch: str = Field(max_length=1024)
+    updated_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class OutboxMessage(SQLModel, table=True):
+    """A reply waiting to be sent; its id is the Matrix transaction id, so a resend after a crash
+    is deduplicated by the homeserver."""
+
+    __tablename__ = "outbox"
+
+    id: int | None = Field(default=None, primary_key=True)
+    room_id: str = Field(max_length=255)
+    content: dict[str, Any] = Field(sa_type=sa.JSON)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
+    event_id: str | None = Field(default=None, max_length=255)
+    attempts: int = Field(default=0)
+    last_error: str | None = Field(default=None, max_length=500)
+
+
+class AuditEntry(SQLModel, table=True):
+    """Who changed what, when, with the values before and after."""
+
+    __tablename__ = "audit_entry"
+
+    id: int | None = Field(default=None, primary_key=True)
+    board_id: int | None = Field(default=None, foreign_key="board.id", index=True)
+    actor: str = Field(max_length=255)
+    action: str = Field(max_length=64)
+    entity: str = Field(max_length=64)
+    entity_id: str = Field(max_length=64)
+    before: dict[str, Any] | None = Field(default=None, sa_type=sa.JSON)
+    after: dict[str, Any] | None = Field(default=None, sa_type=sa.JSON)
+    at: datetime = Field(sa_type=UTCDateTime)

@@ -1,0 +1,1 @@
+"""Domain rules as plain functions over a session; ``now`` is always passed in."""

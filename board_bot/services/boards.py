@@ -1,0 +1,92 @@
+"""Boards: one per Matrix room."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from board_bot.errors import BotError
+from board_bot.models import Board
+from board_bot.services import audit
+
+MAX_NAME = 200
+
+
+def for_room(session: Session, room_id: str) -> Board | None:
+    """The active board whose room this is, if any."""
+    return session.exec(
+        select(Board).where(Board.room_id == room_id, col(Board.archived_at).is_(None))
+    ).first()
+
+
+def count_active(session: Session) -> int:
+    return session.exec(
+        select(sa.func.count()).select_from(Board).where(col(Board.archived_at).is_(None))
+    ).one()
+
+
+def create(
+    session: Session,
+    *,
+    room_id: str,
+    name: str,
+    language: str,
+    timezone: str,
+    actor: str,
+    now: datetime,
+) -> Board:
+    existing = session.exec(select(Board).where(Board.room_id == room_id)).first()
+    if existing is not None:
+        raise BotError("board.already_exists", name=existing.name)
+    same_name = session.exec(
+        select(Board).where(
+            sa.func.lower(Board.name) == name.lower(), col(Board.archived_at).is_(None)
+        )
+    ).first()
+    if same_name is not None:
+        raise BotError("board.name_taken", name=name)
+    board = Board(
+        room_id=room_id,
+        name=name[:MAX_NAME],
+        language=language,
+        timezone=timezone,
+        created_by=actor,
+        created_at=now,
+    )
+    session.add(board)
+    session.flush()
+    audit.record(
+        session,
+        board_id=board.id,
+        actor=actor,
+        action="create",
+        entity="board",
+        entity_id=str(board.id),
+        before=None,
+        after={"name": board.name, "room_id": room_id, "language": language, "timezone": timezone},
+        now=now,
+    )
+    return board
+
+
+def set_language(session: Session, board: Board, *, language: str, actor: str, now: datetime) -> Board:
+    before = board.language
+    if before == language:
+        return board
+    board.language = language
+    session.add(board)
+    audit.record(
+        session,
+        board_id=board.id,
+        actor=actor,
+        action="update",
+        entity="board",
+        entity_id=str(board.id),
+        before={"language": before},
+        after={"language": language},
+        now=now,
+    )
+    session.flush()
+    return board

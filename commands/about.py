@@ -1,0 +1,40 @@
+"""``!about``: what is running, since when, on what."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from board_bot.i18n import t
+from board_bot.render import Safe
+from board_bot.services import boards
+from board_bot.timefmt import format_datetime
+from commands.framework import Context, command
+
+
+def format_duration(lang: str, delta: timedelta) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    if days:
+        return t(lang, "duration.days_hours", days=days, hours=hours)
+    if hours:
+        return t(lang, "duration.hours_minutes", hours=hours, minutes=minutes)
+    return t(lang, "duration.minutes", minutes=minutes)
+
+
+@command("about", aliases=("info", "über", "ueber", "version"))
+def about(ctx: Context) -> str:
+    """Show the bot's version, uptime, database and encryption"""
+    rt = ctx.runtime
+    zone = ctx.board.timezone if ctx.board else ctx.default_timezone
+    return t(
+        ctx.lang,
+        "about.text",
+        version=Safe(rt.version),
+        started=format_datetime(rt.started_at, zone),
+        uptime=format_duration(ctx.lang, ctx.now - rt.started_at),
+        database=Safe(rt.database),
+        encryption=t(ctx.lang, "about.encryption_on" if rt.encryption else "about.encryption_off"),
+        rooms=rt.joined_rooms,
+        boards=boards.count_active(ctx.session),
+    )

@@ -1,0 +1,61 @@
+"""``!board``: set up this room's Smart City Board and show it."""
+
+from __future__ import annotations
+
+from board_bot.errors import BotError
+from board_bot.i18n import t
+from board_bot.render import Safe, escape
+from board_bot.services import boards
+from board_bot.timefmt import format_datetime
+from commands.converters import Language
+from commands.framework import Context, Group, Rest, Role
+
+group = Group("board", "Set up and show this room's board", aliases=("gremium",))
+
+
+@group.command("init", aliases=("anlegen", "einrichten"), requires=Role.ADMIN, needs_board=False)
+def init(ctx: Context, *, name: Rest) -> str:
+    """Make this room the board room of a new Smart City Board"""
+    board = boards.create(
+        ctx.session,
+        room_id=ctx.room_id,
+        name=name,
+        language=ctx.default_language,
+        timezone=ctx.default_timezone,
+        actor=ctx.sender,
+        now=ctx.now,
+    )
+    return t(
+        board.language,
+        "board.created",
+        name=escape(board.name),
+        timezone=Safe(board.timezone),
+        prefix=Safe(ctx.prefix),
+    )
+
+
+@group.command("show", aliases=("zeigen", "info"))
+def show(ctx: Context) -> str:
+    """Show the board's name, language and time zone"""
+    board = ctx.board
+    if board is None:  # guarded by needs_board; kept for the type checker
+        raise BotError("error.no_board", prefix=Safe(ctx.prefix))
+    return t(
+        ctx.lang,
+        "board.info",
+        name=escape(board.name),
+        language=t(ctx.lang, f"language.{board.language}"),
+        timezone=board.timezone,
+        created=format_datetime(board.created_at, board.timezone),
+        created_by=escape(board.created_by),
+    )
+
+
+@group.command("language", aliases=("sprache",), requires=Role.ADMIN)
+def language(ctx: Context, value: Language) -> str:
+    """Switch the board's language (de or en)"""
+    board = ctx.board
+    if board is None:
+        raise BotError("error.no_board", prefix=Safe(ctx.prefix))
+    boards.set_language(ctx.session, board, language=value, actor=ctx.sender, now=ctx.now)
+    return t(value, "board.language_set")

@@ -1,0 +1,383 @@
+"""The chat grammar: commands declared by their signature, help rendered from the registry.
+
+A command is a plain function ``(ctx, <positional args>, *, <options>) -> str | None``:
+
+- positional parameters are positional arguments, required unless they have a default;
+- keyword-only parameters with a default are options ``--name VALUE`` (``bool``: a flag ``--name``);
+- one keyword-only parameter annotated :data:`Rest` takes the rest of the line as free text.
+
+The annotation picks the converter (see ``commands.converters``). The function's docstring is its
+English help; the German help stands in the catalog under ``cmd.<group>.<name>``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import inspect
+import typing
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import Enum
+from typing import Annotated, Any
+
+from sqlmodel import Session
+
+from board_bot.errors import BotError, Forbidden, UsageError
+from board_bot.i18n import MESSAGES, t
+from board_bot.ids import RoomId, UserId
+from board_bot.models import Board
+from board_bot.render import Safe
+
+
+class _RestMarker:
+    def __repr__(self) -> str:
+        return "Rest"
+
+
+REST = _RestMarker()
+Rest = Annotated[str, REST]
+"""Free text: everything after the other arguments."""
+
+
+class Role(Enum):
+    ANYONE = "anyone"
+    ADMIN = "admin"
+
+
+@dataclass
+class Runtime:
+    """Facts about the running bot that commands may show; kept up to date by the app."""
+
+    version: str
+    started_at: datetime
+    database: str
+    encryption: bool
+    joined_rooms: int = 0
+
+
+@dataclass
+class Context:
+    """What a command handler gets: who asked, where, when, and a session for the services."""
+
+    session: Session
+    sender: UserId
+    room_id: RoomId
+    board: Board | None
+    lang: str
+    now: datetime
+    prefix: str
+    is_admin: bool
+    default_language: str
+    default_timezone: str
+    runtime: Runtime
+    registry: Registry
+
+
+Handler = Callable[..., str | None]
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    kind: str  # "positional" | "option" | "flag" | "rest"
+    converter: Callable[[str], Any]
+    required: bool
+    default: Any = None
+
+    @property
+    def option(self) -> str:
+        return "--" + self.name.replace("_", "-")
+
+    def usage(self) -> str:
+        meta = self.name.upper() if self.kind == "option" else self.name
+        if self.kind == "flag":
+            return f"[{self.option}]"
+        if self.kind == "option":
+            return f"[{self.option} {meta}]"
+        return f"<{meta}>" if self.required else f"[{meta}]"
+
+
+@dataclass
+class Command:
+    name: str
+    func: Handler
+    group: str | None
+    aliases: tuple[str, ...] = ()
+    requires: Role = Role.ANYONE
+    needs_board: bool = True
+    params: tuple[Param, ...] = ()
+
+    @property
+    def path(self) -> str:
+        return f"{self.group}.{self.name}" if self.group else self.name
+
+    def words(self, prefix: str) -> str:
+        return f"{prefix}{self.group} {self.name}" if self.group else f"{prefix}{self.name}"
+
+    def usage(self, prefix: str) -> str:
+        return " ".join([self.words(prefix), *(p.usage() for p in self.params)])
+
+    def help(self, lang: str) -> str:
+        key = f"cmd.{self.path}"
+        if lang != "en" and key in MESSAGES:
+            return t(lang, key)
+        doc = inspect.getdoc(self.func) or ""
+        return doc.split("\n", 1)[0] or (t(lang, key) if key in MESSAGES else self.name)
+
+
+@dataclass
+class Group:
+    name: str
+    summary: str
+    aliases: tuple[str, ...] = ()
+    commands: dict[str, Command] = field(default_factory=dict)
+
+    def command(
+        self,
+        name: str,
+        *,
+        aliases: Iterable[str] = (),
+        requires: Role = Role.ANYONE,
+        needs_board: bool = True,
+    ) -> Callable[[Handler], Handler]:
+        def register(func: Handler) -> Handler:
+            cmd = Command(
+                name=name,
+                func=func,
+                group=self.name,
+                aliases=tuple(aliases),
+                requires=requires,
+                needs_board=needs_board,
+                params=params_of(func),
+            )
+            for word in (name, *cmd.aliases):
+                if word in self.commands:
+                    raise ValueError(f"duplicate command word {self.name} {word}")
+                self.commands[word] = cmd
+            return func
+
+        return register
+
+    def unique_commands(self) -> list[Command]:
+        return list({id(c): c for c in self.commands.values()}.values())
+
+    def help(self, lang: str) -> str:
+        key = f"group.{self.name}"
+        return t(lang, key) if lang != "en" and key in MESSAGES else self.summary
+
+
+def command(
+    name: str,
+    *,
+    aliases: Iterable[str] = (),
+    requires: Role = Role.ANYONE,
+    needs_board: bool = False,
+) -> Callable[[Handler], Command]:
+    """Declare a top-level command (``!help``); group commands use ``Group.command``."""
+
+    def make(func: Handler) -> Command:
+        return Command(
+            name=name,
+            func=func,
+            group=None,
+            aliases=tuple(aliases),
+            requires=requires,
+            needs_board=needs_board,
+            params=params_of(func),
+        )
+
+    return make
+
+
+def params_of(func: Handler) -> tuple[Param, ...]:
+    from commands.converters import converter_for
+
+    hints = typing.get_type_hints(func, include_extras=True)
+    params: list[Param] = []
+    signature = inspect.signature(func)
+    for index, p in enumerate(signature.parameters.values()):
+        if index == 0:  # ctx
+            continue
+        hint = hints.get(p.name, str)
+        is_rest = typing.get_origin(hint) is Annotated and REST in typing.get_args(hint)[1:]
+        required = p.default is inspect.Parameter.empty
+        default = None if required else p.default
+        if is_rest:
+            params.append(Param(p.name, "rest", converter_for(str), required, default))
+        elif p.kind is inspect.Parameter.KEYWORD_ONLY:
+            if required:
+                raise TypeError(f"{func.__name__}: option {p.name} needs a default")
+            kind = "flag" if hint is bool else "option"
+            params.append(Param(p.name, kind, converter_for(hint), False, default))
+        else:
+            params.append(Param(p.name, "positional", converter_for(hint), required, default))
+    return tuple(params)
+
+
+def tokenize(text: str) -> list[str]:
+    """Split like a shell, but friendlier to prose: double quotes (also „…“ and “…”) group words;
+    apostrophes and backslashes are ordinary characters."""
+    tokens: list[str] = []
+    current: list[str] = []
+    in_token = False
+    closing: str | None = None
+    for ch in text:
+        if closing is not None:
+            if ch == closing or (closing == "“" and ch == "”"):
+                closing = None
+            else:
+                current.append(ch)
+        elif ch in "\"„“":
+            closing = {"\"": "\"", "„": "“", "“": "”"}[ch]
+            in_token = True
+        elif ch.isspace():
+            if in_token:
+                tokens.append("".join(current))
+                current, in_token = [], False
+        else:
+            current.append(ch)
+            in_token = True
+    if closing is not None:
+        raise UsageError("parse.unclosed_quote")
+    if in_token:
+        tokens.append("".join(current))
+    return tokens
+
+
+def bind(cmd: Command, tokens: list[str]) -> dict[str, Any]:
+    """Turn tokens into keyword arguments for ``cmd.func``; raises UsageError."""
+    by_option = {p.option: p for p in cmd.params if p.kind in ("option", "flag")}
+    values: dict[str, Any] = {}
+    positionals: list[str] = []
+    i = 0
+    options_done = False
+    while i < len(tokens):
+        token = tokens[i]
+        if token == "--" and not options_done:
+            options_done = True
+        elif token.startswith("--") and len(token) > 2 and not options_done:
+            name, _, inline = token.partition("=")
+            param = by_option.get(name)
+            if param is None:
+                raise UsageError("parse.unknown_option", option=token)
+            if param.kind == "flag":
+                values[param.name] = True
+            else:
+                if not inline:
+                    if i + 1 >= len(tokens):
+                        raise UsageError("parse.option_needs_value", option=name)
+                    i += 1
+                    inline = tokens[i]
+                values[param.name] = param.converter(inline)
+        else:
+            positionals.append(token)
+        i += 1
+    for param in cmd.params:
+        if param.kind == "positional":
+            if positionals:
+                values[param.name] = param.converter(positionals.pop(0))
+            elif param.required:
+                raise UsageError("parse.missing_argument", name=Safe(param.name))
+        elif param.kind == "rest":
+            if positionals:
+                values[param.name] = param.converter(" ".join(positionals))
+                positionals = []
+            elif param.required:
+                raise UsageError("parse.missing_argument", name=Safe(param.name))
+    if positionals:
+        raise UsageError("parse.too_many_arguments", extra=" ".join(positionals))
+    return values
+
+
+class UnknownCommand(BotError):
+    """No command matches; carries suggestions."""
+
+
+@dataclass
+class Registry:
+    """All commands: top-level ones and groups, each reachable by its name and aliases."""
+
+    top: dict[str, Command] = field(default_factory=dict)
+    groups: dict[str, Group] = field(default_factory=dict)
+
+    def add_command(self, cmd: Command) -> None:
+        for word in (cmd.name, *cmd.aliases):
+            self._claim(word)
+            self.top[word] = cmd
+
+    def add_group(self, group: Group) -> None:
+        for word in (group.name, *group.aliases):
+            self._claim(word)
+            self.groups[word] = group
+
+    def _claim(self, word: str) -> None:
+        if word in self.top or word in self.groups:
+            raise ValueError(f"command word {word!r} is used twice")
+
+    def words(self) -> list[str]:
+        return sorted([*self.top, *self.groups])
+
+    def commands(self) -> list[Command]:
+        seen: dict[int, Command] = {}
+        for cmd in self.top.values():
+            seen.setdefault(id(cmd), cmd)
+        for group in self.groups.values():
+            for cmd in group.commands.values():
+                seen.setdefault(id(cmd), cmd)
+        return list(seen.values())
+
+    def unique_groups(self) -> list[Group]:
+        return list({id(g): g for g in self.groups.values()}.values())
+
+    def unique_top(self) -> list[Command]:
+        return list({id(c): c for c in self.top.values()}.values())
+
+    def resolve(self, tokens: list[str], prefix: str) -> tuple[Command, list[str]]:
+        """The command named by the first token(s), and the tokens left for its arguments."""
+        word = tokens[0].lower()
+        if word in self.top:
+            return self.top[word], tokens[1:]
+        group = self.groups.get(word)
+        if group is None:
+            raise UnknownCommand(
+                "error.unknown_command",
+                command=f"{prefix}{tokens[0]}",
+                suggestions=[f"{prefix}{w}" for w in difflib.get_close_matches(word, self.words())],
+            )
+        if len(tokens) < 2:
+            raise UnknownCommand(
+                "error.missing_subcommand",
+                command=Safe(f"{prefix}{group.name}"),
+                group=Safe(f"{prefix}{group.name}"),
+                suggestions=[f"{prefix}{group.name} {c.name}" for c in group.unique_commands()],
+            )
+        sub = tokens[1].lower()
+        cmd = group.commands.get(sub)
+        if cmd is None:
+            close = difflib.get_close_matches(sub, list(group.commands))
+            raise UnknownCommand(
+                "error.unknown_subcommand",
+                command=tokens[1],
+                group=Safe(f"{prefix}{group.name}"),
+                suggestions=[f"{prefix}{group.name} {group.commands[c].name}" for c in close]
+                or [f"{prefix}{group.name} {c.name}" for c in group.unique_commands()],
+            )
+        return cmd, tokens[2:]
+
+
+def run(ctx: Context, text: str) -> str | None:
+    """Parse ``text`` (the message without its prefix), authorise, and call the handler."""
+    tokens = tokenize(text)
+    if not tokens:
+        raise UnknownCommand("error.unknown_command", command=ctx.prefix, suggestions=[])
+    cmd, rest = ctx.registry.resolve(tokens, ctx.prefix)
+    if cmd.requires is Role.ADMIN and not ctx.is_admin:
+        raise Forbidden("error.forbidden_admin")
+    if cmd.needs_board and ctx.board is None:
+        raise BotError("error.no_board", prefix=ctx.prefix)
+    try:
+        return cmd.func(ctx, **bind(cmd, rest))
+    except UsageError as exc:
+        exc.usage = exc.usage or cmd.usage(ctx.prefix)
+        raise

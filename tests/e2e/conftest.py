@@ -1,0 +1,1 @@
+from tests.e2e.synapse_fixture import *  # noqa: F403

@@ -1,0 +1,270 @@
+"""The real bot process against a real Synapse, driven by a separate matrix-nio client."""
+
+from __future__ import annotations
+
+import json
+import signal
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from nio import Event, RoomMemberEvent, RoomMessageNotice
+
+from board_bot.devserver import LocalSynapse, RegisteredUser
+from tests.e2e.bot_process import BotProcess
+from tests.e2e.client import TestClient
+from tests.e2e.synapse_fixture import ClientFactory, UserFactory
+
+pytestmark = [pytest.mark.e2e]
+
+REPLY_WAIT = 20.0
+
+
+def _register(synapse: LocalSynapse, prefix: str) -> RegisteredUser:
+    return synapse.register_user(f"{prefix}-{uuid.uuid4().hex[:8]}", f"pw-{uuid.uuid4().hex}")
+
+
+@pytest.fixture(scope="module")
+def chair(synapse: LocalSynapse) -> RegisteredUser:
+    return _register(synapse, "cdo")
+
+
+@pytest.fixture
+def chair_device(synapse: LocalSynapse, chair: RegisteredUser) -> RegisteredUser:
+    """The chair on a new device: each test client needs its own device and crypto store."""
+    return synapse.login(chair.user_id[1:].split(":")[0], chair.password)
+
+
+@pytest.fixture(scope="module")
+def bot(
+    synapse: LocalSynapse, chair: RegisteredUser, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[BotProcess]:
+    process = BotProcess(
+        synapse,
+        _register(synapse, "board-bot"),
+        admin=chair.user_id,
+        allowed_inviters=[chair.user_id],
+        workdir=tmp_path_factory.mktemp("bot"),
+    )
+    process.start()
+    yield process
+    process.stop()
+
+
+def reply_to(event_id: str) -> Any:
+    def match(event: Event) -> bool:
+        relates = event.source.get("content", {}).get("m.relates_to", {})
+        return relates.get("m.in_reply_to", {}).get("event_id") == event_id
+
+    return match
+
+
+def replies_to(client: TestClient, room_id: str, event_id: str) -> list[Event]:
+    return [e for e in client.events_in(room_id) if reply_to(event_id)(e)]
+
+
+async def command(client: TestClient, room_id: str, text: str) -> RoomMessageNotice:
+    """Send a command and wait for the bot's reply to it."""
+    event_id = await client.send_text(room_id, text)
+    event = await client.wait_for(reply_to(event_id), REPLY_WAIT, room_id=room_id, what=text)
+    assert isinstance(event, RoomMessageNotice), event
+    return event
+
+
+async def board_room(
+    client: TestClient, bot: BotProcess, *, encrypted: bool, invite: list[str] = ()
+) -> str:
+    room_id = await client.create_room(encrypted=encrypted, invite=[bot.bot.user_id, *invite])
+    try:
+        await client.wait_for_membership(room_id, bot.bot.user_id, "join", REPLY_WAIT)
+    except TimeoutError as exc:
+        raise AssertionError(f"bot did not join; its log:\n{bot.log()[-3000:]}") from exc
+    return room_id
+
+
+@pytest.mark.parametrize("encrypted", [False, True], ids=["plain", "encrypted"])
+async def test_help_is_answered(
+    bot: BotProcess, chair_device: RegisteredUser, make_client: ClientFactory, encrypted: bool
+) -> None:
+    cdo = await make_client(chair_device)
+    room_id = await board_room(cdo, bot, encrypted=encrypted)
+
+    reply = await command(cdo, room_id, "!help")
+
+    assert reply.sender == bot.bot.user_id
+    assert reply.decrypted is encrypted
+    assert "!board init <name>" in reply.body
+    content = reply.source["content"]
+    assert content["msgtype"] == "m.notice"
+    assert content["m.mentions"] == {}
+    assert "<code>!board init &lt;name&gt;</code>" in content["formatted_body"]
+
+
+async def test_greeting_then_board_set_up_in_german(
+    bot: BotProcess, chair_device: RegisteredUser, make_client: ClientFactory
+) -> None:
+    cdo = await make_client(chair_device)
+    room_id = await board_room(cdo, bot, encrypted=False)
+    greeting = await cdo.wait_for(
+        lambda e: isinstance(e, RoomMessageNotice) and "hilfe" in e.body, REPLY_WAIT,
+        room_id=room_id,
+    )  # fmt: skip
+    assert greeting.sender == bot.bot.user_id
+
+    before = await command(cdo, room_id, "!board show")
+    assert "noch kein Smart City Board eingerichtet" in before.body
+
+    created = await command(cdo, room_id, '!board init "Smart City Board Norderstedt"')
+    assert "Board-Raum von **Smart City Board Norderstedt**" in created.body
+
+    shown = await command(cdo, room_id, "!gremium zeigen")
+    assert "Zeitzone: Europe/Berlin" in shown.body
+
+
+async def test_non_admin_cannot_set_up_a_board(
+    bot: BotProcess,
+    chair_device: RegisteredUser,
+    make_user: UserFactory,
+    make_client: ClientFactory,
+) -> None:
+    lead_user = make_user("lead")
+    cdo = await make_client(chair_device)
+    lead = await make_client(lead_user)
+    room_id = await board_room(cdo, bot, encrypted=False, invite=[lead.user_id])
+    await lead.join(room_id)
+
+    reply = await command(lead, room_id, "!board init Schattenboard")
+    assert "nur die Leitung des Boards" in reply.body
+    still_none = await command(lead, room_id, "!board show")
+    assert "noch kein Smart City Board" in still_none.body
+
+
+async def test_html_and_room_mentions_are_inert(
+    bot: BotProcess,
+    chair_device: RegisteredUser,
+    make_user: UserFactory,
+    make_client: ClientFactory,
+    synapse: LocalSynapse,
+) -> None:
+    member_user = make_user("member")
+    cdo = await make_client(chair_device)
+    member = await make_client(member_user)
+    room_id = await board_room(cdo, bot, encrypted=False, invite=[member.user_id])
+    await member.join(room_id)
+    await cdo.wait_for_membership(room_id, member.user_id, "join")
+
+    name = (
+        '<script>alert(1)</script><img src=x onerror=alert(1)> @room '
+        f"[Bürgerbüro](javascript:alert(1)) [Ping](https://matrix.to/#/{member.user_id}) "
+        + "[" * 200
+    )
+    reply = await command(cdo, room_id, f"!board init {name}")
+
+    content = reply.source["content"]
+    html = content["formatted_body"]
+    assert "<script" not in html and "<img" not in html and "<a " not in html
+    assert "&lt;script&gt;" in html
+    assert content["m.mentions"] == {}
+    assert "@room" not in reply.body  # neutralised with a word joiner
+    assert "@\u2060room" in reply.body
+    assert "javascript:alert(1)" in reply.body  # shown as text, not as a link
+
+    # Nobody was pinged: the member has no highlighted notification from the bot.
+    notes = _notifications(synapse, member_user)
+    assert not [
+        n
+        for n in notes
+        if n["event"]["sender"] == bot.bot.user_id
+        and any(isinstance(a, dict) and a.get("set_tweak") == "highlight" for a in n["actions"])
+    ]
+
+
+def _notifications(synapse: LocalSynapse, user: RegisteredUser) -> list[dict[str, Any]]:
+    request = urllib.request.Request(
+        f"{synapse.url}/_matrix/client/v3/notifications",
+        headers={"Authorization": f"Bearer {user.access_token}"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return list(json.load(response)["notifications"])
+
+
+async def test_oversized_and_unknown_commands_get_clear_answers(
+    bot: BotProcess, chair_device: RegisteredUser, make_client: ClientFactory
+) -> None:
+    cdo = await make_client(chair_device)
+    room_id = await board_room(cdo, bot, encrypted=False)
+
+    # Synapse itself refuses events over 64 KiB; the bot refuses commands over 8 KiB.
+    big = await command(cdo, room_id, "!help " + "x" * 20_000)
+    assert "zu lang" in big.body and "8192" in big.body
+
+    unknown = await command(cdo, room_id, "!hlep")
+    assert "Unbekannter Befehl" in unknown.body and "`!help`" in unknown.body
+
+    about = await command(cdo, room_id, "!about")
+    assert "SQLite" in about.body and "Verschlüsselung: an" in about.body
+
+
+async def test_invite_from_a_stranger_is_refused(
+    bot: BotProcess, make_user: UserFactory, make_client: ClientFactory
+) -> None:
+    stranger = await make_client(make_user("stranger"))
+    room_id = await stranger.create_room(encrypted=False, invite=[bot.bot.user_id])
+
+    await stranger.wait_for_membership(room_id, bot.bot.user_id, "leave", REPLY_WAIT)
+    leave = [
+        e
+        for e in stranger.events_in(room_id)
+        if isinstance(e, RoomMemberEvent) and e.state_key == bot.bot.user_id
+    ][-1]
+    assert leave.membership == "leave"
+    assert "freigegebenen" in leave.content.get("reason", "")
+
+
+async def test_restart_answers_each_command_once(
+    synapse: LocalSynapse,
+    chair: RegisteredUser,
+    chair_device: RegisteredUser,
+    make_client: ClientFactory,
+    tmp_path: Path,
+) -> None:
+    bot = BotProcess(
+        synapse,
+        _register(synapse, "restart-bot"),
+        admin=chair.user_id,
+        allowed_inviters=["localhost"],
+        workdir=tmp_path,
+    )
+    bot.start()
+    try:
+        cdo = await make_client(chair_device)
+        room_id = await board_room(cdo, bot, encrypted=True)
+        first = await cdo.send_text(room_id, "!help")
+        await cdo.wait_for(reply_to(first), REPLY_WAIT, room_id=room_id)
+
+        assert bot.stop(signal.SIGTERM) == 0, bot.log()[-3000:]
+        while_down = await cdo.send_text(room_id, "!about")
+
+        bot.start()
+        await cdo.wait_for(reply_to(while_down), REPLY_WAIT, room_id=room_id)
+        # The bot handles events in order: once this is answered, any duplicate would be there.
+        last = await cdo.send_text(room_id, "!hilfe board")
+        await cdo.wait_for(reply_to(last), REPLY_WAIT, room_id=room_id)
+
+        for event_id in (first, while_down, last):
+            assert len(replies_to(cdo, room_id, event_id)) == 1, event_id
+
+        # A hard crash (SIGKILL) loses nothing either.
+        bot.stop(signal.SIGKILL)
+        after_crash = await cdo.send_text(room_id, "!about")
+        bot.start()
+        await cdo.wait_for(reply_to(after_crash), REPLY_WAIT, room_id=room_id)
+        final = await cdo.send_text(room_id, "!help")
+        await cdo.wait_for(reply_to(final), REPLY_WAIT, room_id=room_id)
+        for event_id in (first, while_down, last, after_crash, final):
+            assert len(replies_to(cdo, room_id, event_id)) == 1, event_id
+    finally:
+        bot.stop()
