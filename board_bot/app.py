@@ -45,8 +45,8 @@ class App:
             raise DatabaseUnavailable(f"cannot reach the database {url}: {reason}") from exc
         migrate.upgrade(self.engine)
 
-    async def run(self) -> None:
-        """Run the bot until SIGINT/SIGTERM."""
+    async def run(self, *, handle_signals: bool = True) -> None:
+        """Run the bot until SIGINT/SIGTERM (or until cancelled)."""
         from board_bot.matrix.runner import MatrixBot  # the only import of the nio adapter
 
         await asyncio.to_thread(self.prepare_database)
@@ -59,14 +59,17 @@ class App:
         )
         task = asyncio.create_task(bot.run(), name="matrix")
         loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
+        signals = (signal.SIGINT, signal.SIGTERM) if handle_signals else ()
+        for sig in signals:
             loop.add_signal_handler(sig, task.cancel)
         try:
             await task
         except asyncio.CancelledError:
             log.info("stopped")
         finally:
-            for sig in (signal.SIGINT, signal.SIGTERM):
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+            for sig in signals:
                 loop.remove_signal_handler(sig)
             self.engine.dispose()
 

@@ -28,9 +28,12 @@ def _setup_logging(level: str) -> None:
 
 def _config_arg(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--config", "-c", type=Path, default=Path(os.environ.get("BOARD_BOT_CONFIG", "config.toml")),
+        "--config",
+        "-c",
+        type=Path,
+        default=Path(os.environ.get("BOARD_BOT_CONFIG", "config.toml")),
         help="path of the TOML config file (default: $BOARD_BOT_CONFIG or ./config.toml)",
-    )  # fmt: skip
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

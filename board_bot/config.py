@@ -92,9 +92,7 @@ class _Reader:
         if isinstance(value, str) and value.startswith("env:"):
             name = value[4:]
             if name not in self.env:
-                self.problems.append(
-                    f"{section}.{key}: environment variable {name} is not set"
-                )
+                self.problems.append(f"{section}.{key}: environment variable {name} is not set")
                 return default
             return self.env[name]
         return value

@@ -54,12 +54,27 @@ def normalise_url(url: str) -> str:
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # We begin transactions ourselves (``_sqlite_begin``), not the sqlite3 module.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def _sqlite_begin(connection: sa.Connection) -> None:
+    """Take the write lock when the transaction starts, waiting up to the busy timeout.
+
+    Left to itself, the sqlite3 module begins a deferred transaction at the first write (and
+    none before a SAVEPOINT). A transaction that has read first and then writes while another
+    connection holds the lock gets "database is locked" at once: SQLite does not wait (busy
+    timeout) when upgrading a read transaction, nor when its snapshot is stale. So every
+    transaction begins IMMEDIATE: reads and writes of a unit of work see one snapshot, and a
+    second writer waits its turn.
+    """
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def make_engine(url: str) -> Engine:
@@ -75,6 +90,7 @@ def make_engine(url: str) -> Engine:
             connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
         )
         sa.event.listen(engine, "connect", _sqlite_pragmas)
+        sa.event.listen(engine, "begin", _sqlite_begin)
         return engine
     return sa.create_engine(
         url,

@@ -64,7 +64,9 @@ class Dispatcher:
 
     def is_command(self, body: str) -> bool:
         prefix = self.config.bot.command_prefix
-        return body.startswith(prefix) and len(body) > len(prefix) and not body[len(prefix)].isspace()
+        return (
+            body.startswith(prefix) and len(body) > len(prefix) and not body[len(prefix)].isspace()
+        )
 
     def handle(self, msg: IncomingMessage) -> list[int]:
         """Handle one command message; returns the ids of the outbox rows to send.
@@ -78,12 +80,15 @@ class Dispatcher:
         with unit_of_work(self.engine) as session:
             if delivery.is_handled(session, msg.event_id):
                 return []
+            # Claim the event before the command runs: a second process that got the same event
+            # waits on this row (and then finds it handled) instead of running the command too.
+            handled = delivery.mark_handled(
+                session, event_id=msg.event_id, room_id=msg.room_id, outcome="running", now=now
+            )
+            session.flush()
             board = boards.for_room(session, msg.room_id)
             lang = board.language if board else self.config.bot.language
-            outcome, reply = self._reply(session, msg, board, lang, now)
-            delivery.mark_handled(
-                session, event_id=msg.event_id, room_id=msg.room_id, outcome=outcome, now=now
-            )
+            handled.outcome, reply = self._reply(session, msg, board, lang, now)
             if reply is None:
                 return []
             rows = delivery.enqueue(

@@ -117,7 +117,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The text must not be empty.",
     },
     # --- help -----------------------------------------------------------------------------------
-    "help.title": {"de": "**Befehle des Smart City Board Bots**", "en": "**Smart City Board bot commands**"},
+    "help.title": {
+        "de": "**Befehle des Smart City Board Bots**",
+        "en": "**Smart City Board bot commands**",
+    },
     "help.more": {
         "de": "Mehr zu einem Befehl: `{prefix}hilfe <Befehl>`, z. B. `{prefix}hilfe board`.",
         "en": "More about a command: `{prefix}help <command>`, e.g. `{prefix}help board`.",
@@ -149,7 +152,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "about.encryption_on": {"de": "an", "en": "on"},
     "about.encryption_off": {"de": "aus", "en": "off"},
     "duration.days_hours": {"de": "{days} Tg. {hours} Std.", "en": "{days} d {hours} h"},
-    "duration.hours_minutes": {"de": "{hours} Std. {minutes} Min.", "en": "{hours} h {minutes} min"},
+    "duration.hours_minutes": {
+        "de": "{hours} Std. {minutes} Min.",
+        "en": "{hours} h {minutes} min",
+    },
     "duration.minutes": {"de": "{minutes} Min.", "en": "{minutes} min"},
     # --- rooms --------------------------------------------------------------------------------
     "greeting": {
@@ -181,6 +187,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "Ein anderes Board heißt bereits **{name}**. Bitte wählen Sie einen anderen Namen.",
         "en": "Another board is already called **{name}**. Please choose another name.",
     },
+    "board.name_too_long": {
+        "de": "Der Name ist zu lang ({length} Zeichen, höchstens {limit}). "
+        "Bitte wählen Sie einen kürzeren Namen.",
+        "en": "The name is too long ({length} characters, at most {limit}). "
+        "Please choose a shorter name.",
+    },
     "board.info": {
         "de": "**{name}**\n\n- Sprache: {language}\n- Zeitzone: {timezone}\n"
         "- Eingerichtet am {created} von {created_by}",
@@ -193,6 +205,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "language.de": {"de": "Deutsch", "en": "German"},
     "language.en": {"de": "Englisch", "en": "English"},
+    # --- placeholders in usage lines (!board init <Name>) ----------------------------------------
+    "arg.name": {"de": "Name", "en": "name"},
+    "arg.topic": {"de": "Thema", "en": "topic"},
+    "arg.language": {"de": "Sprache", "en": "language"},
     # --- command help (English falls back to the command's docstring) ---------------------------
     "group.board": {
         "de": "Das Board dieses Raums einrichten und anzeigen",

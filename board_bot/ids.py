@@ -18,11 +18,11 @@ _SERVER_NAME = re.compile(r"^([a-zA-Z0-9.\-]+|\[[0-9a-fA-F:.]+\])(:\d{1,5})?$")
 
 
 def is_user_id(text: str) -> bool:
-    return len(text) <= 255 and _USER_ID.match(text) is not None
+    return len(text) <= 255 and _USER_ID.fullmatch(text) is not None
 
 
 def is_server_name(text: str) -> bool:
-    return len(text) <= 255 and _SERVER_NAME.match(text) is not None
+    return len(text) <= 255 and _SERVER_NAME.fullmatch(text) is not None
 
 
 def server_of(user_id: str) -> str:

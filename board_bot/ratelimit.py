@@ -44,6 +44,8 @@ class RateLimiter:
     def _forget_full(self, now: float) -> None:
         """Drop buckets that have refilled completely: they carry no state."""
         for key in [
-            k for k, b in self._buckets.items() if b.tokens + (now - b.updated) * self.rate >= self.burst
+            k
+            for k, b in self._buckets.items()
+            if b.tokens + (now - b.updated) * self.rate >= self.burst
         ]:
             del self._buckets[key]

@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from typing import Any
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
+from markdown_it.renderer import RendererHTML
+from markdown_it.token import Token
 
 # The HTML subset the Matrix spec recommends for m.room.message (minus styling we never emit).
 ALLOWED_TAGS = frozenset(
@@ -35,6 +39,18 @@ MAX_CONTENT_BYTES = 48 * 1024
 
 _md = MarkdownIt("js-default", {"breaks": True})
 _md.options["maxNesting"] = 20
+
+
+def _render_image(
+    renderer: RendererHTML, tokens: Sequence[Token], idx: int, options: Any, env: Any
+) -> str:
+    """Only mxc:// images are allowed; any other image shows its alt text instead."""
+    if str(tokens[idx].attrGet("src") or "").startswith("mxc://"):
+        return renderer.image(tokens, idx, options, env)
+    return escapeHtml(renderer.renderInlineAsText(tokens[idx].children or [], options, env))
+
+
+_md.add_render_rule("image", _render_image)
 
 # Characters that carry meaning in CommonMark; escaped with a backslash in user text.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~=&:\"'$@])")
@@ -91,25 +107,43 @@ def markdown_to_html(markdown: str) -> str:
     return sanitise(_md.render(markdown)).strip()
 
 
+def _json_size(text: str) -> int:
+    """Bytes ``text`` takes in the event's JSON (control characters take six, quotes two)."""
+    return len(json.dumps(text, ensure_ascii=False).encode())
+
+
+def _cut(line: str, limit: int) -> int:
+    """The longest prefix of ``line`` that fits ``limit``, not ending inside a ``\\x`` escape."""
+    low, high = 1, len(line)
+    while low < high:
+        mid = (low + high + 1) // 2
+        if _json_size(line[:mid]) <= limit:
+            low = mid
+        else:
+            high = mid - 1
+    head = line[:low]
+    if (len(head) - len(head.rstrip("\\"))) % 2 and low > 1:
+        low -= 1
+    return low
+
+
 def _split_blocks(markdown: str, limit: int) -> list[str]:
-    """Split Markdown at paragraph, then line boundaries so each part fits ``limit`` bytes."""
+    """Split Markdown at paragraph, then line boundaries so each part fits ``limit`` JSON bytes."""
     parts: list[str] = []
     current = ""
     for block in re.split(r"\n{2,}", markdown):
         pieces = [block]
-        if len(block.encode()) > limit:
+        if _json_size(block) > limit:
             pieces = []
             for line in block.split("\n"):
-                while len(line.encode()) > limit:
-                    cut = limit
-                    while len(line[:cut].encode()) > limit:
-                        cut -= 1
+                while _json_size(line) > limit:
+                    cut = _cut(line, limit)
                     pieces.append(line[:cut])
                     line = line[cut:]
                 pieces.append(line)
         for piece in pieces:
             candidate = f"{current}\n\n{piece}" if current else piece
-            if len(candidate.encode()) <= limit:
+            if _json_size(candidate) <= limit:
                 current = candidate
             else:
                 if current:

@@ -52,10 +52,10 @@ def show(ctx: Context) -> str:
 
 
 @group.command("language", aliases=("sprache",), requires=Role.ADMIN)
-def language(ctx: Context, value: Language) -> str:
+def language(ctx: Context, language: Language) -> str:
     """Switch the board's language (de or en)"""
     board = ctx.board
     if board is None:
         raise BotError("error.no_board", prefix=Safe(ctx.prefix))
-    boards.set_language(ctx.session, board, language=value, actor=ctx.sender, now=ctx.now)
-    return t(value, "board.language_set")
+    boards.set_language(ctx.session, board, language=language, actor=ctx.sender, now=ctx.now)
+    return t(language, "board.language_set")

@@ -89,8 +89,13 @@ class Param:
     def option(self) -> str:
         return "--" + self.name.replace("_", "-")
 
-    def usage(self) -> str:
-        meta = self.name.upper() if self.kind == "option" else self.name
+    def metavar(self, lang: str) -> str:
+        """The placeholder in usage lines: ``arg.<name>`` from the catalog, else the name."""
+        key = f"arg.{self.name}"
+        return t(lang, key) if key in MESSAGES else self.name
+
+    def usage(self, lang: str = "en") -> str:
+        meta = self.metavar(lang).upper() if self.kind == "option" else self.metavar(lang)
         if self.kind == "flag":
             return f"[{self.option}]"
         if self.kind == "option":
@@ -115,8 +120,8 @@ class Command:
     def words(self, prefix: str) -> str:
         return f"{prefix}{self.group} {self.name}" if self.group else f"{prefix}{self.name}"
 
-    def usage(self, prefix: str) -> str:
-        return " ".join([self.words(prefix), *(p.usage() for p in self.params)])
+    def usage(self, prefix: str, lang: str = "en") -> str:
+        return " ".join([self.words(prefix), *(p.usage(lang) for p in self.params)])
 
     def help(self, lang: str) -> str:
         key = f"cmd.{self.path}"
@@ -228,8 +233,8 @@ def tokenize(text: str) -> list[str]:
                 closing = None
             else:
                 current.append(ch)
-        elif ch in "\"„“":
-            closing = {"\"": "\"", "„": "“", "“": "”"}[ch]
+        elif ch in '"„“':
+            closing = {'"': '"', "„": "“", "“": "”"}[ch]
             in_token = True
         elif ch.isspace():
             if in_token:
@@ -245,7 +250,7 @@ def tokenize(text: str) -> list[str]:
     return tokens
 
 
-def bind(cmd: Command, tokens: list[str]) -> dict[str, Any]:
+def bind(cmd: Command, tokens: list[str], lang: str = "en") -> dict[str, Any]:
     """Turn tokens into keyword arguments for ``cmd.func``; raises UsageError."""
     by_option = {p.option: p for p in cmd.params if p.kind in ("option", "flag")}
     values: dict[str, Any] = {}
@@ -278,13 +283,13 @@ def bind(cmd: Command, tokens: list[str]) -> dict[str, Any]:
             if positionals:
                 values[param.name] = param.converter(positionals.pop(0))
             elif param.required:
-                raise UsageError("parse.missing_argument", name=Safe(param.name))
+                raise UsageError("parse.missing_argument", name=Safe(param.metavar(lang)))
         elif param.kind == "rest":
             if positionals:
                 values[param.name] = param.converter(" ".join(positionals))
                 positionals = []
             elif param.required:
-                raise UsageError("parse.missing_argument", name=Safe(param.name))
+                raise UsageError("parse.missing_argument", name=Safe(param.metavar(lang)))
     if positionals:
         raise UsageError("parse.too_many_arguments", extra=" ".join(positionals))
     return values
@@ -375,9 +380,9 @@ def run(ctx: Context, text: str) -> str | None:
     if cmd.requires is Role.ADMIN and not ctx.is_admin:
         raise Forbidden("error.forbidden_admin")
     if cmd.needs_board and ctx.board is None:
-        raise BotError("error.no_board", prefix=ctx.prefix)
+        raise BotError("error.no_board", prefix=Safe(ctx.prefix))
     try:
-        return cmd.func(ctx, **bind(cmd, rest))
+        return cmd.func(ctx, **bind(cmd, rest, ctx.lang))
     except UsageError as exc:
-        exc.usage = exc.usage or cmd.usage(ctx.prefix)
+        exc.usage = exc.usage or cmd.usage(ctx.prefix, ctx.lang)
         raise

@@ -9,7 +9,7 @@ from commands.framework import Command, Context, Group, Rest, Role, command
 
 
 def _command_lines(cmd: Command, ctx: Context, *, detail: bool) -> list[str]:
-    lines = [f"- `{cmd.usage(ctx.prefix)}` — {cmd.help(ctx.lang)}"]
+    lines = [f"- `{cmd.usage(ctx.prefix, ctx.lang)}` — {cmd.help(ctx.lang)}"]
     if detail:
         if cmd.aliases:
             aliases = ", ".join(

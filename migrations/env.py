@@ -8,10 +8,10 @@ from typing import Any
 
 from alembic import context
 from sqlalchemy.engine import Connection
+from sqlmodel import SQLModel
 
 import board_bot.models  # noqa: F401  (registers the tables on the metadata)
 from board_bot.db import make_engine
-from sqlmodel import SQLModel
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logger", True):
@@ -23,7 +23,9 @@ target_metadata = SQLModel.metadata
 FOREIGN_TABLES = frozenset({"apscheduler_jobs"})
 
 
-def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+def include_object(
+    obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
+) -> bool:
     if type_ == "table" and name in FOREIGN_TABLES:
         return False
     table = getattr(obj, "table", None)

@@ -92,7 +92,10 @@ class OutboxSender:
                 code = getattr(response, "status_code", None)
                 permanent = code in PERMANENT_ERRORS
                 await asyncio.to_thread(
-                    self._failed, outbox_id, f"{code}: {getattr(response, 'message', '')}", permanent
+                    self._failed,
+                    outbox_id,
+                    f"{code}: {getattr(response, 'message', '')}",
+                    permanent,
                 )
                 if not permanent:
                     raise RuntimeError(f"homeserver refused a reply ({code})")

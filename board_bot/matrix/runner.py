@@ -183,7 +183,9 @@ class MatrixBot:
 
     def _may_invite(self, inviter: str) -> bool:
         allowed = self.config.bot.allowed_inviters
-        return inviter in allowed or server_of(inviter) in allowed or inviter in self.config.bot.admins
+        return (
+            inviter in allowed or server_of(inviter) in allowed or inviter in self.config.bot.admins
+        )
 
     async def _leave(self, room_id: str, reason: str) -> None:
         path = f"/_matrix/client/v3/rooms/{quote(room_id, safe='')}/leave"
@@ -244,7 +246,9 @@ class MatrixBot:
         with unit_of_work(self.engine) as session:
             if delivery.is_handled(session, key):
                 return
-            delivery.mark_handled(session, event_id=key, room_id=room_id, outcome="greeted", now=now)
+            delivery.mark_handled(
+                session, event_id=key, room_id=room_id, outcome="greeted", now=now
+            )
             prefix = Safe(self.config.bot.command_prefix)
             text = t(self.config.bot.language, "greeting", prefix=prefix)
             delivery.enqueue(session, room_id=room_id, contents=message_contents(text), now=now)
@@ -258,7 +262,7 @@ def _json(data: dict[str, Any]) -> str:
 
 async def _backoff(delay: float) -> float:
     """Sleep ``delay`` (with jitter) and return the next, doubled up to BACKOFF_MAX."""
-    await asyncio.sleep(delay * random.uniform(0.8, 1.2))  # noqa: S311
+    await asyncio.sleep(delay * random.uniform(0.8, 1.2))
     return min(delay * 2, BACKOFF_MAX)
 
 

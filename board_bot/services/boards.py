@@ -37,19 +37,21 @@ def create(
     actor: str,
     now: datetime,
 ) -> Board:
+    name = " ".join(name.split())
+    if len(name) > MAX_NAME:
+        raise BotError("board.name_too_long", length=len(name), limit=MAX_NAME)
     existing = session.exec(select(Board).where(Board.room_id == room_id)).first()
     if existing is not None:
         raise BotError("board.already_exists", name=existing.name)
-    same_name = session.exec(
-        select(Board).where(
-            sa.func.lower(Board.name) == name.lower(), col(Board.archived_at).is_(None)
-        )
-    ).first()
-    if same_name is not None:
+    # Compared in Python: SQLite's lower() folds ASCII only ("Ämter" ≠ "ämter"), and neither
+    # backend folds "ß" to "ss". There are few active boards; one query fetches their names.
+    folded = name.casefold()
+    active_names = session.exec(select(Board.name).where(col(Board.archived_at).is_(None))).all()
+    if any(existing_name.casefold() == folded for existing_name in active_names):
         raise BotError("board.name_taken", name=name)
     board = Board(
         room_id=room_id,
-        name=name[:MAX_NAME],
+        name=name,
         language=language,
         timezone=timezone,
         created_by=actor,
@@ -71,7 +73,9 @@ def create(
     return board
 
 
-def set_language(session: Session, board: Board, *, language: str, actor: str, now: datetime) -> Board:
+def set_language(
+    session: Session, board: Board, *, language: str, actor: str, now: datetime
+) -> Board:
     before = board.language
     if before == language:
         return board

@@ -19,8 +19,10 @@ def is_handled(session: Session, event_id: str) -> bool:
 
 def mark_handled(
     session: Session, *, event_id: str, room_id: str, outcome: str, now: datetime
-) -> None:
-    session.add(HandledEvent(event_id=event_id, room_id=room_id, outcome=outcome, handled_at=now))
+) -> HandledEvent:
+    event = HandledEvent(event_id=event_id, room_id=room_id, outcome=outcome, handled_at=now)
+    session.add(event)
+    return event
 
 
 def enqueue(

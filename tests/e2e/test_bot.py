@@ -96,11 +96,11 @@ async def test_help_is_answered(
 
     assert reply.sender == bot.bot.user_id
     assert reply.decrypted is encrypted
-    assert "!board init <name>" in reply.body
+    assert "!board init <Name>" in reply.body
     content = reply.source["content"]
     assert content["msgtype"] == "m.notice"
     assert content["m.mentions"] == {}
-    assert "<code>!board init &lt;name&gt;</code>" in content["formatted_body"]
+    assert "<code>!board init &lt;Name&gt;</code>" in content["formatted_body"]
 
 
 async def test_greeting_then_board_set_up_in_german(
@@ -157,9 +157,10 @@ async def test_html_and_room_mentions_are_inert(
     await cdo.wait_for_membership(room_id, member.user_id, "join")
 
     name = (
-        '<script>alert(1)</script><img src=x onerror=alert(1)> @room '
+        "<script>alert(1)</script><img src=x onerror=alert(1)> @room "
         f"[Bürgerbüro](javascript:alert(1)) [Ping](https://matrix.to/#/{member.user_id}) "
-        + "[" * 200
+        + "["
+        * 40
     )
     reply = await command(cdo, room_id, f"!board init {name}")
 

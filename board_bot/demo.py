@@ -1,0 +1,242 @@
+"""The demo: a local Synapse, a bot, a board room with demo people, and a chat console.
+
+Everything lives in one data folder (default ``./data``), so a second run picks up where the
+first left off: same homeserver, same users, same board.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import socket
+import tomllib
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from board_bot.app import build_app
+from board_bot.clock import SystemClock
+from board_bot.config import Config, parse_config
+from board_bot.devserver import LocalSynapse, RegisteredUser
+
+log = logging.getLogger(__name__)
+
+EXAMPLE_CONFIG = Path(__file__).resolve().parent.parent / "config.example.toml"
+PREFERRED_PORT = 8008
+BOT = ("board-bot", "demo-bot-password", "Smart City Board Bot")
+PEOPLE = [
+    # localpart, password, display name
+    ("cdo", "demo-cdo", "Dr. Carla Dietrich (CDO)"),
+    ("fb61-leitung", "demo-fb61", "Frank Lehmann (FB 61 Stadtplanung)"),
+    ("amt13-leitung", "demo-amt13", "Aylin Demir (Amt 13 Bürgerservice)"),
+    ("ob", "demo-ob", "Oberbürgermeisterin Elke Roeder"),
+]
+CONSOLE_USER = "fb61-leitung"
+BOARD_NAME = "Smart City Board Norderstedt (Demo)"
+
+
+@dataclass
+class DemoState:
+    room_id: str | None = None
+    board_initialised: bool = False
+
+
+def _load_state(path: Path) -> DemoState:
+    return DemoState(**json.loads(path.read_text())) if path.exists() else DemoState()
+
+
+def _save_state(path: Path, state: DemoState) -> None:
+    path.write_text(json.dumps(state.__dict__))
+
+
+def _port_free(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def _call(
+    base: str, method: str, path: str, token: str, body: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    request = urllib.request.Request(
+        base + path,
+        method=method,
+        data=json.dumps(body or {}).encode() if method != "GET" else None,
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return dict(json.load(response))
+    except urllib.error.HTTPError as exc:
+        raise RuntimeError(f"{method} {path}: HTTP {exc.code} {exc.read()[:300]!r}") from exc
+
+
+def _demo_config(synapse: LocalSynapse, data_dir: Path) -> Config:
+    """config.example.toml, pointed at this demo's homeserver and data folder."""
+    data = tomllib.loads(EXAMPLE_CONFIG.read_text(encoding="utf-8"))
+    data["matrix"]["homeserver"] = synapse.url
+    data["storage"]["data_dir"] = str(data_dir / "bot")
+    return parse_config(data, base_dir=data_dir)
+
+
+def _setup_room(synapse: LocalSynapse, users: dict[str, RegisteredUser], state_file: Path) -> str:
+    state = _load_state(state_file)
+    cdo = users["cdo"]
+    if state.room_id is None:
+        created = _call(
+            synapse.url,
+            "POST",
+            "/_matrix/client/v3/createRoom",
+            cdo.access_token,
+            {
+                "name": BOARD_NAME,
+                "topic": "Smart City Board: Arbeitspakete, Statusrunden, Workshops",
+                "preset": "private_chat",
+                "invite": [u.user_id for name, u in users.items() if name != "cdo"],
+            },
+        )
+        state.room_id = str(created["room_id"])
+        _save_state(state_file, state)
+    room = quote(state.room_id, safe="")
+    for name, user in users.items():
+        if name not in ("cdo", "board-bot"):
+            _call(synapse.url, "POST", f"/_matrix/client/v3/rooms/{room}/join", user.access_token)
+    return state.room_id
+
+
+async def _init_board(
+    synapse: LocalSynapse, cdo: RegisteredUser, room_id: str, state_file: Path
+) -> None:
+    """The CDO sets up the board once the bot has joined (on the first run only)."""
+    state = _load_state(state_file)
+    if state.board_initialised:
+        return
+    room = quote(room_id, safe="")
+    bot_id = f"@{BOT[0]}:{synapse.server_name}"
+    member_path = f"/_matrix/client/v3/rooms/{room}/state/m.room.member/{quote(bot_id)}"
+    for _ in range(300):  # the bot joins within a second or two; give it a minute at most
+        try:
+            member = await asyncio.to_thread(
+                _call, synapse.url, "GET", member_path, cdo.access_token
+            )
+            if member.get("membership") == "join":
+                break
+        except RuntimeError:
+            pass
+        await asyncio.sleep(0.2)
+    else:
+        raise RuntimeError("the bot did not join the demo room; see data/bot.log")
+    await asyncio.to_thread(
+        _call,
+        synapse.url,
+        "PUT",
+        f"/_matrix/client/v3/rooms/{room}/send/m.room.message/demo-init-{room_id[1:9]}",
+        cdo.access_token,
+        {"msgtype": "m.text", "body": f"!board init {BOARD_NAME}"},
+    )
+    state.board_initialised = True
+    _save_state(state_file, state)
+
+
+def run_demo(data_dir: Path, *, console: bool = True) -> int:
+    data_dir = data_dir.resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    synapse_dir = data_dir / "synapse"
+    port = (
+        PREFERRED_PORT
+        if (synapse_dir / "homeserver.yaml").exists() or _port_free(PREFERRED_PORT)
+        else None
+    )
+    synapse = LocalSynapse(synapse_dir, port=port)
+    print(f"Starting a local Synapse homeserver in {synapse_dir} …", flush=True)
+    synapse.start()
+    try:
+        users: dict[str, RegisteredUser] = {}
+        for localpart, password, display_name in [BOT, *PEOPLE]:
+            user = synapse.register_user(localpart, password)
+            _call(
+                synapse.url,
+                "PUT",
+                f"/_matrix/client/v3/profile/{quote(user.user_id)}/displayname",
+                user.access_token,
+                {"displayname": display_name},
+            )
+            users[localpart] = user
+        config = _demo_config(synapse, data_dir)
+        room_id = _setup_room(synapse, users, data_dir / "demo-state.json")
+        _print_welcome(synapse, room_id)
+        return asyncio.run(_run(config, synapse, users, room_id, data_dir, console=console))
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        synapse.stop()
+
+
+def _print_welcome(synapse: LocalSynapse, room_id: str) -> None:
+    people = "\n".join(
+        f"    {'@' + lp + ':' + synapse.server_name:<26} Passwort: {pw:<12} {name}"
+        for lp, pw, name in PEOPLE
+    )
+    print(
+        f"""
+Smart City Board – Demo
+=======================
+Homeserver:  {synapse.url}   (Server-Name: {synapse.server_name})
+Board-Raum:  {BOARD_NAME}  {room_id}
+Demo-Personen (in jedem Matrix-Client auf diesem Rechner anmeldbar, z. B. Element):
+{people}
+Bot:         @{BOT[0]}:{synapse.server_name} (Protokoll: data/bot.log)
+""",
+        flush=True,
+    )
+
+
+async def _run(
+    config: Config,
+    synapse: LocalSynapse,
+    users: dict[str, RegisteredUser],
+    room_id: str,
+    data_dir: Path,
+    *,
+    console: bool,
+) -> int:
+    _log_to_file(data_dir / "bot.log")
+    app = build_app(config, SystemClock())
+    bot = asyncio.create_task(app.run(handle_signals=not console), name="bot")
+    await _init_board(synapse, users["cdo"], room_id, data_dir / "demo-state.json")
+    if not console:
+        print("Der Bot läuft. Beenden mit Strg+C.", flush=True)
+        await bot
+        return 0
+    from board_bot.matrix.console import ChatConsole
+
+    lead = users[CONSOLE_USER]
+    print(
+        f"Sie schreiben jetzt als {lead.user_id} (Fachbereichsleitung) in den Board-Raum.\n"
+        "Probieren Sie: !hilfe   !about   !board show   — beenden mit /quit oder Strg+D.\n",
+        flush=True,
+    )
+    chat = ChatConsole(synapse.url, lead.user_id, lead.device_id, lead.access_token, room_id)
+    try:
+        await chat.run()
+    finally:
+        bot.cancel()
+        await asyncio.gather(bot, return_exceptions=True)
+    return 0
+
+
+def _log_to_file(path: Path) -> None:
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)-7s %(name)s: %(message)s"))
+    root.addHandler(handler)

@@ -1,0 +1,30 @@
+# Sourced by scripts/demo and scripts/test: make .venv and install the project into it.
+# Usage: ensure_venv EXTRA   (EXTRA is "demo" or "test")
+set -euo pipefail
+
+ensure_venv() {
+    local extra="$1"
+    local python="${PYTHON:-python3}"
+    if ! command -v "$python" >/dev/null 2>&1; then
+        echo "Python 3.11 or newer is needed (set PYTHON=/path/to/python3.11)." >&2
+        exit 1
+    fi
+    if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+        echo "Python 3.11 or newer is needed; $("$python" --version) found (set PYTHON=...)." >&2
+        exit 1
+    fi
+    if [ ! -x .venv/bin/python ]; then
+        echo "Creating the virtual environment .venv …"
+        "$python" -m venv .venv
+    fi
+    # Reinstall only when the project's dependencies changed.
+    local stamp=".venv/.installed-$extra"
+    local want
+    want="$(cat pyproject.toml | sha256sum | cut -d' ' -f1)"
+    if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+        echo "Installing the bot and its dependencies ($extra) into .venv …"
+        .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+        .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[$extra]"
+        echo "$want" > "$stamp"
+    fi
+}

@@ -1,0 +1,121 @@
+"""Bad input gets a clear message naming what was wrong and what would be right; nothing changes."""
+
+from __future__ import annotations
+
+import pytest
+
+from board_bot.models import HandledEvent
+from tests.bot.conftest import BotHarness
+
+CASES = [
+    pytest.param(
+        "!hilf",
+        "Unbekannter Befehl „!hilf“. Meinten Sie `!hilfe`? Alle Befehle zeigt `!hilfe`.",
+        id="unknown-command-with-suggestion",
+    ),
+    pytest.param(
+        "!bord show",
+        "Unbekannter Befehl „!bord“. Meinten Sie `!board`? Alle Befehle zeigt `!hilfe`.",
+        id="unknown-group-with-suggestion",
+    ),
+    pytest.param(
+        "!board shwo",
+        "`!board` kennt den Befehl „shwo“ nicht. Meinten Sie `!board show`? "
+        "Alle Befehle zeigt `!hilfe`.",
+        id="unknown-subcommand-with-suggestion",
+    ),
+    pytest.param(
+        "!board",
+        "Bitte geben Sie an, was `!board` tun soll. Meinten Sie `!board init` oder "
+        "`!board show` oder `!board language`? Alle Befehle zeigt `!hilfe`.",
+        id="missing-subcommand",
+    ),
+    pytest.param(
+        "!xyzzy",
+        "Unbekannter Befehl „!xyzzy“. Alle Befehle zeigt `!hilfe`.",
+        id="unknown-command-without-suggestion",
+    ),
+    pytest.param(
+        "!board init",
+        "Es fehlt die Angabe `<Name>`.\n\nAufruf: `!board init <Name>`",
+        id="missing-argument",
+    ),
+    pytest.param(
+        "!board language",
+        "Es fehlt die Angabe `<Sprache>`.\n\nAufruf: `!board language <Sprache>`",
+        id="missing-argument-2",
+    ),
+    pytest.param(
+        '!board init "Smart City Board',
+        "Ein Anführungszeichen wurde nicht geschlossen.",
+        id="unclosed-quote",
+    ),
+    pytest.param(
+        "!board init „Smart City Board",
+        "Ein Anführungszeichen wurde nicht geschlossen.",
+        id="unclosed-german-quote",
+    ),
+    pytest.param(
+        "!board init --dept DIG Smart City Board",
+        "Die Option „--dept“ gibt es hier nicht.\n\nAufruf: `!board init <Name>`",
+        id="unknown-option",
+    ),
+    pytest.param(
+        "!board language fr",
+        "„fr“ ist keine unterstützte Sprache. Möglich sind: de, en.\n\n"
+        "Aufruf: `!board language <Sprache>`",
+        id="bad-language",
+    ),
+    pytest.param(
+        "!board language en de",
+        "Zu viele Angaben: „de“ wird nicht erwartet.\n\nAufruf: `!board language <Sprache>`",
+        id="too-many-arguments",
+    ),
+    pytest.param(
+        "!board init " + "x" * 501,
+        "Der Text ist zu lang (501 Zeichen, höchstens 500).\n\nAufruf: `!board init <Name>`",
+        id="name-too-long",
+    ),
+]
+
+
+@pytest.mark.parametrize(("command", "expected"), CASES)
+def test_bad_input_is_explained_and_changes_nothing(
+    board_bot: BotHarness, command: str, expected: str
+) -> None:
+    # The default room has a board; a second room has none, so init could have succeeded there.
+    room = "!board:example.org" if "language" in command else "!fresh:example.org"
+    before = board_bot.domain_state()
+    assert board_bot.reply(command, room=room) == expected
+    assert board_bot.domain_state() == before
+    # The language did not change: the board still answers in German.
+    assert board_bot.reply("!hilfe").startswith("**Befehle")
+
+
+def test_bad_input_is_recorded_as_handled_so_it_is_answered_once(bot: BotHarness) -> None:
+    assert bot.handle("!hilf", event_id="$typo") != []
+    assert bot.handle("!hilf", event_id="$typo") == []
+    [event] = bot.rows(HandledEvent)
+    assert (event.event_id, event.outcome) == ("$typo", "unknown")
+
+
+def test_bad_input_in_english(board_bot: BotHarness) -> None:
+    board_bot.reply("!board language en")
+    assert board_bot.reply("!board language fr") == (
+        "“fr” is not a supported language. Choose one of: de, en.\n\n"
+        "Usage: `!board language <language>`"
+    )
+    assert board_bot.reply("!hilf") == (
+        "Unknown command “!hilf”. Did you mean `!hilfe`? `!help` lists all commands."
+    )
+
+
+def test_user_text_in_an_error_is_escaped(bot: BotHarness) -> None:
+    bot.handle("!<img src=x onerror=alert(1)>")
+    [content] = bot.contents()
+    assert "<img" not in content["formatted_body"]
+    assert "&lt;img" in content["formatted_body"]
+    bot.handle("!hilfe @room")
+    [content] = bot.contents()
+    assert "@room" not in content["body"]
+    assert content["m.mentions"] == {}

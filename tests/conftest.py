@@ -1,0 +1,118 @@
+"""Shared fixtures: one database engine, run against SQLite and against PostgreSQL.
+
+PostgreSQL: a fresh database with a unique name is created once per test session on the server at
+127.0.0.1:5432 (override with ``BOARD_BOT_TEST_POSTGRES_URL``) and dropped at the end. Without a
+server the PostgreSQL cases skip with the reason; ``BOARD_BOT_REQUIRE_POSTGRES=1`` (CI) turns that
+skip into a failure. ``-m "not postgres"`` deselects them.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine, make_url
+
+from board_bot import migrate
+from board_bot.db import make_engine
+
+POSTGRES_ADMIN_URL = os.environ.get(
+    "BOARD_BOT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+REQUIRE_POSTGRES = os.environ.get("BOARD_BOT_REQUIRE_POSTGRES") == "1"
+
+_postgres_skip_reason: list[str] = []
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say once, without -rs, that the PostgreSQL cases did not run, and why."""
+    for reason in _postgres_skip_reason:
+        terminalreporter.write_line(f"PostgreSQL cases skipped: {reason}", yellow=True, bold=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """The URL of a fresh PostgreSQL database for this test session; dropped at the end."""
+    admin = sa.create_engine(
+        POSTGRES_ADMIN_URL,
+        isolation_level="AUTOCOMMIT",
+        poolclass=sa.pool.NullPool,
+        connect_args={"connect_timeout": 3},
+    )
+    name = f"board_bot_test_{secrets.token_hex(6)}"
+    try:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    except sa.exc.OperationalError as exc:
+        admin.dispose()
+        reason = (
+            f"PostgreSQL not reachable at "
+            f"{make_url(POSTGRES_ADMIN_URL).render_as_string(hide_password=True)}: "
+            f"{str(exc.orig).strip().splitlines()[0] if exc.orig else exc}"
+        )
+        if REQUIRE_POSTGRES:
+            pytest.fail(f"{reason} (BOARD_BOT_REQUIRE_POSTGRES=1 forbids skipping)", pytrace=False)
+        _postgres_skip_reason.append(reason)
+        pytest.skip(reason)
+    try:
+        yield make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(
+                sa.text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = :name AND pid <> pg_backend_pid()"
+                ),
+                {"name": name},
+            )
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path}/board.db"
+
+
+@pytest.fixture(
+    params=[
+        pytest.param("sqlite", id="sqlite"),
+        pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres),
+    ]
+)
+def db_url(request: pytest.FixtureRequest) -> str:
+    """The URL of an empty database: a file in tmp_path, or the session's PostgreSQL database."""
+    if request.param == "sqlite":
+        return str(request.getfixturevalue("sqlite_url"))
+    return str(request.getfixturevalue("postgres_url"))
+
+
+def _drop_everything(engine: Engine) -> None:
+    """Empty the session's PostgreSQL database: our tables, alembic_version, what tests made."""
+    with engine.begin() as conn:
+        conn.execute(sa.text("SET LOCAL lock_timeout = '5s'"))
+        conn.execute(sa.text("DROP SCHEMA public CASCADE"))
+        conn.execute(sa.text("CREATE SCHEMA public"))
+
+
+@pytest.fixture
+def bare_engine(db_url: str) -> Iterator[Engine]:
+    """An engine on an empty database, no schema yet; emptied again afterwards."""
+    engine = make_engine(db_url)
+    try:
+        yield engine
+    finally:
+        if engine.dialect.name == "postgresql":
+            _drop_everything(engine)
+        engine.dispose()
+
+
+@pytest.fixture
+def engine(bare_engine: Engine) -> Engine:
+    """An engine whose database alembic has migrated to head (alembic owns the schema)."""
+    migrate.upgrade(bare_engine)
+    return bare_engine

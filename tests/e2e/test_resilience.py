@@ -1,0 +1,93 @@
+"""Catalogue items 1 and 23: the homeserver goes away and comes back; the token is revoked."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from board_bot.devserver import LocalSynapse
+from tests.e2e.bot_process import BotProcess
+from tests.e2e.client import TestClient
+from tests.e2e.test_bot import REPLY_WAIT, board_room, command
+
+pytestmark = [pytest.mark.e2e]
+
+
+@pytest.fixture
+def own_synapse(tmp_path: Path) -> Iterator[LocalSynapse]:
+    """A homeserver of this test's own, so that it can be stopped without harming others."""
+    server = LocalSynapse(tmp_path / "synapse")
+    server.start()
+    yield server
+    server.stop()
+
+
+def _bot(synapse: LocalSynapse, admin: str, workdir: Path) -> BotProcess:
+    bot_user = synapse.register_user(f"bot-{uuid.uuid4().hex[:6]}", uuid.uuid4().hex)
+    return BotProcess(
+        synapse, bot_user, admin=admin, allowed_inviters=["localhost"], workdir=workdir
+    )
+
+
+async def test_bot_survives_a_homeserver_restart(own_synapse: LocalSynapse, tmp_path: Path) -> None:
+    chair = own_synapse.register_user(f"cdo-{uuid.uuid4().hex[:6]}", "pw-cdo-1234")
+    bot = _bot(own_synapse, chair.user_id, tmp_path)
+    bot.start()
+    cdo = await TestClient.create(own_synapse.url, chair, tmp_path / "store1")
+    try:
+        room_id = await board_room(cdo, bot, encrypted=False)
+        await command(cdo, room_id, "!help")
+        await cdo.close()
+
+        own_synapse.stop()  # kills the bot's long-poll sync mid-flight
+        own_synapse.start()
+
+        chair2 = own_synapse.login(chair.user_id[1:].split(":")[0], "pw-cdo-1234")
+        cdo = await TestClient.create(own_synapse.url, chair2, tmp_path / "store2")
+        reply = await command(cdo, room_id, "!about")
+        assert "Smart City Board Bot" in reply.body
+        assert bot.proc is not None and bot.proc.poll() is None, "the bot must keep running"
+        log = bot.log()
+        assert "sync failed" in log or "sync answered" in log, log[-2000:]
+    finally:
+        await cdo.close()
+        bot.stop()
+
+
+async def test_revoked_token_stops_the_bot_with_a_clear_message(
+    own_synapse: LocalSynapse, tmp_path: Path
+) -> None:
+    chair = own_synapse.register_user(f"cdo-{uuid.uuid4().hex[:6]}", "pw-cdo-1234")
+    bot = _bot(own_synapse, chair.user_id, tmp_path)
+    bot.start()
+    cdo = await TestClient.create(own_synapse.url, chair, tmp_path / "store")
+    try:
+        room_id = await board_room(cdo, bot, encrypted=False)
+        await command(cdo, room_id, "!help")
+
+        creds = json.loads((tmp_path / "data" / "credentials.json").read_text())
+        assert (tmp_path / "data" / "credentials.json").stat().st_mode & 0o077 == 0
+        request = urllib.request.Request(
+            f"{own_synapse.url}/_matrix/client/v3/logout",
+            data=b"{}",
+            method="POST",
+            headers={"Authorization": f"Bearer {creds['access_token']}"},
+        )
+        await asyncio.to_thread(lambda: urllib.request.urlopen(request, timeout=10).close())
+        await cdo.send_text(room_id, "wake up the long-poll")  # ends the bot's current sync
+
+        assert bot.proc is not None
+        code = bot.proc.wait(timeout=REPLY_WAIT + 40)
+        assert code == 4
+        log = bot.log()
+        assert "M_UNKNOWN_TOKEN" in log and "credentials.json" in log
+        assert creds["access_token"] not in log  # no tokens in logs
+    finally:
+        await cdo.close()
+        bot.stop()

@@ -1,0 +1,46 @@
+"""Helpers for the unit tier: a command Context with no database behind it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, cast
+
+from sqlmodel import Session
+
+from board_bot.ids import RoomId, UserId
+from commands import build_registry
+from commands.framework import Context, Registry, Runtime
+
+NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+
+
+class NoSession:
+    """Stands in for the database session: a unit-tier handler must not touch it."""
+
+    def __getattr__(self, name: str) -> Any:
+        raise AssertionError(f"a unit test touched the database session ({name})")
+
+
+def make_context(
+    *,
+    registry: Registry | None = None,
+    lang: str = "de",
+    prefix: str = "!",
+    is_admin: bool = False,
+) -> Context:
+    return Context(
+        session=cast(Session, NoSession()),
+        sender=UserId("@erika:stadt.example"),
+        room_id=RoomId("!board:stadt.example"),
+        board=None,
+        lang=lang,
+        now=NOW,
+        prefix=prefix,
+        is_admin=is_admin,
+        default_language="de",
+        default_timezone="Europe/Berlin",
+        runtime=Runtime(
+            version="0.1.0", started_at=NOW, database="sqlite", encryption=True, joined_rooms=1
+        ),
+        registry=registry if registry is not None else build_registry(),
+    )

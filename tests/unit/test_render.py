@@ -1,0 +1,355 @@
+"""Markdown → Matrix HTML: only the allowed subset comes out, user text is inert, events stay small.
+
+Adversarial catalogue items 8 (summary over 64 KiB), 9 (script, onerror, javascript:, relative
+links, deep nesting) and 10 (@room, pills in user text).
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from board_bot import render
+from board_bot.render import (
+    Safe,
+    content_size,
+    escape,
+    escape_params,
+    markdown_to_html,
+    message_contents,
+    plain_text,
+    sanitise,
+)
+
+SPEC_LIMIT = 64 * 1024  # what a homeserver accepts for a whole event
+
+
+class _Inspector(HTMLParser):
+    """Collects every element with its attributes, the deepest nesting and the text."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.elements: list[tuple[str, dict[str, str | None]]] = []
+        self.depth = 0
+        self.max_depth = 0
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.elements.append((tag, dict(attrs)))
+        if tag not in ("br", "hr", "img"):
+            self.depth += 1
+            self.max_depth = max(self.max_depth, self.depth)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.elements.append((tag, dict(attrs)))
+
+    def handle_endtag(self, tag: str) -> None:
+        self.depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def inspect_html(markup: str) -> _Inspector:
+    inspector = _Inspector()
+    inspector.feed(markup)
+    inspector.close()
+    return inspector
+
+
+def assert_matrix_safe(markup: str) -> None:
+    """Only the Matrix subset: allowed tags and attributes, safe links, mxc images, language-*."""
+    for tag, attrs in inspect_html(markup).elements:
+        assert tag in render.ALLOWED_TAGS, f"tag <{tag}> in {markup!r}"
+        allowed = render.ALLOWED_ATTRIBUTES.get(tag, set())
+        for name, value in attrs.items():
+            assert name in allowed, f"attribute {name} on <{tag}> in {markup!r}"
+            value = value or ""
+            if (tag, name) == ("a", "href"):
+                assert value.lower().startswith(("http://", "https://", "mailto:")), value
+            if (tag, name) == ("img", "src"):
+                assert value.startswith("mxc://"), value
+            if (tag, name) == ("code", "class"):
+                assert re.fullmatch(r"language-[A-Za-z0-9_+\-]+", value), value
+
+
+# --- item 9: only allowed HTML comes out -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("markdown", "forbidden"),
+    [
+        ("<script>alert(1)</script>", "<script"),
+        ("<SCRIPT src=https://evil.example/x.js></SCRIPT>", "<script"),
+        ('<img src=x onerror="alert(1)">', "<img"),
+        ("<a href='javascript:alert(1)'>x</a>", "<a"),
+        ("<iframe src=https://evil.example></iframe>", "<iframe"),
+        ("<style>body{display:none}</style>", "<style"),
+        ("[x](javascript:alert(1))", "<a"),
+        ("[x](JaVaScRiPt:alert(1))", "<a"),
+        ("[x](vbscript:msgbox(1))", "<a"),
+        ("[x](data:text/html;base64,PHNjcmlwdD4=)", "<a"),
+        ("<javascript:alert(1)>", "<a"),
+        ("![i](https://tracker.example/pixel.png)", "<img"),
+        ("![i](javascript:alert(1))", "<img"),
+    ],
+)
+def test_markdown_never_yields_active_content(markdown: str, forbidden: str) -> None:
+    out = markdown_to_html(markdown)
+    assert forbidden not in out.lower()
+    assert "javascript:" not in "".join(str(v) for _, a in inspect_html(out).elements for v in a)
+    assert_matrix_safe(out)
+
+
+@pytest.mark.parametrize(
+    "markdown", ["[x](/relative)", "[x](relative/path)", "[x](//evil.example/x)", "[x](#anchor)"]
+)
+def test_relative_links_lose_their_target(markdown: str) -> None:
+    out = markdown_to_html(markdown)
+    assert "href" not in out
+    assert "x" in "".join(inspect_html(out).text)
+    assert_matrix_safe(out)
+
+
+@pytest.mark.parametrize(
+    ("markdown", "href"),
+    [
+        ("[Stadt](https://stadt.example/board)", "https://stadt.example/board"),
+        ("[Stadt](http://stadt.example)", "http://stadt.example"),
+        ("[Mail](mailto:cdo@stadt.example)", "mailto:cdo@stadt.example"),
+        ("<https://stadt.example>", "https://stadt.example"),
+    ],
+)
+def test_allowed_links_are_kept(markdown: str, href: str) -> None:
+    out = markdown_to_html(markdown)
+    assert f'href="{href}"' in out
+    assert_matrix_safe(out)
+
+
+def test_non_mxc_image_is_dropped_and_its_alt_text_shown() -> None:
+    out = markdown_to_html("Plan: ![Lageplan *Nord*](https://tracker.example/p.png)")
+    assert "<img" not in out
+    assert "tracker.example" not in out
+    assert "Lageplan Nord" in out
+
+
+def test_mxc_image_is_kept() -> None:
+    out = markdown_to_html("![Lageplan](mxc://stadt.example/AbCdEf)")
+    (element,) = [e for e in inspect_html(out).elements if e[0] == "img"]
+    assert element[1]["src"] == "mxc://stadt.example/AbCdEf"
+    assert element[1]["alt"] == "Lageplan"
+    assert_matrix_safe(out)
+
+
+@pytest.mark.parametrize(
+    ("markdown", "css_class"),
+    [
+        ("```python\nx = 1\n```", "language-python"),
+        ("```c++\nint x;\n```", "language-c++"),
+        ('```evil" onclick="alert(1)\nx\n```', None),
+        ("```x<y\nz\n```", None),
+        ("    indented code", None),
+    ],
+)
+def test_code_class_is_only_language(markdown: str, css_class: str | None) -> None:
+    out = markdown_to_html(markdown)
+    (code,) = [attrs for tag, attrs in inspect_html(out).elements if tag == "code"]
+    assert code.get("class") == css_class
+    assert "onclick" not in out
+    assert_matrix_safe(out)
+
+
+@pytest.mark.parametrize(
+    "raw_html",
+    [
+        "<script>alert(1)</script>ok",
+        '<img src="https://tracker.example/p.png" onerror="alert(1)">',
+        '<a href="javascript:alert(1)">x</a>',
+        '<a href="/relative">x</a>',
+        '<a href="https://ok.example" onclick="alert(1)" target="_blank">x</a>',
+        '<code class="foo bar">x</code><code class="language-py">y</code>',
+        '<div style="position:fixed" onmouseover="x">d</div>',
+        '<font color="red">f</font><iframe src="https://x"></iframe><!-- hidden -->',
+        '<img src="mxc://stadt.example/ok" onload="alert(1)" alt="a">',
+    ],
+)
+def test_sanitiser_keeps_only_the_matrix_subset(raw_html: str) -> None:
+    """Defence in depth: even HTML that did not come from our Markdown renderer is cleaned."""
+    out = sanitise(raw_html)
+    assert_matrix_safe(out)
+    assert "<!--" not in out
+
+
+# --- deep nesting in user text ---------------------------------------------------------------
+
+NESTED = [
+    pytest.param(">" * 200 + " tief", id="blockquotes"),
+    pytest.param("".join("  " * i + "- x\n" for i in range(200)), id="lists"),
+    pytest.param("[" * 200 + "x" + "](y)" * 200, id="links"),
+    pytest.param("*" * 200 + "x" + "*" * 200, id="emphasis"),
+    pytest.param("<b>" * 200 + "x" + "</b>" * 200, id="html"),
+    pytest.param("`" * 200 + "x", id="backticks"),
+]
+
+
+@pytest.mark.parametrize("title", NESTED)
+def test_deeply_nested_user_text_is_escaped_and_bounded(title: str) -> None:
+    out = markdown_to_html(f"**Titel:** {escape(title)}")
+    inspected = inspect_html(out)
+    assert {tag for tag, _ in inspected.elements} <= {"p", "strong", "br"}
+    assert inspected.max_depth <= 2
+    assert len(out) < 10 * len(title) + 100
+    assert_matrix_safe(out)
+
+
+def test_nesting_in_our_own_markdown_is_capped() -> None:
+    out = markdown_to_html(">" * 200 + " tief")
+    assert out.count("<blockquote>") <= render._md.options["maxNesting"]
+    assert_matrix_safe(out)
+
+
+# --- escaping user text ----------------------------------------------------------------------
+
+ROUND_TRIP = [
+    "a*b_c",
+    "[Erika](https://matrix.to/#/@erika:stadt.example)",
+    "C:\\Benutzer\\erika",
+    "1. Punkt",
+    "# Kein Titel",
+    "- kein Listenpunkt",
+    "> kein Zitat",
+    "`kein Code`",
+    "x <b>fett</b> & y &amp; &copy;",
+    "50 % - 20 = 30! ~~nein~~ | a | b |",
+    "Müller's „Büro“ — 31.12.2026",
+    "a\\*b",
+    "<https://stadt.example>",
+]
+
+
+@pytest.mark.parametrize("text", ROUND_TRIP)
+def test_escaped_text_renders_literally(text: str) -> None:
+    out = markdown_to_html(escape(text))
+    inspected = inspect_html(out)
+    assert {tag for tag, _ in inspected.elements} <= {"p"}
+    assert "".join(inspected.text) == text
+
+
+@pytest.mark.parametrize("text", ROUND_TRIP)
+def test_plain_text_removes_our_escapes(text: str) -> None:
+    assert plain_text(escape(text)) == text
+
+
+def test_plain_text_keeps_backslashes_that_are_not_escapes() -> None:
+    assert plain_text(r"C:\new\table") == r"C:\new\table"
+    assert plain_text(r"\*fett\*") == "*fett*"
+
+
+def test_escape_collapses_whitespace_of_a_single_line_only() -> None:
+    assert escape("a \t  b ") == "a b"
+    assert escape("a\n  b") == "a\n  b"
+
+
+@pytest.mark.parametrize("text", ["@room", "Alle: @room!", "@ROOM bitte", "@Room", "foo@room"])
+def test_room_ping_in_user_text_is_neutralised(text: str) -> None:
+    escaped = escape(text)
+    assert "\u2060" in escaped
+    for content in message_contents(f"Neuer Titel: {escaped}"):
+        assert "@room" not in content["body"].lower()
+        assert "@room" not in content["formatted_body"].lower()
+        assert content["m.mentions"] == {}
+
+
+@pytest.mark.parametrize(
+    "pill",
+    [
+        "[Erika](https://matrix.to/#/@erika:stadt.example)",
+        "<https://matrix.to/#/@erika:stadt.example>",
+        "https://matrix.to/#/@erika:stadt.example",
+        '<a href="https://matrix.to/#/@erika:stadt.example">Erika</a>',
+    ],
+)
+def test_pill_in_user_text_is_not_a_link(pill: str) -> None:
+    out = markdown_to_html(f"Status von {escape(pill)}")
+    inspected = inspect_html(out)
+    assert [tag for tag, _ in inspected.elements] == ["p"]
+    assert "".join(inspected.text) == f"Status von {pill}"
+
+
+def test_escape_params_escapes_all_but_safe_and_non_strings() -> None:
+    prefix = Safe("!")
+    params = escape_params({"name": "*fett*", "prefix": prefix, "count": 3, "none": None})
+    assert params == {"name": r"\*fett\*", "prefix": "!", "count": 3, "none": None}
+    assert params["prefix"] is prefix
+
+
+# --- message contents: mentions, replies, size (item 8) --------------------------------------
+
+
+def test_a_short_reply_is_one_notice_with_html_and_no_mentions() -> None:
+    (content,) = message_contents("**Hallo** Welt", reply_to="$event")
+    assert content["msgtype"] == "m.notice"
+    assert content["format"] == "org.matrix.custom.html"
+    assert content["formatted_body"] == "<p><strong>Hallo</strong> Welt</p>"
+    assert content["body"] == "**Hallo** Welt"
+    assert content["m.mentions"] == {}
+    assert content["m.relates_to"] == {"m.in_reply_to": {"event_id": "$event"}}
+
+
+def test_mentions_are_set_only_on_purpose() -> None:
+    (content,) = message_contents("Bitte melden", mentions=("@erika:stadt.example",))
+    assert content["m.mentions"] == {"user_ids": ["@erika:stadt.example"]}
+    (content,) = message_contents("Bitte melden")
+    assert content["m.mentions"] == {}
+    assert "m.relates_to" not in content
+
+
+def _summary() -> str:
+    """A weekly summary of about 100 KB: headings, lists and escaped status texts."""
+    sections = []
+    for i in range(80):
+        status = escape(f"Fachbereich {i}: Arbeitspaket *{i}* läuft <gut> & @room [x](y) ") * 12
+        sections.append(f"## Fachbereich {i}\n\n- **Status:** {status}\n- Fällig: 31.12.2026")
+    return "\n\n".join(sections)
+
+
+SUMMARIES = [
+    pytest.param(_summary(), id="sections"),
+    pytest.param(escape("Wort* " * 20_000), id="one-long-line"),
+    pytest.param(escape("a\\*" * 40_000), id="backslashes"),
+    pytest.param(escape("Größenänderung 🚲 " * 6_000), id="multibyte"),
+    pytest.param(escape('"<&>' * 25_000), id="html-specials"),
+    pytest.param(escape("\x01\x02" * 20_000), id="control-characters"),
+    pytest.param("\n".join(escape(f"Zeile {i}: *x*") for i in range(8_000)), id="many-lines"),
+]
+
+
+def _squeeze(text: str) -> str:
+    return "".join(text.split())
+
+
+@pytest.mark.parametrize("summary", SUMMARIES)
+def test_a_long_summary_is_split_below_the_limit_without_losing_text(summary: str) -> None:
+    assert len(summary.encode()) > SPEC_LIMIT or content_size({"b": summary}) > SPEC_LIMIT
+    contents = message_contents(summary, reply_to="$event")
+    assert len(contents) > 1
+    for content in contents:
+        assert content_size(content) < SPEC_LIMIT
+        assert content_size(content) <= render.MAX_CONTENT_BYTES
+        assert content["m.mentions"] == {}
+        assert content["msgtype"] == "m.notice"
+    assert _squeeze("".join(c["body"] for c in contents)) == _squeeze(plain_text(summary))
+    assert "m.relates_to" in contents[0]
+    assert all("m.relates_to" not in c for c in contents[1:])
+
+
+def test_a_split_summary_keeps_its_html() -> None:
+    contents = message_contents(_summary())
+    assert all("formatted_body" in c for c in contents)
+    for content in contents:
+        assert_matrix_safe(content["formatted_body"])
+        assert "@room" not in content["formatted_body"]
+    headings = sum(c["formatted_body"].count("<h2>") for c in contents)
+    assert headings == 80
