@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import socket
 import tomllib
 import urllib.error
 import urllib.request
@@ -21,7 +20,7 @@ from urllib.parse import quote
 from board_bot.app import build_app
 from board_bot.clock import SystemClock
 from board_bot.config import Config, parse_config
-from board_bot.devserver import LocalSynapse, RegisteredUser
+from board_bot.devserver import LocalSynapse, RegisteredUser, port_is_free
 
 log = logging.getLogger(__name__)
 
@@ -51,16 +50,6 @@ def _load_state(path: Path) -> DemoState:
 
 def _save_state(path: Path, state: DemoState) -> None:
     path.write_text(json.dumps(state.__dict__))
-
-
-def _port_free(port: int) -> bool:
-    with socket.socket() as sock:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            sock.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
 
 
 def _call(
@@ -152,7 +141,7 @@ def run_demo(data_dir: Path, *, console: bool = True) -> int:
     synapse_dir = data_dir / "synapse"
     port = (
         PREFERRED_PORT
-        if (synapse_dir / "homeserver.yaml").exists() or _port_free(PREFERRED_PORT)
+        if (synapse_dir / "homeserver.yaml").exists() or port_is_free(PREFERRED_PORT)
         else None
     )
     synapse = LocalSynapse(synapse_dir, port=port)

@@ -72,7 +72,7 @@ class RegisteredUser:
     device_id: str
 
 
-def _port_is_free(port: int) -> bool:
+def port_is_free(port: int) -> bool:
     """Whether ``127.0.0.1:port`` can be bound (with SO_REUSEADDR, like Twisted does)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -260,7 +260,7 @@ class LocalSynapse:
             return self._port  # our own server holds it; do not move under its feet
         if self._requested_port is not None:
             return self._requested_port
-        if stored is not None and _port_is_free(stored):
+        if stored is not None and port_is_free(stored):
             return stored
         return _pick_free_port()
 

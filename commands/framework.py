@@ -15,7 +15,7 @@ from __future__ import annotations
 import difflib
 import inspect
 import typing
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
@@ -338,6 +338,10 @@ class Registry:
     def unique_top(self) -> list[Command]:
         return list({id(c): c for c in self.top.values()}.values())
 
+    def _close_words(self, word: str) -> list[str]:
+        targets: dict[str, object] = {**self.top, **self.groups}
+        return _close(word, targets)
+
     def resolve(self, tokens: list[str], prefix: str) -> tuple[Command, list[str]]:
         """The command named by the first token(s), and the tokens left for its arguments."""
         word = tokens[0].lower()
@@ -348,7 +352,7 @@ class Registry:
             raise UnknownCommand(
                 "error.unknown_command",
                 command=f"{prefix}{tokens[0]}",
-                suggestions=[f"{prefix}{w}" for w in difflib.get_close_matches(word, self.words())],
+                suggestions=[f"{prefix}{w}" for w in self._close_words(word)],
             )
         if len(tokens) < 2:
             raise UnknownCommand(
@@ -360,7 +364,7 @@ class Registry:
         sub = tokens[1].lower()
         cmd = group.commands.get(sub)
         if cmd is None:
-            close = difflib.get_close_matches(sub, list(group.commands))
+            close = _close(sub, group.commands)
             raise UnknownCommand(
                 "error.unknown_subcommand",
                 command=tokens[1],
@@ -369,6 +373,17 @@ class Registry:
                 or [f"{prefix}{group.name} {c.name}" for c in group.unique_commands()],
             )
         return cmd, tokens[2:]
+
+
+def _close(word: str, targets: Mapping[str, object]) -> list[str]:
+    """Words close to ``word``, at most one per command (``!help``, not also ``!hilfe``)."""
+    seen: set[int] = set()
+    result = []
+    for match in difflib.get_close_matches(word, list(targets)):
+        if id(targets[match]) not in seen:
+            seen.add(id(targets[match]))
+            result.append(match)
+    return result
 
 
 def run(ctx: Context, text: str) -> str | None:

@@ -289,6 +289,13 @@ def test_unknown_command_suggests_a_close_one(word: str, suggestion: str) -> Non
     assert suggestion in exc_info.value.params["suggestions"]
 
 
+def test_suggestions_name_each_command_once() -> None:
+    with pytest.raises(UnknownCommand) as exc_info:
+        build_registry().resolve(["hlep"], "!")
+    # "hilfe" is close too, but it is the same command as "help".
+    assert exc_info.value.params["suggestions"] == ["!help"]
+
+
 def test_unknown_command_without_anything_close() -> None:
     with pytest.raises(UnknownCommand) as exc_info:
         build_registry().resolve(["xyzzy"], "!")
