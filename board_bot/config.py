@@ -24,6 +24,10 @@ LANGUAGES = ("de", "en")
 # Values that must never protect a real crypto store: nio's default and our own placeholders.
 PLACEHOLDER_SECRETS = frozenset({"DEFAULT_KEY", "change-me", "changeme", "CHANGE-ME", "secret"})
 MIN_PICKLE_KEY_LENGTH = 16
+# The key in config.example.toml: fine for the demo on this machine, refused anywhere else.
+DEMO_PICKLE_KEY = "demo-pickle-key-not-for-production-use"
+DEFAULT_DEVICE_NAME = "Smart City Board Bot"
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
 @dataclass(frozen=True)
@@ -193,7 +197,7 @@ def parse_config(
             "matrix.password: missing; set matrix.password or matrix.access_token "
             '(secrets may come from the environment: password = "env:BOARD_BOT_PASSWORD")'
         )
-    device_name = r.string("matrix", "device_name", "Smart City Board Bot") or "Smart City Board"
+    device_name = r.string("matrix", "device_name", DEFAULT_DEVICE_NAME) or DEFAULT_DEVICE_NAME
 
     prefix = r.string("bot", "command_prefix", "!") or ""
     if not prefix or len(prefix) > 3 or any(c.isspace() for c in prefix):
@@ -225,7 +229,7 @@ def parse_config(
                 f"bot.allowed_inviters[{i}]: must be a user id (@cdo:example.org) or a server "
                 f"name (example.org), got {inviter!r}"
             )
-    max_age_hours = r.integer("bot", "max_command_age_hours", 24, minimum=0)
+    max_age_hours = r.integer("bot", "max_command_age_hours", 24, minimum=1)
     max_bytes = r.integer("bot", "max_command_bytes", 8192, minimum=256)
     per_minute = r.integer("bot", "rate_limit_per_minute", 20, minimum=1)
     burst = r.integer("bot", "rate_limit_burst", 10, minimum=1)
@@ -237,7 +241,9 @@ def parse_config(
     database_url = r.string("storage", "database_url", "") or ""
     if not database_url:
         database_url = f"sqlite:///{data_dir / 'board.db'}"
-    elif not database_url.startswith(("sqlite:///", "postgresql://", "postgresql+psycopg://")):
+    elif not database_url.startswith(
+        ("sqlite:///", "postgres://", "postgresql://", "postgresql+psycopg://")
+    ):
         r.problems.append(
             "storage.database_url: must start with sqlite:/// or postgresql+psycopg://, "
             f"got {database_url.split(':', 1)[0]!r}"
@@ -255,6 +261,11 @@ def parse_config(
             r.problems.append(
                 f"encryption.pickle_key: must be a secret of at least {MIN_PICKLE_KEY_LENGTH} "
                 "characters, not a placeholder or matrix-nio's default"
+            )
+        elif pickle_key == DEMO_PICKLE_KEY and parsed.hostname not in LOOPBACK_HOSTS:
+            r.problems.append(
+                "encryption.pickle_key: the demo key of config.example.toml is only accepted for "
+                "a homeserver on this machine; generate a secret of your own"
             )
 
     if r.problems:

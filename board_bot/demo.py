@@ -12,7 +12,7 @@ import logging
 import tomllib
 import urllib.error
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -42,10 +42,34 @@ BOARD_NAME = "Smart City Board Norderstedt (Demo)"
 class DemoState:
     room_id: str | None = None
     board_initialised: bool = False
+    # localpart -> RegisteredUser fields, so that a second run reuses logins instead of making
+    # a new device for everybody
+    users: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 def _load_state(path: Path) -> DemoState:
     return DemoState(**json.loads(path.read_text())) if path.exists() else DemoState()
+
+
+def _demo_users(synapse: LocalSynapse, state_file: Path) -> dict[str, RegisteredUser]:
+    state = _load_state(state_file)
+    users: dict[str, RegisteredUser] = {}
+    for localpart, password, display_name in [BOT, *PEOPLE]:
+        if localpart in state.users:
+            users[localpart] = RegisteredUser(**state.users[localpart])
+            continue
+        user = synapse.register_user(localpart, password)
+        _call(
+            synapse.url,
+            "PUT",
+            f"/_matrix/client/v3/profile/{quote(user.user_id)}/displayname",
+            user.access_token,
+            {"displayname": display_name},
+        )
+        users[localpart] = user
+        state.users[localpart] = asdict(user)
+        _save_state(state_file, state)
+    return users
 
 
 def _save_state(path: Path, state: DemoState) -> None:
@@ -148,20 +172,10 @@ def run_demo(data_dir: Path, *, console: bool = True) -> int:
     print(f"Starting a local Synapse homeserver in {synapse_dir} …", flush=True)
     synapse.start()
     try:
-        users: dict[str, RegisteredUser] = {}
-        for localpart, password, display_name in [BOT, *PEOPLE]:
-            user = synapse.register_user(localpart, password)
-            _call(
-                synapse.url,
-                "PUT",
-                f"/_matrix/client/v3/profile/{quote(user.user_id)}/displayname",
-                user.access_token,
-                {"displayname": display_name},
-            )
-            users[localpart] = user
+        users = _demo_users(synapse, data_dir / "demo-state.json")
         config = _demo_config(synapse, data_dir)
         room_id = _setup_room(synapse, users, data_dir / "demo-state.json")
-        _print_welcome(synapse, room_id)
+        _print_welcome(synapse, room_id, data_dir / "bot.log")
         return asyncio.run(_run(config, synapse, users, room_id, data_dir, console=console))
     except KeyboardInterrupt:
         return 0
@@ -169,7 +183,7 @@ def run_demo(data_dir: Path, *, console: bool = True) -> int:
         synapse.stop()
 
 
-def _print_welcome(synapse: LocalSynapse, room_id: str) -> None:
+def _print_welcome(synapse: LocalSynapse, room_id: str, bot_log: Path) -> None:
     people = "\n".join(
         f"    {'@' + lp + ':' + synapse.server_name:<26} Passwort: {pw:<12} {name}"
         for lp, pw, name in PEOPLE
@@ -182,7 +196,7 @@ Homeserver:  {synapse.url}   (Server-Name: {synapse.server_name})
 Board-Raum:  {BOARD_NAME}  {room_id}
 Demo-Personen (in jedem Matrix-Client auf diesem Rechner anmeldbar, z. B. Element):
 {people}
-Bot:         @{BOT[0]}:{synapse.server_name} (Protokoll: data/bot.log)
+Bot:         @{BOT[0]}:{synapse.server_name} (Protokoll: {bot_log})
 """,
         flush=True,
     )
@@ -200,6 +214,7 @@ async def _run(
     _log_to_file(data_dir / "bot.log")
     app = build_app(config, SystemClock())
     bot = asyncio.create_task(app.run(handle_signals=not console), name="bot")
+    bot.add_done_callback(_report_end)
     await _init_board(synapse, users["cdo"], room_id, data_dir / "demo-state.json")
     if not console:
         print("Der Bot läuft. Beenden mit Strg+C.", flush=True)
@@ -220,6 +235,15 @@ async def _run(
         bot.cancel()
         await asyncio.gather(bot, return_exceptions=True)
     return 0
+
+
+def _report_end(task: asyncio.Task[None]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        print(
+            f"\nDer Bot wurde unerwartet beendet: {task.exception()}\n"
+            "Einzelheiten stehen im Protokoll; beenden Sie die Demo mit /quit.",
+            flush=True,
+        )
 
 
 def _log_to_file(path: Path) -> None:

@@ -22,7 +22,7 @@ from board_bot.errors import BotError, UsageError
 from board_bot.i18n import t
 from board_bot.models import Board
 from board_bot.ratelimit import RateLimiter
-from board_bot.render import Safe, escape_params, message_contents
+from board_bot.render import Safe, message_contents
 from board_bot.services import boards, delivery
 from commands import framework
 from commands.framework import Registry, Runtime, UnknownCommand
@@ -89,29 +89,58 @@ class Dispatcher:
             board = boards.for_room(session, msg.room_id)
             lang = board.language if board else self.config.bot.language
             handled.outcome, reply = self._reply(session, msg, board, lang, now)
-            if reply is None:
+            return self._enqueue(session, msg.room_id, reply, reply_to=msg.event_id, now=now)
+
+    def greet(self, room_id: str) -> list[int]:
+        """The greeting after joining a room: once per room, ever (deduplicated like an event)."""
+        prefix = Safe(self.config.bot.command_prefix)
+        text = t(self.config.bot.language, "greeting", prefix=prefix)
+        return self._record(f"joined:{room_id}", room_id, "greeted", text, reply_to=None)
+
+    def give_up(self, msg: IncomingMessage) -> list[int]:
+        """Record an event that failed again and again, and apologise for it."""
+        text = t(self.config.bot.language, "error.internal")
+        return self._record(msg.event_id, msg.room_id, "failed", text, reply_to=msg.event_id)
+
+    def _record(
+        self, key: str, room_id: str, outcome: str, reply: str, *, reply_to: str | None
+    ) -> list[int]:
+        now = self.clock.now()
+        with unit_of_work(self.engine) as session:
+            if delivery.is_handled(session, key):
                 return []
-            rows = delivery.enqueue(
-                session,
-                room_id=msg.room_id,
-                contents=message_contents(reply, reply_to=msg.event_id),
-                now=now,
-            )
-            return [row.id for row in rows if row.id is not None]
+            delivery.mark_handled(session, event_id=key, room_id=room_id, outcome=outcome, now=now)
+            return self._enqueue(session, room_id, reply, reply_to=reply_to, now=now)
+
+    @staticmethod
+    def _enqueue(
+        session: Session, room_id: str, reply: str | None, *, reply_to: str | None, now: datetime
+    ) -> list[int]:
+        if reply is None:
+            return []
+        rows = delivery.enqueue(
+            session,
+            room_id=room_id,
+            contents=message_contents(reply, reply_to=reply_to),
+            now=now,
+        )
+        return [row.id for row in rows if row.id is not None]
 
     def _reply(
         self, session: Session, msg: IncomingMessage, board: Board | None, lang: str, now: datetime
     ) -> tuple[str, str | None]:
         bot = self.config.bot
+        # The rate limit comes first, so that a flood of oversized or stale messages gets one
+        # notice, not one each.
+        allowed, warn = self.limiter.take(msg.sender)
+        if not allowed:
+            return "rate_limited", t(lang, "error.rate_limited") if warn else None
         size = len(msg.body.encode())
         if size > bot.max_command_bytes:
             return "too_long", t(lang, "error.too_long", size=size, limit=bot.max_command_bytes)
         if now - msg.sent_at > bot.max_command_age:
             hours = int(bot.max_command_age.total_seconds() // 3600)
             return "too_old", t(lang, "error.too_old", hours=hours)
-        allowed, warn = self.limiter.take(msg.sender)
-        if not allowed:
-            return "rate_limited", t(lang, "error.rate_limited") if warn else None
 
         ctx = framework.Context(
             session=session,
@@ -135,29 +164,31 @@ class Dispatcher:
         except UnknownCommand as exc:
             return "unknown", self._unknown(exc, lang)
         except UsageError as exc:
-            lines = [t(lang, exc.key, **escape_params(exc.params))]
+            lines = [t(lang, exc.key, **exc.params)]
             if exc.usage:
-                lines.append(t(lang, "usage.line", usage=f"`{exc.usage}`"))
+                lines.append(t(lang, "usage.line", usage=Safe(f"`{exc.usage}`")))
             return "usage", "\n\n".join(lines)
         except BotError as exc:
-            return "refused", t(lang, exc.key, **escape_params(exc.params))
-        except (OperationalError, DBAPIError) as exc:
-            if isinstance(exc, OperationalError) or exc.connection_invalidated:
-                raise  # the database is unreachable: retry the event later
-            log.exception("command %r failed", text.split(maxsplit=1)[:1])
-            return "error", t(lang, "error.internal")
-        except Exception:
+            return "refused", t(lang, exc.key, **exc.params)
+        except Exception as exc:
+            if isinstance(exc, OperationalError) or (
+                isinstance(exc, DBAPIError) and exc.connection_invalidated
+            ):
+                raise  # the database is unreachable or busy: the caller retries the event
             # The traceback goes to the log; the user gets an apology, never the exception text.
             # Only the command word is logged: message bodies stay out of the logs.
-            log.exception("command %r failed", text.split(maxsplit=1)[:1])
+            log.exception("command %r failed", text.split(maxsplit=1)[0][:40])
             return "error", t(lang, "error.internal")
 
     def _unknown(self, exc: UnknownCommand, lang: str) -> str:
         params = dict(exc.params)
         suggestions = params.pop("suggestions", [])
-        parts = [t(lang, exc.key, **escape_params(params))]
+        parts = [t(lang, exc.key, **params)]
         if suggestions:
-            joined = (" oder " if lang == "de" else " or ").join(f"`{s}`" for s in suggestions)
+            # Our own command words: code spans, not escaped text.
+            joined = Safe(
+                (" oder " if lang == "de" else " or ").join(f"`{s}`" for s in suggestions)
+            )
             parts.append(t(lang, "error.did_you_mean", suggestions=joined))
         parts.append(t(lang, "error.see_help", prefix=Safe(self.config.bot.command_prefix)))
         return " ".join(parts)

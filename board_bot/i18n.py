@@ -1,13 +1,18 @@
 """Every text a user reads, in German (default) and English.
 
-``t(lang, key, **params)`` looks a message up and fills in its parameters. Parameters that carry
-user text must be escaped with ``board_bot.render.escape`` by the caller. A test checks that every
-key used in the code exists here and has a German text.
+``t(lang, key, **params)`` looks a message up and fills in its parameters. The messages are
+Markdown, and safe by default: every ``str`` parameter is escaped (``board_bot.render.escape``)
+unless it is marked :class:`~board_bot.render.Safe` – our own Markdown, such as a backticked
+command word, a prefix, or the result of another ``t()`` (which is ``Safe`` itself). Numbers and
+other values are formatted as they are. A test checks that every key used in the code exists here
+and has a German text.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+from board_bot.render import Safe, escape_param
 
 DEFAULT_LANGUAGE = "de"
 
@@ -111,6 +116,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "convert.text_too_long": {
         "de": "Der Text ist zu lang ({length} Zeichen, höchstens {limit}).",
         "en": "The text is too long ({length} characters, at most {limit}).",
+    },
+    "convert.text_control": {
+        "de": "Der Text enthält unzulässige Steuerzeichen. "
+        "Bitte geben Sie ihn ohne diese Zeichen ein.",
+        "en": "The text contains control characters that are not allowed. "
+        "Please enter it without them.",
     },
     "convert.text_empty": {
         "de": "Der Text darf nicht leer sein.",
@@ -237,8 +248,11 @@ MESSAGES: dict[str, dict[str, str]] = {
 }
 
 
-def t(lang: str, key: str, /, **params: Any) -> str:
-    """The message ``key`` in ``lang`` (German when missing there), with ``params`` filled in."""
+def t(lang: str, key: str, /, **params: Any) -> Safe:
+    """The message ``key`` in ``lang`` (German when missing there), with ``params`` filled in:
+    strings escaped unless they are :class:`Safe`, other values as they are."""
     entry = MESSAGES[key]
     text = entry.get(lang) or entry[DEFAULT_LANGUAGE]
-    return text.format(**params) if params else text
+    if not params:
+        return Safe(text)
+    return Safe(text.format(**{k: escape_param(v) for k, v in params.items()}))

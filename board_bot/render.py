@@ -3,14 +3,14 @@
 Replies are written as Markdown. markdown-it-py renders them in its ``js-default`` preset (raw HTML
 off, dangerous link schemes refused); nh3 then keeps only the HTML subset of the Matrix spec. User
 text is escaped with :func:`escape` before it goes into a reply, so that a title can neither
-format, link nor ping.
+format, link nor ping; ``board_bot.i18n.t`` does that for every parameter not marked :class:`Safe`.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import nh3
@@ -34,8 +34,11 @@ ALLOWED_ATTRIBUTES = {
     "code": {"class"},
 }
 LINK_SCHEMES = ("http://", "https://", "mailto:")
-# Keep every event well below the 64 KiB the spec allows, with room for the envelope.
-MAX_CONTENT_BYTES = 48 * 1024
+# The spec allows 64 KiB for a whole event. In an encrypted room the content travels as Megolm
+# ciphertext in base64 (4/3 of the plaintext JSON, which also holds the room id and type) inside an
+# m.room.encrypted envelope (sender key, session and device id, signatures): a 48 KiB content came
+# out above 64 KiB and was refused with M_TOO_LARGE. 40 KiB become about 54 KiB on the wire.
+MAX_CONTENT_BYTES = 40 * 1024
 
 _md = MarkdownIt("js-default", {"breaks": True})
 _md.options["maxNesting"] = 20
@@ -53,8 +56,9 @@ def _render_image(
 _md.add_render_rule("image", _render_image)
 
 # Characters that carry meaning in CommonMark; escaped with a backslash in user text.
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~=&:\"'$@])")
-_MD_UNESCAPE = re.compile(r"\\([\\`*_{}\[\]()<>#+\-.!|~=&:\"'$@])")
+_MD_SPECIALS = r"[\\`*_{}\[\]()<>#+\-.!|~=&:\"'$@]"
+_MD_SPECIAL = re.compile(f"({_MD_SPECIALS})")
+_MD_UNESCAPE = re.compile(f"\\\\({_MD_SPECIALS})")
 # Only what could ping: "@room" and user ids. The word joiner keeps it readable.
 _ROOM_PING = re.compile(r"@(room)\b", re.IGNORECASE)
 
@@ -85,73 +89,35 @@ def sanitise(html: str) -> str:
 
 
 class Safe(str):
-    """Text of our own (a command word, a prefix) that goes into a reply unescaped."""
+    """Markdown that goes into a reply as it is: our own text (a command word, a prefix, a
+    catalog message) or user text that :func:`escape` has already made inert."""
 
 
-def escape_params(params: dict[str, Any]) -> dict[str, Any]:
-    """Escape every string parameter of a message except those marked :class:`Safe`."""
-    return {
-        k: v if isinstance(v, Safe) or not isinstance(v, str) else escape(v)
-        for k, v in params.items()
-    }
+def escape_param(value: Any) -> Any:
+    """``value`` escaped if it is a string not marked :class:`Safe`; anything else as it is."""
+    return escape(value) if isinstance(value, str) and not isinstance(value, Safe) else value
 
 
-def escape(text: str) -> str:
+def escape(text: str) -> Safe:
     """Make user text inert in a Markdown reply: no formatting, no links, no @room ping."""
     text = " ".join(text.split()) if "\n" not in text else text
     text = _MD_SPECIAL.sub(r"\\\1", text)
-    return _ROOM_PING.sub("@\u2060\\1", text)
+    return Safe(_ROOM_PING.sub("@\u2060\\1", text))
 
 
 def markdown_to_html(markdown: str) -> str:
     return sanitise(_md.render(markdown)).strip()
 
 
-def _json_size(text: str) -> int:
-    """Bytes ``text`` takes in the event's JSON (control characters take six, quotes two)."""
-    return len(json.dumps(text, ensure_ascii=False).encode())
-
-
-def _cut(line: str, limit: int) -> int:
-    """The longest prefix of ``line`` that fits ``limit``, not ending inside a ``\\x`` escape."""
-    low, high = 1, len(line)
-    while low < high:
-        mid = (low + high + 1) // 2
-        if _json_size(line[:mid]) <= limit:
-            low = mid
-        else:
-            high = mid - 1
-    head = line[:low]
-    if (len(head) - len(head.rstrip("\\"))) % 2 and low > 1:
-        low -= 1
-    return low
-
-
-def _split_blocks(markdown: str, limit: int) -> list[str]:
-    """Split Markdown at paragraph, then line boundaries so each part fits ``limit`` JSON bytes."""
-    parts: list[str] = []
-    current = ""
-    for block in re.split(r"\n{2,}", markdown):
-        pieces = [block]
-        if _json_size(block) > limit:
-            pieces = []
-            for line in block.split("\n"):
-                while _json_size(line) > limit:
-                    cut = _cut(line, limit)
-                    pieces.append(line[:cut])
-                    line = line[cut:]
-                pieces.append(line)
-        for piece in pieces:
-            candidate = f"{current}\n\n{piece}" if current else piece
-            if _json_size(candidate) <= limit:
-                current = candidate
-            else:
-                if current:
-                    parts.append(current)
-                current = piece
-    if current or not parts:
-        parts.append(current)
-    return parts
+# Content bytes per Markdown character, before the first content is measured (prose: about 2).
+_FIRST_RATIO = 2.0
+# Never assume less: a Markdown part is rendered only if its estimate fits, so this also bounds the
+# Markdown rendered in vain (below 2 * MAX_CONTENT_BYTES characters).
+_MIN_RATIO = 0.5
+# Parts with fewer characters are too small to tell the ratio (their tags dominate).
+_RATIO_SAMPLE = 256
+_BLANK_LINES = re.compile(r"\n{2,}")
+_LINE_BREAK = re.compile(r"\n")
 
 
 def message_contents(
@@ -161,26 +127,106 @@ def message_contents(
     mentions: tuple[str, ...] = (),
     msgtype: str = "m.notice",
 ) -> list[dict[str, Any]]:
-    """One or more ``m.room.message`` contents for a Markdown reply, each under the size cap.
+    """One or more ``m.room.message`` contents for a Markdown reply, each at most
+    :data:`MAX_CONTENT_BYTES` as :func:`content_size` measures it, each with its HTML.
 
-    Every content carries ``m.mentions`` on purpose: empty unless ``mentions`` names users.
+    Blocks (paragraphs, lists; the lines of a block too large for one part) are packed into parts
+    by an estimate of their content size, learnt from the contents built so far. A part whose
+    content is too large is split in two, at the blank line nearest its middle, else the line
+    break, else a character that does not cut a backslash escape, and each half is tried again;
+    only a piece that cannot be split further goes out as plain text.
+
+    Every content carries ``m.mentions`` on purpose: empty unless ``mentions`` names users; only
+    the first carries ``m.relates_to`` (the reply).
     """
-    # Rendered HTML is larger than its Markdown; a third of the cap per part leaves room for both.
     contents: list[dict[str, Any]] = []
-    for part in _split_blocks(markdown, MAX_CONTENT_BYTES // 3):
-        content: dict[str, Any] = {
-            "msgtype": msgtype,
-            "body": plain_text(part),
-            "format": "org.matrix.custom.html",
-            "formatted_body": markdown_to_html(part),
-            "m.mentions": {"user_ids": list(mentions)} if mentions else {},
-        }
+
+    def build(text: str, *, formatted: bool = True) -> dict[str, Any]:
+        content: dict[str, Any] = {"msgtype": msgtype, "body": plain_text(text)}
+        if formatted:
+            content["format"] = "org.matrix.custom.html"
+            content["formatted_body"] = markdown_to_html(text)
+        content["m.mentions"] = {"user_ids": list(mentions)} if mentions else {}
         if reply_to is not None and not contents:
             content["m.relates_to"] = {"m.in_reply_to": {"event_id": reply_to}}
-        if content_size(content) > MAX_CONTENT_BYTES:  # pathological HTML growth: plain text
-            del content["format"], content["formatted_body"]
-        contents.append(content)
+        return content
+
+    overhead = content_size(build("", formatted=True))
+    if overhead > MAX_CONTENT_BYTES // 2:
+        raise ValueError(f"{len(mentions)} mentions leave no room for the message")
+    ratio = _FIRST_RATIO
+
+    def estimate(length: int) -> float:
+        return overhead + length * ratio
+
+    def fit(text: str) -> None:
+        nonlocal ratio
+        text = text.strip("\n")
+        if not text:
+            return
+        if estimate(len(text)) <= MAX_CONTENT_BYTES:
+            content = build(text)
+            size = content_size(content)
+            if len(text) >= _RATIO_SAMPLE:
+                ratio = max((size - overhead) / len(text), _MIN_RATIO)
+            if size <= MAX_CONTENT_BYTES:
+                contents.append(content)
+                return
+        cut = _split_point(text)
+        if cut is None:  # an escape or a character whose HTML does not fit: plain text
+            contents.append(build(text, formatted=False))
+            return
+        fit(text[:cut])
+        fit(text[cut:])
+
+    _pack(markdown, fit, lambda: (MAX_CONTENT_BYTES - overhead) / (ratio * 1.1))
+    if not contents:
+        contents.append(build(markdown.strip("\n")))
     return contents
+
+
+def _pack(
+    text: str,
+    fit: Callable[[str], None],
+    budget: Callable[[], float],
+    separators: tuple[re.Pattern[str], ...] = (_BLANK_LINES, _LINE_BREAK),
+) -> None:
+    """Hand ``fit`` runs of whole blocks of about ``budget()`` characters each, in order; a block
+    larger than that on its own is packed by its lines."""
+
+    def flush(run: str) -> None:
+        if len(run) > budget() and len(separators) > 1:
+            _pack(run, fit, budget, separators[1:])
+        else:
+            fit(run)
+
+    start = end = 0
+    for block_end in [*(m.end() for m in separators[0].finditer(text)), len(text)]:
+        if block_end - start > budget() and end > start:
+            flush(text[start:end])
+            start = end
+        end = block_end
+    flush(text[start:])
+
+
+def _split_point(text: str) -> int | None:
+    """Where to cut ``text`` (no newline at either end) in two: at the blank line nearest its
+    middle, else at the line break nearest it, else at the middle character, moved so that it
+    does not separate a backslash from the character it escapes. None if ``text`` is too short."""
+    middle = len(text) // 2
+    for separator in ("\n\n", "\n"):
+        before = text.rfind(separator, 0, middle)
+        after = text.find(separator, middle)
+        candidates = [i for i in (before, after) if i > 0]
+        if candidates:
+            return min(candidates, key=lambda i: abs(i - middle))
+    for cut in (middle, middle + 1):
+        run = len(text[:cut]) - len(text[:cut].rstrip("\\"))
+        if run % 2:  # text[cut - 1] escapes text[cut]: keep them together
+            cut -= 1
+        if 0 < cut < len(text):
+            return cut
+    return None
 
 
 def plain_text(markdown: str) -> str:
@@ -189,4 +235,6 @@ def plain_text(markdown: str) -> str:
 
 
 def content_size(content: dict[str, Any]) -> int:
-    return len(json.dumps(content, ensure_ascii=False).encode())
+    """Bytes of ``content`` as JSON with every non-ASCII character escaped: that is how matrix-nio
+    serialises it (also as the plaintext it encrypts), and never less than its UTF-8 size."""
+    return len(json.dumps(content, ensure_ascii=True))

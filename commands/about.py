@@ -11,7 +11,7 @@ from board_bot.timefmt import format_datetime
 from commands.framework import Context, command
 
 
-def format_duration(lang: str, delta: timedelta) -> str:
+def format_duration(lang: str, delta: timedelta) -> Safe:
     minutes = int(delta.total_seconds() // 60)
     days, rest = divmod(minutes, 24 * 60)
     hours, minutes = divmod(rest, 60)

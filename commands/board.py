@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from board_bot.errors import BotError
 from board_bot.i18n import t
-from board_bot.render import Safe, escape
+from board_bot.render import Safe
 from board_bot.services import boards
 from board_bot.timefmt import format_datetime
 from commands.converters import Language
@@ -28,8 +28,8 @@ def init(ctx: Context, *, name: Rest) -> str:
     return t(
         board.language,
         "board.created",
-        name=escape(board.name),
-        timezone=Safe(board.timezone),
+        name=board.name,  # user text: t() escapes it
+        timezone=board.timezone,
         prefix=Safe(ctx.prefix),
     )
 
@@ -43,11 +43,11 @@ def show(ctx: Context) -> str:
     return t(
         ctx.lang,
         "board.info",
-        name=escape(board.name),
-        language=t(ctx.lang, f"language.{board.language}"),
+        name=board.name,  # user text: t() escapes it
+        language=t(ctx.lang, f"language.{board.language}"),  # Safe: a catalog text
         timezone=board.timezone,
         created=format_datetime(board.created_at, board.timezone),
-        created_by=escape(board.created_by),
+        created_by=board.created_by,
     )
 
 

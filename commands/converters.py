@@ -14,6 +14,9 @@ from board_bot.errors import UsageError
 from board_bot.ids import UserId, is_user_id
 
 MAX_TEXT = 500
+# C0 and C1 control characters except the ordinary whitespace \t \n \v \f \r (folded to spaces),
+# and the bidi embeddings, overrides and isolates that can make text display other than it reads.
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 Language = NewType("Language", str)
 
@@ -25,6 +28,8 @@ def to_int(text: str) -> int:
 
 
 def to_text(text: str) -> str:
+    if _CONTROL.search(text):
+        raise UsageError("convert.text_control")
     text = " ".join(text.split())
     if not text:
         raise UsageError("convert.text_empty")
@@ -76,7 +81,6 @@ CONVERTERS: dict[Any, Callable[[str], Any]] = {
     date: to_date,
     UserId: to_user_id,
     Language: to_language,
-    bool: lambda text: text,
 }
 
 

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from sqlmodel import Session
 
@@ -75,6 +75,7 @@ class Context:
 
 
 Handler = Callable[..., str | None]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -165,7 +166,7 @@ class Group:
         return register
 
     def unique_commands(self) -> list[Command]:
-        return list({id(c): c for c in self.commands.values()}.values())
+        return _distinct(self.commands.values())
 
     def help(self, lang: str) -> str:
         key = f"group.{self.name}"
@@ -213,8 +214,10 @@ def params_of(func: Handler) -> tuple[Param, ...]:
         elif p.kind is inspect.Parameter.KEYWORD_ONLY:
             if required:
                 raise TypeError(f"{func.__name__}: option {p.name} needs a default")
-            kind = "flag" if hint is bool else "option"
-            params.append(Param(p.name, kind, converter_for(hint), False, default))
+            if hint is bool:
+                params.append(Param(p.name, "flag", bool, False, default))
+            else:
+                params.append(Param(p.name, "option", converter_for(hint), False, default))
         else:
             params.append(Param(p.name, "positional", converter_for(hint), required, default))
     return tuple(params)
@@ -320,23 +323,15 @@ class Registry:
         if word in self.top or word in self.groups:
             raise ValueError(f"command word {word!r} is used twice")
 
-    def words(self) -> list[str]:
-        return sorted([*self.top, *self.groups])
-
     def commands(self) -> list[Command]:
-        seen: dict[int, Command] = {}
-        for cmd in self.top.values():
-            seen.setdefault(id(cmd), cmd)
-        for group in self.groups.values():
-            for cmd in group.commands.values():
-                seen.setdefault(id(cmd), cmd)
-        return list(seen.values())
+        """Every command once, top-level ones first."""
+        return self.unique_top() + [c for g in self.unique_groups() for c in g.unique_commands()]
 
     def unique_groups(self) -> list[Group]:
-        return list({id(g): g for g in self.groups.values()}.values())
+        return _distinct(self.groups.values())
 
     def unique_top(self) -> list[Command]:
-        return list({id(c): c for c in self.top.values()}.values())
+        return _distinct(self.top.values())
 
     def _close_words(self, word: str) -> list[str]:
         targets: dict[str, object] = {**self.top, **self.groups}
@@ -351,7 +346,7 @@ class Registry:
         if group is None:
             raise UnknownCommand(
                 "error.unknown_command",
-                command=f"{prefix}{tokens[0]}",
+                command=f"{prefix}{_clip(tokens[0])}",
                 suggestions=[f"{prefix}{w}" for w in self._close_words(word)],
             )
         if len(tokens) < 2:
@@ -367,12 +362,25 @@ class Registry:
             close = _close(sub, group.commands)
             raise UnknownCommand(
                 "error.unknown_subcommand",
-                command=tokens[1],
+                command=_clip(tokens[1]),
                 group=Safe(f"{prefix}{group.name}"),
                 suggestions=[f"{prefix}{group.name} {group.commands[c].name}" for c in close]
                 or [f"{prefix}{group.name} {c.name}" for c in group.unique_commands()],
             )
         return cmd, tokens[2:]
+
+
+ECHO_LIMIT = 40
+
+
+def _clip(word: str) -> str:
+    """A word the user typed, as an error message repeats it: at most ECHO_LIMIT characters."""
+    return word if len(word) <= ECHO_LIMIT else word[: ECHO_LIMIT - 1] + "…"
+
+
+def _distinct(values: Iterable[T]) -> list[T]:
+    """Each object once (a command is listed under its name and each alias), in order."""
+    return list({id(v): v for v in values}.values())
 
 
 def _close(word: str, targets: Mapping[str, object]) -> list[str]:

@@ -12,8 +12,10 @@ def _command_lines(cmd: Command, ctx: Context, *, detail: bool) -> list[str]:
     lines = [f"- `{cmd.usage(ctx.prefix, ctx.lang)}` — {cmd.help(ctx.lang)}"]
     if detail:
         if cmd.aliases:
-            aliases = ", ".join(
-                f"`{ctx.prefix}{cmd.group + ' ' if cmd.group else ''}{a}`" for a in cmd.aliases
+            aliases = Safe(
+                ", ".join(
+                    f"`{ctx.prefix}{cmd.group + ' ' if cmd.group else ''}{a}`" for a in cmd.aliases
+                )
             )
             lines.append(f"  {t(ctx.lang, 'help.aliases', aliases=aliases)}")
         if cmd.requires is Role.ADMIN:
@@ -24,7 +26,7 @@ def _command_lines(cmd: Command, ctx: Context, *, detail: bool) -> list[str]:
 def _group_text(group: Group, ctx: Context) -> str:
     lines = [f"**{ctx.prefix}{group.name}** — {group.help(ctx.lang)}"]
     if group.aliases:
-        aliases = ", ".join(f"`{ctx.prefix}{a}`" for a in group.aliases)
+        aliases = Safe(", ".join(f"`{ctx.prefix}{a}`" for a in group.aliases))
         lines.append(t(ctx.lang, "help.aliases", aliases=aliases))
     lines.append("")
     for cmd in group.unique_commands():

@@ -1,13 +1,20 @@
-"""Sends committed replies. The outbox row id is the transaction id, so a resend after a crash is
-deduplicated by the homeserver; a row is marked sent only after the homeserver accepted it."""
+"""Sends committed replies, oldest first, each room in order.
+
+A row is marked sent only after the homeserver accepted it. Its transaction id is derived from
+the row (id and creation time), so a resend after a crash is deduplicated by the homeserver, and
+a reset database cannot reuse an old transaction id. A reply that fails is retried with backoff
+while the other rooms' replies go on; after MAX_ATTEMPTS or MAX_AGE it is given up and logged.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from aiohttp import ClientError
 from nio import AsyncClient, LocalProtocolError, RoomSendResponse
 from sqlalchemy.engine import Engine
 
@@ -19,93 +26,141 @@ log = logging.getLogger(__name__)
 
 # Errors that will not heal by retrying: the row is closed with its error.
 PERMANENT_ERRORS = frozenset({"M_FORBIDDEN", "M_NOT_FOUND", "M_TOO_LARGE", "M_BAD_JSON"})
+MAX_ATTEMPTS = 12
+MAX_AGE = timedelta(hours=24)
 # A reply to a room nio does not know (yet) waits this long for the room to appear in a sync.
 UNKNOWN_ROOM_GRACE = timedelta(minutes=10)
+RETRY_START = 1.0
+RETRY_MAX = 300.0
+RATE_LIMIT_WAIT_MAX = 60.0
 
 
-def transaction_id(outbox_id: int) -> str:
-    return f"board-bot-outbox-{outbox_id}"
+@dataclass(frozen=True)
+class _Pending:
+    id: int
+    room_id: str
+    content: dict[str, object]
+    created_at: datetime
+
+
+def transaction_id(outbox_id: int, created_at: datetime) -> str:
+    return f"board-bot-{outbox_id}-{int(created_at.timestamp() * 1_000_000)}"
 
 
 class OutboxSender:
-    def __init__(self, client: AsyncClient, engine: Engine, clock: Clock) -> None:
+    def __init__(
+        self, client: AsyncClient, engine: Engine, clock: Clock, crypto_lock: asyncio.Lock
+    ) -> None:
         self.client = client
         self.engine = engine
         self.clock = clock
+        self.crypto_lock = crypto_lock
         self._wake = asyncio.Event()
-        self._idle = asyncio.Event()
-        #: awaited before each send, e.g. to fetch device keys of an encrypted room's members
-        self.before_send: Callable[[str], Awaitable[None]] | None = None
+        self._retry_at: dict[int, float] = {}  # outbox id -> monotonic time of the next try
+        self._failures: dict[int, int] = {}
 
     def wake(self) -> None:
-        self._idle.clear()
         self._wake.set()
 
-    async def wait_idle(self, timeout: float) -> None:  # noqa: ASYNC109
-        self.wake()
-        await asyncio.wait_for(self._idle.wait(), timeout)
-
     async def run(self) -> None:
-        delay = 1.0
         while True:
             self._wake.clear()
             try:
-                progressed = await self._send_pending()
-                delay = 1.0
-            except Exception:
-                log.exception("sending replies failed; retrying in %.0f s", delay)
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, 300.0)
-                continue
-            if progressed:
-                continue
-            self._idle.set()
-            await self._wake.wait()
+                wait = await self._send_round()
+            except Exception:  # the database, typically: try again soon
+                log.exception("sending replies failed; retrying in %.0f s", RETRY_START * 5)
+                wait = RETRY_START * 5
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), wait)
 
-    async def _send_pending(self) -> bool:
-        """Send what is pending, in order. False when nothing could be sent."""
+    async def _send_round(self) -> float | None:
+        """Send what is due, keeping each room's order. Returns seconds until a retry is due,
+        or None when nothing waits for a retry."""
         rows = await asyncio.to_thread(self._load_pending)
-        progressed = False
-        for outbox_id, room_id, content, created_at in rows:
-            if room_id not in self.client.rooms:
-                # Joined a moment ago: nio knows the room after the next sync, which wakes us.
-                if self.clock.now() - created_at > UNKNOWN_ROOM_GRACE:
-                    await asyncio.to_thread(self._failed, outbox_id, "not in this room", True)
+        blocked_rooms: set[str] = set()
+        for row in rows:
+            if row.room_id in blocked_rooms:
                 continue
-            progressed = True
-            try:
-                if self.before_send is not None:
-                    await self.before_send(room_id)
+            if self._retry_at.get(row.id, 0.0) > self.clock.monotonic():
+                blocked_rooms.add(row.room_id)
+                continue
+            if row.room_id not in self.client.rooms:
+                # Joined a moment ago: nio knows the room after the next sync, which wakes us.
+                if self.clock.now() - row.created_at > UNKNOWN_ROOM_GRACE:
+                    await asyncio.to_thread(self._close, row.id, "not in this room")
+                blocked_rooms.add(row.room_id)
+                continue
+            if not await self._send(row):
+                blocked_rooms.add(row.room_id)
+        due = [at for oid, at in self._retry_at.items() if any(r.id == oid for r in rows)]
+        return max(0.0, min(due) - self.clock.monotonic()) if due else None
+
+    async def _send(self, row: _Pending) -> bool:
+        """One reply; False when it must wait for a retry."""
+        try:
+            async with self.crypto_lock:
+                await self._prepare_encryption(row.room_id)
                 response = await self.client.room_send(
-                    room_id,
+                    row.room_id,
                     "m.room.message",
-                    content,
-                    tx_id=transaction_id(outbox_id),
+                    row.content,
+                    tx_id=transaction_id(row.id, row.created_at),
                     ignore_unverified_devices=True,
                 )
-            except LocalProtocolError as exc:  # e.g. a room we are no longer in
-                await asyncio.to_thread(self._failed, outbox_id, str(exc), True)
-                continue
-            if isinstance(response, RoomSendResponse):
-                await asyncio.to_thread(self._sent, outbox_id, response.event_id)
-            else:
-                code = getattr(response, "status_code", None)
-                permanent = code in PERMANENT_ERRORS
-                await asyncio.to_thread(
-                    self._failed,
-                    outbox_id,
-                    f"{code}: {getattr(response, 'message', '')}",
-                    permanent,
-                )
-                if not permanent:
-                    raise RuntimeError(f"homeserver refused a reply ({code})")
-        return progressed
+        except LocalProtocolError as exc:
+            await asyncio.to_thread(self._close, row.id, str(exc))
+            return True
+        except (ClientError, OSError, TimeoutError) as exc:
+            return await self._retry_later(row, f"{type(exc).__name__}", None)
+        if isinstance(response, RoomSendResponse):
+            self._retry_at.pop(row.id, None)
+            self._failures.pop(row.id, None)
+            await asyncio.to_thread(self._sent, row.id, response.event_id)
+            return True
+        code = getattr(response, "status_code", None)
+        error = f"{code}: {getattr(response, 'message', '')}"
+        if code in PERMANENT_ERRORS:
+            await asyncio.to_thread(self._close, row.id, error)
+            return True
+        retry_ms = getattr(response, "retry_after_ms", None) if code == "M_LIMIT_EXCEEDED" else None
+        return await self._retry_later(row, error, retry_ms)
 
-    def _load_pending(self) -> list[tuple[int, str, dict[str, object], datetime]]:
+    async def _prepare_encryption(self, room_id: str) -> None:
+        """Make sure every member's devices are known, so that nio shares the room key with all
+        of them (nio silently skips devices whose keys it has not fetched)."""
+        room = self.client.rooms.get(room_id)
+        if room is None or not room.encrypted:
+            return
+        if not room.members_synced:
+            await self.client.joined_members(room_id)
+        if self.client.should_query_keys:
+            await self.client.keys_query()
+
+    async def _retry_later(self, row: _Pending, error: str, retry_ms: int | None) -> bool:
+        failures = self._failures.get(row.id, 0) + 1
+        self._failures[row.id] = failures
+        too_old = self.clock.now() - row.created_at > MAX_AGE
+        if failures >= MAX_ATTEMPTS or too_old:
+            await asyncio.to_thread(self._close, row.id, f"gave up after {failures} tries: {error}")
+            self._retry_at.pop(row.id, None)
+            self._failures.pop(row.id, None)
+            return True
+        if retry_ms:
+            wait = min(retry_ms / 1000, RATE_LIMIT_WAIT_MAX)
+        else:
+            wait = min(RETRY_START * 2 ** (failures - 1), RETRY_MAX)
+        self._retry_at[row.id] = self.clock.monotonic() + wait
+        await asyncio.to_thread(self._note_failure, row.id, error)
+        log.warning("reply %s not sent (%s); retrying in %.0f s", row.id, error, wait)
+        return False
+
+    # --- database, in worker threads -----------------------------------------------------------
+
+    def _load_pending(self) -> list[_Pending]:
         with unit_of_work(self.engine) as session:
             return [
-                (row.id, row.room_id, row.content, row.created_at)
-                for row in delivery.pending(session)
+                _Pending(row.id, row.room_id, row.content, row.created_at)
+                for row in delivery.pending(session, limit=500)
                 if row.id is not None
             ]
 
@@ -113,12 +168,15 @@ class OutboxSender:
         with unit_of_work(self.engine) as session:
             delivery.mark_sent(session, outbox_id, event_id=event_id, now=self.clock.now())
 
-    def _failed(self, outbox_id: int, error: str, permanent: bool) -> None:
+    def _note_failure(self, outbox_id: int, error: str) -> None:
         with unit_of_work(self.engine) as session:
             delivery.mark_attempt_failed(
-                session, outbox_id, error=error, give_up=permanent, now=self.clock.now()
+                session, outbox_id, error=error, give_up=False, now=self.clock.now()
             )
-        if permanent:
-            log.error("reply %s could not be delivered and was given up: %s", outbox_id, error)
-        else:
-            log.warning("reply %s not sent yet (%s); will retry", outbox_id, error)
+
+    def _close(self, outbox_id: int, error: str) -> None:
+        with unit_of_work(self.engine) as session:
+            delivery.mark_attempt_failed(
+                session, outbox_id, error=error, give_up=True, now=self.clock.now()
+            )
+        log.error("reply %s could not be delivered and was given up: %s", outbox_id, error)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import random
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
@@ -15,6 +16,10 @@ from nio import (
     AsyncClient,
     InviteMemberEvent,
     JoinError,
+    MegolmEvent,
+    MessageDirection,
+    RoomMemberEvent,
+    RoomMessagesResponse,
     RoomMessageText,
     SyncResponse,
 )
@@ -28,17 +33,28 @@ from board_bot.i18n import t
 from board_bot.ids import server_of
 from board_bot.matrix.outbox import OutboxSender
 from board_bot.matrix.session import LoginFailed, log_in, make_client
-from board_bot.render import Safe, message_contents
 from board_bot.services import delivery
 from commands.framework import Runtime
 
 log = logging.getLogger(__name__)
 
 SYNC_TIMEOUT_MS = 30_000
-# Timeline events per room and sync; enough for a busy board room between two syncs.
-SYNC_FILTER = {"room": {"timeline": {"limit": 100}}, "presence": {"not_types": ["*"]}}
+TIMELINE_LIMIT = 100
+# Timeline events per room and sync; enough for a busy board room between two syncs. More than
+# that (after a long downtime) is fetched page by page from /messages.
+SYNC_FILTER = {
+    "room": {"timeline": {"limit": TIMELINE_LIMIT}},
+    "presence": {"not_types": ["*"]},
+}
+BACKFILL_MAX_PAGES = 20
 BACKOFF_START = 1.0
 BACKOFF_MAX = 300.0
+# A 429 answer's retry_after_ms is honoured up to this many seconds.
+RATE_LIMIT_WAIT_MAX = 60.0
+# After this many failed attempts an event is given up: recorded, and answered with an apology.
+MAX_EVENT_ATTEMPTS = 3
+
+_TRANSIENT = (ClientError, TimeoutError, OSError)
 
 
 class TokenRevoked(RuntimeError):
@@ -61,18 +77,16 @@ class MatrixBot:
         self.clock = clock
         self.runtime = runtime
         self.client: AsyncClient = make_client(config)
-        self.sender = OutboxSender(self.client, engine, clock)
         self.crypto_lock = asyncio.Lock()
-        self.sender.before_send = self._before_send
+        self.sender = OutboxSender(self.client, engine, clock, self.crypto_lock)
         self._account = config.matrix.user_id
+        self._attempts: dict[str, int] = {}
 
     async def run(self) -> None:
         """Log in, then sync until cancelled. Raises TokenRevoked or LoginFailed to stop."""
         sender_task: asyncio.Task[None] | None = None
         try:
-            await log_in(self.client, self.config)
-            if self.client.should_upload_keys:
-                await self.client.keys_upload()
+            await self._log_in()
             token = await asyncio.to_thread(self._load_token)
             first = True
             delay = BACKOFF_START
@@ -84,23 +98,15 @@ class MatrixBot:
                         full_state=first,  # nio keeps no room state across restarts
                         sync_filter=SYNC_FILTER,
                     )
-                except (ClientError, TimeoutError, OSError) as exc:
+                except _TRANSIENT as exc:
                     log.warning("sync failed (%s); retrying in %.0f s", type(exc).__name__, delay)
                     delay = await _backoff(delay)
                     continue
                 if not isinstance(response, SyncResponse):
-                    code = getattr(response, "status_code", None)
-                    if code == "M_UNKNOWN_TOKEN":
-                        raise TokenRevoked(
-                            "the homeserver rejected the bot's access token (M_UNKNOWN_TOKEN); "
-                            f"delete {self.config.storage.data_dir / 'credentials.json'} to log "
-                            "in again with matrix.password, or set a new matrix.access_token"
-                        )
-                    log.warning("sync answered %s; retrying in %.0f s", code or "an error", delay)
-                    delay = await _backoff(delay)
+                    delay = await self._sync_error(response, delay)
                     continue
                 try:
-                    await self._handle_sync(response, initial=token is None)
+                    await self._handle_sync(response, since=token)
                 except Exception:
                     # The token is not saved: the batch is fetched and handled again (handled
                     # events are skipped then). Typically the database is unreachable.
@@ -120,23 +126,117 @@ class MatrixBot:
                 await asyncio.gather(sender_task, return_exceptions=True)
             await self.client.close()  # closes the HTTP session; never logout()
 
+    async def _log_in(self) -> None:
+        """Log in (or restore the login), retrying while the homeserver is unreachable."""
+        delay = BACKOFF_START
+        while True:
+            try:
+                await log_in(self.client, self.config)
+                if self.client.should_upload_keys:
+                    await self.client.keys_upload()
+                return
+            except _TRANSIENT as exc:
+                log.warning(
+                    "homeserver %s unreachable (%s); retrying in %.0f s",
+                    self.config.matrix.homeserver,
+                    type(exc).__name__,
+                    delay,
+                )
+                delay = await _backoff(delay)
+
+    async def _sync_error(self, response: Any, delay: float) -> float:
+        """Wait after a sync error answer; returns the next backoff delay."""
+        code = getattr(response, "status_code", None)
+        if code == "M_UNKNOWN_TOKEN":
+            raise TokenRevoked(
+                "the homeserver rejected the bot's access token (M_UNKNOWN_TOKEN); "
+                f"delete {self.config.storage.data_dir / 'credentials.json'} to log "
+                "in again with matrix.password, or set a new matrix.access_token"
+            )
+        retry_ms = getattr(response, "retry_after_ms", None)
+        if code == "M_LIMIT_EXCEEDED" and retry_ms:
+            wait = min(retry_ms / 1000, RATE_LIMIT_WAIT_MAX)
+            log.warning("sync rate-limited by the homeserver; waiting %.1f s", wait)
+            await asyncio.sleep(wait)
+            return delay
+        log.warning("sync answered %s; retrying in %.0f s", code or "an error", delay)
+        return await _backoff(delay)
+
     # --- one batch ------------------------------------------------------------------------------
 
-    async def _handle_sync(self, response: SyncResponse, *, initial: bool) -> None:
+    async def _handle_sync(self, response: SyncResponse, *, since: str | None) -> None:
         for room_id, info in response.rooms.invite.items():
             await self._handle_invite(room_id, info.invite_state)
-        for room_id, info in response.rooms.join.items():
-            if initial:
-                continue  # history from before the bot's first start is not a command
-            for event in info.timeline.events:
-                message = self._as_command(room_id, event)
-                if message is None:
-                    continue
-                ids = await asyncio.to_thread(self.dispatcher.handle, message)
-                if ids:
-                    self.sender.wake()
+        if since is not None:  # on the very first start, history is not a command
+            for room_id, info in response.rooms.join.items():
+                events = list(info.timeline.events)
+                joined_at = self._own_join(events)
+                if joined_at is not None:
+                    events = events[joined_at + 1 :]  # what came before we joined is not for us
+                elif info.timeline.limited and info.timeline.prev_batch:
+                    events = await self._backfill(room_id, info.timeline.prev_batch, since) + events
+                for event in events:
+                    await self._handle_event(room_id, event)
         self.runtime.joined_rooms = len(self.client.rooms)
         await asyncio.to_thread(self._save_token, response.next_batch)
+
+    def _own_join(self, events: list[Any]) -> int | None:
+        """Index of the bot's own join in a timeline, if it joined in this batch."""
+        for index, event in enumerate(events):
+            if (
+                isinstance(event, RoomMemberEvent)
+                and event.state_key == self._account
+                and event.membership == "join"
+                and event.prev_membership != "join"
+            ):
+                return index
+        return None
+
+    async def _backfill(self, room_id: str, prev_batch: str, since: str) -> list[Any]:
+        """The events a limited timeline left out, oldest first, back to our last sync."""
+        oldest_wanted = self.clock.now() - self.config.bot.max_command_age - timedelta(hours=1)
+        pages: list[list[Any]] = []
+        start: str | None = prev_batch
+        for _ in range(BACKFILL_MAX_PAGES):
+            response = await self.client.room_messages(
+                room_id, start=start, end=since, direction=MessageDirection.back, limit=100
+            )
+            if not isinstance(response, RoomMessagesResponse) or not response.chunk:
+                break
+            pages.append(list(reversed(response.chunk)))
+            oldest = response.chunk[-1]
+            if _sent_at(oldest, self.clock) < oldest_wanted or not response.end:
+                break
+            start = response.end
+        events = [event for page in reversed(pages) for event in page]
+        log.info("fetched %d events that a limited sync left out in %s", len(events), room_id)
+        return events
+
+    async def _handle_event(self, room_id: str, event: Any) -> None:
+        """One timeline event. Errors of one event do not stop the others, except an unreachable
+        database, which aborts the batch so that it is fetched again."""
+        if isinstance(event, MegolmEvent):
+            log.warning("could not decrypt event %s in %s (no room key)", event.event_id, room_id)
+            return
+        try:
+            message = self._as_command(room_id, event)
+        except Exception:
+            log.exception("skipping a malformed event in %s", room_id)
+            return
+        if message is None:
+            return
+        try:
+            ids = await asyncio.to_thread(self.dispatcher.handle, message)
+        except Exception:
+            attempts = self._attempts.get(message.event_id, 0) + 1
+            self._attempts[message.event_id] = attempts
+            if attempts < MAX_EVENT_ATTEMPTS:
+                raise
+            log.exception("giving up event %s after %d attempts", message.event_id, attempts)
+            ids = await asyncio.to_thread(self.dispatcher.give_up, message)
+        self._attempts.pop(message.event_id, None)
+        if ids:
+            self.sender.wake()
 
     def _as_command(self, room_id: str, event: Any) -> IncomingMessage | None:
         """A text message from someone else that starts with the prefix, or None."""
@@ -152,7 +252,7 @@ class MatrixBot:
             room_id=room_id,
             sender=event.sender,
             body=event.body,
-            sent_at=datetime.fromtimestamp(event.server_timestamp / 1000, UTC),
+            sent_at=_sent_at(event, self.clock),
         )
 
     async def _handle_invite(self, room_id: str, invite_state: Iterable[Any]) -> None:
@@ -175,8 +275,8 @@ class MatrixBot:
                 log.warning("joining %s failed: %s", room_id, response.message)
                 return
             log.info("joined %s (invited by %s)", room_id, inviter)
-            await asyncio.to_thread(self._greet, room_id)
-            self.sender.wake()
+            if await asyncio.to_thread(self.dispatcher.greet, room_id):
+                self.sender.wake()
         else:
             log.warning("refusing invite to %s from %s: not an allowed inviter", room_id, inviter)
             await self._leave(room_id, t(self.config.bot.language, "invite.refused"))
@@ -188,33 +288,21 @@ class MatrixBot:
         )
 
     async def _leave(self, room_id: str, reason: str) -> None:
+        """Leave with a reason, which nio's room_leave cannot give."""
         path = f"/_matrix/client/v3/rooms/{quote(room_id, safe='')}/leave"
+        headers = {
+            "Authorization": f"Bearer {self.client.access_token}",
+            "Content-Type": "application/json",
+        }
         try:
             response = await self.client.send(
-                "POST",
-                path,
-                data=_json({"reason": reason}),
-                headers={
-                    "Authorization": f"Bearer {self.client.access_token}",
-                    "Content-Type": "application/json",
-                },
+                "POST", path, data=json.dumps({"reason": reason}), headers=headers
             )
-            if response.status != 200:
-                log.warning("leaving %s answered HTTP %s", room_id, response.status)
-        except (ClientError, TimeoutError, OSError) as exc:
+            async with response:
+                if response.status != 200:
+                    log.warning("leaving %s answered HTTP %s", room_id, response.status)
+        except _TRANSIENT as exc:
             log.warning("leaving %s failed: %s", room_id, exc)
-
-    async def _before_send(self, room_id: str) -> None:
-        """Make sure every member's devices are known, so that nio shares the room key with all
-        of them (nio silently skips devices whose keys it has not fetched)."""
-        room = self.client.rooms.get(room_id)
-        if room is None or not room.encrypted:
-            return
-        async with self.crypto_lock:
-            if not room.members_synced:
-                await self.client.joined_members(room_id)
-            if self.client.should_query_keys:
-                await self.client.keys_query()
 
     async def _maintain_keys(self) -> None:
         try:
@@ -239,25 +327,13 @@ class MatrixBot:
         with unit_of_work(self.engine) as session:
             delivery.save_sync_token(session, self._account, token, now=self.clock.now())
 
-    def _greet(self, room_id: str) -> None:
-        """One greeting per room, ever: deduplicated like an event."""
-        key = f"joined:{room_id}"
-        now = self.clock.now()
-        with unit_of_work(self.engine) as session:
-            if delivery.is_handled(session, key):
-                return
-            delivery.mark_handled(
-                session, event_id=key, room_id=room_id, outcome="greeted", now=now
-            )
-            prefix = Safe(self.config.bot.command_prefix)
-            text = t(self.config.bot.language, "greeting", prefix=prefix)
-            delivery.enqueue(session, room_id=room_id, contents=message_contents(text), now=now)
 
-
-def _json(data: dict[str, Any]) -> str:
-    import json
-
-    return json.dumps(data)
+def _sent_at(event: Any, clock: Clock) -> datetime:
+    """When the event was sent, by its server's clock; an impossible timestamp counts as now."""
+    try:
+        return datetime.fromtimestamp(int(event.server_timestamp) / 1000, UTC)
+    except (ValueError, OverflowError, OSError, TypeError, AttributeError):
+        return clock.now()
 
 
 async def _backoff(delay: float) -> float:

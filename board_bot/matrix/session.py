@@ -68,7 +68,7 @@ def make_client(config: Config) -> AsyncClient:
         pickle_key=config.encryption.pickle_key or "unused-without-encryption",
         store_sync_tokens=False,  # we keep the sync token ourselves, after handling
         max_timeouts=1,  # our sync loop does the backoff; nio must not retry forever
-        max_limit_exceeded=5,
+        max_limit_exceeded=0,  # 429s are handled by us, with a bounded wait
         request_timeout=45,
     )
     return AsyncClient(

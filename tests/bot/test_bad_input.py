@@ -76,6 +76,29 @@ CASES = [
         "Der Text ist zu lang (501 Zeichen, höchstens 500).\n\nAufruf: `!board init <Name>`",
         id="name-too-long",
     ),
+    pytest.param(
+        "!board init Smart City\x00Board",
+        "Der Text enthält unzulässige Steuerzeichen. Bitte geben Sie ihn ohne diese Zeichen ein."
+        "\n\nAufruf: `!board init <Name>`",
+        id="name-with-nul",
+    ),
+    pytest.param(
+        "!board init Board \u202eNord",
+        "Der Text enthält unzulässige Steuerzeichen. Bitte geben Sie ihn ohne diese Zeichen ein."
+        "\n\nAufruf: `!board init <Name>`",
+        id="name-with-bidi-override",
+    ),
+    pytest.param(
+        "!" + "x" * 5000,
+        "Unbekannter Befehl „!" + "x" * 39 + "…“. Alle Befehle zeigt `!hilfe`.",
+        id="long-unknown-command-is-cut",
+    ),
+    pytest.param(
+        "!board " + "y" * 5000,
+        "`!board` kennt den Befehl „" + "y" * 39 + "…“ nicht. Meinten Sie `!board init` oder "
+        "`!board show` oder `!board language`? Alle Befehle zeigt `!hilfe`.",
+        id="long-unknown-subcommand-is-cut",
+    ),
 ]
 
 
@@ -119,3 +142,33 @@ def test_user_text_in_an_error_is_escaped(bot: BotHarness) -> None:
     [content] = bot.contents()
     assert "@room" not in content["body"]
     assert content["m.mentions"] == {}
+
+
+def test_control_characters_are_refused_in_english(board_bot: BotHarness) -> None:
+    board_bot.reply("!board language en")
+    assert board_bot.reply("!board init a\x1b[31mb") == (
+        "The text contains control characters that are not allowed. Please enter it without "
+        "them.\n\nUsage: `!board init <name>`"
+    )
+
+
+def test_our_markdown_in_an_error_stays_markdown(bot: BotHarness) -> None:
+    """Usage lines and suggestions are our own Markdown: code in the HTML, not escaped text."""
+    bot.handle("!board init")
+    [content] = bot.contents()
+    assert "<code>&lt;Name&gt;</code>" in content["formatted_body"]
+    assert "<code>!board init &lt;Name&gt;</code>" in content["formatted_body"]
+    assert "\\" not in content["body"]
+    bot.handle("!board")
+    [content] = bot.contents()
+    for code in ("!board", "!board init", "!board show", "!board language", "!hilfe"):
+        assert f"<code>{code}</code>" in content["formatted_body"]
+    assert "`" not in content["formatted_body"]
+
+
+def test_a_typed_word_is_escaped_once(bot: BotHarness) -> None:
+    bot.handle("!board *fett*_<b>")
+    [content] = bot.contents()
+    assert content["body"].startswith("`!board` kennt den Befehl „*fett*_<b>“ nicht.")
+    assert "„*fett*_&lt;b&gt;“" in content["formatted_body"]
+    assert "<em>" not in content["formatted_body"]

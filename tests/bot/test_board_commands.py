@@ -146,7 +146,7 @@ def test_html_and_room_ping_in_a_board_name_are_escaped(bot: BotHarness) -> None
     bot.reply(f"!board init {name}")
     [board] = bot.rows(Board)
     assert board.name == name  # stored as typed; only the rendering is made inert
-    for command in ("!board init irrelevant", "!board show"):
+    for command in ("!board init irrelevant", "!board show", "!board init Neu"):
         bot.handle(command)
         [content] = bot.contents()
         html = content["formatted_body"]
@@ -154,8 +154,28 @@ def test_html_and_room_ping_in_a_board_name_are_escaped(bot: BotHarness) -> None
             assert dangerous not in html, (command, html)
         assert "&lt;b&gt;Fett&lt;/b&gt;" in html
         assert "**laut**" in html
+        # Escaped once, not twice: the name reads exactly as typed, without backslashes.
+        assert "**" + name.replace("@room", "@\u2060room") + "**" in content["body"]
+        assert "\\" not in content["body"] and "\\" not in html
+        assert "[x](javascript:alert(1))" in html
         # "@room" can ping nobody: a word joiner breaks it, and m.mentions is set, empty.
         assert "@room" not in content["body"]
         assert "@\u2060room" in content["body"]
         assert "@room" not in html
         assert content["m.mentions"] == {}
+    # Our own Markdown around it is still Markdown: the name is bold, the timezone plain text.
+    bot.handle("!board show")
+    [content] = bot.contents()
+    assert content["formatted_body"].startswith("<p><strong>&lt;b&gt;Fett&lt;/b&gt; @")
+    assert "<li>Zeitzone: Europe/Berlin</li>" in content["formatted_body"]
+    assert "von @cdo:example.org</li>" in content["formatted_body"]
+
+
+def test_a_board_name_in_a_refusal_is_escaped(bot: BotHarness) -> None:
+    """BotError parameters are escaped by t(), once only."""
+    bot.reply("!board init <i>x</i> @room", room="!a:example.org")
+    bot.handle("!board init <i>x</i> @room", room="!b:example.org")
+    [content] = bot.contents()
+    assert content["body"].startswith("Ein anderes Board heißt bereits **<i>x</i> @\u2060room**.")
+    assert "<strong>&lt;i&gt;x&lt;/i&gt; @\u2060room</strong>" in content["formatted_body"]
+    assert content["m.mentions"] == {}

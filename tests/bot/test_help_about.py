@@ -37,6 +37,12 @@ def test_help_on_one_command_shows_usage_aliases_and_who_may_use_it(bot: BotHarn
         "  Auch: `!board anlegen`, `!board einrichten`",
         "  Nur für die Leitung des Boards.",
     ]
+    # The aliases are our own Markdown: code in the HTML, not escaped backticks.
+    [content] = bot.contents()
+    assert (
+        "Auch: <code>!board anlegen</code>, <code>!board einrichten</code>"
+        in (content["formatted_body"])
+    )
     # The prefix may be typed along, and aliases lead to the same help.
     assert bot.reply("!hilfe !board init") == reply
     assert bot.reply("!hilfe gremium anlegen") == reply
@@ -46,6 +52,8 @@ def test_help_on_a_group_lists_its_commands(bot: BotHarness) -> None:
     reply = bot.reply("!hilfe board")
     assert reply.startswith("**!board** — Das Board dieses Raums einrichten und anzeigen")
     assert "Auch: `!gremium`" in reply
+    [content] = bot.contents()
+    assert "Auch: <code>!gremium</code>" in content["formatted_body"]
     for usage in ("!board init <Name>", "!board show", "!board language <Sprache>"):
         assert f"`{usage}`" in reply
 

@@ -269,3 +269,45 @@ async def test_restart_answers_each_command_once(
             assert len(replies_to(cdo, room_id, event_id)) == 1, event_id
     finally:
         bot.stop()
+
+
+async def test_commands_from_before_the_bot_joined_are_not_carried_out(
+    bot: BotProcess, chair_device: RegisteredUser, make_client: ClientFactory
+) -> None:
+    cdo = await make_client(chair_device)
+    room_id = await cdo.create_room(encrypted=False, invite=[])
+    early = await cdo.send_text(room_id, "!board init Vor dem Beitritt")
+    await cdo.client.room_invite(room_id, bot.bot.user_id)
+    await cdo.wait_for_membership(room_id, bot.bot.user_id, "join", REPLY_WAIT)
+
+    shown = await command(cdo, room_id, "!board show")
+    assert "noch kein Smart City Board" in shown.body
+    assert replies_to(cdo, room_id, early) == []
+
+
+async def test_edits_notices_and_chatter_are_not_commands(
+    bot: BotProcess, chair_device: RegisteredUser, make_client: ClientFactory
+) -> None:
+    cdo = await make_client(chair_device)
+    room_id = await board_room(cdo, bot, encrypted=False)
+    typo = await cdo.send_text(room_id, "!hlep")
+    await cdo.wait_for(reply_to(typo), REPLY_WAIT, room_id=room_id)
+
+    # An edit of the command (m.replace), another bot's m.notice, and plain chat: no replies.
+    edit = await cdo.client.room_send(
+        room_id,
+        "m.room.message",
+        {
+            "msgtype": "m.text",
+            "body": "* !help",
+            "m.new_content": {"msgtype": "m.text", "body": "!help"},
+            "m.relates_to": {"rel_type": "m.replace", "event_id": typo},
+        },
+    )
+    notice = await cdo.send_text(room_id, "!help", notice=True)
+    chatter = await cdo.send_text(room_id, "Guten Morgen zusammen, !help kommt gleich")
+    last = await cdo.send_text(room_id, "!about")
+    await cdo.wait_for(reply_to(last), REPLY_WAIT, room_id=room_id)  # handled in order
+    for event_id in (edit.event_id, notice, chatter):
+        assert replies_to(cdo, room_id, event_id) == []
+    assert len(replies_to(cdo, room_id, typo)) == 1

@@ -14,7 +14,7 @@ import pytest
 from board_bot.devserver import LocalSynapse
 from tests.e2e.bot_process import BotProcess
 from tests.e2e.client import TestClient
-from tests.e2e.test_bot import REPLY_WAIT, board_room, command
+from tests.e2e.test_bot import REPLY_WAIT, board_room, command, replies_to, reply_to
 
 pytestmark = [pytest.mark.e2e]
 
@@ -88,6 +88,33 @@ async def test_revoked_token_stops_the_bot_with_a_clear_message(
         log = bot.log()
         assert "M_UNKNOWN_TOKEN" in log and "credentials.json" in log
         assert creds["access_token"] not in log  # no tokens in logs
+    finally:
+        await cdo.close()
+        bot.stop()
+
+
+async def test_a_long_downtime_loses_no_command(own_synapse: LocalSynapse, tmp_path: Path) -> None:
+    """More events than one sync's timeline holds arrive while the bot is down: the commands
+    among them are still answered (fetched page by page), each once."""
+    chair = own_synapse.register_user(f"cdo-{uuid.uuid4().hex[:6]}", "pw-cdo-1234")
+    bot = _bot(own_synapse, chair.user_id, tmp_path)
+    bot.start()
+    cdo = await TestClient.create(own_synapse.url, chair, tmp_path / "store")
+    try:
+        room_id = await board_room(cdo, bot, encrypted=False)
+        await command(cdo, room_id, "!help")
+        bot.stop()
+
+        early = await cdo.send_text(room_id, "!about")
+        for i in range(150):
+            await cdo.send_text(room_id, f"Zwischenruf {i}")
+        late = await cdo.send_text(room_id, "!board show")
+
+        bot.start()
+        await cdo.wait_for(reply_to(late), REPLY_WAIT, room_id=room_id)
+        await cdo.wait_for(reply_to(early), REPLY_WAIT, room_id=room_id)
+        for event_id in (early, late):
+            assert len(replies_to(cdo, room_id, event_id)) == 1
     finally:
         await cdo.close()
         bot.stop()

@@ -301,3 +301,24 @@ def test_invalid_toml_is_named(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as exc_info:
         load_config(path, env={})
     assert exc_info.value.problems[0].startswith(f"{path}: not valid TOML")
+
+
+def test_zero_hours_of_command_age_is_refused() -> None:
+    [problem] = problems_of(with_value("bot", "max_command_age_hours", 0))
+    assert problem.startswith("bot.max_command_age_hours:")
+
+
+def test_a_plain_postgres_url_is_accepted() -> None:
+    data = with_value("storage", "database_url", "postgres://bot@db.stadt.example/board")
+    assert parse_config(data, base_dir=Path("/srv"), env={}).storage.database_url.startswith(
+        "postgres://"
+    )
+
+
+def test_the_demo_pickle_key_only_works_for_a_local_homeserver() -> None:
+    demo_key = config_module.DEMO_PICKLE_KEY
+    [problem] = problems_of(with_value("encryption", "pickle_key", demo_key))
+    assert problem.startswith("encryption.pickle_key:") and "demo" in problem
+    local = with_value("encryption", "pickle_key", demo_key)
+    local["matrix"]["homeserver"] = "http://127.0.0.1:8008"
+    assert parse_config(local, base_dir=Path("/srv"), env={}).encryption.pickle_key == demo_key

@@ -47,6 +47,8 @@ GOOD = [
     (to_text, "  Radwege   Nord ", "Radwege Nord"),
     (to_text, "x" * MAX_TEXT, "x" * MAX_TEXT),
     (to_text, "Müller's „Büro“", "Müller's „Büro“"),
+    (to_text, "Radwege\tNord\r\nund\x0b\x0cSüd", "Radwege Nord und Süd"),  # whitespace folds
+    (to_text, "Rad\u200dweg\u00a0\u200eNord", "Rad\u200dweg \u200eNord"),  # joiner, mark: fine
 ]
 
 
@@ -87,6 +89,19 @@ BAD = [
     (to_text, "", "convert.text_empty"),
     (to_text, " \t\n ", "convert.text_empty"),
     (to_text, "x" * (MAX_TEXT + 1), "convert.text_too_long"),
+    (to_text, "Radwege\x00Nord", "convert.text_control"),
+    (to_text, "\x00", "convert.text_control"),
+    (to_text, "\x1b[31mrot\x1b[0m", "convert.text_control"),
+    (to_text, "Glocke\x07", "convert.text_control"),
+    (to_text, "Backspace\x08", "convert.text_control"),
+    (to_text, "a\x1fb", "convert.text_control"),  # str.split() would fold it
+    (to_text, "a\x7fb", "convert.text_control"),
+    (to_text, "a\x85b", "convert.text_control"),  # C1 "next line", also folded by split()
+    (to_text, "a\x9bb", "convert.text_control"),
+    (to_text, "Board \u202egnirts", "convert.text_control"),  # right-to-left override
+    *[(to_text, f"x{chr(c)}y", "convert.text_control") for c in range(0x202A, 0x202F)],
+    *[(to_text, f"x{chr(c)}y", "convert.text_control") for c in range(0x2066, 0x206A)],
+    (to_text, "x" * (MAX_TEXT + 1) + "\x00", "convert.text_control"),
 ]
 
 

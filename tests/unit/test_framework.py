@@ -9,7 +9,7 @@ import pytest
 
 from board_bot.errors import BotError, Forbidden, UsageError
 from board_bot.i18n import t
-from board_bot.render import Safe, escape_params, markdown_to_html
+from board_bot.render import Safe, markdown_to_html
 from commands import build_registry
 from commands.framework import (
     Command,
@@ -322,6 +322,24 @@ def test_unknown_subcommand_suggests_a_close_one() -> None:
     assert exc_info.value.params["suggestions"] == ["!board init"]
 
 
+@pytest.mark.parametrize(
+    ("word", "echo"),
+    [
+        ("x" * 40, "x" * 40),
+        ("x" * 41, "x" * 39 + "…"),
+        ("<b>" * 500, ("<b>" * 13)[:39] + "…"),
+    ],
+)
+def test_an_unknown_word_is_echoed_at_most_40_characters_long(word: str, echo: str) -> None:
+    with pytest.raises(UnknownCommand) as exc_info:
+        build_registry().resolve([word], "!")
+    assert exc_info.value.params["command"] == f"!{echo}"
+    assert not isinstance(exc_info.value.params["command"], Safe)  # user text: escaped later
+    with pytest.raises(UnknownCommand) as exc_info:
+        build_registry().resolve(["board", word], "!")
+    assert exc_info.value.params["command"] == echo
+
+
 def test_unknown_subcommand_without_anything_close_lists_all() -> None:
     with pytest.raises(UnknownCommand) as exc_info:
         build_registry().resolve(["board", "xyzzy"], "!")
@@ -364,5 +382,5 @@ def test_no_board_reply_shows_the_prefix_literally() -> None:
     with pytest.raises(BotError) as exc_info:
         run(ctx, "board show")
     assert exc_info.value.key == "error.no_board"
-    html = markdown_to_html(t("de", exc_info.value.key, **escape_params(exc_info.value.params)))
+    html = markdown_to_html(t("de", exc_info.value.key, **exc_info.value.params))
     assert "<code>!board init &lt;Name&gt;</code>" in html

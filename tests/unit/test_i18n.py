@@ -18,6 +18,7 @@ import pytest
 from board_bot.config import LANGUAGES
 from board_bot.errors import BotError
 from board_bot.i18n import DEFAULT_LANGUAGE, MESSAGES, t
+from board_bot.render import Safe, escape, markdown_to_html, plain_text
 from commands import build_registry
 from commands.framework import UnknownCommand
 
@@ -160,9 +161,60 @@ def test_german_uses_formal_address(key: str) -> None:
 
 
 def test_t_fills_in_parameters_and_falls_back_to_german() -> None:
-    assert t("en", "usage.line", usage="`!help`") == "Usage: `!help`"
-    assert t("de", "usage.line", usage="`!hilfe`") == "Aufruf: `!hilfe`"
+    assert t("en", "usage.line", usage=Safe("`!help`")) == "Usage: `!help`"
+    assert t("de", "usage.line", usage=Safe("`!hilfe`")) == "Aufruf: `!hilfe`"
     assert t("fr", "about.encryption_on") == "an"
-    assert t("de", "convert.int", value="{x}") == "„{x}“ ist keine ganze Zahl."
+    # A parameter's braces are not formatted again (and, as user text, are escaped).
+    assert t("de", "convert.int", value=Safe("{x}")) == "„{x}“ ist keine ganze Zahl."
+    assert t("de", "convert.int", value="{x}") == "„\\{x\\}“ ist keine ganze Zahl."
     with pytest.raises(KeyError):
         t("de", "no.such.key")
+
+
+# --- safe by default: t() escapes user text ---------------------------------------------------
+
+DANGEROUS = "<b>fett</b> @room [x](https://evil.example) **laut**"
+
+
+def test_t_escapes_a_raw_string_parameter() -> None:
+    text = t("de", "board.already_exists", name=DANGEROUS)
+    assert text == f"Dieser Raum ist bereits der Board-Raum von **{escape(DANGEROUS)}**."
+    html = markdown_to_html(text)
+    assert "<b>" not in html and "&lt;b&gt;fett&lt;/b&gt;" in html
+    assert "<a" not in html and "**laut**" in html
+    assert "@room" not in html and "@\u2060room" in html
+    assert plain_text(text) == (
+        "Dieser Raum ist bereits der Board-Raum von **<b>fett</b> @\u2060room "
+        "[x](https://evil.example) **laut****."
+    )
+
+
+def test_t_returns_safe_and_escape_returns_safe() -> None:
+    assert isinstance(t("de", "about.encryption_on"), Safe)
+    assert isinstance(t("de", "convert.int", value="x"), Safe)
+    assert isinstance(escape("x"), Safe)
+
+
+def test_t_keeps_a_safe_parameter_as_it_is() -> None:
+    text = t("de", "error.see_help", prefix=Safe("!"))
+    assert text == "Alle Befehle zeigt `!hilfe`."
+    assert "<code>!hilfe</code>" in markdown_to_html(text)
+    assert t("de", "help.aliases", aliases=Safe("`!h`, `!?`")) == "Auch: `!h`, `!?`"
+
+
+def test_t_does_not_escape_twice() -> None:
+    """An escaped value and a nested t() are Safe: not escaped again."""
+    once = t("de", "board.already_exists", name=escape("a*b"))
+    assert once == t("de", "board.already_exists", name="a*b")
+    assert "a\\*b" in once and "\\\\" not in once
+    inner = t("de", "convert.int", value="<x>")
+    outer = t("de", "help.aliases", aliases=inner)
+    assert outer == "Auch: „\\<x\\>“ ist keine ganze Zahl."
+    assert plain_text(outer) == "Auch: „<x>“ ist keine ganze Zahl."
+
+
+def test_t_formats_numbers_and_other_values_as_they_are() -> None:
+    assert t("de", "error.too_long", size=70_000, limit=65_536) == (
+        "Diese Nachricht ist zu lang (70000 Bytes, erlaubt sind 65536). "
+        "Bitte kürzen Sie den Befehl."
+    )

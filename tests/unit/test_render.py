@@ -6,7 +6,10 @@ links, deep nesting) and 10 (@room, pills in user text).
 
 from __future__ import annotations
 
+import json
+import math
 import re
+import time
 from html.parser import HTMLParser
 
 import pytest
@@ -16,7 +19,7 @@ from board_bot.render import (
     Safe,
     content_size,
     escape,
-    escape_params,
+    escape_param,
     markdown_to_html,
     message_contents,
     plain_text,
@@ -278,11 +281,12 @@ def test_pill_in_user_text_is_not_a_link(pill: str) -> None:
     assert "".join(inspected.text) == f"Status von {pill}"
 
 
-def test_escape_params_escapes_all_but_safe_and_non_strings() -> None:
+def test_escape_param_escapes_all_but_safe_and_non_strings() -> None:
     prefix = Safe("!")
-    params = escape_params({"name": "*fett*", "prefix": prefix, "count": 3, "none": None})
-    assert params == {"name": r"\*fett\*", "prefix": "!", "count": 3, "none": None}
-    assert params["prefix"] is prefix
+    params = {"name": "*fett*", "prefix": prefix, "count": 3, "none": None}
+    escaped = {k: escape_param(v) for k, v in params.items()}
+    assert escaped == {"name": r"\*fett\*", "prefix": "!", "count": 3, "none": None}
+    assert escaped["prefix"] is prefix
 
 
 # --- message contents: mentions, replies, size (item 8) --------------------------------------
@@ -353,3 +357,142 @@ def test_a_split_summary_keeps_its_html() -> None:
         assert "@room" not in content["formatted_body"]
     headings = sum(c["formatted_body"].count("<h2>") for c in contents)
     assert headings == 80
+
+
+# --- size: every content fits, also encrypted; formatting is kept ----------------------------
+
+
+def _encrypted_event_size(content: dict[str, object]) -> int:
+    """An upper estimate of the m.room.encrypted event that carries ``content``, as matrix-nio
+    builds it: compact JSON with non-ASCII escaped, Megolm (AES-CBC padding, MAC, signature),
+    unpadded base64, the envelope, and 2 KiB for what the homeserver adds to the event."""
+    plaintext = json.dumps(
+        {"type": "m.room.message", "content": content, "room_id": "!" + "r" * 254},
+        separators=(",", ":"),
+    )
+    ciphertext = 16 + (len(plaintext.encode()) // 16 + 1) * 16 + 8 + 64
+    event = {
+        "type": "m.room.encrypted",
+        "room_id": "!" + "r" * 254,
+        "sender": "@" + "s" * 254,
+        "content": {
+            "algorithm": "m.megolm.v1.aes-sha2",
+            "sender_key": "k" * 43,
+            "session_id": "s" * 43,
+            "device_id": "D" * 32,
+            "ciphertext": "c" * math.ceil(ciphertext * 4 / 3),
+        },
+    }
+    return len(json.dumps(event).encode()) + 2048
+
+
+ENCRYPTED = [
+    *SUMMARIES,
+    pytest.param("- a\n" * 20_000, id="list"),
+    pytest.param("🚲" * 40_000, id="emoji"),
+    pytest.param(escape("Größenänderung ") * 6_000, id="umlauts"),
+]
+
+
+@pytest.mark.parametrize("markdown", ENCRYPTED)
+def test_every_content_fits_an_encrypted_event(markdown: str) -> None:
+    """Encryption and base64 grow a content by a third: 48 KiB came back as M_TOO_LARGE."""
+    assert render.MAX_CONTENT_BYTES == 40 * 1024
+    for content in message_contents(markdown, reply_to="$event"):
+        assert content_size(content) <= render.MAX_CONTENT_BYTES
+        assert _encrypted_event_size(content) < SPEC_LIMIT
+
+
+def test_content_size_counts_non_ascii_as_it_is_sent() -> None:
+    """matrix-nio sends (and encrypts) JSON with non-ASCII escaped: "ü" takes 6 bytes, not 2."""
+    assert content_size({"b": "ü"}) == len('{"b": "\\u00fc"}')
+    assert content_size({"b": "🚲"}) == len('{"b": "\\ud83d\\udeb2"}')
+
+
+LISTS_AND_LINKS = [
+    pytest.param("- a\n" * 20_000, "<li>", 20_000, id="list"),
+    pytest.param(
+        "".join(f"- [Vorgang {i}](https://stadt.example/board/{i})\n" for i in range(5_000)),
+        '<a href="https://stadt.example/board/',
+        5_000,
+        id="links",
+    ),
+    pytest.param(
+        "\n\n".join(f"**{i}** _kursiv_ `code`" for i in range(8_000)), "<strong>", 8_000, id="bold"
+    ),
+]
+
+
+@pytest.mark.parametrize(("markdown", "element", "count"), LISTS_AND_LINKS)
+def test_long_ordinary_output_keeps_its_formatting(markdown: str, element: str, count: int) -> None:
+    """HTML is several times the size of such Markdown; splitting by the content keeps it."""
+    contents = message_contents(markdown)
+    assert len(contents) > 1
+    for content in contents:
+        assert content["format"] == "org.matrix.custom.html"
+        assert content_size(content) <= render.MAX_CONTENT_BYTES
+        assert_matrix_safe(content["formatted_body"])
+    assert sum(c["formatted_body"].count(element) for c in contents) == count
+    assert _squeeze("".join(c["body"] for c in contents)) == _squeeze(plain_text(markdown))
+    # Parts are filled, not halved again and again: at most a third more than the minimum.
+    minimum = sum(content_size(c) for c in contents) / render.MAX_CONTENT_BYTES
+    assert len(contents) <= math.ceil(minimum * 4 / 3) + 1
+
+
+def test_mentions_on_every_part_and_the_reply_only_on_the_first() -> None:
+    contents = message_contents(
+        "- a\n" * 8_000, reply_to="$event", mentions=("@erika:stadt.example",)
+    )
+    assert len(contents) > 1
+    assert all(c["m.mentions"] == {"user_ids": ["@erika:stadt.example"]} for c in contents)
+    assert contents[0]["m.relates_to"] == {"m.in_reply_to": {"event_id": "$event"}}
+    assert all("m.relates_to" not in c for c in contents[1:])
+    assert all(content_size(c) <= render.MAX_CONTENT_BYTES for c in contents)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        pytest.param(escape("a\\*" * 40_000), id="backslash-escapes"),
+        pytest.param(escape("*fett* _kursiv_ [x](y) <b> ") * 8_000, id="markup"),
+        pytest.param(escape("ä🚲\\") * 30_000, id="multibyte"),
+    ],
+)
+def test_a_single_long_line_is_cut_between_escapes_and_stays_inert(line: str) -> None:
+    assert "\n" not in line
+    contents = message_contents(line)
+    assert len(contents) > 1
+    # Nothing lost, nothing added: cut without any whitespace in between.
+    assert "".join(c["body"] for c in contents) == plain_text(line)
+    for content in contents:
+        assert content_size(content) <= render.MAX_CONTENT_BYTES
+        # Every escape kept its backslash: no part formats anything.
+        assert {tag for tag, _ in inspect_html(content["formatted_body"]).elements} == {"p"}
+
+
+@pytest.mark.parametrize(
+    ("text", "cut"),
+    [
+        ("aaaa\n\nbb\ncc\ncc", 4),  # the blank line, though a line break is nearer the middle
+        ("aaaa\nbbbbbbbbbb\nc", 4),  # the line break nearest the middle
+        ("aaaaaaaaaa\nb", 10),
+        ("abcd", 2),
+        ("ab\\*d", 2),  # a character cut: never between a backslash and what it escapes
+        ("a\\*", 1),
+        ("\\\\\\*", 2),
+        ("\\*", None),  # an escape cannot be cut
+        ("x", None),
+    ],
+)
+def test_split_point(text: str, cut: int | None) -> None:
+    assert render._split_point(text) == cut
+
+
+def test_a_megabyte_summary_is_split_quickly() -> None:
+    summary = "\n\n".join([_summary()] * 14)
+    assert len(summary) > 1_000_000
+    started = time.perf_counter()
+    contents = message_contents(summary)
+    assert time.perf_counter() - started < 3.0  # about half a second on a laptop
+    assert all("formatted_body" in c for c in contents)
+    assert all(content_size(c) <= render.MAX_CONTENT_BYTES for c in contents)
