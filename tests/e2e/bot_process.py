@@ -43,6 +43,7 @@ class BotProcess:
         allowed_inviters: list[str],
         workdir: Path,
         database_url: str = "",
+        homeserver: str | None = None,
     ) -> None:
         self.workdir = workdir
         self.bot = bot
@@ -50,7 +51,7 @@ class BotProcess:
         self.log_path = workdir / "bot.log"
         self.config_path.write_text(
             CONFIG.format(
-                homeserver=synapse.url,
+                homeserver=homeserver or synapse.url,
                 user_id=bot.user_id,
                 admin=admin,
                 inviters=", ".join(f'"{i}"' for i in allowed_inviters),

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from board_bot.devserver import LocalSynapse
 from tests.e2e.bot_process import BotProcess
@@ -115,6 +116,42 @@ async def test_a_long_downtime_loses_no_command(own_synapse: LocalSynapse, tmp_p
         await cdo.wait_for(reply_to(early), REPLY_WAIT, room_id=room_id)
         for event_id in (early, late):
             assert len(replies_to(cdo, room_id, event_id)) == 1
+    finally:
+        await cdo.close()
+        bot.stop()
+
+
+async def test_a_reply_committed_but_not_marked_sent_is_not_sent_twice(
+    own_synapse: LocalSynapse, tmp_path: Path
+) -> None:
+    """Catalogue item 4: the bot crashed after sending a reply but before marking it sent. On
+    restart it sends the row again with the same transaction id; the homeserver deduplicates it."""
+    chair = own_synapse.register_user(f"cdo-{uuid.uuid4().hex[:6]}", "pw-cdo-1234")
+    bot = _bot(own_synapse, chair.user_id, tmp_path)
+    bot.start()
+    cdo = await TestClient.create(own_synapse.url, chair, tmp_path / "store")
+    try:
+        room_id = await board_room(cdo, bot, encrypted=True)
+        asked = await cdo.send_text(room_id, "!about")
+        await cdo.wait_for(reply_to(asked), REPLY_WAIT, room_id=room_id)
+        bot.stop()
+
+        database = sa.create_engine(f"sqlite:///{tmp_path / 'data' / 'board.db'}")
+        with database.begin() as conn:
+            forgotten = conn.execute(
+                sa.text(
+                    "UPDATE outbox SET sent_at = NULL, event_id = NULL WHERE sent_at IS NOT NULL"
+                )
+            ).rowcount
+        database.dispose()
+        assert forgotten >= 2  # the greeting and the reply
+
+        bot.start()
+        last = await cdo.send_text(room_id, "!help")
+        await cdo.wait_for(reply_to(last), REPLY_WAIT, room_id=room_id)
+        assert len(replies_to(cdo, room_id, asked)) == 1
+        greetings = [e for e in cdo.events_in(room_id) if "hilfe" in getattr(e, "body", "")]
+        assert len([g for g in greetings if g.sender == bot.bot.user_id]) == 2  # greeting, help
     finally:
         await cdo.close()
         bot.stop()
