@@ -92,7 +92,8 @@ class OutboxSender:
                 continue
             if not await self._send(row):
                 blocked_rooms.add(row.room_id)
-        due = [at for oid, at in self._retry_at.items() if any(r.id == oid for r in rows)]
+        waiting = {row.id for row in rows}
+        due = [at for oid, at in self._retry_at.items() if oid in waiting]
         return max(0.0, min(due) - self.clock.monotonic()) if due else None
 
     async def _send(self, row: _Pending) -> bool:
