@@ -43,8 +43,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "meanwhile are not carried out.",
     },
     "error.forbidden_admin": {
-        "de": "Diesen Befehl dürfen nur die Leitung des Boards (Admins in der Konfiguration) "
-        "ausführen.",
+        "de": "Diesen Befehl darf nur die Leitung des Boards ausführen "
+        "(in der Konfiguration als Admin eingetragen).",
         "en": "Only the board's chairs (admins in the configuration) may use this command.",
     },
     "error.no_board": {

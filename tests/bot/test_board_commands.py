@@ -14,7 +14,8 @@ NO_BOARD = (
     "es mit `!board init <Name>` ein."
 )
 FORBIDDEN = (
-    "Diesen Befehl dürfen nur die Leitung des Boards (Admins in der Konfiguration) ausführen."
+    "Diesen Befehl darf nur die Leitung des Boards ausführen "
+    "(in der Konfiguration als Admin eingetragen)."
 )
 
 
