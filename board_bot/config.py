@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from board_bot.errors import ConfigError
 from board_bot.ids import UserId, is_server_name, is_user_id
+from board_bot.workdays import BUNDESLAENDER, DEFAULT_BUNDESLAND
 
 LANGUAGES = ("de", "en")
 # Values that must never protect a real crypto store: nio's default and our own placeholders.
@@ -50,6 +51,7 @@ class BotConfig:
     max_command_bytes: int
     rate_limit_per_minute: int
     rate_limit_burst: int
+    bundesland: str
 
     @property
     def zone(self) -> ZoneInfo:
@@ -161,6 +163,7 @@ _KNOWN = {
         "max_command_bytes",
         "rate_limit_per_minute",
         "rate_limit_burst",
+        "bundesland",
     },
     "storage": {"data_dir", "database_url"},
     "encryption": {"enabled", "pickle_key"},
@@ -233,6 +236,12 @@ def parse_config(
     max_bytes = r.integer("bot", "max_command_bytes", 8192, minimum=256)
     per_minute = r.integer("bot", "rate_limit_per_minute", 20, minimum=1)
     burst = r.integer("bot", "rate_limit_burst", 10, minimum=1)
+    bundesland = (r.string("bot", "bundesland", DEFAULT_BUNDESLAND) or "").upper()
+    if bundesland not in BUNDESLAENDER:
+        r.problems.append(
+            f"bot.bundesland: must be the code of a Bundesland ({', '.join(BUNDESLAENDER)}), "
+            f"got {bundesland!r}"
+        )
 
     data_dir_text = r.string("storage", "data_dir", "data") or "data"
     data_dir = Path(data_dir_text).expanduser()
@@ -288,6 +297,7 @@ def parse_config(
             max_command_bytes=max_bytes,
             rate_limit_per_minute=per_minute,
             rate_limit_burst=burst,
+            bundesland=bundesland,
         ),
         storage=StorageConfig(data_dir=data_dir, database_url=database_url),
         encryption=EncryptionConfig(enabled=enabled, pickle_key=pickle_key),

@@ -23,7 +23,7 @@ from board_bot.i18n import t
 from board_bot.models import Board
 from board_bot.ratelimit import RateLimiter
 from board_bot.render import Safe, message_contents
-from board_bot.services import boards, delivery
+from board_bot.services import boards, delivery, people
 from commands import framework
 from commands.framework import Registry, Runtime, UnknownCommand
 
@@ -142,6 +142,7 @@ class Dispatcher:
             hours = int(bot.max_command_age.total_seconds() // 3600)
             return "too_old", t(lang, "error.too_old", hours=hours)
 
+        board_admins = tuple(people.admins(session, board.id)) if board and board.id else ()
         ctx = framework.Context(
             session=session,
             sender=msg.sender,  # type: ignore[arg-type]
@@ -150,9 +151,12 @@ class Dispatcher:
             lang=lang,
             now=now,
             prefix=bot.command_prefix,
-            is_admin=msg.sender in bot.admins,
+            is_admin=msg.sender in bot.admins or msg.sender in board_admins,
+            admins=board_admins or bot.admins,
+            config_admins=bot.admins,
             default_language=bot.language,
             default_timezone=bot.timezone,
+            default_bundesland=bot.bundesland,
             runtime=self.runtime,
             registry=self.registry,
         )

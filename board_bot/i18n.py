@@ -10,9 +10,11 @@ and has a German text.
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 
 from board_bot.render import Safe, escape_param
+from board_bot.timefmt import format_date
 
 DEFAULT_LANGUAGE = "de"
 
@@ -43,9 +45,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "meanwhile are not carried out.",
     },
     "error.forbidden_admin": {
-        "de": "Diesen Befehl darf nur die Leitung des Boards ausführen "
-        "(in der Konfiguration als Admin eingetragen).",
-        "en": "Only the board's chairs (admins in the configuration) may use this command.",
+        "de": "Diesen Befehl darf nur die Leitung des Boards ausführen: {admins}.",
+        "en": "Only the board's chairs may use this command: {admins}.",
     },
     "error.no_board": {
         "de": "In diesem Raum ist noch kein Smart City Board eingerichtet. Die Leitung des "
@@ -255,4 +256,11 @@ def t(lang: str, key: str, /, **params: Any) -> Safe:
     text = entry.get(lang) or entry[DEFAULT_LANGUAGE]
     if not params:
         return Safe(text)
-    return Safe(text.format(**{k: escape_param(v) for k, v in params.items()}))
+    return Safe(text.format(**{k: _param(v) for k, v in params.items()}))
+
+
+def _param(value: Any) -> Any:
+    """Dates as the board reads them (31.12.2026); strings escaped unless Safe."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return Safe(format_date(value))
+    return escape_param(value)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -30,6 +30,8 @@ class Board(SQLModel, table=True):
     name: str = Field(max_length=200)
     language: str = Field(max_length=8)
     timezone: str = Field(max_length=64)
+    # Bundesland whose public holidays count (ISO 3166-2 code without "DE-": SH, HH, NW, ...).
+    bundesland: str = Field(default="SH", max_length=8, sa_column_kwargs={"server_default": "SH"})
     created_by: str = Field(max_length=255)
     created_at: datetime = Field(sa_type=UTCDateTime)
     archived_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
@@ -86,3 +88,50 @@ class AuditEntry(SQLModel, table=True):
     before: dict[str, Any] | None = Field(default=None, sa_type=sa.JSON)
     after: dict[str, Any] | None = Field(default=None, sa_type=sa.JSON)
     at: datetime = Field(sa_type=UTCDateTime)
+
+
+class Department(SQLModel, table=True):
+    """A department (Fachbereich, Amt) of a board. Archived, never deleted."""
+
+    __tablename__ = "department"
+
+    id: int | None = Field(default=None, primary_key=True)
+    board_id: int = Field(foreign_key="board.id", index=True)
+    code: str = Field(max_length=32)
+    # The code folded for comparisons: "FB 61", "fb61" and "FB61" are one code.
+    code_key: str = Field(max_length=32, index=True)
+    name: str = Field(max_length=200)
+    room_id: str | None = Field(default=None, max_length=255)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    archived_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class Membership(SQLModel, table=True):
+    """A person's role on a board: admin or observer (no department), or lead, deputy or member
+    of a department. Ending a role sets ``ended_at``; the row stays for the history."""
+
+    __tablename__ = "membership"
+
+    id: int | None = Field(default=None, primary_key=True)
+    board_id: int = Field(foreign_key="board.id", index=True)
+    department_id: int | None = Field(default=None, foreign_key="department.id", index=True)
+    user_id: str = Field(max_length=255, index=True)
+    role: str = Field(max_length=16)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class Absence(SQLModel, table=True):
+    """A person is away from ``starts_on`` to ``ends_on``, both days included."""
+
+    __tablename__ = "absence"
+
+    id: int | None = Field(default=None, primary_key=True)
+    board_id: int = Field(foreign_key="board.id", index=True)
+    user_id: str = Field(max_length=255, index=True)
+    starts_on: date
+    ends_on: date
+    reason: str | None = Field(default=None, max_length=200)
+    created_by: str = Field(max_length=255)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    cancelled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -22,6 +22,8 @@ def init(ctx: Context, *, name: Rest) -> str:
         name=name,
         language=ctx.default_language,
         timezone=ctx.default_timezone,
+        bundesland=ctx.default_bundesland,
+        admins=ctx.config_admins,
         actor=ctx.sender,
         now=ctx.now,
     )

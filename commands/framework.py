@@ -68,8 +68,12 @@ class Context:
     now: datetime
     prefix: str
     is_admin: bool
+    #: the board's admins (or the configured ones while the room has no board), for refusals
+    admins: tuple[str, ...]
+    config_admins: tuple[str, ...]
     default_language: str
     default_timezone: str
+    default_bundesland: str
     runtime: Runtime
     registry: Registry
 
@@ -401,7 +405,7 @@ def run(ctx: Context, text: str) -> str | None:
         raise UnknownCommand("error.unknown_command", command=ctx.prefix, suggestions=[])
     cmd, rest = ctx.registry.resolve(tokens, ctx.prefix)
     if cmd.requires is Role.ADMIN and not ctx.is_admin:
-        raise Forbidden("error.forbidden_admin")
+        raise Forbidden("error.forbidden_admin", admins=", ".join(ctx.admins))
     if cmd.needs_board and ctx.board is None:
         raise BotError("error.no_board", prefix=Safe(ctx.prefix))
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -9,7 +10,8 @@ from sqlmodel import Session, col, select
 
 from board_bot.errors import BotError
 from board_bot.models import Board
-from board_bot.services import audit
+from board_bot.services import audit, people
+from board_bot.workdays import DEFAULT_BUNDESLAND
 
 MAX_NAME = 200
 
@@ -34,9 +36,12 @@ def create(
     name: str,
     language: str,
     timezone: str,
+    bundesland: str = DEFAULT_BUNDESLAND,
+    admins: Iterable[str] = (),
     actor: str,
     now: datetime,
 ) -> Board:
+    """A new board in ``room_id``; ``admins`` and the actor become its first admins."""
     name = " ".join(name.split())
     if len(name) > MAX_NAME:
         raise BotError("board.name_too_long", length=len(name), limit=MAX_NAME)
@@ -54,6 +59,7 @@ def create(
         name=name,
         language=language,
         timezone=timezone,
+        bundesland=bundesland,
         created_by=actor,
         created_at=now,
     )
@@ -70,6 +76,7 @@ def create(
         after={"name": board.name, "room_id": room_id, "language": language, "timezone": timezone},
         now=now,
     )
+    people.seed_admins(session, board=board, user_ids=[*admins, actor], actor=actor, now=now)
     return board
 
 

@@ -37,8 +37,11 @@ def make_context(
         now=NOW,
         prefix=prefix,
         is_admin=is_admin,
+        admins=("@cdo:stadt.example",),
+        config_admins=("@cdo:stadt.example",),
         default_language="de",
         default_timezone="Europe/Berlin",
+        default_bundesland="SH",
         runtime=Runtime(
             version="0.1.0", started_at=NOW, database="sqlite", encryption=True, joined_rooms=1
         ),
