@@ -45,15 +45,31 @@ class Role(Enum):
     ADMIN = "admin"
 
 
+def _unknown_name(room_id: str, user_id: str) -> str | None:
+    return None
+
+
+def _unknown_members(room_id: str) -> frozenset[str] | None:
+    return None
+
+
 @dataclass
 class Runtime:
-    """Facts about the running bot that commands may show; kept up to date by the app."""
+    """Facts about the running bot that commands may show; kept up to date by the app.
+
+    The Matrix side installs ``display_name`` and ``room_members``; without it (in tests of the
+    bot tier) names are unknown and membership cannot be checked.
+    """
 
     version: str
     started_at: datetime
     database: str
     encryption: bool
     joined_rooms: int = 0
+    #: (room id, user id) -> the user's display name in that room, if known. Shown, never trusted.
+    display_name: Callable[[str, str], str | None] = _unknown_name
+    #: room id -> the joined and invited members, or None when the room is not known
+    room_members: Callable[[str], frozenset[str] | None] = _unknown_members
 
 
 @dataclass

@@ -81,6 +81,8 @@ class MatrixBot:
         self.sender = OutboxSender(self.client, engine, clock, self.crypto_lock)
         self._account = config.matrix.user_id
         self._attempts: dict[str, int] = {}
+        runtime.display_name = self._display_name
+        runtime.room_members = self._room_members
 
     async def run(self) -> None:
         """Log in, then sync until cancelled. Raises TokenRevoked or LoginFailed to stop."""
@@ -280,6 +282,20 @@ class MatrixBot:
         else:
             log.warning("refusing invite to %s from %s: not an allowed inviter", room_id, inviter)
             await self._leave(room_id, t(self.config.bot.language, "invite.refused"))
+
+    def _display_name(self, room_id: str, user_id: str) -> str | None:
+        room = self.client.rooms.get(room_id)
+        user = room.users.get(user_id) if room else None
+        return user.display_name if user and user.display_name else None
+
+    def _room_members(self, room_id: str) -> frozenset[str] | None:
+        room = self.client.rooms.get(room_id)
+        if room is None:
+            return None
+        try:  # called from the dispatcher's thread while the loop may update the room
+            return frozenset(room.users) | frozenset(room.invited_users)
+        except RuntimeError:
+            return None
 
     def _may_invite(self, inviter: str) -> bool:
         allowed = self.config.bot.allowed_inviters
