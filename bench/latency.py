@@ -30,6 +30,7 @@ from nio import AsyncClient, AsyncClientConfig, MatrixRoom, RoomMessageText  # n
 from board_bot.devserver import LocalSynapse, RegisteredUser  # noqa: E402
 from tests.e2e.bot_process import BotProcess  # noqa: E402
 from tests.e2e.client import TestClient  # noqa: E402
+from tests.e2e.helpers import reply_to  # noqa: E402
 
 
 async def echo_client(homeserver: str, user_id: str, device_id: str, token: str) -> None:
@@ -57,15 +58,6 @@ async def echo_client(homeserver: str, user_id: str, device_id: str, token: str)
     client.add_event_callback(on_text, RoomMessageText)  # type: ignore[arg-type]
     client.add_event_callback(on_invite, InviteMemberEvent)  # type: ignore[arg-type]
     await client.sync_forever(timeout=30_000)
-
-
-def reply_to(event_id: str):  # type: ignore[no-untyped-def]
-    def match(event: object) -> bool:
-        source = getattr(event, "source", {})
-        relates = source.get("content", {}).get("m.relates_to", {})
-        return bool(relates.get("m.in_reply_to", {}).get("event_id") == event_id)
-
-    return match
 
 
 async def measure(client: TestClient, room_id: str, text: str, rounds: int) -> list[float]:

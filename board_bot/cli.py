@@ -1,4 +1,4 @@
-"""Command line: ``board-bot run|check-config|migrate|demo``."""
+"""Command line: ``board-bot run|check-config|migrate|import people|demo``."""
 
 from __future__ import annotations
 
@@ -9,8 +9,13 @@ import os
 import sys
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from board_bot import __version__
 from board_bot.errors import ConfigError
+
+if TYPE_CHECKING:
+    from board_bot.app import App
 
 log = logging.getLogger("board_bot")
 
@@ -46,6 +51,23 @@ def main(argv: list[str] | None = None) -> int:
     _config_arg(sub.add_parser("run", help="run the bot"))
     _config_arg(sub.add_parser("check-config", help="validate a config file and exit"))
     _config_arg(sub.add_parser("migrate", help="upgrade the database schema and exit"))
+    importer = sub.add_parser("import", help="bulk set-up of a board from a file")
+    what = importer.add_subparsers(dest="what", required=True)
+    people = what.add_parser(
+        "people",
+        help="departments, leads, deputies and members from a CSV file",
+        description="CSV columns: code,name,lead,deputies,members (or Kürzel;Name;Leitung;"
+        "Vertretung;Mitglieder). Several people in a cell: separated by spaces or '|'. "
+        "The whole file is checked first; if any row is bad, nothing changes.",
+    )
+    people.add_argument("file", type=Path, help="the CSV file (UTF-8, ',' or ';')")
+    people.add_argument(
+        "--board", required=True, metavar="ROOM_ID", help="the board's room id (!abc:server)"
+    )
+    people.add_argument(
+        "--dry-run", action="store_true", help="check and show what would change, change nothing"
+    )
+    _config_arg(people)
     demo = sub.add_parser(
         "demo", help="start a local Synapse, a demo board and a chat console (needs .[demo])"
     )
@@ -86,6 +108,8 @@ def main(argv: list[str] | None = None) -> int:
             app.prepare_database()
             print("database schema is up to date")
             return 0
+        if args.command == "import":
+            return _import_people(app, args.file, args.board, dry_run=args.dry_run)
         asyncio.run(app.run())
     except DatabaseUnavailable as exc:
         log.error("%s", exc)
@@ -97,4 +121,46 @@ def main(argv: list[str] | None = None) -> int:
             log.error("%s", exc)
             return 4
         raise
+    return 0
+
+
+class _DryRun(Exception):
+    """Rolls the dry run's unit of work back."""
+
+
+def _import_people(app: App, path: Path, room_id: str, *, dry_run: bool) -> int:
+    """``board-bot import people``: 0 imported (or dry run fine), 2 problems, 3 no database."""
+    from board_bot.db import unit_of_work
+    from board_bot.services import importer
+
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        print(f"Cannot read {path}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    try:
+        text = importer.decode(data)
+        app.prepare_database()
+        try:
+            with unit_of_work(app.engine) as session:
+                summary = importer.import_people(
+                    session,
+                    room_id=room_id,
+                    text=text,
+                    actor=f"import:{path.name}"[:255],
+                    now=app.clock.now(),
+                )
+                if dry_run:
+                    raise _DryRun
+        except _DryRun:
+            pass
+    except importer.ImportRejected as exc:
+        print(f"{path}: {len(exc.problems)} problem(s), nothing was changed:", file=sys.stderr)
+        for number, problem in enumerate(exc.problems, 1):
+            print(f"  {number}. {problem}", file=sys.stderr)
+        return 2
+    finally:
+        app.engine.dispose()
+    print(f"{path} → board {room_id}")
+    print(importer.describe(summary, dry_run=dry_run))
     return 0

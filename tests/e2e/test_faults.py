@@ -13,8 +13,8 @@ import pytest_asyncio
 from board_bot.devserver import LocalSynapse, RegisteredUser
 from tests.e2e.bot_process import BotProcess
 from tests.e2e.faulty_proxy import FaultyProxy, bad_gateway, fail_next, rate_limited
+from tests.e2e.helpers import REPLY_WAIT, board_room, command, reply_to
 from tests.e2e.synapse_fixture import ClientFactory
-from tests.e2e.test_bot import REPLY_WAIT, board_room, command, reply_to
 
 pytestmark = [pytest.mark.e2e]
 

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from board_bot.devserver import LocalSynapse, RegisteredUser
 from tests.e2e.bot_process import BotProcess
 from tests.e2e.client import TestClient
-from tests.e2e.test_bot import REPLY_WAIT, board_room, command, replies_to, reply_to
+from tests.e2e.helpers import REPLY_WAIT, board_room, command, replies_to, reply_to
 
 pytestmark = [pytest.mark.e2e]
 
