@@ -1,5 +1,9 @@
 """The demo: a local Synapse, a bot, a board room with demo people, and a chat console.
 
+On the first run the board gets sample data of a German city: five departments with leads and
+deputies (imported from ``demo_people.csv`` by the same service as ``board-bot import people``),
+the Oberbürgermeisterin as observer and one absence over Christmas.
+
 Everything lives in one data folder (default ``./data``), so a second run picks up where the
 first left off: same homeserver, same users, same board.
 """
@@ -7,20 +11,26 @@ first left off: same homeserver, same users, same board.
 from __future__ import annotations
 
 import asyncio
+import importlib.resources
 import json
 import logging
 import tomllib
 import urllib.error
 import urllib.request
 from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from sqlalchemy.engine import Engine
+
 from board_bot.app import build_app
 from board_bot.clock import SystemClock
 from board_bot.config import Config, parse_config
+from board_bot.db import unit_of_work
 from board_bot.devserver import LocalSynapse, RegisteredUser, port_is_free
+from board_bot.services import absences, boards, importer, people
 
 log = logging.getLogger(__name__)
 
@@ -31,17 +41,26 @@ PEOPLE = [
     # localpart, password, display name
     ("cdo", "demo-cdo", "Dr. Carla Dietrich (CDO)"),
     ("fb61-leitung", "demo-fb61", "Frank Lehmann (FB 61 Stadtplanung)"),
-    ("amt13-leitung", "demo-amt13", "Aylin Demir (Amt 13 Bürgerservice)"),
+    ("fb61-vertretung", "demo-fb61v", "Jana Schulz (FB 61, Vertretung)"),
+    ("amt13-leitung", "demo-amt13", "Aylin Demir (FB 13 Hauptamt)"),
+    ("fb20-leitung", "demo-fb20", "Sabine Krüger (FB 20 Finanzen)"),
+    ("fb40-leitung", "demo-fb40", "Thomas Becker (FB 40 Schule und Bildung)"),
+    ("fb68-leitung", "demo-fb68", "Michael Wagner (FB 68 Verkehr)"),
+    ("fb68-vertretung", "demo-fb68v", "Lena Hoffmann (FB 68, Vertretung)"),
     ("ob", "demo-ob", "Oberbürgermeisterin Elke Roeder"),
 ]
 CONSOLE_USER = "fb61-leitung"
 BOARD_NAME = "Smart City Board Norderstedt (Demo)"
+SAMPLE_FILE = "demo_people.csv"  # in this package; user ids on the server "localhost"
+OBSERVER = "ob"
+AWAY_OVER_CHRISTMAS = "fb68-leitung"
 
 
 @dataclass
 class DemoState:
     room_id: str | None = None
     board_initialised: bool = False
+    sample_data: bool = False
     # localpart -> RegisteredUser fields, so that a second run reuses logins instead of making
     # a new device for everybody
     users: dict[str, dict[str, str]] = field(default_factory=dict)
@@ -121,7 +140,13 @@ def _setup_room(synapse: LocalSynapse, users: dict[str, RegisteredUser], state_f
     room = quote(state.room_id, safe="")
     for name, user in users.items():
         if name not in ("cdo", "board-bot"):
-            _call(synapse.url, "POST", f"/_matrix/client/v3/rooms/{room}/join", user.access_token)
+            join = f"/_matrix/client/v3/rooms/{room}/join"
+            try:
+                _call(synapse.url, "POST", join, user.access_token)
+            except RuntimeError:  # a person added to the demo after the room was made
+                invite = f"/_matrix/client/v3/rooms/{room}/invite"
+                _call(synapse.url, "POST", invite, cdo.access_token, {"user_id": user.user_id})
+                _call(synapse.url, "POST", join, user.access_token)
     return state.room_id
 
 
@@ -157,6 +182,95 @@ async def _init_board(
     )
     state.board_initialised = True
     _save_state(state_file, state)
+
+
+async def _add_sample_data(
+    engine: Engine, config: Config, server_name: str, room_id: str, state_file: Path
+) -> None:
+    """Once the bot has set up the board: the sample city's departments, people and an absence
+    (first run only; the steps themselves are idempotent too)."""
+    if _load_state(state_file).sample_data:
+        return
+    for _ in range(300):  # the bot answers `!board init` within a second or two
+        if await asyncio.to_thread(_board_exists, engine, room_id):
+            break
+        await asyncio.sleep(0.2)
+    else:
+        print("Das Board wurde nicht eingerichtet; Beispieldaten fehlen (siehe bot.log).")
+        return
+    clock = SystemClock()
+    summary = await asyncio.to_thread(
+        seed_sample_data,
+        engine,
+        room_id=room_id,
+        server_name=server_name,
+        now=clock.now(),
+        today=clock.now().astimezone(config.bot.zone).date(),
+    )
+    log.info("demo sample data: %s", importer.describe(summary))
+    state = _load_state(state_file)
+    state.sample_data = True
+    _save_state(state_file, state)
+
+
+def _board_exists(engine: Engine, room_id: str) -> bool:
+    with unit_of_work(engine) as session:
+        return boards.for_room(session, room_id) is not None
+
+
+def sample_csv(server_name: str = "localhost") -> str:
+    text = importlib.resources.files("board_bot").joinpath(SAMPLE_FILE).read_text("utf-8")
+    return text.replace(":localhost", f":{server_name}")
+
+
+def christmas_holidays(today: date) -> tuple[date, date]:
+    """21.12. to 06.01. of the coming (or current) Christmas holidays."""
+    year = today.year - 1 if (today.month, today.day) <= (1, 6) else today.year
+    return date(year, 12, 21), date(year + 1, 1, 6)
+
+
+def seed_sample_data(
+    engine: Engine, *, room_id: str, server_name: str, now: datetime, today: date
+) -> importer.Summary:
+    """Departments and roles from the sample file, the Oberbürgermeisterin as observer and the
+    FB 68 lead away over Christmas, in one unit of work; what exists already is left alone."""
+    observer = f"@{OBSERVER}:{server_name}"
+    away = f"@{AWAY_OVER_CHRISTMAS}:{server_name}"
+    with unit_of_work(engine) as session:
+        summary = importer.import_people(
+            session,
+            room_id=room_id,
+            text=sample_csv(server_name),
+            actor=f"import:{SAMPLE_FILE}",
+            now=now,
+        )
+        board = boards.for_room(session, room_id)
+        assert board is not None and board.id is not None
+        if not any(m.role == "observer" for m in people.roles_of(session, board.id, observer)):
+            people.assign(
+                session,
+                board=board,
+                user_id=observer,
+                role="observer",
+                department=None,
+                actor=f"import:{SAMPLE_FILE}",
+                now=now,
+            )
+        start, end = christmas_holidays(today)
+        upcoming = absences.current_and_upcoming(session, board.id, today)
+        if not any(a.user_id == away for a in upcoming):
+            absences.add(
+                session,
+                board=board,
+                user_id=away,
+                starts_on=start,
+                ends_on=end,
+                reason="Weihnachtsurlaub",
+                actor=away,
+                now=now,
+                today=today,
+            )
+    return summary
 
 
 def run_demo(data_dir: Path, *, console: bool = True) -> int:
@@ -216,6 +330,9 @@ async def _run(
     bot = asyncio.create_task(app.run(handle_signals=not console), name="bot")
     bot.add_done_callback(_report_end)
     await _init_board(synapse, users["cdo"], room_id, data_dir / "demo-state.json")
+    await _add_sample_data(
+        app.engine, config, synapse.server_name, room_id, data_dir / "demo-state.json"
+    )
     if not console:
         print("Der Bot läuft. Beenden mit Strg+C.", flush=True)
         await bot
@@ -225,7 +342,10 @@ async def _run(
     lead = users[CONSOLE_USER]
     print(
         f"Sie schreiben jetzt als {lead.user_id} (Fachbereichsleitung) in den Board-Raum.\n"
-        "Probieren Sie: !hilfe   !about   !board show   — beenden mit /quit oder Strg+D.\n",
+        "Das Board hat Beispieldaten: fünf Fachbereiche (FB 13, 20, 40, 61, 68) mit Leitungen\n"
+        "und Vertretungen, die Oberbürgermeisterin als Beobachterin, eine Abwesenheit.\n"
+        "Probieren Sie: !hilfe   !personen   !fb list   !abwesenheiten   !whoami   !board show\n"
+        "— beenden mit /quit oder Strg+D.\n",
         flush=True,
     )
     chat = ChatConsole(synapse.url, lead.user_id, lead.device_id, lead.access_token, room_id)

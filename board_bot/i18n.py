@@ -207,20 +207,357 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "board.info": {
         "de": "**{name}**\n\n- Sprache: {language}\n- Zeitzone: {timezone}\n"
+        "- Bundesland (Feiertage): {bundesland}\n- Nächster Arbeitstag: {next_day}\n"
         "- Eingerichtet am {created} von {created_by}",
         "en": "**{name}**\n\n- Language: {language}\n- Time zone: {timezone}\n"
+        "- Bundesland (public holidays): {bundesland}\n- Next working day: {next_day}\n"
         "- Set up on {created} by {created_by}",
     },
     "board.language_set": {
         "de": "Die Sprache des Boards ist jetzt Deutsch.",
         "en": "The board's language is now English.",
     },
+    # --- departments ----------------------------------------------------------------------------
+    "dept.code_missing": {
+        "de": "Bitte geben Sie das Kürzel des Fachbereichs an, z. B. `FB 61`.",
+        "en": "Please give the department's code, e.g. `FB 61`.",
+    },
+    "dept.code_first": {
+        "de": "„{word}“ ist kein Kürzel. Bitte nennen Sie zuerst das Kürzel, dann den Namen, "
+        "z. B. `FB 20 Kämmerei`. Ein Kürzel enthält eine Ziffer (FB 61, Amt 13) oder ist in "
+        "Großbuchstaben geschrieben (RPA); Kürzel mit anderen Leerzeichen setzen Sie in "
+        "Anführungszeichen („Stab OB“).",
+        "en": "“{word}” is not a code. Please give the code first, then the name, e.g. "
+        "`FB 20 Treasury`. A code contains a digit (FB 61, Amt 13) or is written in capitals "
+        '(RPA); put codes with other spaces in quotes ("Stab OB").',
+    },
+    "dept.code_invalid": {
+        "de": "„{code}“ ist kein gültiges Kürzel. Erlaubt sind Buchstaben, Ziffern, Leerzeichen, "
+        "Punkt, Schrägstrich und Bindestrich, höchstens {limit} Zeichen.",
+        "en": "“{code}” is not a valid code. Letters, digits, spaces, dots, slashes and hyphens "
+        "are allowed, at most {limit} characters.",
+    },
+    "dept.code_taken": {
+        "de": "Das Kürzel „{code}“ ist in diesem Board bereits vergeben.",
+        "en": "The code “{code}” is already taken on this board.",
+    },
+    "dept.name_missing": {
+        "de": "Bitte geben Sie nach dem Kürzel den Namen des Fachbereichs an.",
+        "en": "Please give the department's name after its code.",
+    },
+    "dept.name_too_long": {
+        "de": "Der Name ist zu lang ({length} Zeichen, höchstens {limit}).",
+        "en": "The name is too long ({length} characters, at most {limit}).",
+    },
+    "dept.not_found_close": {
+        "de": "Einen Fachbereich „{code}“ gibt es nicht. Meinten Sie {suggestions}?",
+        "en": "There is no department “{code}”. Did you mean {suggestions}?",
+    },
+    "dept.not_found": {
+        "de": "Einen Fachbereich „{code}“ gibt es nicht. Vorhanden sind: {known}.",
+        "en": "There is no department “{code}”. The departments are: {known}.",
+    },
+    "dept.none_yet": {
+        "de": "Einen Fachbereich „{code}“ gibt es nicht; in diesem Board ist noch kein "
+        "Fachbereich angelegt.",
+        "en": "There is no department “{code}”; this board has no departments yet.",
+    },
+    "dept.added": {
+        "de": "Fachbereich **{dept}** angelegt. Die Leitung tragen Sie mit "
+        "`{prefix}rolle zuweisen <Person> leitung <Kürzel>` ein.",
+        "en": "Department **{dept}** added. Assign its lead with "
+        "`{prefix}role assign <user> lead <code>`.",
+    },
+    "dept.rename_nothing": {
+        "de": "Bitte geben Sie einen neuen Namen oder mit `--code` ein neues Kürzel an.",
+        "en": "Please give a new name, or a new code with `--code`.",
+    },
+    "dept.code_quote": {
+        "de": 'Ein Kürzel mit Leerzeichen setzen Sie bitte in Anführungszeichen: --code "{code}"',
+        "en": 'Please put a code with a space in quotes: --code "{code}"',
+    },
+    "dept.renamed": {
+        "de": "Fachbereich **{old}** heißt jetzt **{new}**.",
+        "en": "Department **{old}** is now **{new}**.",
+    },
+    "dept.show.code": {"de": "- Kürzel: {code}", "en": "- Code: {code}"},
+    "dept.show.room": {
+        "de": "- Raum für Abfragen: {room}",
+        "en": "- Room for prompts: {room}",
+    },
+    "dept.show.no_room": {
+        "de": "- Raum für Abfragen: keiner (der Board-Raum)",
+        "en": "- Room for prompts: none (the board room)",
+    },
+    "dept.show.lead": {"de": "- Leitung: {people}", "en": "- Lead: {people}"},
+    "dept.show.deputies": {"de": "- Vertretung: {people}", "en": "- Deputies: {people}"},
+    "dept.show.members": {"de": "- Mitglieder: {people}", "en": "- Members: {people}"},
+    "dept.show.acting": {
+        "de": "- Heute ansprechbar: {contact}",
+        "en": "- Contact today: {contact}",
+    },
+    "dept.acting_nobody": {
+        "de": "niemand – weder Leitung noch Vertretung ist anwesend",
+        "en": "nobody – neither the lead nor a deputy is present",
+    },
+    "dept.acting_for_until": {
+        "de": "{person} (Vertretung; die Leitung ist bis {end} abwesend)",
+        "en": "{person} (deputy; the lead is away until {end})",
+    },
+    "dept.list_empty": {
+        "de": "In diesem Board ist noch kein Fachbereich angelegt. Die Leitung des Boards legt "
+        "einen mit `{prefix}fb anlegen <Kürzel> <Name>` an.",
+        "en": "This board has no departments yet. The board's chair adds one with "
+        "`{prefix}dept add <code> <name>`.",
+    },
+    "dept.list_title": {
+        "de": "**Fachbereiche ({count})**",
+        "en": "**Departments ({count})**",
+    },
+    "dept.list_line": {
+        "de": "- **{dept}** · Leitung: {lead}",
+        "en": "- **{dept}** · Lead: {lead}",
+    },
+    "dept.list_acting": {
+        "de": " · heute ansprechbar: {person}",
+        "en": " · contact today: {person}",
+    },
+    "dept.list_nobody": {
+        "de": " · heute niemand ansprechbar",
+        "en": " · nobody to contact today",
+    },
+    "dept.archived": {
+        "de": "Fachbereich **{dept}** ist archiviert. Er erscheint nicht mehr in Listen und "
+        "Abfragen; sein Verlauf bleibt erhalten (`{prefix}verlauf {code}`).",
+        "en": "Department **{dept}** is archived. It no longer appears in lists and prompts; "
+        "its history is kept (`{prefix}history {code}`).",
+    },
+    "dept.room_set": {
+        "de": "Abfragen für **{dept}** gehen jetzt in den Raum {room}.",
+        "en": "Prompts for **{dept}** now go to the room {room}.",
+    },
+    "dept.room_cleared": {
+        "de": "**{dept}** hat keinen eigenen Raum mehr; Abfragen gehen in den Board-Raum.",
+        "en": "**{dept}** no longer has a room of its own; prompts go to the board room.",
+    },
+    "convert.room_id": {
+        "de": "„{value}“ ist keine Raum-ID. Bitte die ID aus den Raumeinstellungen angeben "
+        "(„Erweitert“), z. B. `!AbCdEfGh:stadt.example`, oder `keiner`.",
+        "en": "“{value}” is not a room id. Please give the id from the room settings "
+        "(“Advanced”), e.g. `!AbCdEfGh:city.example`, or `none`.",
+    },
+    # --- roles ----------------------------------------------------------------------------------
+    "role_name.admin": {"de": "Leitung des Boards", "en": "board chair"},
+    "role_name.observer": {"de": "Beobachtung", "en": "observer"},
+    "role_name.lead": {"de": "Leitung", "en": "lead"},
+    "role_name.deputy": {"de": "Vertretung", "en": "deputy"},
+    "role_name.member": {"de": "Mitglied", "en": "member"},
+    "convert.role": {
+        "de": "„{value}“ ist keine Rolle. Möglich sind: {choices}.",
+        "en": "“{value}” is not a role. Choose one of: {choices}.",
+    },
+    "role.unknown": {
+        "de": "„{role}“ ist keine Rolle.",
+        "en": "“{role}” is not a role.",
+    },
+    "role.needs_department": {
+        "de": "Für die Rolle „{role}“ geben Sie bitte das Kürzel des Fachbereichs an.",
+        "en": "For the role “{role}” please give the department's code.",
+    },
+    "role.no_department": {
+        "de": "Die Rolle „{role}“ gilt für das ganze Board; bitte ohne Fachbereich angeben.",
+        "en": "The role “{role}” is for the whole board; please give it without a department.",
+    },
+    "role.in_dept": {"de": " in {dept}", "en": " in {dept}"},
+    "role.assigned": {
+        "de": "{user} hat jetzt die Rolle **{role}**{where}.",
+        "en": "{user} now has the role **{role}**{where}.",
+    },
+    "role.replaced": {
+        "de": "Die bisherige Leitung {user} ist damit abgelöst.",
+        "en": "This replaces the previous lead, {user}.",
+    },
+    "role.not_in_room": {
+        "de": "Hinweis: {user} ist nicht in diesem Raum. Bitte laden Sie die Person ein; "
+        "Personen anderer Server treten über die Föderation bei.",
+        "en": "Note: {user} is not in this room. Please invite them; people on other servers "
+        "join through federation.",
+    },
+    "role.removed": {
+        "de": "{user} hat die Rolle **{role}**{where} nicht mehr.",
+        "en": "{user} no longer has the role **{role}**{where}.",
+    },
+    "role.lead_vacant": {
+        "de": "**{dept}** hat jetzt keine Leitung; bis eine neue eingetragen ist, ist die "
+        "Vertretung ansprechbar.",
+        "en": "**{dept}** has no lead now; until a new one is assigned, the deputy is the contact.",
+    },
+    "role.config_admin": {
+        "de": "Hinweis: {user} ist in der Konfiguration als Admin eingetragen und behält "
+        "deshalb die Rechte der Leitung des Boards.",
+        "en": "Note: {user} is an admin in the configuration and so keeps the board chair's "
+        "rights.",
+    },
+    "role.already": {
+        "de": "{user} hat diese Rolle bereits.",
+        "en": "{user} already has this role.",
+    },
+    "role.not_held": {
+        "de": "{user} hat diese Rolle nicht.",
+        "en": "{user} does not have this role.",
+    },
+    "role.last_admin": {
+        "de": "{user} ist die letzte Leitung des Boards. Bitte tragen Sie zuerst eine weitere "
+        "Person als Leitung des Boards ein.",
+        "en": "{user} is the board's last chair. Please make someone else a chair first.",
+    },
+    "whoami.title": {
+        "de": "**Ihre Rollen in diesem Board** ({user})",
+        "en": "**Your roles on this board** ({user})",
+    },
+    "whoami.config_admin": {
+        "de": "Leitung des Boards (laut Konfiguration)",
+        "en": "board chair (from the configuration)",
+    },
+    "whoami.no_role": {
+        "de": "Sie haben in diesem Board keine Rolle. Rollen vergibt die Leitung des Boards: "
+        "{admins}.",
+        "en": "You have no role on this board. The board's chairs assign roles: {admins}.",
+    },
+    "whoami.absences": {
+        "de": "**Ihre Abwesenheiten**",
+        "en": "**Your absences**",
+    },
+    "people.title": {
+        "de": "**Personen im Board**",
+        "en": "**The board's people**",
+    },
+    "people.admins": {
+        "de": "Leitung des Boards: {people}",
+        "en": "Board chairs: {people}",
+    },
+    "people.observers": {
+        "de": "Beobachtung: {people}",
+        "en": "Observers: {people}",
+    },
+    # --- absences -------------------------------------------------------------------------------
+    "away.period": {"de": "{start} bis {end}", "en": "{start} to {end}"},
+    "away.day": {"de": "am {day}", "en": "on {day}"},
+    "away.reason": {"de": "{reason}", "en": "{reason}"},
+    "away.end_missing": {
+        "de": "Nach dem Datum {start} fehlt das Enddatum, z. B. `21.12.2026 - 06.01.2027`.",
+        "en": "The end date after {start} is missing, e.g. `21.12.2026 - 06.01.2027`.",
+    },
+    "away.end_before_start": {
+        "de": "Das Ende ({end}) liegt vor dem Beginn ({start}).",
+        "en": "The end ({end}) is before the start ({start}).",
+    },
+    "away.in_past": {
+        "de": "Diese Abwesenheit endete bereits am {end}; eingetragen werden nur heutige und "
+        "künftige Abwesenheiten.",
+        "en": "This absence already ended on {end}; only current and future absences are recorded.",
+    },
+    "away.too_long": {
+        "de": "Eine Abwesenheit dauert höchstens {limit} Tage.",
+        "en": "An absence lasts at most {limit} days.",
+    },
+    "away.overlap": {
+        "de": "Für diese Zeit ist bereits eine Abwesenheit eingetragen ({start} bis {end}).",
+        "en": "An absence is already recorded for this time ({start} to {end}).",
+    },
+    "away.not_away": {
+        "de": "Für {user} ist heute keine Abwesenheit eingetragen.",
+        "en": "No absence is recorded for {user} today.",
+    },
+    "away.forbidden_other": {
+        "de": "Abwesenheiten anderer Personen trägt nur die Leitung des Boards ein: {admins}. "
+        "Ihre eigene Abwesenheit tragen Sie mit `{prefix}abwesend <von> - <bis>` ein.",
+        "en": "Only the board's chairs record other people's absences: {admins}. Record your "
+        "own with `{prefix}away <from> - <to>`.",
+    },
+    "away.forbidden_no_role": {
+        "de": "Abwesenheiten tragen Personen mit einer Rolle in diesem Board ein. Bitte wenden "
+        "Sie sich an die Leitung des Boards: {admins}.",
+        "en": "Absences are recorded by people with a role on this board. Please ask the "
+        "board's chairs: {admins}.",
+    },
+    "away.recorded": {
+        "de": "Abwesenheit eingetragen: {user}, {period}.",
+        "en": "Absence recorded: {user}, {period}.",
+    },
+    "away.stands_in": {
+        "de": "{dept}: es vertritt {person}",
+        "en": "{dept}: {person} stands in",
+    },
+    "away.nobody_stands_in": {
+        "de": "{dept}: keine Vertretung anwesend – bitte tragen Sie eine Vertretung ein",
+        "en": "{dept}: no deputy present – please assign a deputy",
+    },
+    "away.back_self": {
+        "de": "Willkommen zurück! Ihre Abwesenheit ist beendet.",
+        "en": "Welcome back! Your absence has ended.",
+    },
+    "away.back_other": {
+        "de": "Die Abwesenheit von {user} ist beendet.",
+        "en": "The absence of {user} has ended.",
+    },
+    "away.none": {
+        "de": "Derzeit sind keine Abwesenheiten eingetragen. Ihre eigene tragen Sie mit "
+        "`{prefix}abwesend <von> - <bis>` ein.",
+        "en": "No absences are recorded. Record your own with `{prefix}away <from> - <to>`.",
+    },
+    "away.title": {
+        "de": "**Abwesenheiten (aktuell und geplant)**",
+        "en": "**Absences (current and upcoming)**",
+    },
+    "away.line_now": {
+        "de": "{user}: {period} – derzeit abwesend",
+        "en": "{user}: {period} – away now",
+    },
+    "away.line": {"de": "{user}: {period}", "en": "{user}: {period}"},
+    # --- history --------------------------------------------------------------------------------
+    "history.title": {
+        "de": "**Änderungsprotokoll {dept}** (neueste zuerst, höchstens {limit})",
+        "en": "**Change log of {dept}** (newest first, at most {limit})",
+    },
+    "history.title_archived": {
+        "de": "**Änderungsprotokoll {dept}** (archiviert; neueste zuerst, höchstens {limit})",
+        "en": "**Change log of {dept}** (archived; newest first, at most {limit})",
+    },
+    "history.empty": {"de": "Noch keine Einträge.", "en": "No entries yet."},
+    "history.created": {"de": "angelegt als {dept}", "en": "created as {dept}"},
+    "history.renamed": {
+        "de": "umbenannt von {old} in {new}",
+        "en": "renamed from {old} to {new}",
+    },
+    "history.room_set": {"de": "Raum gesetzt: {room}", "en": "room set: {room}"},
+    "history.room_cleared": {
+        "de": "eigener Raum entfernt",
+        "en": "own room removed",
+    },
+    "history.archived": {"de": "archiviert", "en": "archived"},
+    "history.role_assigned": {
+        "de": "{user} als {role} eingetragen",
+        "en": "{user} assigned as {role}",
+    },
+    "history.role_removed": {
+        "de": "{user} als {role} ausgetragen",
+        "en": "{user} removed as {role}",
+    },
+    "history.other": {"de": "Änderung „{action}“", "en": "change “{action}”"},
     "language.de": {"de": "Deutsch", "en": "German"},
     "language.en": {"de": "Englisch", "en": "English"},
     # --- placeholders in usage lines (!board init <Name>) ----------------------------------------
     "arg.name": {"de": "Name", "en": "name"},
     "arg.topic": {"de": "Thema", "en": "topic"},
     "arg.language": {"de": "Sprache", "en": "language"},
+    "arg.code": {"de": "Kürzel", "en": "code"},
+    "arg.dept": {"de": "Kürzel", "en": "code"},
+    "arg.room": {"de": "Raum", "en": "room"},
+    "arg.user": {"de": "Person", "en": "user"},
+    "arg.role": {"de": "Rolle", "en": "role"},
+    "arg.dates": {"de": "von [- bis] [Grund]", "en": "from [- to] [reason]"},
+    "arg.for_": {"de": "Person", "en": "user"},
     # --- command help (English falls back to the command's docstring) ---------------------------
     "group.board": {
         "de": "Das Board dieses Raums einrichten und anzeigen",
@@ -239,14 +576,97 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Make this room the board room of a new Smart City Board",
     },
     "cmd.board.show": {
-        "de": "Zeigt Name, Sprache und Zeitzone des Boards",
-        "en": "Show the board's name, language and time zone",
+        "de": "Zeigt Name, Sprache, Zeitzone, Bundesland und nächsten Arbeitstag des Boards",
+        "en": "Show the board's name, language, time zone, Bundesland and next working day",
     },
     "cmd.board.language": {
         "de": "Stellt die Sprache des Boards um (de oder en)",
         "en": "Switch the board's language (de or en)",
     },
+    "group.dept": {
+        "de": "Die Fachbereiche des Boards verwalten",
+        "en": "Manage the board's departments",
+    },
+    "cmd.dept.add": {
+        "de": "Legt einen Fachbereich an: erst das Kürzel (FB 61, Amt 13, RPA; Kürzel mit "
+        "anderen Leerzeichen in Anführungszeichen), dann der Name",
+        "en": "Add a department: code first (FB 61, Amt 13, RPA; codes with other spaces in "
+        "quotes)",
+    },
+    "cmd.dept.rename": {
+        "de": "Benennt einen Fachbereich um; --code gibt ihm ein neues Kürzel",
+        "en": "Rename a department; --code gives it a new code",
+    },
+    "cmd.dept.show": {
+        "de": "Zeigt einen Fachbereich: Leitung, Vertretung, Mitglieder, Raum und wer heute "
+        "ansprechbar ist",
+        "en": "Show a department: lead, deputies, members, room, and who answers today",
+    },
+    "cmd.dept.list": {
+        "de": "Listet die Fachbereiche mit Leitung und heutiger Ansprechperson",
+        "en": "List the active departments with their lead and who answers today",
+    },
+    "cmd.dept.archive": {
+        "de": "Archiviert einen Fachbereich: er verschwindet aus Listen und Abfragen, sein "
+        "Verlauf bleibt",
+        "en": "Archive a department: it leaves lists and prompts and keeps its history",
+    },
+    "cmd.dept.room": {
+        "de": "Legt den Raum für die Abfragen eines Fachbereichs fest (keiner: der Board-Raum)",
+        "en": "Set the room where a department gets its prompts (none: the board room)",
+    },
+    "group.role": {
+        "de": "Rollen im Board vergeben und entziehen",
+        "en": "Assign and remove roles on the board",
+    },
+    "cmd.role.assign": {
+        "de": "Vergibt eine Rolle: leitung, vertretung oder mitglied eines Fachbereichs, oder "
+        "admin oder beobachtung",
+        "en": "Give someone a role: lead, deputy or member of a department, or admin or observer",
+    },
+    "cmd.role.remove": {
+        "de": "Entzieht eine Rolle",
+        "en": "Take a role away from someone",
+    },
+    "cmd.whoami": {
+        "de": "Zeigt Ihre Rollen in diesem Board und Ihre Abwesenheiten",
+        "en": "Show your roles on this board and your absences",
+    },
+    "cmd.people": {
+        "de": "Listet die Personen des Boards: Leitung, Beobachtung und je Fachbereich Leitung, "
+        "Vertretung, Mitglieder",
+        "en": "List the board's people: chairs, observers, and each department's lead, "
+        "deputies, members",
+    },
+    "cmd.away": {
+        "de": "Trägt eine Abwesenheit ein: ein Datum oder von - bis, dann optional der Grund",
+        "en": "Record an absence: a date, or from - to, then an optional reason",
+    },
+    "cmd.back": {
+        "de": "Beendet Ihre aktuelle Abwesenheit (Leitung des Boards: auch die anderer)",
+        "en": "End your current absence (or, for admins, someone else's)",
+    },
+    "cmd.absences": {
+        "de": "Listet aktuelle und geplante Abwesenheiten und wer die Leitungen vertritt",
+        "en": "List current and upcoming absences, and who stands in for the leads",
+    },
+    "cmd.history": {
+        "de": "Zeigt das Änderungsprotokoll eines Fachbereichs, neueste Einträge zuerst "
+        "(höchstens 20)",
+        "en": "Show a department's change log, newest first (at most 20 entries)",
+    },
 }
+
+WEEKDAYS = {
+    "de": ("Mo", "Di", "Mi", "Do", "Fr", "Sa", "So"),
+    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+}
+
+
+def weekday_date(lang: str, day: date) -> Safe:
+    """``Di, 08.12.2026``: a date with its weekday, in ``lang`` (German when unknown)."""
+    names = WEEKDAYS.get(lang) or WEEKDAYS[DEFAULT_LANGUAGE]
+    return Safe(f"{names[day.weekday()]}, {format_date(day)}")
 
 
 def t(lang: str, key: str, /, **params: Any) -> Safe:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from commands import about, board, help
+from commands import about, absences, board, departments, help, history, people
 from commands.framework import Registry
 
 
@@ -11,4 +11,12 @@ def build_registry() -> Registry:
     registry.add_command(help.help_)
     registry.add_command(about.about)
     registry.add_group(board.group)
+    registry.add_group(departments.group)
+    registry.add_group(people.group)
+    registry.add_command(people.whoami)
+    registry.add_command(people.people_)
+    registry.add_command(absences.away)
+    registry.add_command(absences.back)
+    registry.add_command(absences.absences_)
+    registry.add_command(history.history)
     return registry

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from board_bot.errors import BotError
-from board_bot.i18n import t
+from board_bot.i18n import t, weekday_date
 from board_bot.render import Safe
 from board_bot.services import boards
 from board_bot.timefmt import format_datetime
+from board_bot.workdays import BUNDESLAENDER, next_working_day
+from commands.common import today
 from commands.converters import Language
 from commands.framework import Context, Group, Rest, Role
 
@@ -38,10 +40,11 @@ def init(ctx: Context, *, name: Rest) -> str:
 
 @group.command("show", aliases=("zeigen", "info"))
 def show(ctx: Context) -> str:
-    """Show the board's name, language and time zone"""
+    """Show the board's name, language, time zone, Bundesland and next working day"""
     board = ctx.board
     if board is None:  # guarded by needs_board; kept for the type checker
         raise BotError("error.no_board", prefix=Safe(ctx.prefix))
+    next_day = next_working_day(board.bundesland, today(ctx), include_today=False)
     return t(
         ctx.lang,
         "board.info",
@@ -50,6 +53,8 @@ def show(ctx: Context) -> str:
         timezone=board.timezone,
         created=format_datetime(board.created_at, board.timezone),
         created_by=board.created_by,
+        bundesland=BUNDESLAENDER.get(board.bundesland, board.bundesland),
+        next_day=weekday_date(ctx.lang, next_day),
     )
 
 

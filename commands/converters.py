@@ -11,7 +11,7 @@ from typing import Any, NewType
 
 from board_bot.config import LANGUAGES
 from board_bot.errors import UsageError
-from board_bot.ids import UserId, is_user_id
+from board_bot.ids import RoomId, UserId, is_server_name, is_user_id
 
 MAX_TEXT = 500
 # C0 and C1 control characters except the ordinary whitespace \t \n \v \f \r (folded to spaces),
@@ -19,6 +19,8 @@ MAX_TEXT = 500
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 Language = NewType("Language", str)
+#: A role word, normalised to the service's English name: admin, observer, lead, deputy, member.
+RoleName = NewType("RoleName", str)
 
 
 def to_int(text: str) -> int:
@@ -66,6 +68,123 @@ def to_user_id(text: str) -> UserId:
     return UserId(text)
 
 
+def to_room_id(text: str) -> RoomId:
+    """A room id ``!opaque:server`` (also as a matrix.to link); an alias ``#name:server`` is not
+    enough, since it can be moved to another room."""
+    text = text.strip()
+    match = re.fullmatch(r"https://matrix\.to/#/(![^/?]+)", text)
+    if match:
+        text = match.group(1)
+    opaque, _, server = text.partition(":")
+    if (
+        len(text) > 255
+        or not re.fullmatch(r"![A-Za-z0-9._~=+/\-]+", opaque)
+        or not is_server_name(server)
+    ):
+        raise UsageError("convert.room_id", value=text[:80])
+    return RoomId(text)
+
+
+ROLE_WORDS = {
+    "admin": "admin",
+    "chair": "admin",
+    "cdo": "admin",
+    "observer": "observer",
+    "beobachtung": "observer",
+    "beobachter": "observer",
+    "beobachterin": "observer",
+    "lead": "lead",
+    "leitung": "lead",
+    "fachbereichsleitung": "lead",
+    "amtsleitung": "lead",
+    "deputy": "deputy",
+    "vertretung": "deputy",
+    "stellvertretung": "deputy",
+    "member": "member",
+    "mitglied": "member",
+}
+
+
+def to_role(text: str) -> RoleName:
+    """A role in English or German (``leitung``, ``vertretung``, ``beobachterin``, ...)."""
+    role = ROLE_WORDS.get(text.strip().casefold())
+    if role is None:
+        raise UsageError(
+            "convert.role",
+            value=text[:40],
+            choices="lead/leitung, deputy/vertretung, member/mitglied, admin, observer/beobachtung",
+        )
+    return RoleName(role)
+
+
+def strip_control(text: str) -> str:
+    """Text from elsewhere (a display name) made fit for one line: no control or bidi characters,
+    whitespace folded."""
+    return " ".join(_CONTROL.sub("", text).split())
+
+
+_QUOTES = {'"': '"', "„": "“", "“": "”"}
+# "61", "61.2", "13a": a number; "II", "IV": a Roman numeral (Dezernat II).
+_NUMBER = re.compile(r"\d.*|[IVX]+")
+
+
+def split_code(text: str) -> tuple[str, str]:
+    """A department's code and the text after it: ``FB 61 Stadtplanung`` → ``("FB 61",
+    "Stadtplanung")``.
+
+    - A quoted start is the code: ``"Stab OB" Stabsstelle`` → ``("Stab OB", "Stabsstelle")``.
+    - A word of letters followed by a number makes one code: ``FB 61``, ``Amt 13``, ``Dez. II``.
+    - Otherwise the first word is the code if it holds a digit (``FB61``, ``61``) or is an
+      abbreviation in capitals (``RPA``, ``OB``). Any other first word (``Kämmerei``, ``Amt`` in
+      ``Amt für Verkehr``) is most likely the start of a name whose code was forgotten: that is
+      refused with a hint rather than stored as a code nobody meant.
+    """
+    text = text.strip()
+    if text[:1] in _QUOTES:
+        close = text.find(_QUOTES[text[0]], 1)
+        if text[0] == "“" and close < 0:
+            close = text.find("“", 1)
+        if close < 0:
+            raise UsageError("parse.unclosed_quote")
+        code = " ".join(text[1:close].split())
+        if not code:
+            raise UsageError("dept.code_missing")
+        return code, " ".join(text[close + 1 :].split())
+    words = text.split()
+    if not words:
+        raise UsageError("dept.code_missing")
+    first = words[0]
+    if first.rstrip(".").isalpha() and len(words) > 1 and _NUMBER.fullmatch(words[1]):
+        return f"{first} {words[1]}", " ".join(words[2:])
+    if any(ch.isdigit() for ch in first) or (first.isalpha() and first.isupper()):
+        return first, " ".join(words[1:])
+    raise UsageError("dept.code_first", word=first[:40])
+
+
+_DATE = r"\d{1,2}\.\d{1,2}\.\d{2,4}|\d{4}-\d{2}-\d{2}"
+_PERIOD = re.compile(
+    rf"(?P<start>{_DATE})(?:\s*(?:-|–|—|\bbis\b|\bto\b)\s*(?P<end>{_DATE}))?(?:\s+(?P<rest>.*))?",
+    re.IGNORECASE | re.DOTALL,
+)
+_DANGLING = re.compile(r"(?:-|–|—|bis|to)(?:\s|$)", re.IGNORECASE)
+
+
+def split_period(text: str) -> tuple[date, date, str]:
+    """``21.12.2026 - 06.01.2027 Urlaub`` → (start, end, reason). One date is one day; the
+    separator is ``-``, ``–`` or ``bis`` (``to``); dates as :func:`to_date` reads them."""
+    text = text.strip()
+    match = _PERIOD.fullmatch(text)
+    if match is None:
+        first = text.split()[0] if text.split() else text
+        raise UsageError("convert.date", value=first[:50])
+    start = to_date(match["start"])
+    end = to_date(match["end"]) if match["end"] else start
+    rest = match["rest"] or ""
+    if match["end"] is None and _DANGLING.match(rest):
+        raise UsageError("away.end_missing", start=start)
+    return start, end, " ".join(rest.split())
+
+
 def to_language(text: str) -> Language:
     value = text.strip().lower()
     aliases = {"deutsch": "de", "german": "de", "englisch": "en", "english": "en"}
@@ -80,6 +199,8 @@ CONVERTERS: dict[Any, Callable[[str], Any]] = {
     int: to_int,
     date: to_date,
     UserId: to_user_id,
+    RoomId: to_room_id,
+    RoleName: to_role,
     Language: to_language,
 }
 

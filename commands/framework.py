@@ -108,7 +108,8 @@ class Param:
 
     @property
     def option(self) -> str:
-        return "--" + self.name.replace("_", "-")
+        """``--name``; a trailing underscore (``for_``, a Python keyword) is dropped."""
+        return "--" + self.name.rstrip("_").replace("_", "-")
 
     def metavar(self, lang: str) -> str:
         """The placeholder in usage lines: ``arg.<name>`` from the catalog, else the name."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from board_bot.models import AuditEntry
 
@@ -34,3 +34,21 @@ def record(
     )
     session.add(entry)
     return entry
+
+
+def entries_for(
+    session: Session, *, board_id: int, entity: str, entity_id: str, limit: int
+) -> list[AuditEntry]:
+    """The newest ``limit`` entries about one entity, newest first."""
+    return list(
+        session.exec(
+            select(AuditEntry)
+            .where(
+                AuditEntry.board_id == board_id,
+                AuditEntry.entity == entity,
+                AuditEntry.entity_id == entity_id,
+            )
+            .order_by(col(AuditEntry.at).desc(), col(AuditEntry.id).desc())
+            .limit(limit)
+        )
+    )

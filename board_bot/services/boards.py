@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 from board_bot.errors import BotError
 from board_bot.models import Board
 from board_bot.services import audit, people
-from board_bot.workdays import DEFAULT_BUNDESLAND
+from board_bot.workdays import BUNDESLAENDER, DEFAULT_BUNDESLAND
 
 MAX_NAME = 200
 
@@ -42,6 +42,8 @@ def create(
     now: datetime,
 ) -> Board:
     """A new board in ``room_id``; ``admins`` and the actor become its first admins."""
+    if bundesland not in BUNDESLAENDER:  # the config has checked it; this is a caller's bug
+        raise ValueError(f"unknown Bundesland {bundesland!r}")
     name = " ".join(name.split())
     if len(name) > MAX_NAME:
         raise BotError("board.name_too_long", length=len(name), limit=MAX_NAME)
@@ -73,7 +75,13 @@ def create(
         entity="board",
         entity_id=str(board.id),
         before=None,
-        after={"name": board.name, "room_id": room_id, "language": language, "timezone": timezone},
+        after={
+            "name": board.name,
+            "room_id": room_id,
+            "language": language,
+            "timezone": timezone,
+            "bundesland": bundesland,
+        },
         now=now,
     )
     people.seed_admins(session, board=board, user_ids=[*admins, actor], actor=actor, now=now)

@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 
 from board_bot.errors import BotError, NotFound
 from board_bot.models import Board, Department
-from board_bot.services import audit
+from board_bot.services import audit, people
 
 MAX_CODE = 32
 MAX_NAME = 200
@@ -67,6 +67,26 @@ def find(session: Session, board_id: int, code: str) -> Department:
     if known:
         raise NotFound("dept.not_found", code=code[:40], known=", ".join(known.values()))
     raise NotFound("dept.none_yet", code=code[:40])
+
+
+def find_with_history(session: Session, board_id: int, code: str) -> Department:
+    """An active department, else the most recently archived one with this code: archived
+    departments keep their history."""
+    try:
+        return find(session, board_id, code)
+    except NotFound:
+        archived = session.exec(
+            select(Department)
+            .where(
+                Department.board_id == board_id,
+                Department.code_key == code_key(code),
+                col(Department.archived_at).is_not(None),
+            )
+            .order_by(col(Department.archived_at).desc())
+        ).first()
+        if archived is None:
+            raise
+        return archived
 
 
 def _snapshot(dept: Department) -> dict[str, object]:
@@ -133,13 +153,15 @@ def rename(
     now: datetime,
 ) -> Department:
     before = _snapshot(dept)
-    dept.name = clean_name(name)
+    name = clean_name(name)
+    # Every check before the first change: a refusal leaves ``dept`` as it was.
     if code is not None:
         code = clean_code(code)
         key = code_key(code)
         if key != dept.code_key and any(d.code_key == key for d in active(session, dept.board_id)):
             raise BotError("dept.code_taken", code=code)
         dept.code, dept.code_key = code, key
+    dept.name = name
     session.add(dept)
     session.flush()
     _audit(session, dept, "rename", before, actor, now)
@@ -158,7 +180,10 @@ def set_room(
 
 
 def archive(session: Session, *, dept: Department, actor: str, now: datetime) -> Department:
-    """Archived departments keep their history and drop out of lists and prompts."""
+    """Archived departments keep their history and drop out of lists and prompts; the roles in
+    them end (recorded, so the history shows who held them)."""
+    for membership in people.department_roles(session, dept):
+        people.end(session, membership, actor=actor, now=now)
     before = _snapshot(dept)
     dept.archived_at = now
     session.add(dept)

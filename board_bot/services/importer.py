@@ -127,7 +127,8 @@ def _bot_error_text(exc: BotError) -> str:
     if exc.key == "dept.name_missing":
         return "the name is missing"
     if exc.key == "dept.name_too_long":
-        return f"the name is too long ({params.get('length')} characters, at most {params.get('limit')})"
+        length, limit = params.get("length"), params.get("limit")
+        return f"the name is too long ({length} characters, at most {limit})"
     return f"{exc.key} {params}"
 
 
@@ -274,9 +275,7 @@ def import_people(
     return apply(session, board=board, rows=rows, actor=actor, now=now)
 
 
-def apply(
-    session: Session, *, board: Board, rows: list[Row], actor: str, now: datetime
-) -> Summary:
+def apply(session: Session, *, board: Board, rows: list[Row], actor: str, now: datetime) -> Summary:
     """Create or update the rows' departments and assign the roles not held yet."""
     assert board.id is not None
     summary = Summary(departments=len(rows))

@@ -59,7 +59,14 @@ def _audit(
     )
 
 
-def _check_role(role: str, department: Department | None) -> None:
+def _check_role(role: str, department: Department | None, board_id: int | None = None) -> None:
+    if (
+        department is not None
+        and board_id is not None
+        and (department.board_id != board_id or department.archived_at is not None)
+    ):
+        # Callers find departments through departments.find(), which sees only active ones.
+        raise ValueError(f"department {department.id} is not an active department of {board_id}")
     if role not in ROLES:
         raise BotError("role.unknown", role=role)
     if role in DEPARTMENT_ROLES and department is None:
@@ -86,7 +93,7 @@ def assign(
 ) -> Assigned:
     """Give ``user_id`` a role. A department has one lead: a new lead replaces the old one."""
     assert board.id is not None
-    _check_role(role, department)
+    _check_role(role, department, board.id)
     dept_id = department.id if department is not None else None
     held = active(session, board.id)
     if any(m.user_id == user_id and m.role == role and m.department_id == dept_id for m in held):
@@ -95,9 +102,7 @@ def assign(
     if role == "lead":
         for m in held:
             if m.role == "lead" and m.department_id == dept_id:
-                m.ended_at = now
-                session.add(m)
-                _audit(session, board.id, m, "role.remove", actor, now)
+                end(session, m, actor=actor, now=now)
                 replaced = m.user_id
     membership = Membership(
         board_id=board.id,
@@ -134,11 +139,16 @@ def remove(
         raise NotFound("role.not_held", user=user_id, role=role)
     if role == "admin" and sum(1 for m in held if m.role == "admin") == 1:
         raise BotError("role.last_admin", user=user_id)
-    match.ended_at = now
-    session.add(match)
-    session.flush()
-    _audit(session, board.id, match, "role.remove", actor, now)
+    end(session, match, actor=actor, now=now)
     return match
+
+
+def end(session: Session, membership: Membership, *, actor: str, now: datetime) -> None:
+    """End a role (the row stays for the history)."""
+    membership.ended_at = now
+    session.add(membership)
+    session.flush()
+    _audit(session, membership.board_id, membership, "role.remove", actor, now)
 
 
 def seed_admins(

@@ -13,10 +13,8 @@ NO_BOARD = (
     "In diesem Raum ist noch kein Smart City Board eingerichtet. Die Leitung des Boards richtet "
     "es mit `!board init <Name>` ein."
 )
-FORBIDDEN = (
-    "Diesen Befehl darf nur die Leitung des Boards ausführen "
-    "(in der Konfiguration als Admin eingetragen)."
-)
+# The refusal names who may do it instead: here the configured admin (no board, or its admins).
+FORBIDDEN = "Diesen Befehl darf nur die Leitung des Boards ausführen: @cdo:example.org."
 
 
 def test_admin_creates_a_board_and_show_shows_it(bot: BotHarness) -> None:
@@ -33,12 +31,17 @@ def test_admin_creates_a_board_and_show_shows_it(bot: BotHarness) -> None:
         ADMIN,
     )
     assert board.created_at == bot.clock.now()
-    [entry] = bot.rows(AuditEntry)
+    entry, admin_role = bot.rows(AuditEntry)
     assert (entry.board_id, entry.actor, entry.action, entry.entity) == (
         board.id,
         ADMIN,
         "create",
         "board",
+    )
+    # The configured admin (who is also the one setting it up) becomes the board's first admin.
+    assert (admin_role.action, admin_role.after) == (
+        "role.assign",
+        {"user_id": ADMIN, "role": "admin"},
     )
 
     bot.clock.advance(timedelta(days=3))
@@ -47,8 +50,24 @@ def test_admin_creates_a_board_and_show_shows_it(bot: BotHarness) -> None:
         "**Smart City Board Musterstadt**\n\n"
         "- Sprache: Deutsch\n"
         "- Zeitzone: Europe/Berlin\n"
+        "- Bundesland (Feiertage): Schleswig-Holstein\n"
+        "- Nächster Arbeitstag: Fr, 11.12.2026\n"
         "- Eingerichtet am 07.12.2026, 09:00 Uhr von @cdo:example.org"
     )
+
+
+def test_show_skips_weekends_and_the_bundeslands_holidays(board_bot: BotHarness) -> None:
+    board_bot.clock.advance(timedelta(days=17))  # Thursday 24.12.2026, in the board's zone
+    # 25.12. and 26.12. are holidays (the 26th a Saturday), then a Sunday.
+    assert "- Nächster Arbeitstag: Mo, 28.12.2026\n" in board_bot.reply("!board show")
+    board_bot.reply("!board language en")
+    assert "- Next working day: Mon, 28.12.2026\n" in board_bot.reply("!board show")
+
+
+def test_next_working_day_follows_the_boards_time_zone(board_bot: BotHarness) -> None:
+    # Sunday 23:30 UTC is already Monday in Berlin: the next working day is Tuesday, not Monday.
+    board_bot.clock.advance(timedelta(days=6, hours=15, minutes=30))
+    assert "- Nächster Arbeitstag: Di, 15.12.2026\n" in board_bot.reply("!board show")
 
 
 def test_quoted_name_and_german_aliases(bot: BotHarness) -> None:

@@ -19,7 +19,8 @@ def test_help_lists_every_command_in_german(bot: BotHarness, command: str) -> No
         "`!help [Thema]` — Zeigt die Befehle und ihre Aufrufe",
         "`!about` — Zeigt Version, Laufzeit, Datenbank und Verschlüsselung des Bots",
         "`!board init <Name>` — Macht diesen Raum zum Board-Raum eines neuen Smart City Boards",
-        "`!board show` — Zeigt Name, Sprache und Zeitzone des Boards",
+        "`!board show` — Zeigt Name, Sprache, Zeitzone, Bundesland und nächsten Arbeitstag "
+        "des Boards",
         "`!board language <Sprache>` — Stellt die Sprache des Boards um (de oder en)",
     ]:
         assert f"- {usage}" in reply
@@ -115,3 +116,31 @@ def test_about_in_english_says_encryption_off(bot_factory: Callable[..., BotHarn
     assert "- Encryption: off" in reply
     assert "- Database: SQLite" in reply
     assert "(3 h 7 min)" in reply
+
+
+def test_help_on_departments_lists_usage_and_the_code_rule(bot: BotHarness) -> None:
+    reply = bot.reply("!hilfe fb")
+    assert reply.startswith("**!dept** — Die Fachbereiche des Boards verwalten")
+    assert "Auch: `!fb`, `!fachbereich`, `!amt`" in reply
+    assert (
+        "- `!dept add <Kürzel> <Name> [--room RAUM]` — Legt einen Fachbereich an: erst das Kürzel "
+        "(FB 61, Amt 13, RPA; Kürzel mit anderen Leerzeichen in Anführungszeichen), dann der Name"
+    ) in reply
+    assert reply.count("Nur für die Leitung des Boards.") == 4  # add, rename, archive, room
+    [content] = bot.contents()
+    assert (
+        "<code>!dept add &lt;Kürzel&gt; &lt;Name&gt; [--room RAUM]</code>"
+        in (content["formatted_body"])
+    )
+
+
+def test_help_on_away_and_roles(bot: BotHarness) -> None:
+    assert bot.reply("!hilfe urlaub").splitlines()[0] == (
+        "- `!away <von [- bis] [Grund]> [--for PERSON]` — Trägt eine Abwesenheit ein: ein Datum "
+        "oder von - bis, dann optional der Grund"
+    )
+    assert (
+        bot.reply("!hilfe rolle zuweisen")
+        .splitlines()[0]
+        .startswith("- `!role assign <Person> <Rolle> [Kürzel]` — Vergibt eine Rolle")
+    )

@@ -71,10 +71,7 @@ def count(engine: Engine, model: type) -> int:
 def rows(engine: Engine, model: type) -> list[dict[str, Any]]:
     """Every row of a table as plain dicts, by id: compared before and after a refusal."""
     with Session(engine) as session:
-        return [
-            obj.model_dump()
-            for obj in session.exec(select(model).order_by(model.id))  # type: ignore[attr-defined]
-        ]
+        return [obj.model_dump() for obj in session.exec(select(model).order_by(model.id))]
 
 
 def snapshot(engine: Engine) -> dict[str, list[dict[str, Any]]]:

@@ -65,7 +65,8 @@ def test_create_board_writes_it_and_an_audit_entry(engine: Engine) -> None:
         assert stored.created_at == NOW
         assert stored.archived_at is None
 
-    [entry] = audit_entries(engine)
+    entry, seeded = audit_entries(engine)  # the board, then its creator as first admin
+    assert (seeded.action, seeded.after) == ("role.assign", {"user_id": ALICE, "role": "admin"})
     assert entry.board_id == board_id
     assert (entry.actor, entry.action, entry.entity, entry.entity_id) == (
         ALICE,
@@ -79,6 +80,7 @@ def test_create_board_writes_it_and_an_audit_entry(engine: Engine) -> None:
         "room_id": ROOM,
         "language": "de",
         "timezone": "Europe/Berlin",
+        "bundesland": "SH",
     }
     assert entry.at == NOW
 
@@ -92,7 +94,7 @@ def test_same_room_twice_is_refused(engine: Engine) -> None:
     assert caught.value.key == "board.already_exists"
     assert caught.value.params == {"name": "Erstes Board"}
     assert count(engine, Board) == 1
-    assert len(audit_entries(engine)) == 1
+    assert [e.action for e in audit_entries(engine)] == ["create", "role.assign"]
 
 
 @pytest.mark.parametrize(
@@ -156,7 +158,7 @@ def test_set_language_records_before_and_after(engine: Engine) -> None:
 
     with Session(engine) as session:
         assert boards.for_room(session, ROOM).language == "en"  # type: ignore[union-attr]
-    create, update = audit_entries(engine)
+    create, _seeded, update = audit_entries(engine)
     assert create.action == "create"
     assert (update.action, update.entity, update.entity_id) == ("update", "board", str(board.id))
     assert update.board_id == board.id
@@ -170,7 +172,7 @@ def test_set_language_to_the_same_language_writes_no_audit_entry(engine: Engine)
     with unit_of_work(engine) as session:
         board = create_board(session)
         boards.set_language(session, board, language="de", actor=ALICE, now=NOW)
-    assert [e.action for e in audit_entries(engine)] == ["create"]
+    assert [e.action for e in audit_entries(engine)] == ["create", "role.assign"]
 
 
 # --- handled events -----------------------------------------------------------------------------

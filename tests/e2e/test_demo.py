@@ -7,6 +7,10 @@ import sys
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from board_bot.models import Absence, Department, Membership
 
 pytestmark = [pytest.mark.e2e]
 
@@ -27,6 +31,20 @@ def test_demo_console_answers_help(tmp_path: Path) -> None:
     assert "Passwort: demo-fb61" in out
     assert "Befehle des Smart City Board Bots" in out, out[-3000:]
     assert "Smart City Board Norderstedt (Demo)" in out
+    assert "!personen" in out and "!abwesenheiten" in out
+    sample = sample_data(data)
+    assert sample["departments"] == {
+        "FB 13": "Hauptamt",
+        "FB 20": "Finanzen",
+        "FB 40": "Schule und Bildung",
+        "FB 61": "Stadtplanung",
+        "FB 68": "Verkehr",
+    }
+    assert ("FB 61", "lead", "@fb61-leitung:localhost") in sample["roles"]
+    assert ("FB 68", "deputy", "@fb68-vertretung:localhost") in sample["roles"]
+    assert ("", "observer", "@ob:localhost") in sample["roles"]
+    assert ("", "admin", "@cdo:localhost") in sample["roles"]
+    assert sample["absent"] == ["@fb68-leitung:localhost"]
 
     # A second run continues with the same homeserver, users and board.
     again = subprocess.run(
@@ -40,3 +58,24 @@ def test_demo_console_answers_help(tmp_path: Path) -> None:
     assert again.returncode == 0, again.stderr[-3000:]
     assert "Eingerichtet am" in again.stdout, again.stdout[-3000:]
     assert "bereits der Board-Raum" not in again.stdout
+    assert sample_data(data) == sample  # nothing duplicated
+
+
+def sample_data(data: Path) -> dict[str, object]:
+    """What the demo's SQLite database holds: departments, roles held now (counted, so that a
+    duplicate shows), and who is away."""
+    engine = sa.create_engine(f"sqlite:///{data / 'bot' / 'board.db'}")
+    try:
+        with Session(engine) as session:
+            depts = list(session.exec(select(Department)))
+            codes = {d.id: d.code for d in depts}
+            memberships = session.exec(select(Membership).where(col(Membership.ended_at).is_(None)))
+            roles = sorted((codes.get(m.department_id, ""), m.role, m.user_id) for m in memberships)
+            absent = [a.user_id for a in session.exec(select(Absence))]
+    finally:
+        engine.dispose()
+    return {
+        "departments": {d.code: d.name for d in depts},
+        "roles": roles,
+        "absent": absent,
+    }

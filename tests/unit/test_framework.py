@@ -187,7 +187,7 @@ def test_params_follow_the_signature() -> None:
 @pytest.mark.parametrize(
     ("cmd", "usage"),
     [
-        (ADD, "!wp add <title> [--dept DEPT] [--due DUE] [--urgent]"),
+        (ADD, "!wp add <title> [--dept CODE] [--due DUE] [--urgent]"),  # arg.dept
         (CLOSE, "!wp close <number> [note]"),
         (note, "!note <text>"),
         (count, "!count <n> [--dry-run] [label]"),
@@ -205,6 +205,14 @@ def test_usage_lines(cmd: Command, usage: str) -> None:
         ("board.init", "!board init <name>"),
         ("board.show", "!board show"),
         ("board.language", "!board language <language>"),
+        ("dept.add", "!dept add <code> <name> [--room ROOM]"),
+        ("dept.rename", "!dept rename <code> [name] [--code CODE]"),
+        ("dept.show", "!dept show <code>"),
+        ("dept.room", "!dept room <code> <room>"),
+        ("role.assign", "!role assign <user> <role> [code]"),
+        ("away", "!away <from [- to] [reason]> [--for USER]"),
+        ("back", "!back [--for USER]"),
+        ("history", "!history <code>"),
     ],
 )
 def test_usage_lines_of_the_real_commands(path: str, usage: str) -> None:
@@ -360,7 +368,8 @@ def test_run_adds_the_usage_line_to_a_usage_error() -> None:
     ctx = make_context(registry=demo_registry(), prefix=".")
     with pytest.raises(UsageError) as exc_info:
         run(ctx, "wp add")
-    assert exc_info.value.usage == ".wp add <title> [--dept DEPT] [--due DUE] [--urgent]"
+    # "dept" has a placeholder in the catalog (arg.dept); the others show their names.
+    assert exc_info.value.usage == ".wp add <title> [--dept KÜRZEL] [--due DUE] [--urgent]"
 
 
 def test_run_refuses_admin_commands_to_others() -> None:

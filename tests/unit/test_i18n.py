@@ -19,6 +19,7 @@ from board_bot.config import LANGUAGES
 from board_bot.errors import BotError
 from board_bot.i18n import DEFAULT_LANGUAGE, MESSAGES, t
 from board_bot.render import Safe, escape, markdown_to_html, plain_text
+from board_bot.services import people
 from commands import build_registry
 from commands.framework import UnknownCommand
 
@@ -44,7 +45,8 @@ DYNAMIC_KEYS = {
     "cmd.{}": {f"cmd.{c.path}" for c in build_registry().commands()},
     "group.{}": {f"group.{g.name}" for g in build_registry().unique_groups()},
     # Placeholders in usage lines; a parameter without one shows its own name.
-    "arg.{}": {"arg.name", "arg.topic", "arg.language"},
+    "arg.{}": {"arg.name", "arg.topic", "arg.language", "arg.code", "arg.dept", "arg.room"},
+    "role_name.{}": {f"role_name.{role}" for role in people.ROLES},
 }
 
 

@@ -1,0 +1,192 @@
+"""``!dept``: the board's departments (Fachbereiche, Ämter): add, rename, show, list, archive."""
+
+from __future__ import annotations
+
+from board_bot.errors import UsageError
+from board_bot.i18n import t
+from board_bot.ids import RoomId
+from board_bot.models import Department
+from board_bot.render import Safe, escape
+from board_bot.services import absences, departments, people
+from commands.common import board_of, dept_title, people_list, person, today
+from commands.converters import split_code, to_room_id
+from commands.framework import Context, Group, Rest, Role
+
+group = Group("dept", "Manage the board's departments", aliases=("fb", "fachbereich", "amt"))
+
+# Words that clear a department's room: ``!dept room FB 61 none``.
+NO_ROOM = frozenset({"none", "keiner", "kein", "keinen", "-", "–"})
+# Codes have at most this many words ("Dez. II", "Stab OB"); longer prefixes are not tried.
+MAX_CODE_WORDS = 4
+
+
+def find(ctx: Context, text: str) -> Department:
+    """An active department by its code, in any spelling ("FB 61", "fb61")."""
+    return departments.find(ctx.session, board_of(ctx).id or 0, text)
+
+
+def find_with_rest(ctx: Context, text: str) -> tuple[Department, str]:
+    """The department whose code starts ``text``, and the text after the code. The known codes
+    are tried first (so that "Stab OB Neuer Name" finds "Stab OB"), then :func:`split_code`."""
+    words = text.split()
+    by_key = {d.code_key: d for d in departments.active(ctx.session, board_of(ctx).id or 0)}
+    for n in range(min(len(words), MAX_CODE_WORDS), 0, -1):
+        dept = by_key.get(departments.code_key(" ".join(words[:n])))
+        if dept is not None:
+            return dept, " ".join(words[n:])
+    try:
+        code, rest = split_code(text)
+    except UsageError:
+        code, rest = (words[0] if words else text), " ".join(words[1:])
+    return find(ctx, code), rest
+
+
+@group.command("add", aliases=("anlegen", "neu"), requires=Role.ADMIN)
+def add(ctx: Context, code: str, *, name: Rest, room: RoomId | None = None) -> str:
+    """Add a department: code first (FB 61, Amt 13, RPA; codes with other spaces in quotes)"""
+    board = board_of(ctx)
+    if " " in code:  # typed in quotes: the code as it stands
+        new_name = name
+    else:
+        code, new_name = split_code(f"{code} {name}")
+    if not new_name:
+        raise UsageError("dept.name_missing")
+    dept = departments.add(
+        ctx.session,
+        board=board,
+        code=code,
+        name=new_name,
+        room_id=room,
+        actor=ctx.sender,
+        now=ctx.now,
+    )
+    return t(ctx.lang, "dept.added", dept=dept_title(dept), prefix=Safe(ctx.prefix))
+
+
+@group.command("rename", aliases=("umbenennen",), requires=Role.ADMIN)
+def rename(ctx: Context, dept: str, *, name: Rest = "", code: str | None = None) -> str:
+    """Rename a department; --code gives it a new code"""
+    found, new_name = find_with_rest(ctx, f"{dept} {name}")
+    if not new_name and code is None:
+        raise UsageError("dept.rename_nothing")
+    last = new_name.rsplit(" ", 1)[-1]
+    if code is not None and code.isalpha() and last.isdigit():
+        # "--code FB 62" without quotes: the option took "FB", and "62" ended the name.
+        raise UsageError("dept.code_quote", code=f"{code} {last}")
+    before = dept_title(found)
+    departments.rename(
+        ctx.session,
+        dept=found,
+        name=new_name or found.name,
+        code=code,
+        actor=ctx.sender,
+        now=ctx.now,
+    )
+    return t(ctx.lang, "dept.renamed", old=before, new=dept_title(found))
+
+
+@group.command("show", aliases=("zeigen", "info"))
+def show(ctx: Context, *, dept: Rest) -> str:
+    """Show a department: lead, deputies, members, room, and who answers today"""
+    found = find(ctx, dept)
+    roles = people.department_roles(ctx.session, found)
+    leads = [m.user_id for m in roles if m.role == "lead"]
+    lines = [
+        f"**{dept_title(found)}**",
+        "",
+        t(ctx.lang, "dept.show.code", code=found.code),
+        t(ctx.lang, "dept.show.room", room=found.room_id)
+        if found.room_id
+        else t(ctx.lang, "dept.show.no_room"),
+        t(ctx.lang, "dept.show.lead", people=people_list(ctx, leads)),
+        t(
+            ctx.lang,
+            "dept.show.deputies",
+            people=people_list(ctx, [m.user_id for m in roles if m.role == "deputy"]),
+        ),
+        t(
+            ctx.lang,
+            "dept.show.members",
+            people=people_list(ctx, [m.user_id for m in roles if m.role == "member"]),
+        ),
+        t(ctx.lang, "dept.show.acting", contact=_acting(ctx, found, leads)),
+    ]
+    return "\n".join(lines)
+
+
+def _acting(ctx: Context, dept: Department, leads: list[str]) -> Safe:
+    """Who answers for ``dept`` today, with a note when a deputy stands in for the lead."""
+    day = today(ctx)
+    contact = people.acting_contact(ctx.session, dept, day)
+    if contact is None:
+        return t(ctx.lang, "dept.acting_nobody")
+    if not leads or contact in leads:
+        return person(ctx, contact)
+    away = [
+        a
+        for a in absences.current_and_upcoming(ctx.session, dept.board_id, day)
+        if a.user_id in leads and a.starts_on <= day
+    ]
+    if away:
+        return t(
+            ctx.lang, "dept.acting_for_until", person=person(ctx, contact), end=away[0].ends_on
+        )
+    return person(ctx, contact)
+
+
+@group.command("list", aliases=("liste", "alle"))
+def list_(ctx: Context) -> str:
+    """List the active departments with their lead and who answers today"""
+    board = board_of(ctx)
+    active = departments.active(ctx.session, board.id or 0)
+    if not active:
+        return t(ctx.lang, "dept.list_empty", prefix=Safe(ctx.prefix))
+    roster = people.roster(ctx.session, board.id or 0, active)
+    day = today(ctx)
+    leads = {d.id: [m.user_id for m in ms if m.role == "lead"] for d, ms in roster.departments}
+    away = absences.away_on(ctx.session, board.id or 0, [u for v in leads.values() for u in v], day)
+    lines = [t(ctx.lang, "dept.list_title", count=len(active)), ""]
+    for dept, _ in roster.departments:
+        lead = leads[dept.id]
+        line = t(ctx.lang, "dept.list_line", dept=dept_title(dept), lead=people_list(ctx, lead))
+        if not lead or any(u in away for u in lead):
+            # Only then is the acting contact someone other than the lead.
+            contact = people.acting_contact(ctx.session, dept, day)
+            line = Safe(
+                line
+                + (
+                    t(ctx.lang, "dept.list_acting", person=person(ctx, contact))
+                    if contact
+                    else t(ctx.lang, "dept.list_nobody")
+                )
+            )
+        lines.append(line)
+    return "\n".join(lines)
+
+
+@group.command("archive", aliases=("archivieren",), requires=Role.ADMIN)
+def archive(ctx: Context, *, dept: Rest) -> str:
+    """Archive a department: it leaves lists and prompts and keeps its history"""
+    found = find(ctx, dept)
+    departments.archive(ctx.session, dept=found, actor=ctx.sender, now=ctx.now)
+    return t(
+        ctx.lang,
+        "dept.archived",
+        dept=dept_title(found),
+        code=escape(found.code),
+        prefix=Safe(ctx.prefix),
+    )
+
+
+@group.command("room", aliases=("raum",), requires=Role.ADMIN)
+def room(ctx: Context, dept: str, *, room: Rest) -> str:
+    """Set the room where a department gets its prompts (none: the board room)"""
+    words = f"{dept} {room}".split()
+    if len(words) < 2:
+        raise UsageError("parse.missing_argument", name=Safe(t(ctx.lang, "arg.room")))
+    room_id = None if words[-1].casefold() in NO_ROOM else to_room_id(words[-1])
+    found = find(ctx, " ".join(words[:-1]))
+    departments.set_room(ctx.session, dept=found, room_id=room_id, actor=ctx.sender, now=ctx.now)
+    if room_id is None:
+        return t(ctx.lang, "dept.room_cleared", dept=dept_title(found))
+    return t(ctx.lang, "dept.room_set", dept=dept_title(found), room=room_id)

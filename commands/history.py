@@ -1,0 +1,65 @@
+"""``!history <dept>``: a department's audit log (Änderungsprotokoll), newest first."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from board_bot.i18n import t
+from board_bot.models import AuditEntry
+from board_bot.render import Safe, escape
+from board_bot.services import audit, departments, people
+from board_bot.timefmt import format_datetime
+from commands.common import board_of, dept_title, person, role_name
+from commands.framework import Context, Rest, command
+
+LIMIT = 20
+
+
+def _title(snapshot: dict[str, Any] | None) -> Safe:
+    snapshot = snapshot or {}
+    return escape(f"{snapshot.get('code', '?')} – {snapshot.get('name', '?')}")
+
+
+def describe(ctx: Context, entry: AuditEntry) -> Safe:
+    """The change in words: created, renamed from … to …, room set, archived, role assigned."""
+    before, after = entry.before or {}, entry.after or {}
+    if entry.action == "create":
+        return t(ctx.lang, "history.created", dept=_title(after))
+    if entry.action == "rename":
+        return t(ctx.lang, "history.renamed", old=_title(before), new=_title(after))
+    if entry.action == "room":
+        room = after.get("room_id")
+        if room:
+            return t(ctx.lang, "history.room_set", room=str(room))
+        return t(ctx.lang, "history.room_cleared")
+    if entry.action == "archive":
+        return t(ctx.lang, "history.archived")
+    if entry.action in ("role.assign", "role.remove"):
+        snapshot = after if entry.action == "role.assign" else before
+        role = str(snapshot.get("role", ""))
+        label = role_name(ctx.lang, role) if role in people.ROLES else escape(role)
+        key = "history.role_assigned" if entry.action == "role.assign" else "history.role_removed"
+        return t(ctx.lang, key, user=person(ctx, str(snapshot.get("user_id", "?"))), role=label)
+    return t(ctx.lang, "history.other", action=entry.action)
+
+
+@command("history", aliases=("verlauf", "protokoll"), needs_board=True)
+def history(ctx: Context, *, dept: Rest) -> str:
+    """Show a department's change log, newest first (at most 20 entries)"""
+    board = board_of(ctx)
+    found = departments.find_with_history(ctx.session, board.id or 0, dept)
+    entries = audit.entries_for(
+        ctx.session,
+        board_id=board.id or 0,
+        entity="department",
+        entity_id=str(found.id),
+        limit=LIMIT,
+    )
+    key = "history.title_archived" if found.archived_at else "history.title"
+    lines = [t(ctx.lang, key, dept=dept_title(found), limit=LIMIT), ""]
+    for entry in entries:
+        when = format_datetime(entry.at, board.timezone)
+        lines.append(f"- {Safe(when)} · {person(ctx, entry.actor)} · {describe(ctx, entry)}")
+    if not entries:
+        lines.append(t(ctx.lang, "history.empty"))
+    return "\n".join(lines)

@@ -1,0 +1,244 @@
+"""``!role``, ``!whoami``, ``!people``: roles by full Matrix id or pill, checked against the room,
+display names shown next to ids and never trusted."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from board_bot.models import Membership
+from tests.bot.city import DEPUTY, LEAD, MEMBER, OBSERVER, STRANGER, fast_bot, make_city
+from tests.bot.conftest import ADMIN, BotHarness
+
+FORBIDDEN = "Diesen Befehl darf nur die Leitung des Boards ausführen: @cdo:example.org."
+NEW = "@neu:example.org"
+
+
+@pytest.fixture
+def city(bot_factory: Callable[..., BotHarness]) -> BotHarness:
+    return make_city(bot_factory)
+
+
+def roles(bot: BotHarness) -> set[tuple[str, str, int | None]]:
+    return {(m.user_id, m.role, m.department_id) for m in bot.rows(Membership) if not m.ended_at}
+
+
+def test_assign_by_id_and_by_pill(city: BotHarness) -> None:
+    assert city.reply(f"!rolle zuweisen {NEW} mitglied FB 68") == (
+        "@neu:example.org hat jetzt die Rolle **Mitglied** in FB 68 – Verkehr."
+    )
+    assert city.reply("!role assign https://matrix.to/#/@pill:example.org deputy fb68") == (
+        "@pill:example.org hat jetzt die Rolle **Vertretung** in FB 68 – Verkehr."
+    )
+    assert city.reply(f"!rolle vergeben {NEW} beobachter") == (
+        "@neu:example.org hat jetzt die Rolle **Beobachtung**."
+    )
+    assert city.reply(f"!rolle zuweisen {NEW} admin") == (
+        "@neu:example.org hat jetzt die Rolle **Leitung des Boards**."
+    )
+    # The new admin may now do what admins do.
+    assert "angelegt" in city.reply("!fb anlegen FB 20 Kämmerei", sender=NEW)
+
+
+def test_a_new_lead_replaces_the_old_one(city: BotHarness) -> None:
+    assert city.reply(f"!rolle zuweisen {MEMBER} leitung FB 61") == (
+        "@mia.meyer:example.org hat jetzt die Rolle **Leitung** in FB 61 – Stadtplanung.\n\n"
+        "Die bisherige Leitung @lena.lehmann:example.org ist damit abgelöst."
+    )
+    leads = {(u, d) for u, r, d in roles(city) if r == "lead"}
+    assert [u for u, _ in leads] == [MEMBER]
+
+
+def test_someone_not_in_the_room_is_accepted_with_a_warning(city: BotHarness) -> None:
+    city.dispatcher.runtime.room_members = lambda room: frozenset({ADMIN, LEAD})
+    reply = city.reply("!rolle zuweisen @gast:nachbarstadt.example mitglied FB 61")
+    assert reply == (
+        "@gast:nachbarstadt.example hat jetzt die Rolle **Mitglied** in FB 61 – Stadtplanung.\n\n"
+        "Hinweis: @gast:nachbarstadt.example ist nicht in diesem Raum. Bitte laden Sie die Person "
+        "ein; Personen anderer Server treten über die Föderation bei."
+    )
+    assert ("@gast:nachbarstadt.example", "member") in {(u, r) for u, r, _ in roles(city)}
+    # Someone in the room: no warning.
+    assert "Hinweis" not in city.reply(f"!rolle zuweisen {LEAD} mitglied FB 68")
+
+
+def test_unknown_membership_gives_no_warning(city: BotHarness) -> None:
+    city.dispatcher.runtime.room_members = lambda room: None
+    assert "Hinweis" not in city.reply(f"!rolle zuweisen {NEW} mitglied FB 61")
+
+
+def test_remove(city: BotHarness) -> None:
+    assert city.reply(f"!rolle entziehen {DEPUTY} vertretung FB 61") == (
+        "@dirk.decker:other.example hat die Rolle **Vertretung** in FB 61 – Stadtplanung "
+        "nicht mehr."
+    )
+    assert city.reply(f"!role remove {LEAD} lead FB 61") == (
+        "@lena.lehmann:example.org hat die Rolle **Leitung** in FB 61 – Stadtplanung nicht "
+        "mehr.\n\n**FB 61 – Stadtplanung** hat jetzt keine Leitung; bis eine neue eingetragen "
+        "ist, ist die Vertretung ansprechbar."
+    )
+    assert {r for _, r, _ in roles(city)} == {"admin", "member", "observer"}
+
+
+def test_removing_a_configured_admin_says_they_keep_their_rights(city: BotHarness) -> None:
+    city.reply(f"!rolle zuweisen {NEW} admin")
+    assert city.reply(f"!rolle entziehen {ADMIN} admin", sender=NEW) == (
+        "@cdo:example.org hat die Rolle **Leitung des Boards** nicht mehr.\n\n"
+        "Hinweis: @cdo:example.org ist in der Konfiguration als Admin eingetragen und behält "
+        "deshalb die Rechte der Leitung des Boards."
+    )
+
+
+@pytest.mark.parametrize(
+    ("command", "reply"),
+    [
+        (
+            "!rolle zuweisen erika leitung FB 61",
+            "„erika“ ist keine Matrix-Kennung. Bitte die volle Kennung angeben, "
+            "z. B. `@erika.musterfrau:stadt.example`.",
+        ),
+        (
+            "!rolle zuweisen @erika leitung FB 61",
+            "„@erika“ ist keine Matrix-Kennung. Bitte die volle Kennung angeben, "
+            "z. B. `@erika.musterfrau:stadt.example`.",
+        ),
+        (
+            f"!rolle zuweisen {NEW} chefin FB 61",
+            "„chefin“ ist keine Rolle. Möglich sind: lead/leitung, deputy/vertretung, "
+            "member/mitglied, admin, observer/beobachtung.",
+        ),
+        (
+            f"!rolle zuweisen {NEW} leitung",
+            "Für die Rolle „Leitung“ geben Sie bitte das Kürzel des Fachbereichs an.",
+        ),
+        (
+            f"!rolle zuweisen {NEW} admin FB 61",
+            "Die Rolle „Leitung des Boards“ gilt für das ganze Board; bitte ohne Fachbereich "
+            "angeben.",
+        ),
+        (
+            f"!rolle zuweisen {NEW} leitung FB 99",
+            "Einen Fachbereich „FB 99“ gibt es nicht. Vorhanden sind: FB 13, FB 61, FB 68.",
+        ),
+        (
+            f"!rolle zuweisen {LEAD} leitung FB 61",
+            "@lena.lehmann:example.org hat diese Rolle bereits.",
+        ),
+        (
+            f"!rolle entziehen {LEAD} vertretung FB 61",
+            "@lena.lehmann:example.org hat diese Rolle nicht.",
+        ),
+        (
+            f"!rolle entziehen {ADMIN} admin",
+            "@cdo:example.org ist die letzte Leitung des Boards. Bitte tragen Sie zuerst eine "
+            "weitere Person als Leitung des Boards ein.",
+        ),
+    ],
+)
+def test_bad_role_commands_change_nothing(city: BotHarness, command: str, reply: str) -> None:
+    before = city.domain_state()
+    assert city.reply(command).split("\n\nAufruf:")[0] == reply
+    assert city.domain_state() == before
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        f"!rolle zuweisen {NEW} mitglied FB 61",
+        f"!rolle zuweisen {MEMBER} admin",
+        f"!rolle entziehen {MEMBER} mitglied FB 61",
+    ],
+)
+@pytest.mark.parametrize("sender", [LEAD, DEPUTY, MEMBER, OBSERVER, STRANGER])
+def test_only_admins_assign_roles(city: BotHarness, command: str, sender: str) -> None:
+    before = city.domain_state()
+    assert city.reply(command, sender=sender) == FORBIDDEN
+    assert city.domain_state() == before
+
+
+# --- whoami -------------------------------------------------------------------------------------
+
+
+def test_whoami(city: BotHarness) -> None:
+    city.reply(f"!rolle zuweisen {LEAD} mitglied FB 68")
+    city.reply("!abwesend 21.12.2026 - 06.01.2027 Urlaub", sender=LEAD)
+    assert city.reply("!ich", sender=LEAD) == (
+        "**Ihre Rollen in diesem Board** (@lena.lehmann:example.org)\n\n"
+        "- Leitung in FB 61 – Stadtplanung\n"
+        "- Mitglied in FB 68 – Verkehr\n\n"
+        "**Ihre Abwesenheiten**\n"
+        "- 21.12.2026 bis 06.01.2027 (Urlaub)"
+    )
+    assert city.reply("!werbinich") == (
+        "**Ihre Rollen in diesem Board** (@cdo:example.org)\n\n- Leitung des Boards"
+    )
+
+
+def test_whoami_without_a_role_says_who_assigns_roles(city: BotHarness) -> None:
+    assert city.reply("!whoami", sender=STRANGER) == (
+        "**Ihre Rollen in diesem Board** (@fremd:example.org)\n\n"
+        "Sie haben in diesem Board keine Rolle. Rollen vergibt die Leitung des Boards: "
+        "@cdo:example.org."
+    )
+
+
+def test_whoami_of_an_admin_by_configuration_only(bot_factory: Callable[..., BotHarness]) -> None:
+    bot = fast_bot(bot_factory, admins=[ADMIN, "@zweite:example.org"])
+    bot.reply("!board init Board")
+    bot.reply("!rolle entziehen @zweite:example.org admin")
+    assert bot.reply("!ich", sender="@zweite:example.org").endswith(
+        "- Leitung des Boards (laut Konfiguration)"
+    )
+
+
+# --- people -------------------------------------------------------------------------------------
+
+
+def test_people(city: BotHarness) -> None:
+    assert city.reply("!personen", sender=OBSERVER) == (
+        "**Personen im Board**\n\n"
+        "Leitung des Boards: @cdo:example.org\n"
+        "Beobachtung: @ob:example.org\n\n"
+        "**FB 13 – Hauptamt**\n- Leitung: –\n- Vertretung: –\n- Mitglieder: –\n\n"
+        "**FB 61 – Stadtplanung**\n"
+        "- Leitung: @lena.lehmann:example.org\n"
+        "- Vertretung: @dirk.decker:other.example\n"
+        "- Mitglieder: @mia.meyer:example.org\n\n"
+        "**FB 68 – Verkehr**\n- Leitung: –\n- Vertretung: –\n- Mitglieder: –"
+    )
+
+
+def test_people_in_english(city: BotHarness) -> None:
+    city.reply("!board language en")
+    assert city.reply("!people").startswith(
+        "**The board's people**\n\nBoard chairs: @cdo:example.org\nObservers: @ob:example.org"
+    )
+
+
+def test_display_names_are_shown_next_to_the_id_and_escaped(city: BotHarness) -> None:
+    names = {
+        LEAD: "Lena Lehmann",
+        # A display name can say anything: it must neither format, nor ping, nor break lines.
+        DEPUTY: "<b>CDO</b> @room\n# Chef [x](https://evil.example)\u202e",
+        MEMBER: MEMBER,  # the same as the id: shown once
+    }
+    city.dispatcher.runtime.display_name = lambda room, user: names.get(user)
+    city.handle("!personen")
+    [content] = city.contents()
+    body, html = content["body"], content["formatted_body"]
+    assert "- Leitung: Lena Lehmann (@lena.lehmann:example.org)" in body
+    assert (
+        "- Vertretung: <b>CDO</b> @\u2060room # Chef [x](https://evil.example) "
+        "(@dirk.decker:other.example)"
+    ) in body
+    assert "- Mitglieder: @mia.meyer:example.org\n" in body
+    assert "<b>" not in html and "&lt;b&gt;CDO&lt;/b&gt;" in html
+    assert "<a" not in html and "<h1>" not in html and "\u202e" not in html
+    assert "@room" not in html
+    assert content["m.mentions"] == {}
+    # The same in a reply that names someone.
+    city.handle(f"!rolle zuweisen {DEPUTY} mitglied FB 68")
+    [content] = city.contents()
+    assert "<b>" not in content["formatted_body"]
+    assert content["body"].startswith("<b>CDO</b> @\u2060room")

@@ -1,0 +1,145 @@
+"""Department codes, absence periods, room ids and role words: what users type, what it means."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from board_bot.errors import UsageError
+from commands.converters import split_code, split_period, strip_control, to_role, to_room_id
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("FB 61 Stadtplanung", ("FB 61", "Stadtplanung")),
+        ("Amt 13 Hauptamt", ("Amt 13", "Hauptamt")),
+        ("FB61 X", ("FB61", "X")),
+        ("fb 61 Stadtplanung und Umwelt", ("fb 61", "Stadtplanung und Umwelt")),
+        ("61 Stadtplanung", ("61", "Stadtplanung")),
+        ("FB 61.2 Bauaufsicht", ("FB 61.2", "Bauaufsicht")),
+        ("Dez. II Finanzen", ("Dez. II", "Finanzen")),
+        ("RPA Rechnungsprüfung", ("RPA", "Rechnungsprüfung")),
+        ('"Stab OB" Stabsstelle', ("Stab OB", "Stabsstelle")),
+        ("„Stab  OB“   Stabsstelle  Digitales", ("Stab OB", "Stabsstelle Digitales")),
+        ("“Stab OB” X", ("Stab OB", "X")),
+        ("FB 61", ("FB 61", "")),
+        ("  FB61  ", ("FB61", "")),
+    ],
+)
+def test_split_code(text: str, expected: tuple[str, str]) -> None:
+    assert split_code(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        # A first word that is neither numbered nor an abbreviation is the start of a name.
+        ("Kämmerei Finanzen", "dept.code_first"),
+        ("Amt für Verkehr", "dept.code_first"),
+        ("", "dept.code_missing"),
+        ('"" Name', "dept.code_missing"),
+        ('"Stab OB Name', "parse.unclosed_quote"),
+    ],
+)
+def test_split_code_refuses(text: str, key: str) -> None:
+    with pytest.raises(UsageError) as exc_info:
+        split_code(text)
+    assert exc_info.value.key == key
+
+
+D = date
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("21.12.2026 - 06.01.2027 Urlaub", (D(2026, 12, 21), D(2027, 1, 6), "Urlaub")),
+        ("21.12.2026 – 06.01.2027", (D(2026, 12, 21), D(2027, 1, 6), "")),
+        ("21.12.26-6.1.27", (D(2026, 12, 21), D(2027, 1, 6), "")),
+        ("21.12.2026 bis 06.01.2027 Elternzeit", (D(2026, 12, 21), D(2027, 1, 6), "Elternzeit")),
+        ("21.12.2026 BIS 06.01.2027", (D(2026, 12, 21), D(2027, 1, 6), "")),
+        ("2026-12-21 - 2027-01-06", (D(2026, 12, 21), D(2027, 1, 6), "")),
+        ("2026-12-21-2027-01-06", (D(2026, 12, 21), D(2027, 1, 6), "")),
+        ("21.12.2026", (D(2026, 12, 21), D(2026, 12, 21), "")),
+        (
+            "21.12.2026 Dienstreise  Berlin",
+            (D(2026, 12, 21), D(2026, 12, 21), "Dienstreise Berlin"),
+        ),
+        # A reason may start with "to..." or "bis..." as long as no date follows.
+        ("21.12.2026 Tourismusmesse", (D(2026, 12, 21), D(2026, 12, 21), "Tourismusmesse")),
+        # End before start is the service's to refuse, with both dates in the message.
+        ("06.01.2027 - 21.12.2026", (D(2027, 1, 6), D(2026, 12, 21), "")),
+    ],
+)
+def test_split_period(text: str, expected: tuple[date, date, str]) -> None:
+    assert split_period(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("morgen", "convert.date"),
+        ("32.12.2026", "convert.date"),
+        ("21.12.2026 - 31.02.2027", "convert.date"),
+        ("21.12.2026-Urlaub", "convert.date"),
+        ("21.12.2026 - Urlaub", "away.end_missing"),
+        ("21.12.2026 bis", "away.end_missing"),
+    ],
+)
+def test_split_period_refuses(text: str, key: str) -> None:
+    with pytest.raises(UsageError) as exc_info:
+        split_period(text)
+    assert exc_info.value.key == key
+
+
+@pytest.mark.parametrize(
+    ("text", "room"),
+    [
+        ("!AbCdEf:stadt.example", "!AbCdEf:stadt.example"),
+        (" !abc:localhost:8448 ", "!abc:localhost:8448"),
+        ("https://matrix.to/#/!abc:stadt.example", "!abc:stadt.example"),
+    ],
+)
+def test_to_room_id(text: str, room: str) -> None:
+    assert to_room_id(text) == room
+
+
+@pytest.mark.parametrize(
+    "text", ["#fb61:stadt.example", "!abc", "abc:stadt.example", "!:stadt.example", "!a b:x", "!a:"]
+)
+def test_to_room_id_refuses(text: str) -> None:
+    with pytest.raises(UsageError) as exc_info:
+        to_room_id(text)
+    assert exc_info.value.key == "convert.room_id"
+
+
+@pytest.mark.parametrize(
+    ("word", "role"),
+    [
+        ("lead", "lead"),
+        ("Leitung", "lead"),
+        ("vertretung", "deputy"),
+        ("deputy", "deputy"),
+        ("MITGLIED", "member"),
+        ("admin", "admin"),
+        ("beobachtung", "observer"),
+        ("Beobachter", "observer"),
+        ("beobachterin", "observer"),
+        ("observer", "observer"),
+    ],
+)
+def test_to_role(word: str, role: str) -> None:
+    assert to_role(word) == role
+
+
+def test_to_role_refuses_and_lists_the_words() -> None:
+    with pytest.raises(UsageError) as exc_info:
+        to_role("chef")
+    assert exc_info.value.key == "convert.role"
+    assert "leitung" in exc_info.value.params["choices"]
+
+
+def test_strip_control_keeps_a_display_name_on_one_line() -> None:
+    assert strip_control("Erika\n# Muster\u202efrau\x00") == "Erika # Musterfrau"
