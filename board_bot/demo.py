@@ -36,18 +36,18 @@ log = logging.getLogger(__name__)
 
 EXAMPLE_CONFIG = Path(__file__).resolve().parent.parent / "config.example.toml"
 PREFERRED_PORT = 8008
-BOT = ("board-bot", "demo-bot-password", "Smart City Board Bot")
+BOT = ("board-bot", "demo-bot-password", "Smart City Board Bot", "")
 PEOPLE = [
-    # localpart, password, display name
-    ("cdo", "demo-cdo", "Dr. Carla Dietrich (CDO)"),
-    ("fb61-leitung", "demo-fb61", "Frank Lehmann (FB 61 Stadtplanung)"),
-    ("fb61-vertretung", "demo-fb61v", "Jana Schulz (FB 61, Vertretung)"),
-    ("amt13-leitung", "demo-amt13", "Aylin Demir (FB 13 Hauptamt)"),
-    ("fb20-leitung", "demo-fb20", "Sabine Krüger (FB 20 Finanzen)"),
-    ("fb40-leitung", "demo-fb40", "Thomas Becker (FB 40 Schule und Bildung)"),
-    ("fb68-leitung", "demo-fb68", "Michael Wagner (FB 68 Verkehr)"),
-    ("fb68-vertretung", "demo-fb68v", "Lena Hoffmann (FB 68, Vertretung)"),
-    ("ob", "demo-ob", "Oberbürgermeisterin Elke Roeder"),
+    # localpart, password, display name (as Matrix shows it), role in the demo
+    ("cdo", "demo-cdo", "Dr. Carla Dietrich", "CDO, Leitung des Boards"),
+    ("fb61-leitung", "demo-fb61", "Frank Lehmann", "Leitung FB 61 Stadtplanung"),
+    ("fb61-vertretung", "demo-fb61v", "Jana Schulz", "Vertretung FB 61"),
+    ("amt13-leitung", "demo-amt13", "Aylin Demir", "Leitung FB 13 Hauptamt"),
+    ("fb20-leitung", "demo-fb20", "Sabine Krüger", "Leitung FB 20 Finanzen"),
+    ("fb40-leitung", "demo-fb40", "Thomas Becker", "Leitung FB 40 Schule und Bildung"),
+    ("fb68-leitung", "demo-fb68", "Michael Wagner", "Leitung FB 68 Verkehr"),
+    ("fb68-vertretung", "demo-fb68v", "Lena Hoffmann", "Vertretung FB 68"),
+    ("ob", "demo-ob", "Elke Roeder", "Oberbürgermeisterin (beobachtet)"),
 ]
 CONSOLE_USER = "fb61-leitung"
 BOARD_NAME = "Smart City Board Norderstedt (Demo)"
@@ -73,7 +73,7 @@ def _load_state(path: Path) -> DemoState:
 def _demo_users(synapse: LocalSynapse, state_file: Path) -> dict[str, RegisteredUser]:
     state = _load_state(state_file)
     users: dict[str, RegisteredUser] = {}
-    for localpart, password, display_name in [BOT, *PEOPLE]:
+    for localpart, password, display_name, _role in [BOT, *PEOPLE]:
         if localpart in state.users:
             users[localpart] = RegisteredUser(**state.users[localpart])
             continue
@@ -299,8 +299,8 @@ def run_demo(data_dir: Path, *, console: bool = True) -> int:
 
 def _print_welcome(synapse: LocalSynapse, room_id: str, bot_log: Path) -> None:
     people = "\n".join(
-        f"    {'@' + lp + ':' + synapse.server_name:<26} Passwort: {pw:<12} {name}"
-        for lp, pw, name in PEOPLE
+        f"    {'@' + lp + ':' + synapse.server_name:<27} Passwort: {pw:<11} {name} – {role}"
+        for lp, pw, name, role in PEOPLE
     )
     print(
         f"""
