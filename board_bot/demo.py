@@ -18,7 +18,7 @@ import tomllib
 import urllib.error
 import urllib.request
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -44,6 +44,7 @@ PEOPLE = [
     ("fb61-vertretung", "demo-fb61v", "Jana Schulz", "Vertretung FB 61"),
     ("amt13-leitung", "demo-amt13", "Aylin Demir", "Leitung FB 13 Hauptamt"),
     ("fb20-leitung", "demo-fb20", "Sabine Krüger", "Leitung FB 20 Finanzen"),
+    ("fb20-vertretung", "demo-fb20v", "Markus Braun", "Vertretung FB 20"),
     ("fb40-leitung", "demo-fb40", "Thomas Becker", "Leitung FB 40 Schule und Bildung"),
     ("fb68-leitung", "demo-fb68", "Michael Wagner", "Leitung FB 68 Verkehr"),
     ("fb68-vertretung", "demo-fb68v", "Lena Hoffmann", "Vertretung FB 68"),
@@ -53,6 +54,7 @@ CONSOLE_USER = "fb61-leitung"
 BOARD_NAME = "Smart City Board Norderstedt (Demo)"
 SAMPLE_FILE = "demo_people.csv"  # in this package; user ids on the server "localhost"
 OBSERVER = "ob"
+AWAY_NOW = "fb20-leitung"
 AWAY_OVER_CHRISTMAS = "fb68-leitung"
 
 
@@ -256,20 +258,26 @@ def seed_sample_data(
                 actor=f"import:{SAMPLE_FILE}",
                 now=now,
             )
-        start, end = christmas_holidays(today)
         upcoming = absences.current_and_upcoming(session, board.id, today)
-        if not any(a.user_id == away for a in upcoming):
-            absences.add(
-                session,
-                board=board,
-                user_id=away,
-                starts_on=start,
-                ends_on=end,
-                reason="Weihnachtsurlaub",
-                actor=away,
-                now=now,
-                today=today,
-            )
+        start, end = christmas_holidays(today)
+        # One absence at Christmas, and one running now, so that a deputy is seen standing in.
+        sample_absences = [
+            (away, start, end, "Weihnachtsurlaub"),
+            (f"@{AWAY_NOW}:{server_name}", today, today + timedelta(days=4), "Fortbildung"),
+        ]
+        for user_id, starts_on, ends_on, reason in sample_absences:
+            if not any(a.user_id == user_id for a in upcoming):
+                absences.add(
+                    session,
+                    board=board,
+                    user_id=user_id,
+                    starts_on=starts_on,
+                    ends_on=ends_on,
+                    reason=reason,
+                    actor=f"import:{SAMPLE_FILE}",
+                    now=now,
+                    today=today,
+                )
     return summary
 
 

@@ -32,6 +32,7 @@ from board_bot.dispatcher import Dispatcher, IncomingMessage
 from board_bot.i18n import t
 from board_bot.ids import server_of
 from board_bot.matrix.outbox import OutboxSender
+from board_bot.matrix.pills import command_text
 from board_bot.matrix.session import LoginFailed, log_in, make_client
 from board_bot.services import delivery
 from commands.framework import Runtime
@@ -249,11 +250,12 @@ class MatrixBot:
             return None  # edits are not commands; the user sends the command anew
         if not self.dispatcher.is_command(event.body):
             return None
+        body = command_text(event.body, event.formatted_body if event.format else None)
         return IncomingMessage(
             event_id=event.event_id,
             room_id=room_id,
             sender=event.sender,
-            body=event.body,
+            body=body if self.dispatcher.is_command(body) else event.body,
             sent_at=_sent_at(event, self.clock),
         )
 

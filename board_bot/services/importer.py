@@ -23,8 +23,10 @@ from datetime import datetime
 from sqlmodel import Session
 
 from board_bot.errors import BotError
+from board_bot.i18n import t
 from board_bot.ids import is_user_id
 from board_bot.models import Board
+from board_bot.render import plain_text
 from board_bot.services import boards, departments, people
 
 # Header (folded: lower case, no spaces, umlauts as written) -> field.
@@ -118,18 +120,8 @@ def _people(cell: str) -> tuple[str, ...]:
 
 
 def _bot_error_text(exc: BotError) -> str:
-    params = exc.params
-    if exc.key == "dept.code_invalid":
-        return (
-            f"the code {params.get('code', '')!r} is not valid (letters, digits, spaces, "
-            f"'.', '/', '-'; at most {params.get('limit')} characters)"
-        )
-    if exc.key == "dept.name_missing":
-        return "the name is missing"
-    if exc.key == "dept.name_too_long":
-        length, limit = params.get("length"), params.get("limit")
-        return f"the name is too long ({length} characters, at most {limit})"
-    return f"{exc.key} {params}"
+    """A service's refusal in the catalog's English text, as plain text for the terminal."""
+    return plain_text(t("en", exc.key, **exc.params))
 
 
 def parse(text: str) -> list[Row]:

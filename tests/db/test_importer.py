@@ -126,7 +126,7 @@ FB 20,Finanzen,kämmerin,,@ok:stadt.example|not-an-id
     problems = caught.value.problems
     assert [p.line for p in problems] == [3, 5, 6, 6]
     text = "\n".join(str(p) for p in problems)
-    assert "line 3: the name is missing" in text
+    assert "line 3: Please give the department's name after its code." in text
     assert "appears twice (first on line 2)" in text
     assert "'kämmerin' is not a Matrix user id" in text
     assert "'not-an-id' is not a Matrix user id" in text
@@ -253,7 +253,7 @@ def test_the_command_lists_the_problems_and_exits_2(
     err = capsys.readouterr().err
     assert "2 problem(s), nothing was changed" in err
     assert "  1. line 2: lead 'hauptamt' is not a Matrix user id" in err
-    assert "  2. line 3: the code '' is not valid" in err
+    assert "  2. line 3: “” is not a valid code." in err
     assert departments(engine) == {}
 
 
@@ -291,12 +291,11 @@ def test_the_demo_sample_data_imports_once(engine: Engine) -> None:
     assert ("FB 61", "lead", "@fb61-leitung:stadt.example") in held
     assert ("", "observer", "@ob:stadt.example") in held
     with Session(engine) as session:
-        [absence] = session.exec(select(Absence)).all()
-    assert absence.user_id == "@fb68-leitung:stadt.example"
-    assert (absence.starts_on.isoformat(), absence.ends_on.isoformat()) == (
-        "2026-12-21",
-        "2027-01-06",
-    )
+        stored = session.exec(select(Absence).order_by(col(Absence.starts_on))).all()
+    assert [(a.user_id, a.starts_on.isoformat(), a.ends_on.isoformat()) for a in stored] == [
+        ("@fb20-leitung:stadt.example", today.isoformat(), (today + timedelta(days=4)).isoformat()),
+        ("@fb68-leitung:stadt.example", "2026-12-21", "2027-01-06"),
+    ]
 
     counts = (count(engine, Department), count(engine, Membership), count(engine, Absence))
     again = seed_sample_data(

@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from board_bot import migrate
 from board_bot.models import Board
+from board_bot.services import people
 
 PREVIOUS = "a66fdb785d2f"  # the initial schema, before departments and bundesland
 NEW_TABLES = {"department", "membership", "absence"}
@@ -62,6 +63,10 @@ def test_existing_boards_get_bundesland_sh_and_downgrade_is_clean(bare_engine: E
             "Altes Board",
             CREATED,
         )
+        # The creator becomes the board's first admin, as !board init does for new boards.
+        assert [(m.user_id, m.role, m.department_id) for m in people.active(session, board_id)] == [
+            ("@cdo:kiel.de", "admin", None)
+        ]
     migrate.check(bare_engine)
 
     # One step down: the board survives (SQLite rebuilds the table), bundesland goes.

@@ -3,11 +3,14 @@ and the deputy becomes the acting contact."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
 import pytest
 
 from board_bot.devserver import RegisteredUser
 from tests.e2e.bot_process import BotProcess
-from tests.e2e.helpers import board_room, command
+from tests.e2e.helpers import REPLY_WAIT, board_room, command, reply_to
 from tests.e2e.synapse_fixture import ClientFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e]
@@ -30,7 +33,22 @@ async def test_admin_sets_up_departments_and_a_lead_goes_away(
     assert "FB 61" in created.body
     await command(cdo, room_id, '!fb add "FB 68" Verkehr')
     await command(cdo, room_id, f"!role assign {lead.user_id} leitung FB 61")
-    await command(cdo, room_id, f"!rolle assign {deputy_user.user_id} vertretung FB 61")
+    # The deputy by mention pill, as Element sends it: the body has only the display name.
+    pill = f'<a href="https://matrix.to/#/{deputy_user.user_id}">Jana Schulz</a>'
+    sent = await cdo.client.room_send(
+        room_id,
+        "m.room.message",
+        {
+            "msgtype": "m.text",
+            "body": "!rolle assign Jana Schulz vertretung FB 61",
+            "format": "org.matrix.custom.html",
+            "formatted_body": f"!rolle assign {pill} vertretung FB 61",
+            "m.mentions": {"user_ids": [deputy_user.user_id]},
+        },
+        ignore_unverified_devices=True,
+    )
+    assigned = await cdo.wait_for(reply_to(sent.event_id), REPLY_WAIT, room_id=room_id)
+    assert deputy_user.user_id in assigned.body
 
     listing = await command(cdo, room_id, "!dept list")
     assert "FB 61" in listing.body and "FB 68" in listing.body and lead.user_id in listing.body
@@ -38,8 +56,13 @@ async def test_admin_sets_up_departments_and_a_lead_goes_away(
     refused = await command(lead, room_id, "!dept add FB 20 Finanzen")
     assert chair_device.user_id in refused.body  # the refusal names who may do it
 
-    away = await command(lead, room_id, "!abwesend 21.12.2026 - 06.01.2027 Urlaub")
-    assert "21.12.2026" in away.body and "06.01.2027" in away.body
+    today = datetime.now(ZoneInfo("Europe/Berlin")).date()
+    start, end = (f"{d:%d.%m.%Y}" for d in (today, today + timedelta(days=14)))
+    away = await command(lead, room_id, f"!abwesend {start} - {end} Urlaub")
+    assert start in away.body and end in away.body and deputy_user.user_id in away.body
+
+    shown = await command(cdo, room_id, "!fb zeigen FB 61")
+    assert deputy_user.user_id in shown.body.split("Heute ansprechbar")[-1]  # stands in today
 
     absences = await command(cdo, room_id, "!abwesenheiten")
     assert lead.user_id in absences.body and deputy_user.user_id in absences.body
