@@ -225,11 +225,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "dept.code_first": {
         "de": "„{word}“ ist kein Kürzel. Bitte nennen Sie zuerst das Kürzel, dann den Namen, "
         "z. B. `FB 20 Kämmerei`. Ein Kürzel enthält eine Ziffer (FB 61, Amt 13) oder ist in "
-        "Großbuchstaben geschrieben (RPA); Kürzel mit anderen Leerzeichen setzen Sie in "
-        "Anführungszeichen („Stab OB“).",
+        "Großbuchstaben geschrieben (RPA). Ein Kürzel aus mehreren Wörtern ohne Ziffer setzen "
+        "Sie in Anführungszeichen, z. B. „Stab OB“.",
         "en": "“{word}” is not a code. Please give the code first, then the name, e.g. "
         "`FB 20 Treasury`. A code contains a digit (FB 61, Amt 13) or is written in capitals "
-        '(RPA); put codes with other spaces in quotes ("Stab OB").',
+        '(RPA). Put a code of several words without a digit in quotes, e.g. "Stab OB".',
     },
     "dept.code_invalid": {
         "de": "„{code}“ ist kein gültiges Kürzel. Erlaubt sind Buchstaben, Ziffern, Leerzeichen, "
@@ -348,13 +348,15 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     # --- roles ----------------------------------------------------------------------------------
     "role_name.admin": {"de": "Leitung des Boards", "en": "board chair"},
-    "role_name.observer": {"de": "Beobachtung", "en": "observer"},
+    "role_name.observer": {"de": "Beobachter/in", "en": "observer"},
     "role_name.lead": {"de": "Leitung", "en": "lead"},
     "role_name.deputy": {"de": "Vertretung", "en": "deputy"},
     "role_name.member": {"de": "Mitglied", "en": "member"},
     "convert.role": {
-        "de": "„{value}“ ist keine Rolle. Möglich sind: {choices}.",
-        "en": "“{value}” is not a role. Choose one of: {choices}.",
+        # The choices are listed here, per language, rather than passed in.
+        "de": "„{value}“ ist keine Rolle. Möglich sind: leitung, vertretung, mitglied, admin, "
+        "beobachterin, beobachter.",
+        "en": "“{value}” is not a role. Choose one of: lead, deputy, member, admin, observer.",
     },
     "role.unknown": {
         "de": "„{role}“ ist keine Rolle.",
@@ -378,10 +380,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "This replaces the previous lead, {user}.",
     },
     "role.not_in_room": {
-        "de": "Hinweis: {user} ist nicht in diesem Raum. Bitte laden Sie die Person ein; "
-        "Personen anderer Server treten über die Föderation bei.",
-        "en": "Note: {user} is not in this room. Please invite them; people on other servers "
-        "join through federation.",
+        "de": "Hinweis: {user} ist nicht in diesem Raum. Die Rolle gilt trotzdem; bitte laden "
+        "Sie die Person ein. Personen anderer Server können über ihren eigenen Server "
+        "teilnehmen.",
+        "en": "Note: {user} is not in this room. The role applies anyway; please invite them. "
+        "People on other servers can take part through their own server.",
+    },
+    "role.other_ended": {
+        "de": "{user} ist damit nicht mehr **{role}**{where} (eine Rolle je Person und "
+        "Fachbereich).",
+        "en": "So {user} is no longer **{role}**{where} (one role per person and department).",
     },
     "role.removed": {
         "de": "{user} hat die Rolle **{role}**{where} nicht mehr.",
@@ -389,8 +397,16 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "role.lead_vacant": {
         "de": "**{dept}** hat jetzt keine Leitung; bis eine neue eingetragen ist, ist die "
-        "Vertretung ansprechbar.",
-        "en": "**{dept}** has no lead now; until a new one is assigned, the deputy is the contact.",
+        "Vertretung {person} ansprechbar.",
+        "en": "**{dept}** has no lead now; until a new one is assigned, the deputy {person} is "
+        "the contact.",
+    },
+    "role.lead_vacant_nobody": {
+        "de": "**{dept}** hat jetzt keine Leitung, und heute ist auch keine Vertretung "
+        "anwesend: Niemand ist für den Fachbereich ansprechbar. Bitte tragen Sie eine neue "
+        "Leitung ein: `{prefix}rolle zuweisen <Person> leitung <Kürzel>`.",
+        "en": "**{dept}** has no lead now, and no deputy is present today: nobody answers for "
+        "the department. Please assign a new lead: `{prefix}role assign <user> lead <code>`.",
     },
     "role.config_admin": {
         "de": "Hinweis: {user} ist in der Konfiguration als Admin eingetragen und behält "
@@ -433,12 +449,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "**The board's people**",
     },
     "people.admins": {
-        "de": "Leitung des Boards: {people}",
-        "en": "Board chairs: {people}",
+        "de": "- Leitung des Boards: {people}",
+        "en": "- Board chairs: {people}",
     },
     "people.observers": {
-        "de": "Beobachtung: {people}",
-        "en": "Observers: {people}",
+        "de": "- Beobachter/in: {people}",
+        "en": "- Observers: {people}",
     },
     # --- absences -------------------------------------------------------------------------------
     "away.period": {"de": "{start} bis {end}", "en": "{start} to {end}"},
@@ -466,8 +482,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "An absence is already recorded for this time ({start} to {end}).",
     },
     "away.not_away": {
-        "de": "Für {user} ist heute keine Abwesenheit eingetragen.",
-        "en": "No absence is recorded for {user} today.",
+        "de": "Für {user} ist weder heute noch künftig eine Abwesenheit eingetragen.",
+        "en": "No absence is recorded for {user}, neither today nor later.",
+    },
+    "away.reason_too_long": {
+        "de": "Der Grund ist zu lang ({length} Zeichen, höchstens {limit}). Bitte kürzen Sie "
+        "ihn; die Abwesenheit wurde nicht eingetragen.",
+        "en": "The reason is too long ({length} characters, at most {limit}). Please shorten "
+        "it; the absence was not recorded.",
     },
     "away.forbidden_other": {
         "de": "Abwesenheiten anderer Personen trägt nur die Leitung des Boards ein: {admins}. "
@@ -476,17 +498,19 @@ MESSAGES: dict[str, dict[str, str]] = {
         "own with `{prefix}away <from> - <to>`.",
     },
     "away.forbidden_no_role": {
-        "de": "Abwesenheiten tragen Personen mit einer Rolle in diesem Board ein. Bitte wenden "
-        "Sie sich an die Leitung des Boards: {admins}.",
-        "en": "Absences are recorded by people with a role on this board. Please ask the "
-        "board's chairs: {admins}.",
+        "de": "Ihre eigene Abwesenheit tragen Leitung, Vertretung und Mitglieder eines "
+        "Fachbereichs ein; Beobachter/innen und Personen ohne Rolle nicht. Abwesenheiten aller "
+        "Personen trägt die Leitung des Boards ein: {admins}.",
+        "en": "Leads, deputies and members of a department record their own absences; observers "
+        "and people without a role do not. The board's chairs record anyone's absence: "
+        "{admins}.",
     },
     "away.recorded": {
         "de": "Abwesenheit eingetragen: {user}, {period}.",
         "en": "Absence recorded: {user}, {period}.",
     },
     "away.stands_in": {
-        "de": "{dept}: es vertritt {person}",
+        "de": "{dept}: Vertretung durch {person}",
         "en": "{dept}: {person} stands in",
     },
     "away.nobody_stands_in": {
@@ -500,6 +524,16 @@ MESSAGES: dict[str, dict[str, str]] = {
     "away.back_other": {
         "de": "Die Abwesenheit von {user} ist beendet.",
         "en": "The absence of {user} has ended.",
+    },
+    "away.cancelled_self": {
+        "de": "Sie sind heute nicht abwesend; Ihre nächste Abwesenheit ist gestrichen: {period}. "
+        "Eine Abwesenheit mit anderen Daten tragen Sie mit `{prefix}abwesend <von> - <bis>` ein.",
+        "en": "You are not away today; your next absence is cancelled: {period}. Record one "
+        "with other dates with `{prefix}away <from> - <to>`.",
+    },
+    "away.cancelled_other": {
+        "de": "{user} ist heute nicht abwesend; die nächste Abwesenheit ist gestrichen: {period}.",
+        "en": "{user} is not away today; their next absence is cancelled: {period}.",
     },
     "away.none": {
         "de": "Derzeit sind keine Abwesenheiten eingetragen. Ihre eigene tragen Sie mit "
@@ -530,7 +564,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "umbenannt von {old} in {new}",
         "en": "renamed from {old} to {new}",
     },
-    "history.room_set": {"de": "Raum gesetzt: {room}", "en": "room set: {room}"},
+    "history.room_set": {"de": "Raum festgelegt: {room}", "en": "room set: {room}"},
     "history.room_cleared": {
         "de": "eigener Raum entfernt",
         "en": "own room removed",
@@ -588,10 +622,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Manage the board's departments",
     },
     "cmd.dept.add": {
-        "de": "Legt einen Fachbereich an: erst das Kürzel (FB 61, Amt 13, RPA; Kürzel mit "
-        "anderen Leerzeichen in Anführungszeichen), dann der Name",
-        "en": "Add a department: code first (FB 61, Amt 13, RPA; codes with other spaces in "
-        "quotes)",
+        "de": "Legt einen Fachbereich an: erst das Kürzel (FB 61, Amt 13, RPA; ein Kürzel aus "
+        "mehreren Wörtern ohne Ziffer in Anführungszeichen, z. B. „Stab OB“), dann der Name",
+        "en": 'Add a department: code first (FB 61, Amt 13, RPA; quote word-only codes: "Stab OB")',
     },
     "cmd.dept.rename": {
         "de": "Benennt einen Fachbereich um; --code gibt ihm ein neues Kürzel",
@@ -621,7 +654,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "cmd.role.assign": {
         "de": "Vergibt eine Rolle: leitung, vertretung oder mitglied eines Fachbereichs, oder "
-        "admin oder beobachtung",
+        "für das ganze Board admin (Leitung des Boards) oder beobachterin/beobachter",
         "en": "Give someone a role: lead, deputy or member of a department, or admin or observer",
     },
     "cmd.role.remove": {
@@ -633,8 +666,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Show your roles on this board and your absences",
     },
     "cmd.people": {
-        "de": "Listet die Personen des Boards: Leitung, Beobachtung und je Fachbereich Leitung, "
-        "Vertretung, Mitglieder",
+        "de": "Listet die Personen des Boards: Leitung des Boards, Beobachter/innen und je "
+        "Fachbereich Leitung, Vertretung, Mitglieder",
         "en": "List the board's people: chairs, observers, and each department's lead, "
         "deputies, members",
     },
@@ -643,8 +676,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Record an absence: a date, or from - to, then an optional reason",
     },
     "cmd.back": {
-        "de": "Beendet Ihre aktuelle Abwesenheit (Leitung des Boards: auch die anderer)",
-        "en": "End your current absence (or, for admins, someone else's)",
+        "de": "Beendet Ihre aktuelle Abwesenheit oder streicht Ihre nächste (Leitung des "
+        "Boards: auch die anderer)",
+        "en": "End your current absence, or cancel your next one (admins: also someone else's)",
     },
     "cmd.absences": {
         "de": "Listet aktuelle und geplante Abwesenheiten und wer die Leitungen vertritt",

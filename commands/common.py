@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from board_bot.errors import BotError
 from board_bot.i18n import t
-from board_bot.models import Board, Department
+from board_bot.models import Absence, Board, Department
 from board_bot.render import Safe, escape
 from commands.converters import strip_control
 from commands.framework import Context
@@ -46,7 +46,23 @@ def people_list(ctx: Context, user_ids: Iterable[str]) -> Safe:
 
 def dept_title(dept: Department) -> Safe:
     """``FB 61 – Stadtplanung``, escaped."""
-    return escape(f"{dept.code} – {dept.name}")
+    return code_and_name(dept.code, dept.name)
+
+
+def code_and_name(code: object, name: object) -> Safe:
+    """A department's title from its parts (also from an audit snapshot), escaped."""
+    return escape(f"{code} – {name}")
+
+
+def period(ctx: Context, absence: Absence) -> Safe:
+    """``21.12.2026 bis 06.01.2027 (Urlaub)``, or ``am 08.12.2026`` for a single day."""
+    if absence.starts_on == absence.ends_on:
+        text = t(ctx.lang, "away.day", day=absence.starts_on)
+    else:
+        text = t(ctx.lang, "away.period", start=absence.starts_on, end=absence.ends_on)
+    if absence.reason:
+        text = Safe(f"{text} ({t(ctx.lang, 'away.reason', reason=absence.reason)})")
+    return text
 
 
 def role_name(lang: str, role: str) -> Safe:

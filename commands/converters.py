@@ -109,11 +109,7 @@ def to_role(text: str) -> RoleName:
     """A role in English or German (``leitung``, ``vertretung``, ``beobachterin``, ...)."""
     role = ROLE_WORDS.get(text.strip().casefold())
     if role is None:
-        raise UsageError(
-            "convert.role",
-            value=text[:40],
-            choices="lead/leitung, deputy/vertretung, member/mitglied, admin, observer/beobachtung",
-        )
+        raise UsageError("convert.role", value=text[:40])
     return RoleName(role)
 
 

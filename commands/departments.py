@@ -7,7 +7,7 @@ from board_bot.i18n import t
 from board_bot.ids import RoomId
 from board_bot.models import Department
 from board_bot.render import Safe, escape
-from board_bot.services import absences, departments, people
+from board_bot.services import departments, people
 from commands.common import board_of, dept_title, people_list, person, today
 from commands.converters import split_code, to_room_id
 from commands.framework import Context, Group, Rest, Role
@@ -43,7 +43,7 @@ def find_with_rest(ctx: Context, text: str) -> tuple[Department, str]:
 
 @group.command("add", aliases=("anlegen", "neu"), requires=Role.ADMIN)
 def add(ctx: Context, code: str, *, name: Rest, room: RoomId | None = None) -> str:
-    """Add a department: code first (FB 61, Amt 13, RPA; codes with other spaces in quotes)"""
+    """Add a department: code first (FB 61, Amt 13, RPA; quote word-only codes: "Stab OB")"""
     board = board_of(ctx)
     if " " in code:  # typed in quotes: the code as it stands
         new_name = name
@@ -89,8 +89,13 @@ def rename(ctx: Context, dept: str, *, name: Rest = "", code: str | None = None)
 def show(ctx: Context, *, dept: Rest) -> str:
     """Show a department: lead, deputies, members, room, and who answers today"""
     found = find(ctx, dept)
+    assert found.id is not None
     roles = people.department_roles(ctx.session, found)
-    leads = [m.user_id for m in roles if m.role == "lead"]
+    acting = people.acting_contacts(ctx.session, found.board_id, [found], today(ctx))[found.id]
+
+    def holders(role: str) -> Safe:
+        return people_list(ctx, [m.user_id for m in roles if m.role == role])
+
     lines = [
         f"**{dept_title(found)}**",
         "",
@@ -98,40 +103,26 @@ def show(ctx: Context, *, dept: Rest) -> str:
         t(ctx.lang, "dept.show.room", room=found.room_id)
         if found.room_id
         else t(ctx.lang, "dept.show.no_room"),
-        t(ctx.lang, "dept.show.lead", people=people_list(ctx, leads)),
-        t(
-            ctx.lang,
-            "dept.show.deputies",
-            people=people_list(ctx, [m.user_id for m in roles if m.role == "deputy"]),
-        ),
-        t(
-            ctx.lang,
-            "dept.show.members",
-            people=people_list(ctx, [m.user_id for m in roles if m.role == "member"]),
-        ),
-        t(ctx.lang, "dept.show.acting", contact=_acting(ctx, found, leads)),
+        t(ctx.lang, "dept.show.lead", people=holders("lead")),
+        t(ctx.lang, "dept.show.deputies", people=holders("deputy")),
+        t(ctx.lang, "dept.show.members", people=holders("member")),
+        t(ctx.lang, "dept.show.acting", contact=_acting(ctx, acting)),
     ]
     return "\n".join(lines)
 
 
-def _acting(ctx: Context, dept: Department, leads: list[str]) -> Safe:
-    """Who answers for ``dept`` today, with a note when a deputy stands in for the lead."""
-    day = today(ctx)
-    contact = people.acting_contact(ctx.session, dept, day)
-    if contact is None:
+def _acting(ctx: Context, acting: people.Acting) -> Safe:
+    """Who answers today, with a note when a deputy stands in for a lead who is away."""
+    if acting.user_id is None:
         return t(ctx.lang, "dept.acting_nobody")
-    if not leads or contact in leads:
-        return person(ctx, contact)
-    away = [
-        a
-        for a in absences.current_and_upcoming(ctx.session, dept.board_id, day)
-        if a.user_id in leads and a.starts_on <= day
-    ]
-    if away:
+    if acting.lead_away_until is not None:
         return t(
-            ctx.lang, "dept.acting_for_until", person=person(ctx, contact), end=away[0].ends_on
+            ctx.lang,
+            "dept.acting_for_until",
+            person=person(ctx, acting.user_id),
+            end=acting.lead_away_until,
         )
-    return person(ctx, contact)
+    return person(ctx, acting.user_id)
 
 
 @group.command("list", aliases=("liste", "alle"))
@@ -141,25 +132,17 @@ def list_(ctx: Context) -> str:
     active = departments.active(ctx.session, board.id or 0)
     if not active:
         return t(ctx.lang, "dept.list_empty", prefix=Safe(ctx.prefix))
-    roster = people.roster(ctx.session, board.id or 0, active)
     day = today(ctx)
-    leads = {d.id: [m.user_id for m in ms if m.role == "lead"] for d, ms in roster.departments}
-    away = absences.away_on(ctx.session, board.id or 0, [u for v in leads.values() for u in v], day)
+    cover = people.coverage(ctx.session, board.id or 0, active, day)
     lines = [t(ctx.lang, "dept.list_title", count=len(active)), ""]
-    for dept, _ in roster.departments:
-        lead = leads[dept.id]
-        line = t(ctx.lang, "dept.list_line", dept=dept_title(dept), lead=people_list(ctx, lead))
-        if not lead or any(u in away for u in lead):
-            # Only then is the acting contact someone other than the lead.
-            contact = people.acting_contact(ctx.session, dept, day)
-            line = Safe(
-                line
-                + (
-                    t(ctx.lang, "dept.list_acting", person=person(ctx, contact))
-                    if contact
-                    else t(ctx.lang, "dept.list_nobody")
-                )
-            )
+    for dept in active:
+        acting = cover.acting(dept, day)
+        lead = people_list(ctx, cover.leads_of(dept))
+        line = t(ctx.lang, "dept.list_line", dept=dept_title(dept), lead=lead)
+        if acting.user_id is None:
+            line = Safe(line + t(ctx.lang, "dept.list_nobody"))
+        elif acting.stand_in:  # only then is the contact someone other than the lead
+            line = Safe(line + t(ctx.lang, "dept.list_acting", person=person(ctx, acting.user_id)))
         lines.append(line)
     return "\n".join(lines)
 

@@ -9,7 +9,7 @@ from board_bot.models import AuditEntry
 from board_bot.render import Safe, escape
 from board_bot.services import audit, departments, people
 from board_bot.timefmt import format_datetime
-from commands.common import board_of, dept_title, person, role_name
+from commands.common import board_of, code_and_name, dept_title, person, role_name
 from commands.framework import Context, Rest, command
 
 LIMIT = 20
@@ -17,7 +17,7 @@ LIMIT = 20
 
 def _title(snapshot: dict[str, Any] | None) -> Safe:
     snapshot = snapshot or {}
-    return escape(f"{snapshot.get('code', '?')} – {snapshot.get('name', '?')}")
+    return code_and_name(snapshot.get("code", "?"), snapshot.get("name", "?"))
 
 
 def describe(ctx: Context, entry: AuditEntry) -> Safe:

@@ -8,7 +8,15 @@ from board_bot.ids import UserId
 from board_bot.models import Department, Membership
 from board_bot.render import Safe
 from board_bot.services import absences, departments, people
-from commands.common import board_of, dept_title, people_list, person, role_name, today
+from commands.common import (
+    board_of,
+    dept_title,
+    people_list,
+    period,
+    person,
+    role_name,
+    today,
+)
 from commands.converters import RoleName
 from commands.departments import find
 from commands.framework import Context, Group, Rest, Role, command
@@ -57,6 +65,16 @@ def assign(ctx: Context, user: UserId, role: RoleName, *, dept: Rest = "") -> st
     ]
     if result.replaced is not None:
         lines.append(t(ctx.lang, "role.replaced", user=person(ctx, result.replaced)))
+    for ended in result.ended:  # one role per person and department
+        lines.append(
+            t(
+                ctx.lang,
+                "role.other_ended",
+                user=person(ctx, user),
+                role=role_name(ctx.lang, ended),
+                where=_where(ctx, department),
+            )
+        )
     members = ctx.runtime.room_members(ctx.room_id)
     if members is not None and user not in members:
         lines.append(t(ctx.lang, "role.not_in_room", user=person(ctx, user)))
@@ -87,7 +105,25 @@ def remove(ctx: Context, user: UserId, role: RoleName, *, dept: Rest = "") -> st
         )
     ]
     if role == "lead" and department is not None:
-        lines.append(t(ctx.lang, "role.lead_vacant", dept=dept_title(department)))
+        contact = people.acting_contact(ctx.session, department, today(ctx))
+        if contact is None:
+            lines.append(
+                t(
+                    ctx.lang,
+                    "role.lead_vacant_nobody",
+                    dept=dept_title(department),
+                    prefix=Safe(ctx.prefix),
+                )
+            )
+        else:
+            lines.append(
+                t(
+                    ctx.lang,
+                    "role.lead_vacant",
+                    dept=dept_title(department),
+                    person=person(ctx, contact),
+                )
+            )
     if role == "admin" and user in ctx.config_admins:
         lines.append(t(ctx.lang, "role.config_admin", user=person(ctx, user)))
     return "\n\n".join(lines)
@@ -113,19 +149,10 @@ def whoami(ctx: Context) -> str:
         lines += roles
     else:
         lines.append(t(ctx.lang, "whoami.no_role", admins=", ".join(ctx.admins)))
-    day = today(ctx)
-    mine = [
-        a
-        for a in absences.current_and_upcoming(ctx.session, board.id or 0, day)
-        if a.user_id == ctx.sender
-    ]
+    mine = absences.of_people_from(ctx.session, board.id or 0, [ctx.sender], today(ctx))
     if mine:
         lines += ["", t(ctx.lang, "whoami.absences")]
-        lines += [
-            f"- {t(ctx.lang, 'away.period', start=a.starts_on, end=a.ends_on)}"
-            + (f" ({t(ctx.lang, 'away.reason', reason=a.reason)})" if a.reason else "")
-            for a in mine
-        ]
+        lines += [f"- {period(ctx, a)}" for a in mine]
     return "\n".join(lines)
 
 

@@ -26,6 +26,18 @@ def current_and_upcoming(session: Session, board_id: int, today: date) -> list[A
     return sorted(rows, key=lambda a: (a.starts_on, a.user_id))
 
 
+def of_people_from(
+    session: Session, board_id: int, user_ids: Iterable[str], since: date
+) -> list[Absence]:
+    """The absences of ``user_ids`` that have not ended before ``since``, soonest first (one
+    query, none for nobody)."""
+    users = sorted(set(user_ids))
+    if not users:
+        return []
+    query = _active_query(board_id).where(col(Absence.user_id).in_(users), Absence.ends_on >= since)
+    return list(session.exec(query.order_by(col(Absence.starts_on), col(Absence.id))))
+
+
 def away_on(session: Session, board_id: int, user_ids: Iterable[str], day: date) -> set[str]:
     """Which of ``user_ids`` are away on ``day`` (one query)."""
     users = list(user_ids)
@@ -81,7 +93,9 @@ def add(
         raise BotError("away.in_past", end=ends_on)
     if (ends_on - starts_on).days >= MAX_DAYS:
         raise BotError("away.too_long", limit=MAX_DAYS)
-    reason = " ".join(reason.split())[:MAX_REASON] if reason else None
+    reason = " ".join(reason.split()) if reason else None
+    if reason and len(reason) > MAX_REASON:
+        raise BotError("away.reason_too_long", length=len(reason), limit=MAX_REASON)
     overlapping = session.exec(
         _active_query(board.id).where(
             Absence.user_id == user_id, Absence.starts_on <= ends_on, Absence.ends_on >= starts_on
@@ -108,26 +122,25 @@ def back(
     session: Session, *, board: Board, user_id: str, actor: str, now: datetime, today: date
 ) -> Absence:
     """End the absence ``user_id`` is in today: it ends yesterday (or is cancelled if it only
-    started today)."""
+    started today). Without one, cancel their next absence (say, one entered with wrong dates);
+    the caller tells the two apart by ``starts_on > today``."""
     assert board.id is not None
-    current = session.exec(
-        _active_query(board.id).where(
-            Absence.user_id == user_id, Absence.starts_on <= today, Absence.ends_on >= today
-        )
-    ).first()
-    if current is None:
+    mine = _active_query(board.id).where(Absence.user_id == user_id, Absence.ends_on >= today)
+    found = session.exec(mine.order_by(col(Absence.starts_on), col(Absence.id))).first()
+    if found is None:
         raise BotError("away.not_away", user=user_id)
     before: dict[str, object] = {
-        "user_id": current.user_id,
-        "starts_on": current.starts_on.isoformat(),
-        "ends_on": current.ends_on.isoformat(),
-        "reason": current.reason,
+        "user_id": found.user_id,
+        "starts_on": found.starts_on.isoformat(),
+        "ends_on": found.ends_on.isoformat(),
+        "reason": found.reason,
     }
-    if current.starts_on == today:
-        current.cancelled_at = now
+    if found.starts_on >= today:
+        found.cancelled_at = now
     else:
-        current.ends_on = today - timedelta(days=1)
-    session.add(current)
+        found.ends_on = today - timedelta(days=1)
+    session.add(found)
     session.flush()
-    _record(session, current, "absence.back", before, actor, now)
-    return current
+    action = "absence.cancel" if found.starts_on > today else "absence.back"
+    _record(session, found, action, before, actor, now)
+    return found

@@ -225,8 +225,16 @@ def _row(
                     )
                 )
     lead = lead_cell[0] if len(lead_cell) == 1 else None
-    if lead is not None and lead in deputies:
-        problems.append(Problem(line, f"{lead} is both lead and deputy"))
+    # One role per person and department, as the chat commands keep it.
+    roles_of: dict[str, list[str]] = {}
+    for label, users in (("lead", lead_cell), ("deputy", deputies), ("member", members)):
+        for user in users:
+            roles_of.setdefault(user, []).append(label)
+    for user, labels in roles_of.items():
+        if len(labels) > 1:
+            problems.append(
+                Problem(line, f"{user} is {' and '.join(labels)}: one role per department")
+            )
     if len(problems) > before:
         return None
     return Row(line, code, name, lead, deputies, members)

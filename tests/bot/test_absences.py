@@ -7,9 +7,10 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import event
 
 from board_bot.models import Absence
-from tests.bot.city import DEPUTY, LEAD, MEMBER, OBSERVER, STRANGER, make_city
+from tests.bot.city import DEPUTY, LEAD, MEMBER, OBSERVER, STRANGER, fast_bot, make_city
 from tests.bot.conftest import ADMIN, BotHarness
 
 
@@ -29,7 +30,7 @@ def test_a_lead_records_an_absence_and_hears_who_stands_in(city: BotHarness) -> 
     assert city.reply("!abwesend 21.12.2026 - 06.01.2027 Urlaub", sender=LEAD) == (
         "Abwesenheit eingetragen: @lena.lehmann:example.org, 21.12.2026 bis 06.01.2027 "
         "(Urlaub).\n"
-        "- FB 61 – Stadtplanung: es vertritt @dirk.decker:other.example"
+        "- FB 61 – Stadtplanung: Vertretung durch @dirk.decker:other.example"
     )
     assert periods(city) == [(LEAD, date(2026, 12, 21), date(2027, 1, 6), "Urlaub", False)]
 
@@ -58,8 +59,8 @@ def test_date_forms(city: BotHarness, command: str, start: date, end: date, reas
 
 
 def test_one_day_reads_as_one_day(city: BotHarness) -> None:
-    assert city.reply("!abwesend 08.12.2026", sender=OBSERVER) == (
-        "Abwesenheit eingetragen: @ob:example.org, am 08.12.2026."
+    assert city.reply("!abwesend 08.12.2026", sender=MEMBER) == (
+        "Abwesenheit eingetragen: @mia.meyer:example.org, am 08.12.2026."
     )
 
 
@@ -81,7 +82,7 @@ def test_today_is_the_boards_today(city: BotHarness) -> None:
 def test_an_admin_records_someone_elses_absence(city: BotHarness) -> None:
     assert city.reply(f"!abwesend 10.12.2026 - 11.12.2026 Krank --for {LEAD}") == (
         "Abwesenheit eingetragen: @lena.lehmann:example.org, 10.12.2026 bis 11.12.2026 (Krank).\n"
-        "- FB 61 – Stadtplanung: es vertritt @dirk.decker:other.example"
+        "- FB 61 – Stadtplanung: Vertretung durch @dirk.decker:other.example"
     )
     [absence] = city.rows(Absence)
     assert (absence.user_id, absence.created_by) == (LEAD, ADMIN)
@@ -102,13 +103,20 @@ def test_only_admins_record_other_peoples_absences(city: BotHarness, sender: str
     assert city.domain_state() == before
 
 
-def test_someone_without_a_role_is_refused(city: BotHarness) -> None:
+@pytest.mark.parametrize("sender", [STRANGER, OBSERVER])
+def test_observers_and_people_without_a_role_are_refused(city: BotHarness, sender: str) -> None:
     before = city.domain_state()
-    assert city.reply("!abwesend 10.12.2026", sender=STRANGER) == (
-        "Abwesenheiten tragen Personen mit einer Rolle in diesem Board ein. Bitte wenden Sie sich "
-        "an die Leitung des Boards: @cdo:example.org."
+    assert city.reply("!abwesend 10.12.2026", sender=sender) == (
+        "Ihre eigene Abwesenheit tragen Leitung, Vertretung und Mitglieder eines Fachbereichs "
+        "ein; Beobachter/innen und Personen ohne Rolle nicht. Abwesenheiten aller Personen "
+        "trägt die Leitung des Boards ein: @cdo:example.org."
     )
     assert city.domain_state() == before
+
+
+def test_an_admin_records_an_observers_absence(city: BotHarness) -> None:
+    city.reply(f"!abwesend 10.12.2026 --for {OBSERVER}")
+    assert periods(city) == [(OBSERVER, date(2026, 12, 10), date(2026, 12, 10), None, False)]
 
 
 @pytest.mark.parametrize(
@@ -191,7 +199,11 @@ def test_an_admin_ends_someone_elses_absence(city: BotHarness) -> None:
 @pytest.mark.parametrize(
     ("command", "sender", "reply"),
     [
-        ("!zurück", LEAD, "Für @lena.lehmann:example.org ist heute keine Abwesenheit eingetragen."),
+        (
+            "!zurück",
+            MEMBER,
+            "Für @mia.meyer:example.org ist weder heute noch künftig eine Abwesenheit eingetragen.",
+        ),
         (
             f"!zurück --for {DEPUTY}",
             MEMBER,
@@ -224,7 +236,7 @@ def test_absences_lists_current_and_upcoming_with_stand_ins(city: BotHarness) ->
     assert city.reply("!abwesenheiten", sender=OBSERVER) == (
         "**Abwesenheiten (aktuell und geplant)**\n\n"
         "- @lena.lehmann:example.org: 07.12.2026 bis 09.12.2026 (Fortbildung) – derzeit abwesend\n"
-        "  - FB 61 – Stadtplanung: es vertritt @dirk.decker:other.example\n"
+        "  - FB 61 – Stadtplanung: Vertretung durch @dirk.decker:other.example\n"
         "- @mia.meyer:example.org: am 10.12.2026\n"
         "- @dirk.decker:other.example: 21.12.2026 bis 23.12.2026\n"
         "- @lena.lehmann:example.org: 22.12.2026 bis 04.01.2027 (Urlaub)\n"
@@ -248,3 +260,100 @@ def test_absences_in_english(city: BotHarness) -> None:
     )
     assert "<b>" not in content["formatted_body"]
     assert content["m.mentions"] == {}
+
+
+def test_back_before_the_absence_begins_cancels_it(city: BotHarness) -> None:
+    """A lead who typed wrong dates takes the absence back and enters it again."""
+    city.reply("!abwesend 12.12.2026 - 22.12.2026 Urlaub", sender=LEAD)  # meant 21.12.
+    city.reply("!abwesend 08.01.2027", sender=LEAD)
+    assert city.reply("!zurück", sender=LEAD) == (
+        "Sie sind heute nicht abwesend; Ihre nächste Abwesenheit ist gestrichen: 12.12.2026 bis "
+        "22.12.2026 (Urlaub). Eine Abwesenheit mit anderen Daten tragen Sie mit "
+        "`!abwesend <von> - <bis>` ein."
+    )
+    assert periods(city) == [
+        (LEAD, date(2026, 12, 12), date(2026, 12, 22), "Urlaub", True),
+        (LEAD, date(2027, 1, 8), date(2027, 1, 8), None, False),
+    ]
+    assert city.reply(f"!back --for {LEAD}") == (
+        "@lena.lehmann:example.org ist heute nicht abwesend; die nächste Abwesenheit ist "
+        "gestrichen: am 08.01.2027."
+    )
+    assert "21.12.2026 bis 06.01.2027" in city.reply(
+        "!abwesend 21.12.2026 - 06.01.2027 Urlaub", sender=LEAD
+    )
+
+
+def test_a_reason_too_long_is_refused_not_cut(city: BotHarness) -> None:
+    before = city.domain_state()
+    assert city.reply(f"!abwesend 10.12.2026 {'Fortbildung ' * 20}", sender=LEAD) == (
+        "Der Grund ist zu lang (239 Zeichen, höchstens 200). Bitte kürzen Sie ihn; die "
+        "Abwesenheit wurde nicht eingetragen."
+    )
+    assert city.domain_state() == before
+    city.reply(f"!abwesend 10.12.2026 {'x' * 200}", sender=LEAD)
+    assert periods(city) == [(LEAD, date(2026, 12, 10), date(2026, 12, 10), "x" * 200, False)]
+
+
+def test_stand_ins_are_shown_until_the_leads_last_day_away(city: BotHarness) -> None:
+    """Absences that follow on without a gap are one time away for ``!fb zeigen``."""
+    city.reply("!abwesend 07.12.2026 - 09.12.2026 Fortbildung", sender=LEAD)
+    city.reply("!abwesend 10.12.2026 - 18.12.2026 Urlaub", sender=LEAD)
+    assert city.reply("!fb zeigen FB 61").endswith(
+        "- Heute ansprechbar: @dirk.decker:other.example "
+        "(Vertretung; die Leitung ist bis 18.12.2026 abwesend)"
+    )
+
+
+# --- no N+1: the statements a listing takes do not grow with the departments --------------------
+
+
+def _statements(bot: BotHarness, command: str) -> tuple[int, int]:
+    """(all statements ``command`` takes, those of the handler itself): the dispatcher runs
+    the handler inside a savepoint; around it are its own (dedup, board, admins, outbox) and
+    the harness's read of the reply."""
+    seen: list[str] = []
+
+    def count(conn: object, cursor: object, statement: str, *args: object) -> None:
+        seen.append(statement)
+
+    event.listen(bot.engine, "before_cursor_execute", count)
+    try:
+        bot.reply(command)
+    finally:
+        event.remove(bot.engine, "before_cursor_execute", count)
+    [start] = [i for i, s in enumerate(seen) if s.startswith("SAVEPOINT")]
+    [end] = [i for i, s in enumerate(seen) if s.startswith("RELEASE SAVEPOINT")]
+    return len(seen), end - start - 1
+
+
+def _add_departments(bot: BotHarness, numbers: range) -> None:
+    for n in numbers:
+        lead, deputy = f"@lead{n}:example.org", f"@deputy{n}:example.org"
+        bot.reply(f"!fb anlegen FB {n} Fachbereich {n}")
+        bot.reply(f"!rolle zuweisen {lead} leitung FB {n}")
+        bot.reply(f"!rolle zuweisen {deputy} vertretung FB {n}")
+        bot.reply(f"!abwesend 07.12.2026 - 18.12.2026 --for {lead}")
+
+
+@pytest.mark.parametrize(
+    ("command", "own"),
+    [
+        ("!fb liste", 3),  # departments, their leads and deputies, those people's absences
+        ("!abwesenheiten", 4),  # the same and the absences listed
+    ],
+)
+def test_listings_take_a_constant_number_of_statements(
+    bot_factory: Callable[..., BotHarness], command: str, own: int
+) -> None:
+    bot = fast_bot(bot_factory)
+    bot.reply("!board init Smart City Board Musterstadt")
+    _add_departments(bot, range(10, 12))
+    few = _statements(bot, command)
+    _add_departments(bot, range(12, 30))  # 20 departments whose leads are all away
+    many = _statements(bot, command)
+    reply = bot.reply(command)
+    assert reply.count("@deputy") == 20 and "@deputy29:example.org" in reply
+    assert many == few
+    assert many[1] <= own, many
+    assert many[0] <= own + 11, many  # 11: the dispatcher's and the harness's own

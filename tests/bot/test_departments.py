@@ -77,8 +77,8 @@ def test_add_with_a_room(board: BotHarness) -> None:
             "!fb anlegen Kämmerei Finanzen",
             "„Kämmerei“ ist kein Kürzel. Bitte nennen Sie zuerst das Kürzel, dann den Namen, "
             "z. B. `FB 20 Kämmerei`. Ein Kürzel enthält eine Ziffer (FB 61, Amt 13) oder ist in "
-            "Großbuchstaben geschrieben (RPA); Kürzel mit anderen Leerzeichen setzen Sie in "
-            "Anführungszeichen („Stab OB“).\n\n"
+            "Großbuchstaben geschrieben (RPA). Ein Kürzel aus mehreren Wörtern ohne Ziffer "
+            "setzen Sie in Anführungszeichen, z. B. „Stab OB“.\n\n"
             "Aufruf: `!dept add <Kürzel> <Name> [--room RAUM]`",
         ),
         (
@@ -321,9 +321,12 @@ def test_history_tells_the_changes_in_words_newest_first(city: BotHarness) -> No
         "",
         "- 07.12.2026, 11:00 Uhr · @cdo:example.org · umbenannt von FB 61 – Stadtplanung in "
         "FB 61 – Stadtplanung und Umwelt",
-        "- 07.12.2026, 11:00 Uhr · @cdo:example.org · Raum gesetzt: !planung:example.org",
+        "- 07.12.2026, 11:00 Uhr · @cdo:example.org · Raum festgelegt: !planung:example.org",
         "- 07.12.2026, 11:00 Uhr · @cdo:example.org · @mia.meyer:example.org als Leitung "
         "eingetragen",
+        # One role per person and department: the member who becomes lead is no longer member.
+        "- 07.12.2026, 11:00 Uhr · @cdo:example.org · @mia.meyer:example.org als Mitglied "
+        "ausgetragen",
         "- 07.12.2026, 11:00 Uhr · @cdo:example.org · @lena.lehmann:example.org als Leitung "
         "ausgetragen",
         "- 07.12.2026, 09:00 Uhr · @cdo:example.org · @mia.meyer:example.org als Mitglied "

@@ -124,7 +124,8 @@ def test_help_on_departments_lists_usage_and_the_code_rule(bot: BotHarness) -> N
     assert "Auch: `!fb`, `!fachbereich`, `!amt`" in reply
     assert (
         "- `!dept add <Kürzel> <Name> [--room RAUM]` — Legt einen Fachbereich an: erst das Kürzel "
-        "(FB 61, Amt 13, RPA; Kürzel mit anderen Leerzeichen in Anführungszeichen), dann der Name"
+        "(FB 61, Amt 13, RPA; ein Kürzel aus mehreren Wörtern ohne Ziffer in Anführungszeichen, "
+        "z. B. „Stab OB“), dann der Name"
     ) in reply
     assert reply.count("Nur für die Leitung des Boards.") == 4  # add, rename, archive, room
     [content] = bot.contents()

@@ -3,6 +3,7 @@ display names shown next to ids and never trusted."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -32,7 +33,7 @@ def test_assign_by_id_and_by_pill(city: BotHarness) -> None:
         "@pill:example.org hat jetzt die Rolle **Vertretung** in FB 68 – Verkehr."
     )
     assert city.reply(f"!rolle vergeben {NEW} beobachter") == (
-        "@neu:example.org hat jetzt die Rolle **Beobachtung**."
+        "@neu:example.org hat jetzt die Rolle **Beobachter/in**."
     )
     assert city.reply(f"!rolle zuweisen {NEW} admin") == (
         "@neu:example.org hat jetzt die Rolle **Leitung des Boards**."
@@ -44,7 +45,9 @@ def test_assign_by_id_and_by_pill(city: BotHarness) -> None:
 def test_a_new_lead_replaces_the_old_one(city: BotHarness) -> None:
     assert city.reply(f"!rolle zuweisen {MEMBER} leitung FB 61") == (
         "@mia.meyer:example.org hat jetzt die Rolle **Leitung** in FB 61 – Stadtplanung.\n\n"
-        "Die bisherige Leitung @lena.lehmann:example.org ist damit abgelöst."
+        "Die bisherige Leitung @lena.lehmann:example.org ist damit abgelöst.\n\n"
+        "@mia.meyer:example.org ist damit nicht mehr **Mitglied** in FB 61 – Stadtplanung "
+        "(eine Rolle je Person und Fachbereich)."
     )
     leads = {(u, d) for u, r, d in roles(city) if r == "lead"}
     assert [u for u, _ in leads] == [MEMBER]
@@ -55,8 +58,9 @@ def test_someone_not_in_the_room_is_accepted_with_a_warning(city: BotHarness) ->
     reply = city.reply("!rolle zuweisen @gast:nachbarstadt.example mitglied FB 61")
     assert reply == (
         "@gast:nachbarstadt.example hat jetzt die Rolle **Mitglied** in FB 61 – Stadtplanung.\n\n"
-        "Hinweis: @gast:nachbarstadt.example ist nicht in diesem Raum. Bitte laden Sie die Person "
-        "ein; Personen anderer Server treten über die Föderation bei."
+        "Hinweis: @gast:nachbarstadt.example ist nicht in diesem Raum. Die Rolle gilt trotzdem; "
+        "bitte laden Sie die Person ein. Personen anderer Server können über ihren eigenen Server "
+        "teilnehmen."
     )
     assert ("@gast:nachbarstadt.example", "member") in {(u, r) for u, r, _ in roles(city)}
     # Someone in the room: no warning.
@@ -73,10 +77,12 @@ def test_remove(city: BotHarness) -> None:
         "@dirk.decker:other.example hat die Rolle **Vertretung** in FB 61 – Stadtplanung "
         "nicht mehr."
     )
+    # Without a deputy nobody answers: the reply says so rather than promise a deputy.
     assert city.reply(f"!role remove {LEAD} lead FB 61") == (
         "@lena.lehmann:example.org hat die Rolle **Leitung** in FB 61 – Stadtplanung nicht "
-        "mehr.\n\n**FB 61 – Stadtplanung** hat jetzt keine Leitung; bis eine neue eingetragen "
-        "ist, ist die Vertretung ansprechbar."
+        "mehr.\n\n**FB 61 – Stadtplanung** hat jetzt keine Leitung, und heute ist auch keine "
+        "Vertretung anwesend: Niemand ist für den Fachbereich ansprechbar. Bitte tragen Sie eine "
+        "neue Leitung ein: `!rolle zuweisen <Person> leitung <Kürzel>`."
     )
     assert {r for _, r, _ in roles(city)} == {"admin", "member", "observer"}
 
@@ -105,8 +111,8 @@ def test_removing_a_configured_admin_says_they_keep_their_rights(city: BotHarnes
         ),
         (
             f"!rolle zuweisen {NEW} chefin FB 61",
-            "„chefin“ ist keine Rolle. Möglich sind: lead/leitung, deputy/vertretung, "
-            "member/mitglied, admin, observer/beobachtung.",
+            "„chefin“ ist keine Rolle. Möglich sind: leitung, vertretung, mitglied, admin, "
+            "beobachterin, beobachter.",
         ),
         (
             f"!rolle zuweisen {NEW} leitung",
@@ -198,8 +204,8 @@ def test_whoami_of_an_admin_by_configuration_only(bot_factory: Callable[..., Bot
 def test_people(city: BotHarness) -> None:
     assert city.reply("!personen", sender=OBSERVER) == (
         "**Personen im Board**\n\n"
-        "Leitung des Boards: @cdo:example.org\n"
-        "Beobachtung: @ob:example.org\n\n"
+        "- Leitung des Boards: @cdo:example.org\n"
+        "- Beobachter/in: @ob:example.org\n\n"
         "**FB 13 – Hauptamt**\n- Leitung: –\n- Vertretung: –\n- Mitglieder: –\n\n"
         "**FB 61 – Stadtplanung**\n"
         "- Leitung: @lena.lehmann:example.org\n"
@@ -212,7 +218,7 @@ def test_people(city: BotHarness) -> None:
 def test_people_in_english(city: BotHarness) -> None:
     city.reply("!board language en")
     assert city.reply("!people").startswith(
-        "**The board's people**\n\nBoard chairs: @cdo:example.org\nObservers: @ob:example.org"
+        "**The board's people**\n\n- Board chairs: @cdo:example.org\n- Observers: @ob:example.org"
     )
 
 
@@ -242,3 +248,62 @@ def test_display_names_are_shown_next_to_the_id_and_escaped(city: BotHarness) ->
     [content] = city.contents()
     assert "<b>" not in content["formatted_body"]
     assert content["body"].startswith("<b>CDO</b> @\u2060room")
+
+
+# --- review findings: one role per department, the acting contact, wording ----------------------
+
+
+def test_a_new_role_in_a_department_ends_the_other_and_says_so(city: BotHarness) -> None:
+    assert city.reply(f"!rolle zuweisen {DEPUTY} mitglied FB 61") == (
+        "@dirk.decker:other.example hat jetzt die Rolle **Mitglied** in FB 61 – Stadtplanung."
+        "\n\n@dirk.decker:other.example ist damit nicht mehr **Vertretung** in FB 61 – "
+        "Stadtplanung (eine Rolle je Person und Fachbereich)."
+    )
+    assert (DEPUTY, "deputy") not in {(u, r) for u, r, _ in roles(city)}
+    # A role in another department, or a board role, ends nothing.
+    assert city.reply(f"!rolle zuweisen {DEPUTY} vertretung FB 68") == (
+        "@dirk.decker:other.example hat jetzt die Rolle **Vertretung** in FB 68 – Verkehr."
+    )
+    assert "nicht mehr" not in city.reply(f"!rolle zuweisen {DEPUTY} beobachter")
+    city.reply("!board language en")
+    assert city.reply(f"!role assign {MEMBER} deputy FB 61").endswith(
+        "So @mia.meyer:example.org is no longer **member** in FB 61 – Stadtplanung "
+        "(one role per person and department)."
+    )
+
+
+def test_removing_the_lead_names_the_deputy_who_answers(city: BotHarness) -> None:
+    assert city.reply(f"!rolle entziehen {LEAD} leitung FB 61").endswith(
+        "**FB 61 – Stadtplanung** hat jetzt keine Leitung; bis eine neue eingetragen ist, ist "
+        "die Vertretung @dirk.decker:other.example ansprechbar."
+    )
+
+
+def test_removing_the_lead_while_the_deputy_is_away_says_nobody_answers(city: BotHarness) -> None:
+    city.reply("!abwesend 07.12.2026 - 11.12.2026", sender=DEPUTY)
+    assert city.reply(f"!rolle entziehen {LEAD} leitung FB 61").endswith(
+        "**FB 61 – Stadtplanung** hat jetzt keine Leitung, und heute ist auch keine Vertretung "
+        "anwesend: Niemand ist für den Fachbereich ansprechbar. Bitte tragen Sie eine neue "
+        "Leitung ein: `!rolle zuweisen <Person> leitung <Kürzel>`."
+    )
+
+
+def test_whoami_shows_a_single_day_like_absences_does(city: BotHarness) -> None:
+    city.reply("!abwesend 08.12.2026 Dienstreise", sender=MEMBER)
+    city.reply("!abwesend 21.12.2026 - 06.01.2027", sender=MEMBER)
+    assert city.reply("!ich", sender=MEMBER).endswith(
+        "**Ihre Abwesenheiten**\n- am 08.12.2026 (Dienstreise)\n- 21.12.2026 bis 06.01.2027"
+    )
+    assert "- @mia.meyer:example.org: am 08.12.2026 (Dienstreise)\n" in city.reply("!abwesenheiten")
+
+
+def test_german_help_and_refusals_name_only_german_role_words(city: BotHarness) -> None:
+    reply = city.reply("!hilfe rolle")
+    assert "beobachterin/beobachter" in reply
+    assert not {"lead", "deputy", "member", "observer"} & set(re.findall(r"[a-z]+", reply))
+    refused = city.reply(f"!rolle zuweisen {NEW} chef")
+    assert "observer" not in refused and "lead" not in refused
+    city.reply("!board language en")
+    assert city.reply(f"!role assign {NEW} boss").startswith(
+        "“boss” is not a role. Choose one of: lead, deputy, member, admin, observer."
+    )

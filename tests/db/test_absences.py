@@ -109,13 +109,32 @@ def test_add_writes_the_absence_and_an_audit_entry(engine: Engine) -> None:
 
 
 @pytest.mark.parametrize(
-    ("reason", "stored"), [(None, None), ("", None), ("  \t ", None), ("x" * 300, "x" * 200)]
+    ("reason", "stored"),
+    [
+        (None, None),
+        ("", None),
+        ("  \t ", None),
+        ("x" * 200, "x" * 200),
+        ("x  " * 100, "x " * 99 + "x"),
+    ],
 )
-def test_reason_is_optional_and_cut(engine: Engine, reason: str | None, stored: str | None) -> None:
+def test_reason_is_optional(engine: Engine, reason: str | None, stored: str | None) -> None:
     board, _ = setup_board(engine)
     absence = add(engine, board, ALICE, TODAY, TODAY, reason)
     assert absence.reason == stored
     assert audit_entries(engine)[-1].after["reason"] == stored
+
+
+def test_a_reason_too_long_is_refused_not_cut(engine: Engine) -> None:
+    board, _ = setup_board(engine)
+    unchanged = snapshot(engine)
+    with pytest.raises(BotError) as caught:
+        add(engine, board, ALICE, TODAY, TODAY, "x" * 201)
+    assert (caught.value.key, caught.value.params) == (
+        "away.reason_too_long",
+        {"length": 201, "limit": 200},
+    )
+    assert snapshot(engine) == unchanged
 
 
 @pytest.mark.parametrize(
@@ -294,9 +313,43 @@ def test_back_on_the_last_day(engine: Engine) -> None:
         (D(2026, 12, 21), D(2027, 1, 6)),  # later
     ],
 )
-def test_back_when_not_away_is_refused(engine: Engine, start: date, end: date) -> None:
+def test_back_when_not_away_cancels_the_next_absence(
+    engine: Engine, start: date, end: date
+) -> None:
+    """A lead who typed wrong dates takes them back with ``!back`` before the absence begins."""
     board, _ = setup_board(engine)
-    add(engine, board, ALICE, start, end)
+    following = add(engine, board, ALICE, D(2027, 2, 1), D(2027, 2, 5))
+    absence = add(engine, board, ALICE, start, end, "Urlaub")
+    add(engine, board, BOB, D(2026, 11, 20), D(2026, 12, 4))  # someone else is away
+    before = len(audit_entries(engine))
+    later = NOW + timedelta(hours=1)
+
+    cancelled = back(engine, board, ALICE, now=later)
+    assert cancelled.id == absence.id
+    with Session(engine) as session:
+        stored = session.get(Absence, absence.id)
+        assert stored is not None
+        assert (stored.starts_on, stored.ends_on, stored.cancelled_at) == (start, end, later)
+        assert session.get(Absence, following.id).cancelled_at is None  # only the next one
+    [entry] = audit_entries(engine, since=before)
+    assert (entry.actor, entry.action, entry.entity_id, entry.at) == (
+        ALICE,
+        "absence.cancel",
+        str(absence.id),
+        later,
+    )
+    assert entry.before == {
+        "user_id": ALICE,
+        "starts_on": start.isoformat(),
+        "ends_on": end.isoformat(),
+        "reason": "Urlaub",
+    }
+    assert entry.after is None
+
+
+def test_back_without_any_absence_is_refused(engine: Engine) -> None:
+    board, _ = setup_board(engine)
+    add(engine, board, ALICE, D(2026, 11, 2), D(2026, 11, 6), today=D(2026, 11, 1))  # over
     add(engine, board, BOB, D(2026, 11, 20), D(2026, 12, 4))  # someone else is away
     unchanged = snapshot(engine)
 

@@ -320,3 +320,20 @@ def test_the_demo_absence_is_the_coming_or_current_christmas(today: str, start: 
     begins, ends = christmas_holidays(date.fromisoformat(today))
     assert begins.isoformat() == start
     assert ends >= date.fromisoformat(today)
+
+
+def test_a_person_with_two_roles_in_one_department_is_refused(engine: Engine) -> None:
+    make_board(engine)
+    text = (
+        "code,name,lead,deputies,members\n"
+        "FB 61,Stadtplanung,@lead:stadt.de,@dep:stadt.de,@dep:stadt.de @m:stadt.de\n"
+        "FB 68,Verkehr,@x:stadt.de,@x:stadt.de,\n"
+    )
+    with pytest.raises(importer.ImportRejected) as caught, unit_of_work(engine) as session:
+        importer.import_people(session, room_id=ROOM, text=text, actor="import:t.csv", now=NOW)
+    messages = [str(p) for p in caught.value.problems]
+    assert messages == [
+        "line 2: @dep:stadt.de is deputy and member: one role per department",
+        "line 3: @x:stadt.de is lead and deputy: one role per department",
+    ]
+    assert count(engine, Department) == 0

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import pytest
+from sqlalchemy import event as sa_event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -205,12 +206,13 @@ def test_assign_department_roles_audits_on_the_department(engine: Engine) -> Non
 
 
 def test_any_number_of_deputies_and_members(engine: Engine) -> None:
-    board, _ = setup_board(engine, ("FB 61", "Stadtplanung"))
+    board, _ = setup_board(engine, ("FB 61", "Stadtplanung"), ("FB 68", "Verkehr"))
     with unit_of_work(engine) as session:
         for user in (ALICE, BOB, CAROL):
             assign(session, board, user, "deputy", "FB 61")
-            assign(session, board, user, "member", "FB 61")
-    assert len(held(engine, board.id)) == 1 + 6
+            assign(session, board, user, "member", "FB 68")
+        assign(session, board, DAVE, "member", "FB 61")
+    assert len(held(engine, board.id)) == 1 + 7
 
 
 def test_a_new_lead_replaces_the_old_one(engine: Engine) -> None:
@@ -249,12 +251,74 @@ def test_a_new_lead_replaces_the_old_one(engine: Engine) -> None:
     assert (started.before, started.after) == (None, {"user_id": BOB, "role": "lead"})
 
 
-def test_a_deputy_may_become_lead_and_stay_deputy(engine: Engine) -> None:
+def test_a_deputy_who_becomes_lead_is_no_longer_deputy(engine: Engine) -> None:
+    """One role per person and department: the new role ends the other, recorded like any end."""
     board, [dept] = setup_board(engine, ("FB 61", "Stadtplanung"))
     with unit_of_work(engine) as session:
         assign(session, board, BOB, "deputy", "FB 61")
-        assert assign(session, board, BOB, "lead", "FB 61").replaced is None
-    assert held(engine, board.id)[1:] == [(BOB, "deputy", dept.id), (BOB, "lead", dept.id)]
+    before = len(audit_entries(engine))
+    with unit_of_work(engine) as session:
+        result = assign(session, board, BOB, "lead", "FB 61", now=LATER)
+    assert (result.replaced, result.ended) == (None, ["deputy"])
+    assert held(engine, board.id)[1:] == [(BOB, "lead", dept.id)]
+    ended, started = audit_entries(engine, since=before)
+    assert (ended.action, ended.entity_id, ended.at) == ("role.remove", str(dept.id), LATER)
+    assert (ended.before, ended.after) == ({"user_id": BOB, "role": "deputy"}, None)
+    assert (started.action, started.after) == ("role.assign", {"user_id": BOB, "role": "lead"})
+
+
+def test_one_role_per_department_leaves_other_departments_and_board_roles(
+    engine: Engine,
+) -> None:
+    board, [planning, traffic] = setup_board(
+        engine, ("FB 61", "Stadtplanung"), ("FB 68", "Verkehr")
+    )
+    with unit_of_work(engine) as session:
+        assign(session, board, ALICE, "lead", "FB 61")
+        assign(session, board, BOB, "deputy", "FB 61")
+        assign(session, board, CAROL, "member", "FB 61")
+        assign(session, board, CAROL, "member", "FB 68")
+        assign(session, board, CAROL, "observer")
+    with unit_of_work(engine) as session:
+        result = assign(session, board, CAROL, "deputy", "FB 61")
+        assert (result.replaced, result.ended) == (None, ["member"])
+        # The lead who becomes a member no longer leads: the department is without a lead.
+        result = assign(session, board, ALICE, "member", "FB 61")
+        assert (result.replaced, result.ended) == (None, ["lead"])
+    assert held(engine, board.id)[1:] == [
+        (BOB, "deputy", planning.id),
+        (CAROL, "member", traffic.id),
+        (CAROL, "observer", None),
+        (CAROL, "deputy", planning.id),
+        (ALICE, "member", planning.id),
+    ]
+    # A new lead ends the old lead's role and the new lead's own deputyship.
+    with unit_of_work(engine) as session:
+        result = assign(session, board, ALICE, "lead", "FB 61")
+        assert (result.replaced, result.ended) == (None, ["member"])
+        result = assign(session, board, BOB, "lead", "FB 61")
+        assert (result.replaced, result.ended) == (ALICE, ["deputy"])
+    assert [(u, r) for u, r, d in held(engine, board.id) if d == planning.id] == [
+        (CAROL, "deputy"),
+        (BOB, "lead"),
+    ]
+
+
+def test_remove_in_an_archived_department_is_a_programming_error(engine: Engine) -> None:
+    board, [dept] = setup_board(engine, ("FB 61", "Stadtplanung"))
+    with unit_of_work(engine) as session:
+        assign(session, board, ALICE, "lead", "FB 61")
+    with unit_of_work(engine) as session:
+        found = session.get(Department, dept.id)
+        assert found is not None
+        departments.archive(session, dept=found, actor=CDO, now=LATER)
+    unchanged = snapshot(engine)
+    with pytest.raises(ValueError, match="not an active department"), unit_of_work(engine) as s:
+        archived = s.get(Department, dept.id)
+        people.remove(
+            s, board=board, user_id=ALICE, role="lead", department=archived, actor=CDO, now=LATER
+        )
+    assert snapshot(engine) == unchanged
 
 
 @pytest.mark.parametrize(
@@ -415,7 +479,7 @@ def test_admins_of_another_board_do_not_count(engine: Engine) -> None:
 # --- queries ------------------------------------------------------------------------------------
 
 
-def test_roles_of_and_require_department_role(engine: Engine) -> None:
+def test_roles_of_and_department_roles(engine: Engine) -> None:
     board, [planning, traffic] = setup_board(
         engine, ("FB 61", "Stadtplanung"), ("FB 68", "Verkehr")
     )
@@ -435,10 +499,14 @@ def test_roles_of_and_require_department_role(engine: Engine) -> None:
             ("observer", None),
         ]
         assert people.roles_of(session, board.id, DAVE) == []
-        assert people.require_department_role(session, planning, ALICE, ["lead", "deputy"])
-        assert people.require_department_role(session, planning, BOB, ["lead", "deputy"])
-        assert not people.require_department_role(session, traffic, ALICE, ["lead", "deputy"])
-        assert not people.require_department_role(session, planning, CDO, ["lead", "deputy"])
+        assert [(m.user_id, m.role) for m in people.department_roles(session, planning)] == [
+            (ALICE, "lead"),
+            (BOB, "deputy"),
+        ]
+        assert [(m.user_id, m.role) for m in people.department_roles(session, traffic)] == [
+            (ALICE, "member")
+        ]
+        assert not hasattr(people, "require_department_role")  # unused: removed
 
 
 def test_roster_orders_roles_and_leaves_out_ended_ones(engine: Engine) -> None:
@@ -586,3 +654,70 @@ def test_acting_contact_ignores_roles_that_ended(engine: Engine) -> None:
             ALICE,
             BOB,
         ]
+
+
+# --- acting contacts for many departments at once -------------------------------------------------
+
+
+def test_acting_contacts_say_who_stands_in_for_whom_until_when(engine: Engine) -> None:
+    board, depts = setup_board(
+        engine, ("FB 61", "Stadtplanung"), ("FB 68", "Verkehr"), ("FB 13", "Hauptamt")
+    )
+    planning, traffic, main = depts
+    with unit_of_work(engine) as session:
+        assign(session, board, ALICE, "lead", "FB 61")
+        assign(session, board, BOB, "deputy", "FB 61")
+        assign(session, board, CAROL, "deputy", "FB 68")  # no lead
+        assign(session, board, DAVE, "lead", "FB 13")
+    # Two absences that follow on without a gap are one time away.
+    away(engine, board, ALICE, TODAY, TODAY + timedelta(days=2))
+    away(engine, board, ALICE, TODAY + timedelta(days=3), TODAY + timedelta(days=9))
+    away(engine, board, ALICE, TODAY + timedelta(days=11), TODAY + timedelta(days=12))
+
+    with Session(engine) as session:
+        found = people.acting_contacts(session, board.id, depts, TODAY)
+    assert found == {
+        planning.id: people.Acting(BOB, ALICE, TODAY + timedelta(days=9)),
+        traffic.id: people.Acting(CAROL, None, None),
+        main.id: people.Acting(DAVE, DAVE, None),
+    }
+    assert [found[d.id].stand_in for d in depts] == [True, True, False]
+
+    with Session(engine) as session:
+        later = people.acting_contacts(session, board.id, depts, TODAY + timedelta(days=10))
+        assert later[planning.id] == people.Acting(ALICE, ALICE, None)
+        assert people.acting_contacts(session, board.id, [], TODAY) == {}
+    away(engine, board, BOB, TODAY, TODAY)
+    with Session(engine) as session:
+        nobody = people.acting_contacts(session, board.id, [planning], TODAY)[planning.id]
+    assert nobody == people.Acting(None, ALICE, TODAY + timedelta(days=9))
+    assert not nobody.stand_in
+
+
+def test_acting_contacts_take_two_queries_for_any_number_of_departments(engine: Engine) -> None:
+    codes = [(f"FB {n}", f"Fachbereich {n}") for n in range(10, 30)]
+    board, depts = setup_board(engine, *codes)
+    with unit_of_work(engine) as session:
+        for n, (code, _) in enumerate(codes):
+            assign(session, board, f"@lead{n}:kiel.de", "lead", code)
+            assign(session, board, f"@deputy{n}:kiel.de", "deputy", code)
+    for n in range(len(codes)):
+        away(engine, board, f"@lead{n}:kiel.de", TODAY, TODAY + timedelta(days=n))
+
+    statements: list[str] = []
+
+    def count(conn: object, cursor: object, statement: str, *args: object) -> None:
+        statements.append(statement)
+
+    with Session(engine) as session:
+        depts = departments.active(session, board.id)
+        sa_event.listen(engine, "before_cursor_execute", count)
+        try:
+            found = people.acting_contacts(session, board.id, depts, TODAY)
+        finally:
+            sa_event.remove(engine, "before_cursor_execute", count)
+    assert len(statements) == 2, statements
+    assert [found[d.id].user_id for d in depts] == [f"@deputy{n}:kiel.de" for n in range(20)]
+    assert [found[d.id].lead_away_until for d in depts] == [
+        TODAY + timedelta(days=n) for n in range(20)
+    ]

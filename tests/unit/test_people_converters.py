@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
 from board_bot.errors import UsageError
+from board_bot.i18n import t
+from board_bot.models import Department
+from commands.common import dept_title
 from commands.converters import split_code, split_period, strip_control, to_role, to_room_id
+from commands.history import _title
 
 
 @pytest.mark.parametrize(
@@ -138,8 +142,21 @@ def test_to_role_refuses_and_lists_the_words() -> None:
     with pytest.raises(UsageError) as exc_info:
         to_role("chef")
     assert exc_info.value.key == "convert.role"
-    assert "leitung" in exc_info.value.params["choices"]
+    german = t("de", exc_info.value.key, **exc_info.value.params)
+    assert "leitung" in german and "lead" not in german
+    assert "lead" in t("en", exc_info.value.key, **exc_info.value.params)
 
 
 def test_strip_control_keeps_a_display_name_on_one_line() -> None:
     assert strip_control("Erika\n# Muster\u202efrau\x00") == "Erika # Musterfrau"
+
+
+def test_history_and_commands_title_departments_alike() -> None:
+    """One helper formats ``FB 61 – Stadtplanung``, from a department or an audit snapshot."""
+    created = datetime(2026, 12, 7, tzinfo=UTC)
+    dept = Department(
+        board_id=1, code="FB *61*", code_key="fb61", name="Plan_ung", created_at=created
+    )
+    assert _title({"code": "FB *61*", "name": "Plan_ung"}) == dept_title(dept)
+    assert dept_title(dept) == "FB \\*61\\* – Plan\\_ung"
+    assert _title(None) == "? – ?"
