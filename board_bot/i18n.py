@@ -485,6 +485,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "Für {user} ist weder heute noch künftig eine Abwesenheit eingetragen.",
         "en": "No absence is recorded for {user}, neither today nor later.",
     },
+    "away.not_away_self": {
+        "de": "Für Sie ist weder heute noch künftig eine Abwesenheit eingetragen.",
+        "en": "You have no absence recorded, neither today nor later.",
+    },
     "away.reason_too_long": {
         "de": "Der Grund ist zu lang ({length} Zeichen, höchstens {limit}). Bitte kürzen Sie "
         "ihn; die Abwesenheit wurde nicht eingetragen.",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from board_bot.errors import Forbidden
+from board_bot.errors import BotError, Forbidden
 from board_bot.i18n import t
 from board_bot.ids import UserId
 from board_bot.models import Department
@@ -64,9 +64,14 @@ def _back(ctx: Context, *, for_: UserId | None = None) -> str:
     board = board_of(ctx)
     user = _subject(ctx, for_)
     day = today(ctx)
-    absence = absences.back(
-        ctx.session, board=board, user_id=user, actor=ctx.sender, now=ctx.now, today=day
-    )
+    try:
+        absence = absences.back(
+            ctx.session, board=board, user_id=user, actor=ctx.sender, now=ctx.now, today=day
+        )
+    except BotError as exc:
+        if exc.key == "away.not_away" and user == ctx.sender:
+            raise BotError("away.not_away_self") from None
+        raise
     if absence.starts_on > day:  # not away yet: the next absence is cancelled
         if user == ctx.sender:
             return t(

@@ -202,6 +202,11 @@ def test_an_admin_ends_someone_elses_absence(city: BotHarness) -> None:
         (
             "!zurück",
             MEMBER,
+            "Für Sie ist weder heute noch künftig eine Abwesenheit eingetragen.",
+        ),
+        (
+            f"!zurück --for {MEMBER}",
+            ADMIN,
             "Für @mia.meyer:example.org ist weder heute noch künftig eine Abwesenheit eingetragen.",
         ),
         (
