@@ -135,3 +135,79 @@ class Absence(SQLModel, table=True):
     created_by: str = Field(max_length=255)
     created_at: datetime = Field(sa_type=UTCDateTime)
     cancelled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class WorkPackage(SQLModel, table=True):
+    """A work package (Arbeitspaket) of the board's portfolio, ``WP-<number>``; the number is per
+    board and never reused (nothing is deleted: packages are done or discarded)."""
+
+    __tablename__ = "work_package"
+    __table_args__ = (sa.UniqueConstraint("board_id", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    board_id: int = Field(foreign_key="board.id", index=True)
+    number: int
+    title: str = Field(max_length=200)
+    description: str = Field(default="", sa_type=sa.Text)
+    # Leitlinie 1-4 of the Smart City Charta; None until someone files it.
+    leitlinie: int | None = Field(default=None)
+    handlungsfeld: str | None = Field(default=None, max_length=100)
+    owner_department_id: int = Field(foreign_key="department.id", index=True)
+    responsible: str | None = Field(default=None, max_length=255)
+    # planned, in_progress, blocked, done, discarded
+    status: str = Field(default="planned", max_length=16)
+    # green, yellow, red; a reason is required when it is not green
+    traffic_light: str = Field(default="green", max_length=8)
+    traffic_reason: str | None = Field(default=None, max_length=300)
+    progress: int = Field(default=0)
+    start_date: date | None = Field(default=None)
+    due_date: date | None = Field(default=None, index=True)
+    funding_programme: str | None = Field(default=None, max_length=200)
+    funding_deadline: date | None = Field(default=None)
+    created_by: str = Field(max_length=255)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    updated_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class WorkPackageDepartment(SQLModel, table=True):
+    """A department contributing to a work package (besides its owner)."""
+
+    __tablename__ = "work_package_department"
+
+    work_package_id: int = Field(foreign_key="work_package.id", primary_key=True)
+    department_id: int = Field(foreign_key="department.id", primary_key=True)
+
+
+class Milestone(SQLModel, table=True):
+    """A milestone (Meilenstein) of a work package."""
+
+    __tablename__ = "milestone"
+
+    id: int | None = Field(default=None, primary_key=True)
+    work_package_id: int = Field(foreign_key="work_package.id", index=True)
+    title: str = Field(max_length=200)
+    due_on: date
+    done_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class WorkPackageLink(SQLModel, table=True):
+    """A link (document, ticket, project page) attached to a work package."""
+
+    __tablename__ = "work_package_link"
+
+    id: int | None = Field(default=None, primary_key=True)
+    work_package_id: int = Field(foreign_key="work_package.id", index=True)
+    url: str = Field(max_length=2000)
+    title: str | None = Field(default=None, max_length=200)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class Dependency(SQLModel, table=True):
+    """``work_package_id`` waits for ``depends_on_id`` (Abhängigkeit, "wartet auf")."""
+
+    __tablename__ = "dependency"
+
+    work_package_id: int = Field(foreign_key="work_package.id", primary_key=True)
+    depends_on_id: int = Field(foreign_key="work_package.id", primary_key=True, index=True)
+    created_at: datetime = Field(sa_type=UTCDateTime)
