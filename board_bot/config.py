@@ -8,7 +8,9 @@ environment variable NAME, so that secrets need not stand in the file.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
@@ -29,6 +31,23 @@ MIN_PICKLE_KEY_LENGTH = 16
 DEMO_PICKLE_KEY = "demo-pickle-key-not-for-production-use"
 DEFAULT_DEVICE_NAME = "Smart City Board Bot"
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+# The city's fields of action (Handlungsfelder) that work packages are filed under.
+DEFAULT_HANDLUNGSFELDER = (
+    "Verwaltung",
+    "Gesundheit",
+    "Kommunikationsinfrastruktur",
+    "Bildung",
+    "Mobilität",
+    "Energie",
+    "Digitale Identität",
+    "Sicheres Wohnen",
+    "Gesellschaftlicher Diskurs",
+    "Sozialer Zusammenhalt",
+)
+MAX_HANDLUNGSFELD_LENGTH = 100
+# Control characters (other than whitespace, which is folded to single spaces) and the bidi
+# overrides and isolates that make a name display other than it reads.
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 @dataclass(frozen=True)
@@ -52,6 +71,7 @@ class BotConfig:
     rate_limit_per_minute: int
     rate_limit_burst: int
     bundesland: str
+    handlungsfelder: tuple[str, ...]
 
     @property
     def zone(self) -> ZoneInfo:
@@ -151,6 +171,42 @@ class _Reader:
                         self.problems.append(f"{section}.{key}: unknown key")
 
 
+def _handlungsfelder(r: _Reader) -> tuple[str, ...]:
+    """``bot.handlungsfelder``: at least one name, each non-empty, at most 100 characters, no
+    name twice (ignoring case). Names are NFC-normalised with their whitespace folded."""
+    key = "bot.handlungsfelder"
+    value = r.raw("bot", "handlungsfelder", None)
+    if value is None:
+        return DEFAULT_HANDLUNGSFELDER
+    if not isinstance(value, list):
+        r.problems.append(f"{key}: must be a list of strings, got {value!r}")
+        return DEFAULT_HANDLUNGSFELDER
+    if not value:
+        r.problems.append(f"{key}: at least one Handlungsfeld is needed")
+    names: list[str] = []
+    seen: dict[str, int] = {}
+    for i, item in enumerate(value):
+        if not isinstance(item, str):
+            r.problems.append(f"{key}[{i}]: must be a string, got {item!r}")
+            continue
+        name = " ".join(unicodedata.normalize("NFC", item).split())
+        if not name:
+            r.problems.append(f"{key}[{i}]: must not be empty")
+        elif len(name) > MAX_HANDLUNGSFELD_LENGTH:
+            r.problems.append(
+                f"{key}[{i}]: at most {MAX_HANDLUNGSFELD_LENGTH} characters, got {len(name)}"
+            )
+        elif _CONTROL.search(name):
+            r.problems.append(f"{key}[{i}]: contains control characters, got {item!r}")
+        elif name.casefold() in seen:
+            first = seen[name.casefold()]
+            r.problems.append(f"{key}[{i}]: {name!r} is already listed as {key}[{first}]")
+        else:
+            seen[name.casefold()] = i
+            names.append(name)
+    return tuple(names)
+
+
 _KNOWN = {
     "matrix": {"homeserver", "user_id", "password", "access_token", "device_name"},
     "bot": {
@@ -164,6 +220,7 @@ _KNOWN = {
         "rate_limit_per_minute",
         "rate_limit_burst",
         "bundesland",
+        "handlungsfelder",
     },
     "storage": {"data_dir", "database_url"},
     "encryption": {"enabled", "pickle_key"},
@@ -242,6 +299,7 @@ def parse_config(
             f"bot.bundesland: must be the code of a Bundesland ({', '.join(BUNDESLAENDER)}), "
             f"got {bundesland!r}"
         )
+    handlungsfelder = _handlungsfelder(r)
 
     data_dir_text = r.string("storage", "data_dir", "data") or "data"
     data_dir = Path(data_dir_text).expanduser()
@@ -298,6 +356,7 @@ def parse_config(
             rate_limit_per_minute=per_minute,
             rate_limit_burst=burst,
             bundesland=bundesland,
+            handlungsfelder=handlungsfelder,
         ),
         storage=StorageConfig(data_dir=data_dir, database_url=database_url),
         encryption=EncryptionConfig(enabled=enabled, pickle_key=pickle_key),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import re
+import tomllib
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,7 @@ from typing import Any
 import pytest
 
 from board_bot import config as config_module
-from board_bot.config import LANGUAGES, load_config, parse_config
+from board_bot.config import DEFAULT_HANDLUNGSFELDER, LANGUAGES, load_config, parse_config
 from board_bot.errors import ConfigError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -61,6 +62,7 @@ def test_the_example_config_loads() -> None:
     assert config.encryption.enabled
     assert config.storage.data_dir == ROOT / "data" / "bot"
     assert config.storage.database_url == f"sqlite:///{ROOT / 'data' / 'bot' / 'board.db'}"
+    assert config.bot.handlungsfelder == DEFAULT_HANDLUNGSFELDER
 
 
 def test_the_example_documents_every_key() -> None:
@@ -85,6 +87,72 @@ def test_a_minimal_config_gets_defaults() -> None:
     assert config.storage.data_dir == Path("/srv/board-bot/data")
     assert config.storage.database_url == "sqlite:////srv/board-bot/data/board.db"
     assert config.encryption.pickle_key == GOOD_PICKLE_KEY
+
+
+# --- Handlungsfelder ------------------------------------------------------------------------
+
+
+def test_the_default_handlungsfelder_are_the_designed_ten() -> None:
+    config = parse_config(valid(), base_dir=Path("/srv"), env={})
+    assert config.bot.handlungsfelder == DEFAULT_HANDLUNGSFELDER
+    assert DEFAULT_HANDLUNGSFELDER == (
+        "Verwaltung",
+        "Gesundheit",
+        "Kommunikationsinfrastruktur",
+        "Bildung",
+        "Mobilität",
+        "Energie",
+        "Digitale Identität",
+        "Sicheres Wohnen",
+        "Gesellschaftlicher Diskurs",
+        "Sozialer Zusammenhalt",
+    )
+
+
+def test_the_example_shows_the_default_handlungsfelder() -> None:
+    """The commented list in the example, uncommented, is valid TOML and is the default."""
+    text = EXAMPLE.read_text(encoding="utf-8")
+    block = re.search(r"^# handlungsfelder = \[\n(?:#.*\n)*?# \]$", text, re.MULTILINE)
+    assert block, "config.example.toml: the commented handlungsfelder list is missing"
+    uncommented = re.sub(r"^# ?", "", block[0], flags=re.MULTILINE)
+    listed = tomllib.loads(uncommented)["handlungsfelder"]
+    assert tuple(listed) == DEFAULT_HANDLUNGSFELDER
+
+
+def test_a_custom_list_of_handlungsfelder_is_kept_in_order() -> None:
+    data = with_value(
+        "bot",
+        "handlungsfelder",
+        ["  Klimaschutz ", "Mobilität", "Hafen   und\tLogistik", "Tourismus", "x" * 100],
+    )
+    config = parse_config(data, base_dir=Path("/srv"), env={})
+    assert config.bot.handlungsfelder == (
+        "Klimaschutz",
+        "Mobilität",
+        "Hafen und Logistik",
+        "Tourismus",
+        "x" * 100,
+    )
+
+
+def test_one_handlungsfeld_is_enough() -> None:
+    config = parse_config(with_value("bot", "handlungsfelder", ["Verwaltung"]), base_dir=Path("/"))
+    assert config.bot.handlungsfelder == ("Verwaltung",)
+
+
+def test_handlungsfelder_are_compared_in_one_unicode_form() -> None:
+    """ "Mobilität" typed with a combining diaeresis is the same name (and is stored composed)."""
+    decomposed = "Mobilita\u0308t"
+    problems = problems_of(with_value("bot", "handlungsfelder", ["Mobilität", decomposed]))
+    assert [p.split(":", 1)[0] for p in problems] == ["bot.handlungsfelder[1]"]
+    config = parse_config(with_value("bot", "handlungsfelder", [decomposed]), base_dir=Path("/"))
+    assert config.bot.handlungsfelder == ("Mobilität",)
+
+
+def test_every_bad_handlungsfeld_is_named() -> None:
+    data = with_value("bot", "handlungsfelder", ["Energie", "", "energie", 7, "y" * 101, "Ok"])
+    keys = [p.split(":", 1)[0] for p in problems_of(data)]
+    assert keys == [f"bot.handlungsfelder[{i}]" for i in (1, 2, 3, 4)]
 
 
 # --- each bad value names its key ------------------------------------------------------------
@@ -157,6 +225,46 @@ BAD = [
     ),
     pytest.param(
         with_value("encryption", "enabled", "vielleicht"), "encryption.enabled", id="enabled"
+    ),
+    pytest.param(with_value("bot", "handlungsfelder", []), "bot.handlungsfelder", id="hf-none"),
+    pytest.param(
+        with_value("bot", "handlungsfelder", "Mobilität"), "bot.handlungsfelder", id="hf-str"
+    ),
+    pytest.param(
+        with_value("bot", "handlungsfelder", ["Energie", ""]),
+        "bot.handlungsfelder[1]",
+        id="hf-empty",
+    ),
+    pytest.param(
+        with_value("bot", "handlungsfelder", ["  \t "]), "bot.handlungsfelder[0]", id="hf-blank"
+    ),
+    pytest.param(
+        with_value("bot", "handlungsfelder", ["Energie", "Bildung", "x" * 101]),
+        "bot.handlungsfelder[2]",
+        id="hf-too-long",
+    ),
+    pytest.param(
+        with_value("bot", "handlungsfelder", ["Mobilität", "Energie", "MOBILITÄT"]),
+        "bot.handlungsfelder[2]",
+        id="hf-duplicate-case",
+    ),
+    pytest.param(
+        with_value("bot", "handlungsfelder", ["Digitale Identität", "digitale  identität "]),
+        "bot.handlungsfelder[1]",
+        id="hf-duplicate-spaces",
+    ),
+    pytest.param(
+        with_value("bot", "handlungsfelder", ["Energie", 42]), "bot.handlungsfelder[1]", id="hf-int"
+    ),
+    pytest.param(
+        with_value("bot", "handlungsfelder", [["Energie"]]),
+        "bot.handlungsfelder[0]",
+        id="hf-nested",
+    ),
+    pytest.param(
+        with_value("bot", "handlungsfelder", ["Bildung\u202eBetrug"]),
+        "bot.handlungsfelder[0]",
+        id="hf-bidi",
     ),
     pytest.param(with_value("bot", "colour", "blau"), "bot.colour", id="unknown-key"),
     pytest.param({**valid(), "extra": {"a": 1}}, "extra", id="unknown-section"),

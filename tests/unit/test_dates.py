@@ -1,0 +1,249 @@
+"""Dates and periods as typed in the chat: a table of inputs and the dates they mean.
+
+``TODAY`` is Thursday 26.11.2026; 2026 and 2027 are no leap years, 2028 is one. A few cases use
+another ``today`` to reach a month's end, a leap day or the turn of the year.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from board_bot.dates import MAX_ECHO, add_months, parse_date, parse_period
+from board_bot.errors import UsageError
+
+D = date
+TODAY = D(2026, 11, 26)
+
+GOOD = [
+    # full German dates, two- and four-digit years
+    ("31.12.2026", TODAY, D(2026, 12, 31)),
+    ("1.1.2027", TODAY, D(2027, 1, 1)),
+    ("01.01.2027", TODAY, D(2027, 1, 1)),
+    ("31.12.26", TODAY, D(2026, 12, 31)),
+    ("29.02.2028", TODAY, D(2028, 2, 29)),
+    ("28.02.2027", TODAY, D(2027, 2, 28)),
+    ("1.3.2020", TODAY, D(2020, 3, 1)),  # in the past: read as written
+    # ISO
+    ("2026-12-31", TODAY, D(2026, 12, 31)),
+    ("2028-02-29", TODAY, D(2028, 2, 29)),
+    # day and month: the next such day on or after today
+    ("31.12.", TODAY, D(2026, 12, 31)),
+    ("1.1.", TODAY, D(2027, 1, 1)),
+    ("26.11.", TODAY, D(2026, 11, 26)),  # today itself
+    ("25.11.", TODAY, D(2027, 11, 25)),  # yesterday: next year
+    ("31.12.", D(2026, 12, 31), D(2026, 12, 31)),
+    ("1.1.", D(2026, 12, 31), D(2027, 1, 1)),  # year wrap
+    ("31.12.", D(2027, 1, 1), D(2027, 12, 31)),
+    ("29.02.", TODAY, D(2028, 2, 29)),  # the next leap year's
+    ("29.2.", D(2028, 2, 29), D(2028, 2, 29)),
+    ("29.02.", D(2028, 3, 1), D(2032, 2, 29)),
+    ("29.02.", D(2097, 3, 1), D(2104, 2, 29)),  # 2100 is no leap year
+    ("30.4.", TODAY, D(2027, 4, 30)),
+    # relative: days (d, t for Tage), weeks, calendar months, years (j, y)
+    ("+1d", TODAY, D(2026, 11, 27)),
+    ("+3d", TODAY, D(2026, 11, 29)),
+    ("+3t", TODAY, D(2026, 11, 29)),
+    ("+36d", TODAY, D(2027, 1, 1)),  # year wrap
+    ("+2w", TODAY, D(2026, 12, 10)),
+    ("+6w", TODAY, D(2027, 1, 7)),
+    ("+1m", TODAY, D(2026, 12, 26)),
+    ("+2m", TODAY, D(2027, 1, 26)),
+    ("+1m", D(2027, 1, 31), D(2027, 2, 28)),  # clamped to the month's end
+    ("+1m", D(2028, 1, 31), D(2028, 2, 29)),  # leap year
+    ("+1m", D(2026, 3, 31), D(2026, 4, 30)),
+    ("+12m", D(2026, 1, 31), D(2027, 1, 31)),
+    ("+13m", D(2027, 1, 31), D(2028, 2, 29)),
+    ("+1m", D(2026, 12, 15), D(2027, 1, 15)),
+    ("+1j", TODAY, D(2027, 11, 26)),
+    ("+1y", TODAY, D(2027, 11, 26)),
+    ("+1j", D(2028, 2, 29), D(2029, 2, 28)),
+    ("+4j", D(2028, 2, 29), D(2032, 2, 29)),
+    ("+28d", D(2028, 2, 1), D(2028, 2, 29)),
+    ("+1d", D(2026, 12, 31), D(2027, 1, 1)),
+    # words
+    ("heute", TODAY, TODAY),
+    ("today", TODAY, TODAY),
+    ("morgen", TODAY, D(2026, 11, 27)),
+    ("tomorrow", TODAY, D(2026, 11, 27)),
+    ("übermorgen", TODAY, D(2026, 11, 28)),
+    ("uebermorgen", TODAY, D(2026, 11, 28)),
+    ("u\u0308bermorgen", TODAY, D(2026, 11, 28)),  # ü typed as u + combining diaeresis
+    ("morgen", D(2026, 12, 31), D(2027, 1, 1)),
+    ("übermorgen", D(2028, 2, 28), D(2028, 3, 1)),
+    # case and surrounding spaces
+    ("Heute", TODAY, TODAY),
+    ("ÜBERMORGEN", TODAY, D(2026, 11, 28)),
+    ("Tomorrow", TODAY, D(2026, 11, 27)),
+    ("+3T", TODAY, D(2026, 11, 29)),
+    ("+2W", TODAY, D(2026, 12, 10)),
+    ("+1J", TODAY, D(2027, 11, 26)),
+    ("  31.12.2026 \t", TODAY, D(2026, 12, 31)),
+    ("\n+1m ", TODAY, D(2026, 12, 26)),
+]
+
+
+@pytest.mark.parametrize(("text", "today", "expected"), GOOD, ids=[g[0] for g in GOOD])
+def test_a_date_is_understood(text: str, today: date, expected: date) -> None:
+    assert parse_date(text, today=today) == expected
+
+
+KILO = "31.12.2026 " * 94  # about 1 KB
+
+BAD = [
+    "32.12.2026",
+    "31.02.2026",
+    "29.02.2027",  # no leap year
+    "00.01.2026",
+    "1.13.2026",
+    "31.04.",
+    "31.02.",  # no year has it
+    "32.1.",
+    "0.0.",
+    "2026-02-30",
+    "2026-13-01",
+    "2026-1-5",
+    "26-12-31",
+    "31.12",
+    "31.12.202",
+    "31.12.20261",
+    "31/12/2026",
+    "31. 12. 2026",
+    "+0x",
+    "+0d",
+    "+-3d",
+    "-3d",
+    "+3",
+    "+d",
+    "+3 d",
+    "+3dd",
+    "+3tage",
+    "+99999d",
+    "+9999j",  # beyond the year 9999
+    "3d",
+    "morgen früh",
+    "gestern",
+    "heute!",
+    "",
+    "   ",
+    "３１.１２.２０２６",  # full-width digits
+    "٣١.١٢.٢٠٢٦",  # Arabic-Indic digits
+    KILO,
+]
+
+
+@pytest.mark.parametrize("text", BAD, ids=[repr(b[:20]) for b in BAD])
+def test_a_bad_date_is_refused_naming_it(text: str) -> None:
+    with pytest.raises(UsageError) as exc_info:
+        parse_date(text, today=TODAY)
+    assert exc_info.value.key == "convert.date"
+    assert exc_info.value.params == {"value": text.strip()[:MAX_ECHO]}
+
+
+def test_the_echoed_value_is_capped() -> None:
+    with pytest.raises(UsageError) as exc_info:
+        parse_date("x" * 1024, today=TODAY)
+    assert exc_info.value.params["value"] == "x" * MAX_ECHO
+
+
+# --- add_months ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("start", "months", "expected"),
+    [
+        (D(2026, 1, 31), 1, D(2026, 2, 28)),
+        (D(2028, 1, 31), 1, D(2028, 2, 29)),
+        (D(2026, 5, 31), 1, D(2026, 6, 30)),
+        (D(2026, 11, 30), 2, D(2027, 1, 30)),
+        (D(2026, 12, 31), 1, D(2027, 1, 31)),
+        (D(2026, 8, 31), 6, D(2027, 2, 28)),
+        (D(2026, 3, 31), -1, D(2026, 2, 28)),
+        (D(2027, 1, 15), -1, D(2026, 12, 15)),
+    ],
+)
+def test_add_months_clamps_to_the_months_end(start: date, months: int, expected: date) -> None:
+    assert add_months(start, months) == expected
+
+
+# --- periods ---------------------------------------------------------------------------------
+
+PERIODS = [
+    ("21.12.2026 - 06.01.2027", TODAY, D(2026, 12, 21), D(2027, 1, 6)),
+    ("21.12.2026 bis 06.01.2027", TODAY, D(2026, 12, 21), D(2027, 1, 6)),
+    ("21.12.2026 – 06.01.2027", TODAY, D(2026, 12, 21), D(2027, 1, 6)),
+    ("21.12.2026 — 06.01.2027", TODAY, D(2026, 12, 21), D(2027, 1, 6)),
+    ("21.12.2026-06.01.2027", TODAY, D(2026, 12, 21), D(2027, 1, 6)),
+    ("21.12.2026–06.01.2027", TODAY, D(2026, 12, 21), D(2027, 1, 6)),
+    ("21.12.2026 BIS 06.01.2027", TODAY, D(2026, 12, 21), D(2027, 1, 6)),
+    ("21.12.2026 to 06.01.2027", TODAY, D(2026, 12, 21), D(2027, 1, 6)),
+    ("21.12. bis 6.1.", TODAY, D(2026, 12, 21), D(2027, 1, 6)),
+    ("21.12.-6.1.", TODAY, D(2026, 12, 21), D(2027, 1, 6)),
+    # a day-and-month end is the next such day on or after the start, not after today
+    ("21.12. bis 6.1.", D(2026, 12, 22), D(2027, 12, 21), D(2028, 1, 6)),
+    ("1.12. - 30.11.", TODAY, D(2026, 12, 1), D(2027, 11, 30)),
+    ("heute - +2w", TODAY, TODAY, D(2026, 12, 10)),
+    ("heute bis morgen", TODAY, TODAY, D(2026, 11, 27)),
+    ("morgen - übermorgen", TODAY, D(2026, 11, 27), D(2026, 11, 28)),
+    ("+1w - +3w", TODAY, D(2026, 12, 3), D(2026, 12, 17)),  # both count from today
+    ("today to tomorrow", TODAY, TODAY, D(2026, 11, 27)),
+    ("2026-12-31 - 2027-01-06", TODAY, D(2026, 12, 31), D(2027, 1, 6)),
+    ("2026-12-31-2027-01-06", TODAY, D(2026, 12, 31), D(2027, 1, 6)),
+    ("2026-12-21 bis 6.1.", TODAY, D(2026, 12, 21), D(2027, 1, 6)),
+    # one date is one day
+    ("31.12.2026", TODAY, D(2026, 12, 31), D(2026, 12, 31)),
+    ("2026-12-31", TODAY, D(2026, 12, 31), D(2026, 12, 31)),
+    ("heute", TODAY, TODAY, TODAY),
+    ("+2w", TODAY, D(2026, 12, 10), D(2026, 12, 10)),
+    ("31.12.2026 - 31.12.2026", TODAY, D(2026, 12, 31), D(2026, 12, 31)),
+    ("  1.1. bis 2.1.  ", TODAY, D(2027, 1, 1), D(2027, 1, 2)),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "today", "start", "end"), PERIODS, ids=[f"{p[0]}@{p[1]}" for p in PERIODS]
+)
+def test_a_period_is_understood(text: str, today: date, start: date, end: date) -> None:
+    assert parse_period(text, today=today) == (start, end)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("32.12.2026 - 06.01.2027", "32.12.2026"),
+        ("21.12.2026 - 31.02.2027", "31.02.2027"),
+        ("2026-12-31 - 2027-13-01", "2027-13-01"),
+        ("heute bis morgen früh", "morgen früh"),
+        ("heute bis +0x", "+0x"),
+        ("21.12.2026 -", "21.12.2026 -"),
+        ("- 06.01.2027", "- 06.01.2027"),
+        ("bis 06.01.2027", "bis 06.01.2027"),
+        ("21.12.2026 bis", "21.12.2026 bis"),
+        ("21.12.2026 bis 06.01.2027 bis 08.01.2027", "06.01.2027 bis 08.01.2027"),
+        ("", ""),
+        ("Urlaub", "Urlaub"),
+        (KILO, KILO.strip()[:MAX_ECHO]),
+    ],
+)
+def test_a_bad_period_names_the_wrong_part(text: str, value: str) -> None:
+    with pytest.raises(UsageError) as exc_info:
+        parse_period(text, today=TODAY)
+    assert exc_info.value.key == "convert.date"
+    assert exc_info.value.params == {"value": value}
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("06.01.2027 - 21.12.2026", D(2027, 1, 6), D(2026, 12, 21)),
+        ("morgen bis heute", D(2026, 11, 27), TODAY),
+        ("+2w - +1w", D(2026, 12, 10), D(2026, 12, 3)),
+        ("2027-01-06 - 2026-12-21", D(2027, 1, 6), D(2026, 12, 21)),
+    ],
+)
+def test_an_end_before_the_start_is_refused(text: str, start: date, end: date) -> None:
+    with pytest.raises(UsageError) as exc_info:
+        parse_period(text, today=TODAY)
+    assert exc_info.value.key == "convert.period_reversed"
+    assert exc_info.value.params == {"start": start, "end": end}
