@@ -104,6 +104,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "„{value}“ ist kein gültiges Datum. Bitte so angeben: 31.12.2026 (oder 2026-12-31).",
         "en": "“{value}” is not a valid date. Please write it like 31.12.2026 (or 2026-12-31).",
     },
+    "convert.period_reversed": {
+        "de": "Das Ende ({end}) liegt vor dem Beginn ({start}). "
+        "Bitte so angeben: 21.12.2026 - 06.01.2027.",
+        "en": "The end ({end}) is before the start ({start}). "
+        "Please write it like 21.12.2026 - 06.01.2027.",
+    },
     "convert.user_id": {
         "de": "„{value}“ ist keine Matrix-Kennung. Bitte die volle Kennung angeben, "
         "z. B. `@erika.musterfrau:stadt.example`.",
@@ -596,6 +602,143 @@ MESSAGES: dict[str, dict[str, str]] = {
     "arg.role": {"de": "Rolle", "en": "role"},
     "arg.dates": {"de": "von [- bis] [Grund]", "en": "from [- to] [reason]"},
     "arg.for_": {"de": "Person", "en": "user"},
+    # --- work packages (services; the chat commands follow) --------------------------------------
+    "wp.bad_code": {
+        "de": "„{text}“ ist keine Arbeitspaket-Nummer. Bitte so angeben: WP-12 (oder AP-12).",
+        "en": "“{text}” is not a work package id. Please write it like WP-12 (or AP-12).",
+    },
+    "wp.not_found": {
+        "de": "Ein Arbeitspaket {code} gibt es in diesem Board nicht.",
+        "en": "There is no work package {code} on this board.",
+    },
+    "wp.bad_sort": {
+        "de": "Nach „{sort}“ kann nicht sortiert werden. Möglich sind: {known}.",
+        "en": "Cannot sort by “{sort}”. Choose one of: {known}.",
+    },
+    "wp.title_missing": {
+        "de": "Bitte geben Sie einen Titel an.",
+        "en": "Please give a title.",
+    },
+    "wp.title_too_long": {
+        "de": "Der Titel ist zu lang ({length} Zeichen, höchstens {limit}).",
+        "en": "The title is too long ({length} characters, at most {limit}).",
+    },
+    "wp.text_too_long": {
+        "de": "Der Text ist zu lang ({length} Zeichen, höchstens {limit}).",
+        "en": "The text is too long ({length} characters, at most {limit}).",
+    },
+    "wp.leitlinie_invalid": {
+        "de": "„{value}“ ist keine Leitlinie. Die Smart City Charta hat die Leitlinien 1 bis 4.",
+        "en": "“{value}” is not a guideline. The Smart City Charta has guidelines 1 to 4.",
+    },
+    "wp.handlungsfeld_unknown": {
+        "de": "„{value}“ ist kein Handlungsfeld dieses Boards. Möglich sind: {known}.",
+        "en": "“{value}” is not a field of action of this board. Choose one of: {known}.",
+    },
+    "wp.department_inactive": {
+        "de": "Der Fachbereich {dept} ist archiviert oder gehört nicht zu diesem Board.",
+        "en": "The department {dept} is archived or not part of this board.",
+    },
+    "wp.responsible_invalid": {
+        "de": "„{user}“ ist keine Matrix-Kennung wie @name:stadt.example.",
+        "en": "“{user}” is not a Matrix user id like @name:city.example.",
+    },
+    "wp.progress_invalid": {
+        "de": "Der Fortschritt muss zwischen 0 und 100 % liegen, nicht „{value}“.",
+        "en": "Progress must be between 0 and 100 %, not “{value}”.",
+    },
+    "wp.due_before_start": {
+        "de": "Das Fälligkeitsdatum ({due}) liegt vor dem Beginn ({start}).",
+        "en": "The due date ({due}) is before the start ({start}).",
+    },
+    "wp.status_invalid": {
+        "de": "„{value}“ ist kein Status. Möglich sind: geplant, in Arbeit, blockiert, erledigt, "
+        "verworfen.",
+        "en": "“{value}” is not a status. Choose one of: planned, in progress, blocked, done, "
+        "discarded.",
+    },
+    "wp.traffic_invalid": {
+        "de": "„{value}“ ist keine Ampelfarbe. Möglich sind: grün, gelb, rot.",
+        "en": "“{value}” is not a traffic light. Choose one of: green, yellow, red.",
+    },
+    "wp.traffic_needs_reason": {
+        "de": "Eine gelbe oder rote Ampel braucht eine Begründung.",
+        "en": "A yellow or red traffic light needs a reason.",
+    },
+    "wp.done_progress": {
+        "de": "Ein erledigtes Arbeitspaket hat 100 % Fortschritt, nicht {progress} %.",
+        "en": "A work package that is done is at 100 % progress, not {progress} %.",
+    },
+    "wp.close_status_invalid": {
+        "de": "Ein Arbeitspaket wird als erledigt oder verworfen abgeschlossen, nicht als "
+        "„{value}“.",
+        "en": "A work package is closed as done or discarded, not as “{value}”.",
+    },
+    "wp.already_closed": {
+        "de": "{code} ist bereits abgeschlossen.",
+        "en": "{code} is already closed.",
+    },
+    "wp.not_closed": {
+        "de": "{code} ist nicht abgeschlossen; es gibt nichts wieder zu öffnen.",
+        "en": "{code} is not closed; there is nothing to reopen.",
+    },
+    "wp.link_invalid": {
+        "de": "„{url}“ ist kein Link. Bitte eine Adresse mit https:// oder http:// angeben.",
+        "en": "“{url}” is not a link. Please give an address starting with https:// or http://.",
+    },
+    "wp.milestone_not_found": {
+        "de": "{code} hat keinen Meilenstein Nr. {index}.",
+        "en": "{code} has no milestone no. {index}.",
+    },
+    "wp.milestone_already_done": {
+        "de": "Der Meilenstein „{title}“ ist bereits erreicht.",
+        "en": "The milestone “{title}” is already done.",
+    },
+    "wp.depend_other_board": {
+        "de": "{code} kann nur auf Arbeitspakete desselben Boards warten, nicht auf {other}.",
+        "en": "{code} can only wait for work packages of the same board, not for {other}.",
+    },
+    "wp.depend_self": {
+        "de": "{code} kann nicht auf sich selbst warten.",
+        "en": "{code} cannot wait for itself.",
+    },
+    "wp.depend_exists": {
+        "de": "{code} wartet bereits auf {other}.",
+        "en": "{code} already waits for {other}.",
+    },
+    "wp.depend_missing": {
+        "de": "{code} wartet nicht auf {other}.",
+        "en": "{code} does not wait for {other}.",
+    },
+    "wp.cycle": {
+        "de": "Diese Abhängigkeit ergäbe einen Kreis: {path}. Bitte lösen Sie erst eine der "
+        "Abhängigkeiten.",
+        "en": "This dependency would make a cycle: {path}. Please remove one of the "
+        "dependencies first.",
+    },
+    "wp.forbidden_manage": {
+        "de": "{code} verwalten die Leitung des Boards und die Leitung oder Vertretung des "
+        "zuständigen Fachbereichs.",
+        "en": "{code} is managed by the board's chairs and the owning department's lead or deputy.",
+    },
+    "wp.forbidden_department": {
+        "de": "Arbeitspakete für {dept} legen die Leitung des Boards und die Leitung oder "
+        "Vertretung von {dept} an.",
+        "en": "Work packages for {dept} are created by the board's chairs and the lead or "
+        "deputy of {dept}.",
+    },
+    "wp.forbidden_update": {
+        "de": "{code} ändern die Leitung des Boards, die Leitung oder Vertretung des zuständigen "
+        "Fachbereichs und die verantwortliche Person.",
+        "en": "{code} can be changed by the board's chairs, the owning department's lead or "
+        "deputy, and the responsible person.",
+    },
+    "wp.forbidden_field": {
+        "de": "Dieses Feld von {code} ändern nur die Leitung des Boards und die Leitung oder "
+        "Vertretung des zuständigen Fachbereichs.",
+        "en": "This field of {code} can only be changed by the board's chairs and the owning "
+        "department's lead or deputy.",
+    },
     # --- command help (English falls back to the command's docstring) ---------------------------
     "group.board": {
         "de": "Das Board dieses Raums einrichten und anzeigen",
