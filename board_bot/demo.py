@@ -29,6 +29,7 @@ from board_bot.app import build_app
 from board_bot.clock import SystemClock
 from board_bot.config import Config, parse_config
 from board_bot.db import unit_of_work
+from board_bot.demo_portfolio import seed_work_packages
 from board_bot.devserver import LocalSynapse, RegisteredUser, port_is_free
 from board_bot.services import absences, boards, importer, people
 
@@ -278,6 +279,7 @@ def seed_sample_data(
                     now=now,
                     today=today,
                 )
+        seed_work_packages(session, board=board, server_name=server_name, now=now, today=today)
     return summary
 
 

@@ -12,7 +12,15 @@ from sqlmodel import Session, col, select
 
 from board_bot.cli import main
 from board_bot.db import unit_of_work
-from board_bot.models import Absence, AuditEntry, Board, Department, Membership
+from board_bot.models import (
+    Absence,
+    AuditEntry,
+    Board,
+    Department,
+    Dependency,
+    Membership,
+    WorkPackage,
+)
 from board_bot.services import boards, importer
 from tests.db.test_startup import GOOD
 
@@ -307,6 +315,13 @@ def test_the_demo_sample_data_imports_once(engine: Engine) -> None:
     )
     assert not again.changed
     assert (count(engine, Department), count(engine, Membership), count(engine, Absence)) == counts
+    # The sample portfolio: eight packages, made once, with their dependencies and a closed one.
+    assert count(engine, WorkPackage) == 8
+    with Session(engine) as session:
+        packages = session.exec(select(WorkPackage).order_by(col(WorkPackage.number))).all()
+        assert [p.number for p in packages] == list(range(1, 9))
+        assert {p.status for p in packages} >= {"planned", "in_progress", "blocked", "done"}
+        assert len(session.exec(select(Dependency)).all()) == 2
 
 
 @pytest.mark.parametrize(
