@@ -81,6 +81,7 @@ def build_app(config: Config, clock: Clock) -> App:
         started_at=clock.now(),
         database=backend_name(engine),
         encryption=config.encryption.enabled,
+        handlungsfelder=config.bot.handlungsfelder,
     )
     dispatcher = Dispatcher(
         config=config,

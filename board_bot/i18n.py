@@ -592,6 +592,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "language.de": {"de": "Deutsch", "en": "German"},
     "language.en": {"de": "Englisch", "en": "English"},
     # --- placeholders in usage lines (!board init <Name>) ----------------------------------------
+    "arg.due": {"de": "Datum", "en": "date"},
     "arg.name": {"de": "Name", "en": "name"},
     "arg.topic": {"de": "Thema", "en": "topic"},
     "arg.language": {"de": "Sprache", "en": "language"},
@@ -739,6 +740,199 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "This field of {code} can only be changed by the board's chairs and the owning "
         "department's lead or deputy.",
     },
+    # --- work packages: the chat commands ---------------------------------------------------------
+    "wp.status.planned": {"de": "geplant", "en": "planned"},
+    "wp.status.in_progress": {"de": "in Arbeit", "en": "in progress"},
+    "wp.status.blocked": {"de": "blockiert", "en": "blocked"},
+    "wp.status.done": {"de": "erledigt", "en": "done"},
+    "wp.status.discarded": {"de": "verworfen", "en": "discarded"},
+    "wp.light.green": {"de": "grün", "en": "green"},
+    "wp.light.yellow": {"de": "gelb", "en": "yellow"},
+    "wp.light.red": {"de": "rot", "en": "red"},
+    "wp.field.title": {"de": "Titel", "en": "Title"},
+    "wp.field.description": {"de": "Beschreibung", "en": "Description"},
+    "wp.field.leitlinie": {"de": "Leitlinie", "en": "Guideline"},
+    "wp.field.handlungsfeld": {"de": "Handlungsfeld", "en": "Field of action"},
+    "wp.field.owner": {"de": "Fachbereich", "en": "Department"},
+    "wp.field.responsible": {"de": "Verantwortlich", "en": "Responsible"},
+    "wp.field.status": {"de": "Status", "en": "Status"},
+    "wp.field.traffic_light": {"de": "Ampel", "en": "Traffic light"},
+    "wp.field.traffic_reason": {"de": "Begründung", "en": "Reason"},
+    "wp.field.progress": {"de": "Fortschritt", "en": "Progress"},
+    "wp.field.start_date": {"de": "Beginn", "en": "Start"},
+    "wp.field.due_date": {"de": "Fällig", "en": "Due"},
+    "wp.field.funding_programme": {"de": "Förderprogramm", "en": "Funding programme"},
+    "wp.field.funding_deadline": {"de": "Antragsfrist", "en": "Application deadline"},
+    "wp.field.contributors": {"de": "Beteiligt", "en": "Contributing"},
+    "wp.forbidden_field_named": {
+        "de": "Das Feld „{field}“ von {code} ändern nur die Leitung des Boards und die Leitung "
+        "oder Vertretung des zuständigen Fachbereichs. Als verantwortliche Person ändern Sie "
+        "Status, Ampel, Fortschritt, Beschreibung, Termine, Förderung, Meilensteine und Links.",
+        "en": "Only the board's chairs and the owning department's lead or deputy change the "
+        "field “{field}” of {code}. As the responsible person you change status, traffic light, "
+        "progress, description, dates, funding, milestones and links.",
+    },
+    "wp.dept_needed": {
+        "de": "Bitte geben Sie mit `--dept <Kürzel>` an, welcher Fachbereich das Arbeitspaket "
+        "verantwortet (z. B. `--dept FB61`). Ohne Angabe ist es Ihr eigener Fachbereich – "
+        "das geht nur, wenn Sie genau einen Fachbereich leiten oder vertreten.",
+        "en": "Please say with `--dept <code>` which department owns the work package (e.g. "
+        "`--dept FB61`). Without it, it is your own department – which works only when you "
+        "lead or deputise exactly one department.",
+    },
+    "wp.added": {
+        "de": "{code} angelegt: **{title}** ({dept}). Weitere Angaben mit "
+        "`{prefix}wp edit {code} <Feld> <Wert>`.",
+        "en": "{code} added: **{title}** ({dept}). More details with "
+        "`{prefix}wp edit {code} <field> <value>`.",
+    },
+    "wp.field_unknown": {
+        "de": "„{field}“ ist kein Feld eines Arbeitspakets. Möglich sind: titel, beschreibung, "
+        "leitlinie, handlungsfeld, fachbereich, verantwortlich, status, ampel, fortschritt, "
+        "beginn, fällig, förderprogramm, antragsfrist, beteiligt.",
+        "en": "“{field}” is not a field of a work package. Choose one of: title, description, "
+        "leitlinie, handlungsfeld, owner, responsible, status, traffic, progress, start, due, "
+        "funding, deadline, contributors.",
+    },
+    "wp.value_missing": {
+        "de": "Bitte geben Sie nach dem Feld „{field}“ den neuen Wert an (leeren mit `-`).",
+        "en": "Please give the new value after the field “{field}” (clear it with `-`).",
+    },
+    "wp.unchanged": {
+        "de": "{code} ist unverändert: Der Wert war bereits so.",
+        "en": "{code} is unchanged: it already had that value.",
+    },
+    "wp.edited": {"de": "{code} geändert:", "en": "{code} changed:"},
+    "wp.closed": {"de": "{code} abgeschlossen: {status}.", "en": "{code} closed: {status}."},
+    "wp.reopened": {
+        "de": "{code} ist wieder geöffnet.",
+        "en": "{code} is open again.",
+    },
+    "wp.milestone_added": {
+        "de": "Meilenstein für {code} angelegt: **{title}**, fällig {due}.",
+        "en": "Milestone added to {code}: **{title}**, due {due}.",
+    },
+    "wp.milestone_done": {
+        "de": "Meilenstein von {code} erreicht: ✓ **{title}**.",
+        "en": "Milestone of {code} done: ✓ **{title}**.",
+    },
+    "wp.milestone_action": {
+        "de": "„{action}“ kennt `meilenstein` nicht. Möglich sind: `neu <AP> <Datum> <Titel>` "
+        "und `erreicht <AP> <Nr.>`.",
+        "en": "`milestone` has no action “{action}”. Use `add <WP> <date> <title>` or "
+        "`done <WP> <no.>`.",
+    },
+    "wp.depended": {
+        "de": "{code} wartet jetzt auf {other}.",
+        "en": "{code} now waits for {other}.",
+    },
+    "wp.undepended": {
+        "de": "{code} wartet nicht mehr auf {other}.",
+        "en": "{code} no longer waits for {other}.",
+    },
+    "wp.linked": {"de": "Link zu {code} hinzugefügt: {url}", "en": "Link added to {code}: {url}"},
+    "wp.sort_unknown": {
+        "de": "Nach „{sort}“ kann nicht sortiert werden. Möglich sind: fällig, nummer, status, "
+        "ampel, fortschritt.",
+        "en": "Cannot sort by “{sort}”. Choose one of: due, number, status, traffic, progress.",
+    },
+    "wp.due_within_invalid": {
+        "de": "`--due-within` erwartet eine Anzahl Tage von 0 bis 3660, nicht {value}.",
+        "en": "`--due-within` expects a number of days from 0 to 3660, not {value}.",
+    },
+    "wp.show.status": {
+        "de": "Status: {status} · Fortschritt: {progress} %",
+        "en": "Status: {status} · progress: {progress} %",
+    },
+    "wp.show.light": {"de": "Ampel: {light}", "en": "Traffic light: {light}"},
+    "wp.show.filed": {
+        "de": "Leitlinie: {leitlinie} · Handlungsfeld: {handlungsfeld}",
+        "en": "Guideline: {leitlinie} · field of action: {handlungsfeld}",
+    },
+    "wp.show.owner": {"de": "Fachbereich: {dept}", "en": "Department: {dept}"},
+    "wp.show.contributors": {"de": "Beteiligt: {depts}", "en": "Contributing: {depts}"},
+    "wp.show.responsible": {"de": "Verantwortlich: {person}", "en": "Responsible: {person}"},
+    "wp.show.dates": {"de": "Beginn: {start} · fällig: {due}", "en": "Start: {start} · due: {due}"},
+    "wp.show.funding": {
+        "de": "Förderprogramm: {programme} · Antragsfrist: {deadline}",
+        "en": "Funding programme: {programme} · application deadline: {deadline}",
+    },
+    "wp.show.waits_for": {"de": "Wartet auf: {codes}", "en": "Waits for: {codes}"},
+    "wp.show.blocks": {"de": "Darauf warten: {codes}", "en": "Waited for by: {codes}"},
+    "wp.show.description": {"de": "**Beschreibung**", "en": "**Description**"},
+    "wp.show.milestones": {"de": "**Meilensteine**", "en": "**Milestones**"},
+    "wp.show.links": {"de": "**Links**", "en": "**Links**"},
+    "wp.show.recent": {"de": "**Letzte Änderungen**", "en": "**Latest changes**"},
+    "wp.list.title": {
+        "de": "**Arbeitspakete** ({total} Treffer)",
+        "en": "**Work packages** ({total} found)",
+    },
+    "wp.list.empty": {
+        "de": "Keine Arbeitspakete gefunden. Abgeschlossene zeigt `{prefix}wp list --all`; "
+        "ein neues legen Sie mit `{prefix}wp add <Titel>` an.",
+        "en": "No work packages found. `{prefix}wp list --all` includes closed ones; add one "
+        "with `{prefix}wp add <title>`.",
+    },
+    "wp.list.no_page": {
+        "de": "Seite {page} gibt es nicht; die Liste hat {pages} Seiten.",
+        "en": "There is no page {page}; the list has {pages} pages.",
+    },
+    "wp.list.leitlinie": {"de": "**Leitlinie {n}**", "en": "**Guideline {n}**"},
+    "wp.list.no_leitlinie": {"de": "**Ohne Leitlinie**", "en": "**No guideline**"},
+    "wp.list.due": {"de": "fällig {due}", "en": "due {due}"},
+    "wp.list.overdue": {"de": "⚠ überfällig seit {due}", "en": "⚠ overdue since {due}"},
+    "wp.list.waiting": {"de": "⛔ wartet", "en": "⛔ waiting"},
+    "wp.list.page_more": {
+        "de": "Seite {page} von {pages} — weiter mit `{command}`",
+        "en": "Page {page} of {pages} — continue with `{command}`",
+    },
+    "wp.list.page": {
+        "de": "Seite {page} von {pages} (letzte Seite)",
+        "en": "Page {page} of {pages} (last page)",
+    },
+    "wp.history.title": {
+        "de": "**Änderungsprotokoll {code}** (neueste zuerst, höchstens {limit})",
+        "en": "**Change log of {code}** (newest first, at most {limit})",
+    },
+    "wp.history.created": {"de": "angelegt für {owner}", "en": "created for {owner}"},
+    "wp.history.updated": {"de": "geändert: {changes}", "en": "changed: {changes}"},
+    "wp.history.closed": {"de": "abgeschlossen: {changes}", "en": "closed: {changes}"},
+    "wp.history.reopened": {"de": "wieder geöffnet: {changes}", "en": "reopened: {changes}"},
+    "wp.history.link": {"de": "Link hinzugefügt: {url}", "en": "link added: {url}"},
+    "wp.history.milestone_added": {
+        "de": "Meilenstein „{title}“ angelegt, fällig {due}",
+        "en": "milestone “{title}” added, due {due}",
+    },
+    "wp.history.milestone_done": {
+        "de": "Meilenstein „{title}“ erreicht",
+        "en": "milestone “{title}” done",
+    },
+    "wp.history.depend": {"de": "wartet jetzt auf {other}", "en": "now waits for {other}"},
+    "wp.history.undepend": {
+        "de": "wartet nicht mehr auf {other}",
+        "en": "no longer waits for {other}",
+    },
+    "arg.wp_title": {"de": "Titel", "en": "title"},
+    "arg.ll": {"de": "1-4", "en": "1-4"},
+    "arg.hf": {"de": "Handlungsfeld", "en": "field"},
+    "arg.start": {"de": "Datum", "en": "date"},
+    "arg.resp": {"de": "Person", "en": "user"},
+    "arg.wp": {"de": "AP", "en": "WP"},
+    "arg.on": {"de": "AP", "en": "WP"},
+    "arg.field": {"de": "Feld", "en": "field"},
+    "arg.value": {"de": "Wert", "en": "value"},
+    "arg.status": {"de": "Status", "en": "status"},
+    "arg.ampel": {"de": "Ampel", "en": "light"},
+    "arg.due_within": {"de": "Tage", "en": "days"},
+    "arg.sort": {
+        "de": "fällig|nummer|status|ampel|fortschritt",
+        "en": "due|number|status|traffic|progress",
+    },
+    "arg.page": {"de": "N", "en": "N"},
+    "arg.how": {"de": "erledigt|verworfen", "en": "done|discarded"},
+    "arg.action": {"de": "neu|erreicht", "en": "add|done"},
+    "arg.what": {"de": "Datum Titel | Nr.", "en": "date title | no."},
+    "arg.url": {"de": "https://…", "en": "https://…"},
     # --- command help (English falls back to the command's docstring) ---------------------------
     "group.board": {
         "de": "Das Board dieses Raums einrichten und anzeigen",
@@ -835,6 +1029,59 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "Zeigt das Änderungsprotokoll eines Fachbereichs, neueste Einträge zuerst "
         "(höchstens 20)",
         "en": "Show a department's change log, newest first (at most 20 entries)",
+    },
+    "group.wp": {
+        "de": "Arbeitspakete: das Portfolio des Boards",
+        "en": "Work packages: the board's portfolio",
+    },
+    "cmd.wp.add": {
+        "de": "Legt ein Arbeitspaket an; verantwortlich ist Ihr eigener Fachbereich, sonst der "
+        "mit --dept genannte",
+        "en": "Add a work package; the owner is your own department unless --dept names one",
+    },
+    "cmd.wp.edit": {
+        "de": "Ändert ein Feld: titel, beschreibung, leitlinie, handlungsfeld, fachbereich, "
+        "verantwortlich, status, ampel (rot Begründung …), fortschritt, beginn, fällig, "
+        "förderprogramm, antragsfrist, beteiligt",
+        "en": "Change one field of a work package",
+    },
+    "cmd.wp.show": {
+        "de": "Zeigt ein Arbeitspaket vollständig",
+        "en": "Show one work package in full",
+    },
+    "cmd.wp.list": {
+        "de": "Listet Arbeitspakete nach Leitlinie, 25 je Seite; Filter nach Fachbereich, "
+        "Leitlinie, Handlungsfeld, Status, Ampel, überfällig, blockiert, Person",
+        "en": "List work packages, grouped by Leitlinie, 25 a page",
+    },
+    "cmd.wp.close": {
+        "de": "Schließt ein Arbeitspaket ab: erledigt (Vorgabe) oder verworfen",
+        "en": "Close a work package as done (or: verworfen)",
+    },
+    "cmd.wp.reopen": {
+        "de": "Öffnet ein abgeschlossenes Arbeitspaket wieder (Status: in Arbeit)",
+        "en": "Reopen a closed work package (it is in progress again)",
+    },
+    "cmd.wp.milestone": {
+        "de": "Meilensteine: neu WP-12 <Datum> <Titel> oder erreicht WP-12 <Nr.>",
+        "en": "Milestones: add WP-12 <date> <title>, or done WP-12 <no.>",
+    },
+    "cmd.wp.depend": {
+        "de": "Lässt ein Arbeitspaket auf ein anderes warten: wartet WP-7 WP-3 (WP-7 wartet auf "
+        "WP-3)",
+        "en": "Make a work package wait for another: depend WP-7 WP-3 (WP-7 waits for WP-3)",
+    },
+    "cmd.wp.undepend": {
+        "de": "Hebt eine Abhängigkeit auf: unabhängig WP-7 WP-3",
+        "en": "Remove a dependency: undepend WP-7 WP-3",
+    },
+    "cmd.wp.link": {
+        "de": "Fügt einen Link (https://…) mit optionalem Titel hinzu",
+        "en": "Attach a link (https://…) with an optional title",
+    },
+    "cmd.wp.history": {
+        "de": "Zeigt, wer was geändert hat, neueste Einträge zuerst (höchstens 20)",
+        "en": "Show who changed what, newest first (at most 20 entries)",
     },
 }
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from commands import about, absences, board, departments, help, history, people
+from commands import about, absences, board, departments, help, history, people, work_packages
 from commands.framework import Registry
 
 
@@ -19,4 +19,5 @@ def build_registry() -> Registry:
     registry.add_command(absences.back)
     registry.add_command(absences.absences_)
     registry.add_command(history.history)
+    registry.add_group(work_packages.group)
     return registry

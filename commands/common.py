@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from datetime import date
 from zoneinfo import ZoneInfo
 
+from board_bot.config import DEFAULT_HANDLUNGSFELDER
 from board_bot.errors import BotError
 from board_bot.i18n import t
 from board_bot.models import Absence, Board, Department
@@ -72,3 +73,8 @@ def role_name(lang: str, role: str) -> Safe:
 def admins(ctx: Context) -> str:
     """Who may do what only admins may do, for refusals (user ids: escaped by ``t()``)."""
     return ", ".join(ctx.admins)
+
+
+def handlungsfelder(ctx: Context) -> tuple[str, ...]:
+    """The board's fields of action (``bot.handlungsfelder``, put on the runtime by build_app)."""
+    return ctx.runtime.handlungsfelder or DEFAULT_HANDLUNGSFELDER

@@ -10,8 +10,9 @@ from datetime import date
 from typing import Any, NewType
 
 from board_bot.config import LANGUAGES
-from board_bot.errors import UsageError
+from board_bot.errors import BotError, UsageError
 from board_bot.ids import RoomId, UserId, is_server_name, is_user_id
+from board_bot.services import work_packages as wps
 
 MAX_TEXT = 500
 # C0 and C1 control characters except the ordinary whitespace \t \n \v \f \r (folded to spaces),
@@ -190,6 +191,138 @@ def to_language(text: str) -> Language:
     return Language(value)
 
 
+#: A work package's number, typed as ``WP-12``, ``AP-12``, ``ap12`` or ``12``.
+WpNumber = NewType("WpNumber", int)
+#: A work package status, normalised to the service's English code (planned, in_progress, ...).
+WpStatus = NewType("WpStatus", str)
+#: A traffic light, normalised to the service's English code (green, yellow, red).
+WpLight = NewType("WpLight", str)
+
+
+def to_wp_number(text: str) -> WpNumber:
+    try:
+        return WpNumber(wps.parse_code(text))
+    except BotError as exc:
+        raise UsageError(exc.key, **exc.params) from None
+
+
+def _word(text: str) -> str:
+    """``In Arbeit`` → ``inarbeit``: case, spaces, hyphens and underscores ignored."""
+    return re.sub(r"[\s_\-]+", "", text.strip().casefold())
+
+
+STATUS_WORDS = {
+    "geplant": "planned",
+    "planned": "planned",
+    "inarbeit": "in_progress",
+    "inprogress": "in_progress",
+    "läuft": "in_progress",
+    "blockiert": "blocked",
+    "blocked": "blocked",
+    "erledigt": "done",
+    "fertig": "done",
+    "done": "done",
+    "verworfen": "discarded",
+    "discarded": "discarded",
+}
+
+LIGHT_WORDS = {
+    "grün": "green",
+    "gruen": "green",
+    "green": "green",
+    "gelb": "yellow",
+    "yellow": "yellow",
+    "amber": "yellow",
+    "rot": "red",
+    "red": "red",
+}
+
+
+def to_wp_status(text: str) -> WpStatus:
+    """A status in German or English: ``geplant``, ``in Arbeit``, ``blockiert``, ..."""
+    status = STATUS_WORDS.get(_word(text))
+    if status is None:
+        raise UsageError("wp.status_invalid", value=text[:40], known="")
+    return WpStatus(status)
+
+
+def to_wp_light(text: str) -> WpLight:
+    """A traffic light in German or English: ``grün``, ``gelb``, ``rot``."""
+    light = LIGHT_WORDS.get(_word(text))
+    if light is None:
+        raise UsageError("wp.traffic_invalid", value=text[:40], known="")
+    return WpLight(light)
+
+
+#: A field of a work package for ``!wp edit``: the service's name, or "contributors".
+WpField = NewType("WpField", str)
+#: A sort order for ``!wp list``: the service's name (due, number, status, traffic, progress).
+WpSort = NewType("WpSort", str)
+
+FIELD_WORDS = {
+    "titel": "title",
+    "title": "title",
+    "beschreibung": "description",
+    "description": "description",
+    "leitlinie": "leitlinie",
+    "ll": "leitlinie",
+    "handlungsfeld": "handlungsfeld",
+    "hf": "handlungsfeld",
+    "fachbereich": "owner",
+    "fb": "owner",
+    "owner": "owner",
+    "dept": "owner",
+    "verantwortlich": "responsible",
+    "responsible": "responsible",
+    "resp": "responsible",
+    "status": "status",
+    "ampel": "traffic_light",
+    "traffic": "traffic_light",
+    "fortschritt": "progress",
+    "progress": "progress",
+    "beginn": "start_date",
+    "start": "start_date",
+    "fällig": "due_date",
+    "faellig": "due_date",
+    "due": "due_date",
+    "förderprogramm": "funding_programme",
+    "foerderprogramm": "funding_programme",
+    "funding": "funding_programme",
+    "antragsfrist": "funding_deadline",
+    "deadline": "funding_deadline",
+    "beteiligt": "contributors",
+    "contributors": "contributors",
+}
+SORT_WORDS = {
+    "due": "due",
+    "fällig": "due",
+    "faellig": "due",
+    "number": "number",
+    "nummer": "number",
+    "status": "status",
+    "traffic": "traffic",
+    "ampel": "traffic",
+    "progress": "progress",
+    "fortschritt": "progress",
+}
+
+
+def to_wp_field(text: str) -> WpField:
+    """A field in German or English: ``titel``, ``fällig``, ``ampel``, ``beteiligt``, ..."""
+    name = FIELD_WORDS.get(text.strip().casefold())
+    if name is None:
+        raise UsageError("wp.field_unknown", field=text[:40])
+    return WpField(name)
+
+
+def to_wp_sort(text: str) -> WpSort:
+    """A sort order in German or English: ``fällig``, ``nummer``, ``ampel``, ..."""
+    name = SORT_WORDS.get(text.strip().casefold())
+    if name is None:
+        raise UsageError("wp.sort_unknown", sort=text[:40])
+    return WpSort(name)
+
+
 CONVERTERS: dict[Any, Callable[[str], Any]] = {
     str: to_text,
     int: to_int,
@@ -198,6 +331,11 @@ CONVERTERS: dict[Any, Callable[[str], Any]] = {
     RoomId: to_room_id,
     RoleName: to_role,
     Language: to_language,
+    WpNumber: to_wp_number,
+    WpStatus: to_wp_status,
+    WpLight: to_wp_light,
+    WpField: to_wp_field,
+    WpSort: to_wp_sort,
 }
 
 

@@ -70,6 +70,8 @@ class Runtime:
     display_name: Callable[[str, str], str | None] = _unknown_name
     #: room id -> the joined and invited members, or None when the room is not known
     room_members: Callable[[str], frozenset[str] | None] = _unknown_members
+    #: the deployment's fields of action (bot.handlungsfelder)
+    handlungsfelder: tuple[str, ...] = ()
 
 
 @dataclass

@@ -187,7 +187,7 @@ def test_params_follow_the_signature() -> None:
 @pytest.mark.parametrize(
     ("cmd", "usage"),
     [
-        (ADD, "!wp add <title> [--dept CODE] [--due DUE] [--urgent]"),  # arg.dept
+        (ADD, "!wp add <title> [--dept CODE] [--due DATE] [--urgent]"),  # arg.dept
         (CLOSE, "!wp close <number> [note]"),
         (note, "!note <text>"),
         (count, "!count <n> [--dry-run] [label]"),
@@ -369,7 +369,7 @@ def test_run_adds_the_usage_line_to_a_usage_error() -> None:
     with pytest.raises(UsageError) as exc_info:
         run(ctx, "wp add")
     # "dept" has a placeholder in the catalog (arg.dept); the others show their names.
-    assert exc_info.value.usage == ".wp add <title> [--dept KÜRZEL] [--due DUE] [--urgent]"
+    assert exc_info.value.usage == ".wp add <title> [--dept KÜRZEL] [--due DATUM] [--urgent]"
 
 
 def test_run_refuses_admin_commands_to_others() -> None:
