@@ -88,8 +88,20 @@ class Dispatcher:
             session.flush()
             board = boards.for_room(session, msg.room_id)
             lang = board.language if board else self.config.bot.language
-            handled.outcome, reply = self._reply(session, msg, board, lang, now)
-            return self._enqueue(session, msg.room_id, reply, reply_to=msg.event_id, now=now)
+            handled.outcome, reply, files = self._reply(session, msg, board, lang, now)
+            ids = self._enqueue(session, msg.room_id, reply, reply_to=msg.event_id, now=now)
+            for file in files:
+                row = delivery.enqueue_file(
+                    session,
+                    room_id=msg.room_id,
+                    filename=file.filename,
+                    mimetype=file.mimetype,
+                    data=file.data,
+                    now=now,
+                )
+                if row.id is not None:
+                    ids.append(row.id)
+            return ids
 
     def greet(self, room_id: str) -> list[int]:
         """The greeting after joining a room: once per room, ever (deduplicated like an event)."""
@@ -128,19 +140,20 @@ class Dispatcher:
 
     def _reply(
         self, session: Session, msg: IncomingMessage, board: Board | None, lang: str, now: datetime
-    ) -> tuple[str, str | None]:
+    ) -> tuple[str, str | None, list[framework.Attachment]]:
+        """The outcome, the reply, and the files to send after it."""
         bot = self.config.bot
         # The rate limit comes first, so that a flood of oversized or stale messages gets one
         # notice, not one each.
         allowed, warn = self.limiter.take(msg.sender)
         if not allowed:
-            return "rate_limited", t(lang, "error.rate_limited") if warn else None
+            return "rate_limited", t(lang, "error.rate_limited") if warn else None, []
         size = len(msg.body.encode())
         if size > bot.max_command_bytes:
-            return "too_long", t(lang, "error.too_long", size=size, limit=bot.max_command_bytes)
+            return "too_long", t(lang, "error.too_long", size=size, limit=bot.max_command_bytes), []
         if now - msg.sent_at > bot.max_command_age:
             hours = int(bot.max_command_age.total_seconds() // 3600)
-            return "too_old", t(lang, "error.too_old", hours=hours)
+            return "too_old", t(lang, "error.too_old", hours=hours), []
 
         board_admins = tuple(people.admins(session, board.id)) if board and board.id else ()
         ctx = framework.Context(
@@ -164,16 +177,16 @@ class Dispatcher:
         try:
             with session.begin_nested():
                 reply = framework.run(ctx, text)
-            return "ok", reply
+            return "ok", reply, ctx.attachments
         except UnknownCommand as exc:
-            return "unknown", self._unknown(exc, lang)
+            return "unknown", self._unknown(exc, lang), []
         except UsageError as exc:
             lines = [t(lang, exc.key, **exc.params)]
             if exc.usage:
                 lines.append(t(lang, "usage.line", usage=Safe(f"`{exc.usage}`")))
-            return "usage", "\n\n".join(lines)
+            return "usage", "\n\n".join(lines), []
         except BotError as exc:
-            return "refused", t(lang, exc.key, **exc.params)
+            return "refused", t(lang, exc.key, **exc.params), []
         except Exception as exc:
             if isinstance(exc, OperationalError) or (
                 isinstance(exc, DBAPIError) and exc.connection_invalidated
@@ -182,7 +195,7 @@ class Dispatcher:
             # The traceback goes to the log; the user gets an apology, never the exception text.
             # Only the command word is logged: message bodies stay out of the logs.
             log.exception("command %r failed", text.split(maxsplit=1)[0][:40])
-            return "error", t(lang, "error.internal")
+            return "error", t(lang, "error.internal"), []
 
     def _unknown(self, exc: UnknownCommand, lang: str) -> str:
         params = dict(exc.params)

@@ -72,6 +72,10 @@ class OutboxMessage(SQLModel, table=True):
     event_id: str | None = Field(default=None, max_length=255)
     attempts: int = Field(default=0)
     last_error: str | None = Field(default=None, max_length=500)
+    #: A file to upload before sending (``content`` is then an ``m.file`` without its ``url``).
+    #: The upload's address is written into ``content`` before the send, and the bytes are
+    #: dropped once the homeserver accepted the event.
+    attachment: bytes | None = Field(default=None, sa_type=sa.LargeBinary)
 
 
 class AuditEntry(SQLModel, table=True):

@@ -74,6 +74,15 @@ class Runtime:
     handlungsfelder: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class Attachment:
+    """A file a command sends after its text reply (``!wp export``)."""
+
+    filename: str
+    mimetype: str
+    data: bytes
+
+
 @dataclass
 class Context:
     """What a command handler gets: who asked, where, when, and a session for the services."""
@@ -94,6 +103,8 @@ class Context:
     default_bundesland: str
     runtime: Runtime
     registry: Registry
+    #: files to send after the reply, in this order (only when the command succeeds)
+    attachments: list[Attachment] = field(default_factory=list)
 
 
 Handler = Callable[..., str | None]

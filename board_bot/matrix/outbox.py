@@ -4,18 +4,24 @@ A row is marked sent only after the homeserver accepted it. Its transaction id i
 the row (id and creation time), so a resend after a crash is deduplicated by the homeserver, and
 a reset database cannot reuse an old transaction id. A reply that fails is retried with backoff
 while the other rooms' replies go on; after MAX_ATTEMPTS or MAX_AGE it is given up and logged.
+
+A row with a file (``attachment``) is uploaded first (encrypted for an encrypted room), and the
+event content with the file's address is saved before the event is sent: a retry sends that same
+content under the same transaction id instead of uploading again.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import io
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Literal
 
 from aiohttp import ClientError
-from nio import AsyncClient, LocalProtocolError, RoomSendResponse
+from nio import AsyncClient, LocalProtocolError, RoomSendResponse, UploadResponse
 from sqlalchemy.engine import Engine
 
 from board_bot.clock import Clock
@@ -41,6 +47,10 @@ class _Pending:
     room_id: str
     content: dict[str, object]
     created_at: datetime
+
+
+def _needs_upload(content: dict[str, object]) -> bool:
+    return content.get("msgtype") == "m.file" and "url" not in content and "file" not in content
 
 
 def transaction_id(outbox_id: int, created_at: datetime) -> str:
@@ -98,6 +108,14 @@ class OutboxSender:
 
     async def _send(self, row: _Pending) -> bool:
         """One reply; False when it must wait for a retry."""
+        if _needs_upload(row.content):
+            uploaded = await self._upload(row)
+            if uploaded == "retry":
+                return False
+            if uploaded == "closed":
+                return True  # the file cannot be uploaded, ever
+            assert isinstance(uploaded, dict)
+            row = _Pending(row.id, row.room_id, uploaded, row.created_at)
         try:
             async with self.crypto_lock:
                 await self._prepare_encryption(row.room_id)
@@ -125,6 +143,46 @@ class OutboxSender:
             return True
         retry_ms = getattr(response, "retry_after_ms", None) if code == "M_LIMIT_EXCEEDED" else None
         return await self._retry_later(row, error, retry_ms)
+
+    async def _upload(self, row: _Pending) -> dict[str, object] | Literal["closed", "retry"]:
+        """Upload the row's file: the content to send, or what became of the row."""
+        data = await asyncio.to_thread(self._attachment, row.id)
+        if data is None:
+            await asyncio.to_thread(self._close, row.id, "the file to send is missing")
+            return "closed"
+        room = self.client.rooms.get(row.room_id)
+        encrypt = bool(room is not None and room.encrypted)
+        info = dict(row.content.get("info") or {})  # type: ignore[call-overload]
+        mimetype = str(info.get("mimetype", "application/octet-stream"))
+        try:
+            response, keys = await self.client.upload(
+                io.BytesIO(data),
+                content_type=mimetype,
+                filename=str(row.content.get("body", "file")),
+                encrypt=encrypt,
+                filesize=len(data),
+            )
+        except (ClientError, OSError, TimeoutError) as exc:
+            closed = await self._retry_later(row, f"upload: {type(exc).__name__}", None)
+            return "closed" if closed else "retry"
+        if not isinstance(response, UploadResponse):
+            code = getattr(response, "status_code", None)
+            error = f"upload: {code}: {getattr(response, 'message', '')}"
+            if code in PERMANENT_ERRORS:
+                await asyncio.to_thread(self._close, row.id, error)
+                return "closed"
+            retry_ms = getattr(response, "retry_after_ms", None)
+            closed = await self._retry_later(
+                row, error, retry_ms if code == "M_LIMIT_EXCEEDED" else None
+            )
+            return "closed" if closed else "retry"
+        content = dict(row.content)
+        if encrypt and keys is not None:
+            content["file"] = {"url": response.content_uri, **keys}
+        else:
+            content["url"] = response.content_uri
+        await asyncio.to_thread(self._set_content, row.id, content)
+        return content
 
     async def _prepare_encryption(self, room_id: str) -> None:
         """Make sure every member's devices are known, so that nio shares the room key with all
@@ -164,6 +222,14 @@ class OutboxSender:
                 for row in delivery.pending(session, limit=500)
                 if row.id is not None
             ]
+
+    def _attachment(self, outbox_id: int) -> bytes | None:
+        with unit_of_work(self.engine) as session:
+            return delivery.attachment(session, outbox_id)
+
+    def _set_content(self, outbox_id: int, content: dict[str, object]) -> None:
+        with unit_of_work(self.engine) as session:
+            delivery.set_content(session, outbox_id, content)
 
     def _sent(self, outbox_id: int, event_id: str) -> None:
         with unit_of_work(self.engine) as session:

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
 from board_bot.models import HandledEvent, OutboxMessage, SyncState
@@ -34,11 +35,50 @@ def enqueue(
     return rows
 
 
+def enqueue_file(
+    session: Session,
+    *,
+    room_id: str,
+    filename: str,
+    mimetype: str,
+    data: bytes,
+    now: datetime,
+) -> OutboxMessage:
+    """A file to upload and send as an ``m.file`` event, after the rows enqueued before it."""
+    content: dict[str, Any] = {
+        "msgtype": "m.file",
+        "body": filename,
+        "filename": filename,
+        "info": {"mimetype": mimetype, "size": len(data)},
+        "m.mentions": {},
+    }
+    row = OutboxMessage(room_id=room_id, content=content, created_at=now, attachment=data)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def attachment(session: Session, outbox_id: int) -> bytes | None:
+    """The bytes still to upload for a row (None: no file, or uploaded and sent)."""
+    row = session.get(OutboxMessage, outbox_id)
+    return row.attachment if row is not None else None
+
+
+def set_content(session: Session, outbox_id: int, content: dict[str, Any]) -> None:
+    """The final content of a row, once its file is uploaded: a resend after a crash then sends
+    the same event instead of uploading again."""
+    row = session.get(OutboxMessage, outbox_id)
+    if row is not None:
+        row.content = content
+        session.add(row)
+
+
 def pending(session: Session, limit: int = 50) -> list[OutboxMessage]:
-    """Unsent replies, oldest first."""
+    """Unsent replies, oldest first (a file's bytes are not loaded: :func:`attachment`)."""
     return list(
         session.exec(
             select(OutboxMessage)
+            .options(defer(OutboxMessage.attachment))  # type: ignore[arg-type]
             .where(col(OutboxMessage.sent_at).is_(None))
             .order_by(col(OutboxMessage.id))
             .limit(limit)
@@ -52,6 +92,7 @@ def mark_sent(session: Session, outbox_id: int, *, event_id: str, now: datetime)
         row.sent_at = now
         row.event_id = event_id
         row.attempts += 1
+        row.attachment = None  # the homeserver keeps the file now
         session.add(row)
 
 
@@ -65,6 +106,7 @@ def mark_attempt_failed(
         row.last_error = error[:MAX_ERROR]
         if give_up:
             row.sent_at = now
+            row.attachment = None
         session.add(row)
 
 

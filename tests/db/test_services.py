@@ -255,6 +255,38 @@ def test_mark_sent_removes_from_pending(engine: Engine) -> None:
         assert (row.sent_at, row.event_id, row.attempts) == (sent_at, "$sent", 1)
 
 
+def test_a_file_row_keeps_its_bytes_until_sent_and_its_uploaded_content(engine: Engine) -> None:
+    data = b"Nr;Titel\r\nWP-1;Bauakte\r\n" * 1000
+    with unit_of_work(engine) as session:
+        [text] = delivery.enqueue(session, room_id=ROOM, contents=[{"body": "Export"}], now=NOW)
+        row = delivery.enqueue_file(
+            session, room_id=ROOM, filename="ap.csv", mimetype="text/csv", data=data, now=NOW
+        )
+    assert row.id is not None and text.id is not None and text.id < row.id
+    with Session(engine) as session:
+        pending = delivery.pending(session)
+        assert [m.id for m in pending] == [text.id, row.id]  # after the reply it belongs to
+        assert pending[1].content == {
+            "msgtype": "m.file",
+            "body": "ap.csv",
+            "filename": "ap.csv",
+            "info": {"mimetype": "text/csv", "size": len(data)},
+            "m.mentions": {},
+        }
+        assert delivery.attachment(session, row.id) == data
+
+    uploaded = {**pending[1].content, "url": "mxc://example.org/abc"}
+    with unit_of_work(engine) as session:
+        delivery.set_content(session, row.id, uploaded)
+    with Session(engine) as session:  # a restart now resends this content, without uploading
+        assert delivery.pending(session)[1].content == uploaded
+
+    with unit_of_work(engine) as session:
+        delivery.mark_sent(session, row.id, event_id="$file", now=NOW)
+    with Session(engine) as session:
+        assert delivery.attachment(session, row.id) is None  # the homeserver keeps the file
+
+
 def test_mark_attempt_failed_keeps_retrying_until_given_up(engine: Engine) -> None:
     with unit_of_work(engine) as session:
         [msg] = delivery.enqueue(session, room_id=ROOM, contents=[{"body": "x"}], now=NOW)
