@@ -16,6 +16,7 @@ times after two warm-up runs; the figures are the median and the 95th percentile
     figure wp_list_<backend>_<case>_p95 <ms> ms
     figure wp_list_<backend>_worst_p95 <ms> ms
     figure wp_details_<backend>_median <ms> ms
+    figure wp_export_<backend>_median <ms> ms   (and the two files' sizes in KiB)
     figure wp_list_postgresql_worst_median_cold <ms> ms   (before ANALYZE)
 
 Usage: python bench/workpackages.py [--rounds N] [--postgres-url URL]
@@ -60,7 +61,7 @@ from board_bot.models import (  # noqa: E402
     WorkPackageLink,
 )
 from board_bot.render import escape, message_contents  # noqa: E402
-from board_bot.services import departments  # noqa: E402
+from board_bot.services import departments, wp_exchange  # noqa: E402
 from board_bot.services import work_packages as wps  # noqa: E402
 from board_bot.services.departments import code_key  # noqa: E402
 from board_bot.services.work_packages import WpFilter  # noqa: E402
@@ -403,6 +404,17 @@ def wp_list(engine: Engine, board_id: int, f: WpFilter, sort: str) -> int:
     return len(render_list(rows, total, owners, waiting, "Arbeitspakete"))
 
 
+def wp_export(engine: Engine, board_id: int, sizes: list[int]) -> int:
+    """One ``!wp export``: both files built from the database (the upload is not timed)."""
+    with Session(engine) as session:
+        board = session.get(Board, board_id)
+        assert board is not None
+        records = wp_exchange.load(session, board_id)
+        files = [wp_exchange.to_csv("de", records), wp_exchange.to_json(board, records, NOW)]
+    sizes[:] = [len(f) for f in files]
+    return sum(sizes)
+
+
 def wp_show(engine: Engine, board_id: int, number: int) -> int:
     """One ``!wp show``: the package in full with its last five history lines."""
     with Session(engine) as session:
@@ -521,6 +533,13 @@ def measure_backend(
     times = timed(partial(wp_show, engine, data.board_id, number), rounds)
     figures.append((f"wp_details_{backend}_median", statistics.median(times), "ms"))
     figures.append((f"wp_details_{backend}_p95", p95(times), "ms"))
+    # "!wp export": every package with everything around it, as CSV and JSON (fewer rounds:
+    # it reads the whole portfolio).
+    sizes: list[int] = []
+    times = timed(partial(wp_export, engine, data.board_id, sizes), max(3, rounds // 10))
+    figures.append((f"wp_export_{backend}_median", statistics.median(times), "ms"))
+    figures.append((f"wp_export_{backend}_csv_size", sizes[0] / 1024, "KiB"))
+    figures.append((f"wp_export_{backend}_json_size", sizes[1] / 1024, "KiB"))
     return figures
 
 

@@ -1,4 +1,4 @@
-"""Command line: ``board-bot run|check-config|migrate|import people|demo``."""
+"""Command line: ``board-bot run|check-config|migrate|import people|import workpackages|demo``."""
 
 from __future__ import annotations
 
@@ -67,6 +67,24 @@ def main(argv: list[str] | None = None) -> int:
         "--dry-run", action="store_true", help="check and show what would change, change nothing"
     )
     _config_arg(people)
+    packages = what.add_parser(
+        "workpackages",
+        help="work packages from a CSV file (as '!wp export' writes it)",
+        description="CSV columns as '!wp export' writes them (German or English names): Nr, "
+        "Titel, Fachbereich, Beteiligte Fachbereiche, Leitlinie, Handlungsfeld, Verantwortlich, "
+        "Status, Ampel, Ampel-Begründung, Fortschritt (%%), Start, Fällig, Förderprogramm, "
+        "Antragsfrist, Wartet auf, Meilensteine, Links, Beschreibung. A row without Nr creates "
+        "a package (Titel and Fachbereich needed); a row with Nr (WP-12) updates that package. "
+        "The whole file is checked first; if any row is bad, nothing changes.",
+    )
+    packages.add_argument("file", type=Path, help="the CSV file (UTF-8, ';' or ',')")
+    packages.add_argument(
+        "--board", required=True, metavar="ROOM_ID", help="the board's room id (!abc:server)"
+    )
+    packages.add_argument(
+        "--dry-run", action="store_true", help="check and show what would change, change nothing"
+    )
+    _config_arg(packages)
     demo = sub.add_parser(
         "demo", help="start a local Synapse, a demo board and a chat console (needs .[demo])"
     )
@@ -108,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
             print("database schema is up to date")
             return 0
         if args.command == "import":
-            return _import_people(app, args.file, args.board, dry_run=args.dry_run)
+            return _import(app, args.what, args.file, args.board, dry_run=args.dry_run)
         asyncio.run(app.run())
     except DatabaseUnavailable as exc:
         log.error("%s", exc)
@@ -127,28 +145,44 @@ class _DryRun(Exception):
     """Rolls the dry run's unit of work back."""
 
 
-def _import_people(app: App, path: Path, room_id: str, *, dry_run: bool) -> int:
-    """``board-bot import people``: 0 imported (or dry run fine), 2 problems, 3 no database."""
+def _import(app: App, what: str, path: Path, room_id: str, *, dry_run: bool) -> int:
+    """``board-bot import people|workpackages``: 0 imported (or dry run fine), 2 problems,
+    3 no database."""
+    from zoneinfo import ZoneInfo
+
     from board_bot.db import unit_of_work
-    from board_bot.services import importer
+    from board_bot.services import boards, importer, wp_exchange
 
     try:
         data = path.read_bytes()
     except OSError as exc:
         print(f"Cannot read {path}: {exc.strerror or exc}", file=sys.stderr)
         return 2
+    actor = f"import:{path.name}"[:255]
+    now = app.clock.now()
     try:
         text = importer.decode(data)
         app.prepare_database()
         try:
             with unit_of_work(app.engine) as session:
-                summary = importer.import_people(
-                    session,
-                    room_id=room_id,
-                    text=text,
-                    actor=f"import:{path.name}"[:255],
-                    now=app.clock.now(),
-                )
+                if what == "people":
+                    summary = importer.import_people(
+                        session, room_id=room_id, text=text, actor=actor, now=now
+                    )
+                    description = importer.describe(summary, dry_run=dry_run)
+                else:
+                    board = boards.for_room(session, room_id)
+                    zone = ZoneInfo(board.timezone if board else app.config.bot.timezone)
+                    result = wp_exchange.import_work_packages(
+                        session,
+                        room_id=room_id,
+                        text=text,
+                        actor=actor,
+                        now=now,
+                        today=now.astimezone(zone).date(),
+                        handlungsfelder=app.config.bot.handlungsfelder,
+                    )
+                    description = wp_exchange.describe(result, dry_run=dry_run)
                 if dry_run:
                     raise _DryRun
         except _DryRun:
@@ -161,5 +195,5 @@ def _import_people(app: App, path: Path, room_id: str, *, dry_run: bool) -> int:
     finally:
         app.engine.dispose()
     print(f"{path} → board {room_id}")
-    print(importer.describe(summary, dry_run=dry_run))
+    print(description)
     return 0

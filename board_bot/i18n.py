@@ -1083,6 +1083,29 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "Zeigt, wer was geändert hat, neueste Einträge zuerst (höchstens 20)",
         "en": "Show who changed what, newest first (at most 20 entries)",
     },
+    "cmd.wp.export": {
+        "de": "Exportiert alle Arbeitspakete als CSV-Datei (für Excel) und JSON-Datei",
+        "en": "Export all work packages as CSV (for Excel) and JSON files",
+    },
+    "wp.export.empty": {
+        "de": "Das Board hat noch keine Arbeitspakete, es gibt nichts zu exportieren. Ein "
+        "neues Paket: `{prefix}wp add <Titel>`",
+        "en": "The board has no work packages yet, there is nothing to export. A new one: "
+        "`{prefix}wp add <title>`",
+    },
+    "wp.export.done": {
+        "de": "📤 Export von {count} Arbeitspaketen des Boards „{board}“, Stand {stamp}. Es "
+        "folgen zwei Dateien:\n\n"
+        "- **{csv}**: Tabelle für Excel (Semikolon-getrennt, UTF-8)\n"
+        "- **{json}**: alle Daten, maschinenlesbar\n\n"
+        "Eine bearbeitete CSV-Datei kann der Betrieb mit `board-bot import workpackages` wieder "
+        "einspielen.",
+        "en": '📤 Export of {count} work packages of the board "{board}", as of {stamp}. Two '
+        "files follow:\n\n"
+        "- **{csv}**: a table for Excel (semicolon-separated, UTF-8)\n"
+        "- **{json}**: all data, machine-readable\n\n"
+        "The operator can load an edited CSV file back with `board-bot import workpackages`.",
+    },
 }
 
 WEEKDAYS = {

@@ -2,8 +2,21 @@
 
 from __future__ import annotations
 
-from commands import about, absences, board, departments, help, history, people, work_packages
+from commands import (
+    about,
+    absences,
+    board,
+    departments,
+    help,
+    history,
+    people,
+    work_packages,
+    wp_export,
+)
 from commands.framework import Registry
+
+# wp_export adds its command to work_packages.group when it is imported.
+WP_MODULES = (work_packages, wp_export)
 
 
 def build_registry() -> Registry:

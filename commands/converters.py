@@ -206,41 +206,9 @@ def to_wp_number(text: str) -> WpNumber:
         raise UsageError(exc.key, **exc.params) from None
 
 
-def _word(text: str) -> str:
-    """``In Arbeit`` → ``inarbeit``: case, spaces, hyphens and underscores ignored."""
-    return re.sub(r"[\s_\-]+", "", text.strip().casefold())
-
-
-STATUS_WORDS = {
-    "geplant": "planned",
-    "planned": "planned",
-    "inarbeit": "in_progress",
-    "inprogress": "in_progress",
-    "läuft": "in_progress",
-    "blockiert": "blocked",
-    "blocked": "blocked",
-    "erledigt": "done",
-    "fertig": "done",
-    "done": "done",
-    "verworfen": "discarded",
-    "discarded": "discarded",
-}
-
-LIGHT_WORDS = {
-    "grün": "green",
-    "gruen": "green",
-    "green": "green",
-    "gelb": "yellow",
-    "yellow": "yellow",
-    "amber": "yellow",
-    "rot": "red",
-    "red": "red",
-}
-
-
 def to_wp_status(text: str) -> WpStatus:
     """A status in German or English: ``geplant``, ``in Arbeit``, ``blockiert``, ..."""
-    status = STATUS_WORDS.get(_word(text))
+    status = wps.STATUS_WORDS.get(wps.word_key(text))
     if status is None:
         raise UsageError("wp.status_invalid", value=text[:40], known="")
     return WpStatus(status)
@@ -248,7 +216,7 @@ def to_wp_status(text: str) -> WpStatus:
 
 def to_wp_light(text: str) -> WpLight:
     """A traffic light in German or English: ``grün``, ``gelb``, ``rot``."""
-    light = LIGHT_WORDS.get(_word(text))
+    light = wps.LIGHT_WORDS.get(wps.word_key(text))
     if light is None:
         raise UsageError("wp.traffic_invalid", value=text[:40], known="")
     return WpLight(light)

@@ -110,7 +110,7 @@ def decode(data: bytes) -> str:
         ) from exc
 
 
-def _delimiter(text: str) -> str:
+def delimiter(text: str) -> str:
     header = next((line for line in text.splitlines() if line.strip()), "")
     return max(DELIMITERS, key=header.count)
 
@@ -119,15 +119,23 @@ def _people(cell: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(p for p in _PEOPLE_SEPARATORS.split(cell.strip()) if p))
 
 
-def _bot_error_text(exc: BotError) -> str:
+def bot_error_text(exc: BotError) -> str:
     """A service's refusal in the catalog's English text, as plain text for the terminal."""
     return plain_text(t("en", exc.key, **exc.params))
+
+
+def no_board(room_id: str) -> Problem:
+    return Problem(
+        None,
+        f"there is no board in the room {room_id!r}: invite the bot there and type "
+        "'!board init <name>' first",
+    )
 
 
 def parse(text: str) -> list[Row]:
     """The rows of a CSV text, every problem of the file at once (:class:`ImportRejected`)."""
     text = text.removeprefix("\ufeff")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter(text))
     problems: list[Problem] = []
     columns: list[str | None] | None = None
     rows: list[Row] = []
@@ -205,11 +213,11 @@ def _row(
     try:
         code = departments.clean_code(values.get("code", ""))
     except BotError as exc:
-        problems.append(Problem(line, _bot_error_text(exc)))
+        problems.append(Problem(line, bot_error_text(exc)))
     try:
         name = departments.clean_name(values.get("name", ""))
     except BotError as exc:
-        problems.append(Problem(line, _bot_error_text(exc)))
+        problems.append(Problem(line, bot_error_text(exc)))
     lead_cell = _people(values.get("lead", ""))
     deputies = _people(values.get("deputies", ""))
     members = _people(values.get("members", ""))
@@ -261,14 +269,7 @@ def import_people(
         rows, problems = [], exc.problems
     board = boards.for_room(session, room_id)
     if board is None:
-        problems.insert(
-            0,
-            Problem(
-                None,
-                f"there is no board in the room {room_id!r}: invite the bot there and type "
-                "'!board init <name>' first",
-            ),
-        )
+        problems.insert(0, no_board(room_id))
     if problems:
         raise ImportRejected(problems)
     assert board is not None

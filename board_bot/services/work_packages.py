@@ -83,6 +83,40 @@ RESPONSIBLE_FIELDS = frozenset(
 )
 FIELDS = RESPONSIBLE_FIELDS | {"title", "leitlinie", "handlungsfeld", "owner", "responsible"}
 
+
+# Words for statuses and traffic lights, as typed in the chat or a CSV file (word_key folded).
+def word_key(text: str) -> str:
+    """``In Arbeit`` → ``inarbeit``: case, spaces, hyphens and underscores ignored."""
+    return re.sub(r"[\s_\-]+", "", text.strip().casefold())
+
+
+STATUS_WORDS = {
+    "geplant": "planned",
+    "planned": "planned",
+    "inarbeit": "in_progress",
+    "inprogress": "in_progress",
+    "läuft": "in_progress",
+    "blockiert": "blocked",
+    "blocked": "blocked",
+    "erledigt": "done",
+    "fertig": "done",
+    "done": "done",
+    "verworfen": "discarded",
+    "discarded": "discarded",
+}
+
+LIGHT_WORDS = {
+    "grün": "green",
+    "gruen": "green",
+    "green": "green",
+    "gelb": "yellow",
+    "yellow": "yellow",
+    "amber": "yellow",
+    "rot": "red",
+    "red": "red",
+}
+
+
 _CODE = re.compile(r"\s*(?:(?:wp|ap)\s*-?\s*)?(\d{1,9})\s*", re.IGNORECASE)
 
 

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
+import aiohttp
 from nio import (
     AsyncClient,
     AsyncClientConfig,
@@ -30,11 +31,14 @@ from nio import (
     MatrixRoom,
     MegolmEvent,
     RoomCreateResponse,
+    RoomEncryptedFile,
     RoomMemberEvent,
     RoomMessage,
+    RoomMessageFile,
     RoomSendResponse,
     SyncResponse,
 )
+from nio.crypto.attachments import decrypt_attachment
 
 from board_bot.devserver import RegisteredUser
 
@@ -361,6 +365,23 @@ class TestClient:
             raise RuntimeError(f"{self.user_id}: sending to {room_id} failed: {response}")
         event_id: str = response.event_id
         return event_id
+
+    async def download(self, event: RoomMessageFile | RoomEncryptedFile) -> bytes:
+        """A file event's bytes, fetched over the authenticated media API (Synapse refuses the
+        old unauthenticated one for new media) and decrypted when the room is encrypted."""
+        server, _, media_id = event.url.removeprefix("mxc://").partition("/")
+        url = f"{self.client.homeserver}/_matrix/client/v1/media/download/{server}/{media_id}"
+        headers = {"Authorization": f"Bearer {self.client.access_token}"}
+        async with (
+            aiohttp.ClientSession() as session,
+            session.get(url, headers=headers, timeout=aiohttp.ClientTimeout(total=30)) as response,
+        ):
+            if response.status != 200:
+                raise RuntimeError(f"download of {event.url} failed: {response.status}")
+            data = await response.read()
+        if isinstance(event, RoomEncryptedFile):
+            return bytes(decrypt_attachment(data, event.key["k"], event.hashes["sha256"], event.iv))
+        return data
 
     # -- inspection -------------------------------------------------------------------
 

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import json
+from collections.abc import Callable
+
 import pytest
+from nio import Event, RoomEncryptedFile, RoomMessageFile
 
 from board_bot.devserver import RegisteredUser
 from tests.e2e.bot_process import BotProcess
+from tests.e2e.client import TestClient
 from tests.e2e.helpers import board_room, command
 from tests.e2e.synapse_fixture import ClientFactory, UserFactory
 
@@ -45,3 +52,61 @@ async def test_a_lead_creates_edits_and_lists_work_packages(
 
     listing = await command(cdo, room_id, "!wp list --ampel gelb")
     assert "🟡 gelb" in listing.body and "WP-1" in listing.body and "WP-2" not in listing.body
+
+    await export_and_read_back(lead, room_id)
+
+
+async def export_and_read_back(client: TestClient, room_id: str) -> None:
+    """``!wp export``: a reply, then the CSV and the JSON file, downloaded and parsed."""
+    reply = await command(client, room_id, "!wp export")
+    assert reply.body.startswith("📤 Export von 2 Arbeitspaketen")
+    position = client.events_in(room_id).index(reply)
+
+    def file_after_reply(suffix: str) -> Callable[[Event], bool]:
+        def match(event: Event) -> bool:
+            return (
+                isinstance(event, RoomMessageFile | RoomEncryptedFile)
+                and event.body.endswith(suffix)
+                and client.events_in(room_id).index(event) > position
+            )
+
+        return match
+
+    csv_event = await client.wait_for(file_after_reply(".csv"), 20, room_id=room_id)
+    json_event = await client.wait_for(file_after_reply(".json"), 20, room_id=room_id)
+    assert isinstance(csv_event, RoomMessageFile | RoomEncryptedFile)
+    assert isinstance(json_event, RoomMessageFile | RoomEncryptedFile)
+    room = client.client.rooms[room_id]
+    if room.encrypted:  # the file itself is encrypted too, not only the event
+        assert isinstance(csv_event, RoomEncryptedFile)
+    assert csv_event.body in reply.body and json_event.body in reply.body
+
+    table = list(
+        csv.DictReader(
+            io.StringIO((await client.download(csv_event)).decode("utf-8-sig")), delimiter=";"
+        )
+    )
+    assert [(row["Nr"], row["Ampel"], row["Wartet auf"]) for row in table] == [
+        ("WP-1", "gelb", "WP-2"),
+        ("WP-2", "grün", ""),
+    ]
+    assert table[0]["Ampel-Begründung"] == "Schnittstelle <b>fehlt</b>"  # data, kept as typed
+    document = json.loads(await client.download(json_event))
+    assert [wp["id"] for wp in document["work_packages"]] == ["WP-1", "WP-2"]
+    assert document["work_packages"][0]["due_date"] == "2099-12-31"
+
+
+async def test_export_in_a_plain_room(
+    bot: BotProcess,
+    chair_device: RegisteredUser,
+    make_client: ClientFactory,
+) -> None:
+    cdo = await make_client(chair_device)
+    room_id = await board_room(cdo, bot, encrypted=False)
+    await command(cdo, room_id, "!board init Board ohne Verschlüsselung")
+    await command(cdo, room_id, "!dept add FB 61 Stadtplanung")
+    await command(cdo, room_id, "!wp add Digitaler Bauantrag --dept FB 61 --due 31.12.2099")
+    await command(cdo, room_id, "!wp add Verkehrsdaten --dept FB 61")
+    await command(cdo, room_id, "!wp edit WP-1 ampel gelb Schnittstelle <b>fehlt</b>")
+    await command(cdo, room_id, "!wp depend WP-1 WP-2")
+    await export_and_read_back(cdo, room_id)
