@@ -862,7 +862,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "wp.show.description": {"de": "**Beschreibung**", "en": "**Description**"},
     "wp.show.milestones": {"de": "**Meilensteine**", "en": "**Milestones**"},
     "wp.show.links": {"de": "**Links**", "en": "**Links**"},
-    "wp.show.recent": {"de": "**Letzte Änderungen**", "en": "**Latest changes**"},
+    "wp.show.recent": {"de": "**Letzte Statusmeldungen**", "en": "**Latest status**"},
     "wp.list.title": {
         "de": "**Arbeitspakete** ({total} Treffer)",
         "en": "**Work packages** ({total} found)",
@@ -1046,7 +1046,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Change one field of a work package",
     },
     "cmd.wp.show": {
-        "de": "Zeigt ein Arbeitspaket vollständig",
+        "de": "Zeigt ein Arbeitspaket vollständig, mit den letzten Statusmeldungen",
         "en": "Show one work package in full",
     },
     "cmd.wp.list": {

@@ -243,7 +243,7 @@ def show(ctx: Context, wp: WpNumber) -> str:
     """Show one work package in full"""
     package = _get(ctx, wp)
     details = wps.details(ctx.session, package)
-    return r.show(ctx, details, wps.history(ctx.session, package, limit=RECENT))
+    return r.show(ctx, details, wps.status_history(ctx.session, package, limit=RECENT))
 
 
 @group.command("list", aliases=("liste", "übersicht", "uebersicht"))

@@ -107,8 +107,8 @@ def changes(ctx: Context, changed: dict[str, Any]) -> list[str]:
     ]
 
 
-def show(ctx: Context, d: wps.WpDetails, history: list[AuditEntry]) -> str:
-    """One package in full."""
+def show(ctx: Context, d: wps.WpDetails, status_lines: list[AuditEntry]) -> str:
+    """One package in full, with its last status lines (status, traffic light, progress)."""
     wp, lang = d.wp, ctx.lang
     lines = [f"**{wps.code(wp)} · {escape(wp.title)}**", ""]
 
@@ -153,9 +153,9 @@ def show(ctx: Context, d: wps.WpDetails, history: list[AuditEntry]) -> str:
         for link in d.links:
             label = f"{escape(link.title)}: " if link.title else ""
             lines.append(f"- {label}{escape(link.url)}")
-    if history:
+    if status_lines:
         lines += ["", t(lang, "wp.show.recent")]
-        lines += [history_line(ctx, e) for e in history]
+        lines += [history_line(ctx, e, only=wps.STATUS_FIELDS) for e in status_lines]
     return "\n".join(lines)
 
 
@@ -247,18 +247,20 @@ def page_line(ctx: Context, page: int, pages: int, options: dict[str, Any]) -> S
     return t(ctx.lang, "wp.list.page_more", page=page, pages=pages, command=command)
 
 
-def history_line(ctx: Context, entry: AuditEntry) -> str:
+def history_line(ctx: Context, entry: AuditEntry, only: frozenset[str] | None = None) -> str:
     from board_bot.timefmt import format_datetime
 
     board_zone = ctx.board.timezone if ctx.board else "UTC"
     when = format_datetime(entry.at, board_zone)
-    return f"- {Safe(when)} · {person(ctx, entry.actor)} · {describe(ctx, entry)}"
+    return f"- {Safe(when)} · {person(ctx, entry.actor)} · {describe(ctx, entry, only)}"
 
 
-def describe(ctx: Context, entry: AuditEntry) -> Safe:
-    """An audit entry in words."""
+def describe(ctx: Context, entry: AuditEntry, only: frozenset[str] | None = None) -> Safe:
+    """An audit entry in words; ``only``: the changed fields to name (default: all)."""
     lang = ctx.lang
     before, after = entry.before or {}, entry.after or {}
+    if only is not None:
+        after = {k: v for k, v in after.items() if k in only}
     if entry.action == "create":
         return t(lang, "wp.history.created", owner=str(after.get("owner", "?")))
     if entry.action in ("update", "close", "reopen", "contributors"):

@@ -155,6 +155,24 @@ def history(session: Session, wp: WorkPackage, limit: int = 20) -> list[AuditEnt
     )
 
 
+# What a status line is about (``!wp show``): the fields a weekly status report sets.
+STATUS_FIELDS = frozenset({"status", "traffic_light", "traffic_reason", "progress"})
+
+
+def status_history(
+    session: Session, wp: WorkPackage, limit: int = 3, scan: int = 200
+) -> list[AuditEntry]:
+    """The newest ``limit`` entries that changed the package's status, traffic light or
+    progress (closing and reopening included), newest first; looks at the last ``scan``."""
+    found = [
+        e
+        for e in history(session, wp, limit=scan)
+        if e.action in ("close", "reopen")
+        or (e.action == "update" and STATUS_FIELDS & set(e.after or {}))
+    ]
+    return found[:limit]
+
+
 @dataclass(frozen=True)
 class WpDetails:
     """One package in full, loaded with a constant number of queries."""

@@ -277,7 +277,12 @@ def test_show_in_full(seeded: BotHarness) -> None:
         "**Links**",
     ]
     assert "- Konzeptpapier: https://example.org/bauakte" in reply
-    assert "**Letzte Änderungen**" in reply
+    # The last status lines: only changes of status, traffic light and progress, newest first.
+    status = reply.split("**Letzte Statusmeldungen**\n", 1)[1].split("\n")
+    assert len(status) == 2, status
+    assert status[0].endswith("geändert: Fortschritt: 0 % → 40 %"), status
+    assert "Ampel: 🟢 grün → 🟡 gelb" in status[1] and "Ausschreibung verzögert" in status[1]
+    assert "Förderprogramm" not in reply.split("**Letzte Statusmeldungen**")[1]
     assert "Darauf warten: WP-1 (geplant)" in seeded.reply("!wp show 2")
 
 
