@@ -8,6 +8,7 @@ synchronous (the Matrix side runs it in a worker thread) and never does network 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -15,6 +16,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session
 
+from board_bot import answers
 from board_bot.clock import Clock
 from board_bot.config import Config
 from board_bot.db import unit_of_work
@@ -23,7 +25,8 @@ from board_bot.i18n import t
 from board_bot.models import Board
 from board_bot.ratelimit import RateLimiter
 from board_bot.render import Safe, message_contents
-from board_bot.services import boards, delivery, people
+from board_bot.services import boards, delivery, people, status_rounds
+from board_bot.status_answers import parse_answer
 from commands import framework
 from commands.framework import Registry, Runtime, UnknownCommand
 
@@ -39,6 +42,20 @@ class IncomingMessage:
     sender: str
     body: str
     sent_at: datetime
+    #: the event this message replies to (``m.in_reply_to``), if any
+    reply_to: str | None = None
+    #: for an edit (``m.replace``): the event it replaces; ``body`` is the new text
+    replaces: str | None = None
+
+
+@dataclass(frozen=True)
+class IncomingRedaction:
+    """Someone removed an event (``m.room.redaction``)."""
+
+    event_id: str
+    room_id: str
+    sender: str
+    redacts: str
 
 
 class Dispatcher:
@@ -74,9 +91,12 @@ class Dispatcher:
         A message that is not a command, or whose event was handled before, does nothing.
         Database errors propagate, so that the caller retries the event later.
         """
+        if msg.replaces is not None:
+            return self._edit(msg)
         if not self.is_command(msg.body):
-            return []
+            return self._answer(msg)
         now = self.clock.now()
+        after: list[Callable[[], None]] = []
         with unit_of_work(self.engine) as session:
             if delivery.is_handled(session, msg.event_id):
                 return []
@@ -88,7 +108,7 @@ class Dispatcher:
             session.flush()
             board = boards.for_room(session, msg.room_id)
             lang = board.language if board else self.config.bot.language
-            handled.outcome, reply, files = self._reply(session, msg, board, lang, now)
+            handled.outcome, reply, files, after = self._reply(session, msg, board, lang, now)
             ids = self._enqueue(session, msg.room_id, reply, reply_to=msg.event_id, now=now)
             for file in files:
                 row = delivery.enqueue_file(
@@ -101,7 +121,111 @@ class Dispatcher:
                 )
                 if row.id is not None:
                     ids.append(row.id)
-            return ids
+        for callback in after:
+            try:
+                callback()
+            except Exception:
+                log.exception("a command's follow-up failed")
+        return ids
+
+    # --- status answers (not commands) ----------------------------------------------------------
+
+    def _answer(self, msg: IncomingMessage) -> list[int]:
+        """A message that may answer a status prompt: in the sender's direct room, or in a
+        department room (as a reply to the prompt, or with package lines). Anything else is
+        chat and is left alone."""
+        if not msg.body.strip():
+            return []
+        now = self.clock.now()
+        with unit_of_work(self.engine) as session:
+            if delivery.is_handled(session, msg.event_id):
+                return []
+            prompts = status_rounds.answerable_prompts(
+                session, room_id=msg.room_id, sender=msg.sender, reply_to=msg.reply_to
+            )
+            if not prompts:
+                return []
+            shared = not self._in_direct_room(session, msg) and msg.reply_to is None
+            if shared and not parse_answer(msg.body).items:
+                return []  # in a shared room only a reply to the prompt, or package lines
+            delivery.mark_handled(
+                session, event_id=msg.event_id, room_id=msg.room_id, outcome="answer", now=now
+            )
+            allowed, warn = self.limiter.take(msg.sender)
+            if not allowed:
+                notice = t(self.config.bot.language, "error.rate_limited") if warn else None
+                return self._enqueue(session, msg.room_id, notice, reply_to=msg.event_id, now=now)
+            text: str
+            try:
+                with session.begin_nested():
+                    text, _ = answers.record(
+                        session,
+                        prompts,
+                        event_id=msg.event_id,
+                        room_id=msg.room_id,
+                        sender=msg.sender,
+                        text=msg.body,
+                        now=now,
+                    )
+            except BotError as exc:
+                text = t(self.config.bot.language, exc.key, **exc.params)
+            except Exception as exc:
+                if isinstance(exc, OperationalError) or (
+                    isinstance(exc, DBAPIError) and exc.connection_invalidated
+                ):
+                    raise
+                log.exception("a status answer could not be recorded")
+                text = t(self.config.bot.language, "error.internal")
+            return self._enqueue(session, msg.room_id, text, reply_to=msg.event_id, now=now)
+
+    @staticmethod
+    def _in_direct_room(session: Session, msg: IncomingMessage) -> bool:
+        return status_rounds.direct_room(session, msg.sender) == msg.room_id
+
+    def _edit(self, msg: IncomingMessage) -> list[int]:
+        """An edit of a status answer replaces what it said; edits of anything else are ignored
+        (a command is sent anew, not edited)."""
+        assert msg.replaces is not None
+        now = self.clock.now()
+        with unit_of_work(self.engine) as session:
+            if delivery.is_handled(session, msg.event_id):
+                return []
+            delivery.mark_handled(
+                session, event_id=msg.event_id, room_id=msg.room_id, outcome="edit", now=now
+            )
+            done = answers.edit(session, msg.replaces, sender=msg.sender, text=msg.body, now=now)
+            if done is None:
+                return []
+            text, _ = done
+            return self._enqueue(session, msg.room_id, text, reply_to=msg.replaces, now=now)
+
+    def redacted(self, redaction: IncomingRedaction) -> list[int]:
+        """A redacted status answer is removed from its round."""
+        now = self.clock.now()
+        with unit_of_work(self.engine) as session:
+            if delivery.is_handled(session, redaction.event_id):
+                return []
+            delivery.mark_handled(
+                session,
+                event_id=redaction.event_id,
+                room_id=redaction.room_id,
+                outcome="redaction",
+                now=now,
+            )
+            answer = status_rounds.remove_answer(session, redaction.redacts, now=now)
+            if answer is None:
+                return []
+            board_lang = self._board_language(session, answer.prompt_id)
+            text = t(board_lang, "status.removed")
+            return self._enqueue(session, redaction.room_id, text, reply_to=None, now=now)
+
+    def _board_language(self, session: Session, prompt_id: int) -> str:
+        from board_bot.models import StatusPrompt, StatusRound
+
+        prompt = session.get(StatusPrompt, prompt_id)
+        rnd = session.get(StatusRound, prompt.round_id) if prompt else None
+        board = session.get(Board, rnd.board_id) if rnd else None
+        return board.language if board else self.config.bot.language
 
     def greet(self, room_id: str) -> list[int]:
         """The greeting after joining a room: once per room, ever (deduplicated like an event)."""
@@ -140,20 +264,26 @@ class Dispatcher:
 
     def _reply(
         self, session: Session, msg: IncomingMessage, board: Board | None, lang: str, now: datetime
-    ) -> tuple[str, str | None, list[framework.Attachment]]:
-        """The outcome, the reply, and the files to send after it."""
+    ) -> tuple[str, str | None, list[framework.Attachment], list[Callable[[], None]]]:
+        """The outcome, the reply, the files to send after it, and what to call after the
+        commit."""
         bot = self.config.bot
         # The rate limit comes first, so that a flood of oversized or stale messages gets one
         # notice, not one each.
         allowed, warn = self.limiter.take(msg.sender)
         if not allowed:
-            return "rate_limited", t(lang, "error.rate_limited") if warn else None, []
+            return "rate_limited", t(lang, "error.rate_limited") if warn else None, [], []
         size = len(msg.body.encode())
         if size > bot.max_command_bytes:
-            return "too_long", t(lang, "error.too_long", size=size, limit=bot.max_command_bytes), []
+            return (
+                "too_long",
+                t(lang, "error.too_long", size=size, limit=bot.max_command_bytes),
+                [],
+                [],
+            )
         if now - msg.sent_at > bot.max_command_age:
             hours = int(bot.max_command_age.total_seconds() // 3600)
-            return "too_old", t(lang, "error.too_old", hours=hours), []
+            return "too_old", t(lang, "error.too_old", hours=hours), [], []
 
         board_admins = tuple(people.admins(session, board.id)) if board and board.id else ()
         ctx = framework.Context(
@@ -172,21 +302,23 @@ class Dispatcher:
             default_bundesland=bot.bundesland,
             runtime=self.runtime,
             registry=self.registry,
+            event_id=msg.event_id,
+            text=msg.body[len(bot.command_prefix) :],
         )
         text = msg.body[len(bot.command_prefix) :]
         try:
             with session.begin_nested():
                 reply = framework.run(ctx, text)
-            return "ok", reply, ctx.attachments
+            return "ok", reply, ctx.attachments, ctx.after_commit
         except UnknownCommand as exc:
-            return "unknown", self._unknown(exc, lang), []
+            return "unknown", self._unknown(exc, lang), [], []
         except UsageError as exc:
             lines = [t(lang, exc.key, **exc.params)]
             if exc.usage:
                 lines.append(t(lang, "usage.line", usage=Safe(f"`{exc.usage}`")))
-            return "usage", "\n\n".join(lines), []
+            return "usage", "\n\n".join(lines), [], []
         except BotError as exc:
-            return "refused", t(lang, exc.key, **exc.params), []
+            return "refused", t(lang, exc.key, **exc.params), [], []
         except Exception as exc:
             if isinstance(exc, OperationalError) or (
                 isinstance(exc, DBAPIError) and exc.connection_invalidated
@@ -195,7 +327,7 @@ class Dispatcher:
             # The traceback goes to the log; the user gets an apology, never the exception text.
             # Only the command word is logged: message bodies stay out of the logs.
             log.exception("command %r failed", text.split(maxsplit=1)[0][:40])
-            return "error", t(lang, "error.internal"), []
+            return "error", t(lang, "error.internal"), [], []
 
     def _unknown(self, exc: UnknownCommand, lang: str) -> str:
         params = dict(exc.params)

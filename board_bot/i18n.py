@@ -1083,6 +1083,288 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "Zeigt, wer was geändert hat, neueste Einträge zuerst (höchstens 20)",
         "en": "Show who changed what, newest first (at most 20 entries)",
     },
+    "group.status": {
+        "de": "Statusrunden: wöchentliche Abfrage bei den Fachbereichen",
+        "en": "Status rounds: the weekly prompt to the departments",
+    },
+    "cmd.status.show": {
+        "de": "Zeigt die laufende Statusrunde: wer gemeldet hat, wer fehlt, wer vertreten wird",
+        "en": "Show the current round: who answered, who is late, who is away and covered",
+    },
+    "cmd.status.schedule": {
+        "de": "Zeigt oder ändert den Zeitplan, z. B. wöchentlich, Abfrage Mo 09:00, "
+        "Erinnerung Di 10:00, Frist Mi 12:00",
+        "en": "Show or change the schedule, e.g. weekly, prompt Mon 09:00, reminder Tue 10:00, "
+        "deadline Wed 12:00",
+    },
+    "cmd.status.run-now": {
+        "de": "Startet sofort eine Statusrunde (nur Admins)",
+        "en": "Start a status round now (admins only)",
+    },
+    "cmd.status.close": {
+        "de": "Schließt die laufende Statusrunde vorzeitig (nur Admins)",
+        "en": "Close the current round early (admins only)",
+    },
+    "cmd.update": {
+        "de": "Statusmeldung zu Arbeitspaketen, von überall: update WP-12 gelb 60% Text",
+        "en": "Report status from anywhere: update WP-12 yellow 60% text",
+    },
+    "status.prompt.title": {
+        "de": "📋 **Statusabfrage {period} · {dept}**",
+        "en": "📋 **Status prompt {period} · {dept}**",
+    },
+    "status.prompt.to": {"de": "An {person}:", "en": "To {person}:"},
+    "status.prompt.covering": {
+        "de": "Sie vertreten {lead}, die Leitung ist abwesend.",
+        "en": "You stand in for {lead}, who is away.",
+    },
+    "status.prompt.ask": {
+        "de": "Bitte melden Sie bis **{deadline}** den Stand Ihrer Arbeitspakete:",
+        "en": "Please report the state of your work packages by **{deadline}**:",
+    },
+    "status.prompt.late": {
+        "de": "(Diese Abfrage kommt verspätet, der Bot war zur geplanten Zeit nicht erreichbar.)",
+        "en": "(This prompt is late: the bot was not running at the planned time.)",
+    },
+    "status.prompt.due": {"de": "fällig {due}", "en": "due {due}"},
+    "status.prompt.last": {"de": "zuletzt: „{note}“", "en": 'last: "{note}"'},
+    "status.prompt.no_packages": {
+        "de": "Ihr Fachbereich hat keine offenen Arbeitspakete; ein kurzer Satz zum Stand genügt.",
+        "en": "Your department has no open work packages; a short sentence is enough.",
+    },
+    "status.prompt.how": {
+        "de": "So antworten Sie, einfach hier als Nachricht:\n"
+        "- je Paket eine Zeile: `WP-12 gelb 60% Ausschreibung verzögert sich`\n"
+        "- `unverändert`, wenn sich seit der letzten Meldung nichts geändert hat\n"
+        "- oder ein freier Text zum ganzen Fachbereich\n\n"
+        "Blockaden (`blockiert durch FB 61`, `wartet auf WP-3`) und `Entscheidung nötig: …` "
+        "werden erkannt. Eine Korrektur: Nachricht bearbeiten.",
+        "en": "How to answer, simply as a message here:\n"
+        "- one line per package: `WP-12 yellow 60% tender delayed`\n"
+        "- `no change` when nothing changed since the last report\n"
+        "- or free text about the whole department\n\n"
+        "Blockers (`blocked by FB 61`, `waiting for WP-3`) and `Decision needed: …` are "
+        "recognised. To correct: edit the message.",
+    },
+    "status.reminder": {
+        "de": "⏰ Erinnerung an {person}: Die Statusmeldung von {dept} für {period} fehlt noch. "
+        "Frist: {deadline}.",
+        "en": "⏰ Reminder to {person}: the status report of {dept} for {period} is still "
+        "missing. Deadline: {deadline}.",
+    },
+    "status.confirm.title": {
+        "de": "✅ Danke! Statusmeldung von {dept} für {period} gespeichert.",
+        "en": "✅ Thank you! Status report of {dept} for {period} saved.",
+    },
+    "status.confirm.edited": {
+        "de": "✏️ Korrektur übernommen: Statusmeldung von {dept} für {period} aktualisiert.",
+        "en": "✏️ Correction saved: status report of {dept} for {period} updated.",
+    },
+    "status.confirm.late": {
+        "de": "Die Frist war schon abgelaufen; die Meldung ist als verspätet vermerkt.",
+        "en": "The deadline had passed; the report is marked late.",
+    },
+    "status.confirm.unchanged": {
+        "de": "Stand unverändert übernommen für: {codes}",
+        "en": "Carried forward unchanged: {codes}",
+    },
+    "status.confirm.free": {
+        "de": "Als Freitext für den ganzen Fachbereich gespeichert.",
+        "en": "Saved as free text for the whole department.",
+    },
+    "status.confirm.item_unchanged": {"de": "unverändert", "en": "no change"},
+    "status.confirm.refused": {
+        "de": "**Nicht übernommen:**",
+        "en": "**Not taken:**",
+    },
+    "status.confirm.refused_line": {
+        "de": "Zeile {line} „{text}“:",
+        "en": 'line {line} "{text}":',
+    },
+    "status.confirm.blocker": {"de": "🚧 Blockade: {text}", "en": "🚧 Blocker: {text}"},
+    "status.confirm.escalation_board": {
+        "de": "📣 Entscheidung für das Board: {text}",
+        "en": "📣 Decision for the board: {text}",
+    },
+    "status.confirm.escalation_mayor": {
+        "de": "📣 Entscheidung für die Oberbürgermeisterin: {text}",
+        "en": "📣 Decision for the mayor: {text}",
+    },
+    "status.confirm.correct": {
+        "de": "Stimmt etwas nicht? Bearbeiten Sie Ihre Nachricht; die Meldung wird ersetzt.",
+        "en": "Something wrong? Edit your message; the report is replaced.",
+    },
+    "status.line.bad_percent": {
+        "de": "Der Fortschritt ist keine ganze Prozentzahl (z. B. 60%).",
+        "en": "The progress is not a whole percentage (like 60%).",
+    },
+    "status.line.percent_range": {
+        "de": "Der Fortschritt muss zwischen 0 und 100 % liegen.",
+        "en": "The progress must be between 0 and 100 %.",
+    },
+    "status.line.no_package": {
+        "de": "Die Nummer des Arbeitspakets fehlt (z. B. WP-12).",
+        "en": "The work package number is missing (like WP-12).",
+    },
+    "status.line.duplicate_package": {
+        "de": "Dieses Arbeitspaket steht schon weiter oben; die erste Zeile gilt.",
+        "en": "This work package appears above already; the first line counts.",
+    },
+    "status.line.conflicting_light": {
+        "de": "Zwei verschiedene Ampelfarben in einer Zeile.",
+        "en": "Two different traffic lights in one line.",
+    },
+    "status.line.unknown_package": {
+        "de": "{code} gibt es in diesem Board nicht.",
+        "en": "There is no {code} on this board.",
+    },
+    "status.line.other_department": {
+        "de": "{code} gehört zu {owner}, nicht zu Ihrem Fachbereich.",
+        "en": "{code} belongs to {owner}, not to your department.",
+    },
+    "status.overview.title": {
+        "de": "**Statusrunde {period}** · Frist {deadline} · {answered} von {total} gemeldet",
+        "en": "**Status round {period}** · deadline {deadline} · {answered} of {total} answered",
+    },
+    "status.overview.closed": {
+        "de": "**Statusrunde {period}** (abgeschlossen) · {answered} von {total} gemeldet",
+        "en": "**Status round {period}** (closed) · {answered} of {total} answered",
+    },
+    "status.overview.started_late": {
+        "de": "Die Runde begann verspätet (der Bot lief zur geplanten Zeit nicht).",
+        "en": "The round started late (the bot was not running at the planned time).",
+    },
+    "status.overview.answered": {
+        "de": "✅ {dept}: gemeldet {at} von {person}",
+        "en": "✅ {dept}: answered {at} by {person}",
+    },
+    "status.overview.answered_late": {
+        "de": "☑️ {dept}: verspätet gemeldet {at} von {person}",
+        "en": "☑️ {dept}: answered late {at} by {person}",
+    },
+    "status.overview.open": {
+        "de": "⏳ {dept}: offen ({person}, Erinnerungen: {reminders})",
+        "en": "⏳ {dept}: open ({person}, reminders: {reminders})",
+    },
+    "status.overview.overdue": {
+        "de": "❗ {dept}: überfällig ({person}, Erinnerungen: {reminders})",
+        "en": "❗ {dept}: overdue ({person}, reminders: {reminders})",
+    },
+    "status.overview.nobody": {
+        "de": "⚠️ {dept}: niemand erreichbar (keine Leitung oder Vertretung anwesend)",
+        "en": "⚠️ {dept}: nobody to ask (no lead or deputy present)",
+    },
+    "status.overview.covered": {
+        "de": "🌴 {lead} ist abwesend bis {until}, vertreten durch {person}",
+        "en": "🌴 {lead} is away until {until}, covered by {person}",
+    },
+    "status.none": {
+        "de": "Es gab noch keine Statusrunde. Die nächste: {next}. Sofort starten: "
+        "`{prefix}status run-now`",
+        "en": "There has been no status round yet. The next: {next}. Start one now: "
+        "`{prefix}status run-now`",
+    },
+    "status.started": {
+        "de": "▶️ Statusrunde {period} gestartet: {count} Fachbereiche werden abgefragt, Frist "
+        "{deadline}.",
+        "en": "▶️ Status round {period} started: {count} departments are prompted, deadline "
+        "{deadline}.",
+    },
+    "status.already_running": {
+        "de": "Die Statusrunde {period} läuft schon (gestartet {at}). Überblick: `{prefix}status`",
+        "en": "The status round {period} is running already (started {at}). Overview: "
+        "`{prefix}status`",
+    },
+    "status.no_departments": {
+        "de": "Das Board hat noch keine Fachbereiche, die abgefragt werden könnten: "
+        "`{prefix}fb anlegen FB 61 Stadtplanung`",
+        "en": "The board has no departments to prompt yet: `{prefix}dept add FB 61 Planning`",
+    },
+    "status.closed": {
+        "de": "⏹️ Statusrunde {period} abgeschlossen: {answered} von {total} Fachbereichen "
+        "haben gemeldet.",
+        "en": "⏹️ Status round {period} closed: {answered} of {total} departments answered.",
+    },
+    "status.nothing_to_close": {
+        "de": "Es läuft keine Statusrunde, die geschlossen werden könnte.",
+        "en": "No status round is running.",
+    },
+    "status.missed": {
+        "de": "⚠️ Die Statusrunde {period} (geplant {at}) ist ausgefallen: der Bot lief zu der "
+        "Zeit nicht, und die Nachfrist ist vorbei. Starten Sie sie bei Bedarf von Hand: "
+        "`{prefix}status run-now`",
+        "en": "⚠️ The status round {period} (planned {at}) was missed: the bot was not running, "
+        "and the grace period is over. Start it by hand if needed: `{prefix}status run-now`",
+    },
+    "status.schedule.title": {"de": "**Zeitplan der Statusrunden**", "en": "**Status schedule**"},
+    "status.schedule.rule": {"de": "{rule}", "en": "{rule}"},
+    "status.schedule.next": {
+        "de": "nächste Runde: {period}, {at}",
+        "en": "next round: {period}, {at}",
+    },
+    "status.schedule.holiday": {
+        "de": "(wegen {holiday} auf den nächsten Arbeitstag verschoben)",
+        "en": "(moved to the next working day because of {holiday})",
+    },
+    "status.schedule.paused": {
+        "de": "⏸️ pausiert: es werden keine Runden gestartet (`status schedule an`)",
+        "en": "⏸️ paused: no rounds are started (`status schedule on`)",
+    },
+    "status.schedule.how": {
+        "de": "Ändern: `status schedule wöchentlich Abfrage Mo 09:00 Erinnerung Di 10:00 "
+        "Frist Mi 12:00` (auch `14-täglich`, `monatlich`, `keine Erinnerung`, `aus`, `an`)",
+        "en": "Change: `status schedule weekly prompt Mon 09:00 reminder Tue 10:00 deadline "
+        "Wed 12:00` (also `biweekly`, `monthly`, `no reminder`, `off`, `on`)",
+    },
+    "status.schedule.saved": {
+        "de": "Zeitplan gespeichert: {rule}. Nächste Runde: {period}, {at}.",
+        "en": "Schedule saved: {rule}. Next round: {period}, {at}.",
+    },
+    "status.schedule.bad_word": {
+        "de": "„{word}“ verstehe ich im Zeitplan nicht. Erwartet: wöchentlich, 14-täglich, "
+        "monatlich, Abfrage <Tag Zeit>, Erinnerung <Tag Zeit>, keine Erinnerung, Frist "
+        "<Tag Zeit>, aus, an.",
+        "en": '"{word}" is not part of a schedule. Expected: weekly, biweekly, monthly, '
+        "prompt <day time>, reminder <day time>, no reminder, deadline <day time>, off, on.",
+    },
+    "status.schedule.bad_moment": {
+        "de": "„{text}“ ist kein Zeitpunkt. Bitte Wochentag und Uhrzeit, z. B. Mo 09:00 oder "
+        "Dienstag 10 Uhr.",
+        "en": '"{text}" is not a day and time. Please write e.g. Mon 09:00 or Tuesday 10:00.',
+    },
+    "status.schedule_invalid": {
+        "de": "Der Zeitplan geht so nicht auf ({problems}): Erinnerungen liegen zwischen "
+        "Abfrage und Frist, höchstens 5.",
+        "en": "The schedule does not add up ({problems}): reminders come between the prompt "
+        "and the deadline, at most 5.",
+    },
+    "status.update.no_round": {
+        "de": "Es läuft gerade keine Statusrunde, für die Sie melden könnten. Den Stand eines "
+        "Pakets ändern Sie jederzeit mit `{prefix}wp edit WP-12 ampel gelb …`.",
+        "en": "No status round is running for you to report to. Change a package any time "
+        "with `{prefix}wp edit WP-12 traffic yellow …`.",
+    },
+    "status.update.ambiguous": {
+        "de": "Sie melden für mehrere Fachbereiche ({depts}); bitte je Paket eine Zeile mit "
+        "WP-Nummer, damit ich die Meldung zuordnen kann.",
+        "en": "You report for several departments ({depts}); please write one line per "
+        "package with its WP number so that I can tell them apart.",
+    },
+    "status.update.empty": {
+        "de": "Was soll gemeldet werden? Zum Beispiel: `{prefix}update WP-12 gelb 60% "
+        "Ausschreibung verzögert sich`",
+        "en": "What is the report? For example: `{prefix}update WP-12 yellow 60% tender delayed`",
+    },
+    "status.removed": {
+        "de": "🗑️ Die gelöschte Statusmeldung ist aus der Runde entfernt. Die Werte, die sie an "
+        "den Arbeitspaketen gesetzt hat, bleiben; ändern Sie sie bei Bedarf mit `wp edit`.",
+        "en": "🗑️ The deleted status report is removed from the round. The values it set on the "
+        "work packages stay; change them with `wp edit` if needed.",
+    },
+    "wp.show.status_lines": {
+        "de": "**Letzte Statusmeldungen aus den Runden**",
+        "en": "**Latest status reports**",
+    },
     "cmd.wp.export": {
         "de": "Exportiert alle Arbeitspakete als CSV-Datei (für Excel) und JSON-Datei",
         "en": "Export all work packages as CSV (for Excel) and JSON files",

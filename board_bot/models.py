@@ -215,3 +215,119 @@ class Dependency(SQLModel, table=True):
     work_package_id: int = Field(foreign_key="work_package.id", primary_key=True)
     depends_on_id: int = Field(foreign_key="work_package.id", primary_key=True, index=True)
     created_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class StatusSchedule(SQLModel, table=True):
+    """When a board's status rounds run (``!status schedule``); a board without a row runs on the
+    default schedule. Moments are ``"<weekday 0-6> HH:MM"`` in the board's time zone."""
+
+    __tablename__ = "status_schedule"
+
+    board_id: int = Field(foreign_key="board.id", primary_key=True)
+    frequency: str = Field(default="weekly", max_length=16)  # weekly, biweekly, monthly
+    prompt: str = Field(max_length=8)
+    reminders: list[str] = Field(default_factory=list, sa_type=sa.JSON)
+    deadline: str = Field(max_length=8)
+    anchor: date  # biweekly: a Monday of a week in which rounds run
+    enabled: bool = Field(default=True)
+    updated_by: str = Field(max_length=255)
+    updated_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class StatusRound(SQLModel, table=True):
+    """One status round of a board; unique per (board, period), so that a job firing twice or a
+    restart in the middle of a round never starts it twice."""
+
+    __tablename__ = "status_round"
+    __table_args__ = (sa.UniqueConstraint("board_id", "period"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    board_id: int = Field(foreign_key="board.id", index=True)
+    period: str = Field(max_length=16)  # "2026-W48", "2026-11"
+    prompt_at: datetime = Field(sa_type=UTCDateTime)  # as planned
+    reminders_at: list[str] = Field(default_factory=list, sa_type=sa.JSON)  # ISO, UTC
+    deadline_at: datetime = Field(sa_type=UTCDateTime)
+    started_at: datetime = Field(sa_type=UTCDateTime)
+    started_by: str = Field(max_length=255)  # "schedule" or the admin's user id
+    late: bool = Field(default=False)  # started after its prompt time (the bot was down)
+    reminders_sent: int = Field(default=0)
+    closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    closed_by: str | None = Field(default=None, max_length=255)
+
+
+class StatusPrompt(SQLModel, table=True):
+    """A department's prompt in a round: to whom it went, where, and whether it was answered."""
+
+    __tablename__ = "status_prompt"
+    __table_args__ = (sa.UniqueConstraint("round_id", "department_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(foreign_key="status_round.id", index=True)
+    department_id: int = Field(foreign_key="department.id", index=True)
+    contact: str | None = Field(default=None, max_length=255)  # None: nobody to ask
+    covering_for: str | None = Field(default=None, max_length=255)  # the absent lead
+    room_id: str | None = Field(default=None, max_length=255)  # where it went ("@user": a DM)
+    event_id: str | None = Field(default=None, max_length=255)  # the prompt, once sent
+    outbox_id: int | None = Field(default=None)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    reminders: int = Field(default=0)
+    last_reminded_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    answered_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class StatusAnswer(SQLModel, table=True):
+    """A department's answer: one message (its latest edit), parsed into items and flags."""
+
+    __tablename__ = "status_answer"
+
+    id: int | None = Field(default=None, primary_key=True)
+    prompt_id: int = Field(foreign_key="status_prompt.id", index=True)
+    event_id: str = Field(max_length=255, unique=True)
+    room_id: str = Field(max_length=255)
+    sender: str = Field(max_length=255)
+    kind: str = Field(max_length=16)  # free, lines, unchanged
+    text: str = Field(sa_type=sa.Text)
+    late: bool = Field(default=False)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    edited_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    removed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # redacted
+
+
+class StatusItem(SQLModel, table=True):
+    """What an answer says about one work package (a status line)."""
+
+    __tablename__ = "status_item"
+
+    id: int | None = Field(default=None, primary_key=True)
+    answer_id: int = Field(foreign_key="status_answer.id", index=True)
+    work_package_id: int = Field(foreign_key="work_package.id", index=True)
+    traffic_light: str | None = Field(default=None, max_length=8)
+    progress: int | None = Field(default=None)
+    status: str | None = Field(default=None, max_length=16)
+    note: str = Field(default="", sa_type=sa.Text)
+    unchanged: bool = Field(default=False)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class StatusFlag(SQLModel, table=True):
+    """A blocker or an escalation (for the board or the mayor) found in an answer."""
+
+    __tablename__ = "status_flag"
+
+    id: int | None = Field(default=None, primary_key=True)
+    answer_id: int = Field(foreign_key="status_answer.id", index=True)
+    kind: str = Field(max_length=16)  # blocker, escalation
+    audience: str | None = Field(default=None, max_length=16)  # board, mayor (escalations)
+    text: str = Field(sa_type=sa.Text)
+    department_code: str | None = Field(default=None, max_length=32)
+    work_package_number: int | None = Field(default=None)
+
+
+class DirectRoom(SQLModel, table=True):
+    """The bot's direct-message room with a person (for status prompts)."""
+
+    __tablename__ = "direct_room"
+
+    user_id: str = Field(primary_key=True, max_length=255)
+    room_id: str = Field(max_length=255, unique=True)
+    created_at: datetime = Field(sa_type=UTCDateTime)

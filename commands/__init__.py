@@ -10,6 +10,7 @@ from commands import (
     help,
     history,
     people,
+    status,
     work_packages,
     wp_export,
 )
@@ -33,4 +34,6 @@ def build_registry() -> Registry:
     registry.add_command(absences.absences_)
     registry.add_command(history.history)
     registry.add_group(work_packages.group)
+    registry.add_group(status.group)
+    registry.add_command(status.update)
     return registry

@@ -105,6 +105,12 @@ class Context:
     registry: Registry
     #: files to send after the reply, in this order (only when the command succeeds)
     attachments: list[Attachment] = field(default_factory=list)
+    #: the event of the command, when it came from the chat
+    event_id: str | None = None
+    #: the message as typed, without the prefix
+    text: str = ""
+    #: called after the command's changes are committed (only when it succeeds)
+    after_commit: list[Callable[[], None]] = field(default_factory=list)
 
 
 Handler = Callable[..., str | None]
@@ -172,6 +178,8 @@ class Group:
     summary: str
     aliases: tuple[str, ...] = ()
     commands: dict[str, Command] = field(default_factory=dict)
+    #: the command that runs when the group's word comes alone (``!status``)
+    default: str | None = None
 
     def command(
         self,
@@ -383,6 +391,8 @@ class Registry:
                 command=f"{prefix}{_clip(tokens[0])}",
                 suggestions=[f"{prefix}{w}" for w in self._close_words(word)],
             )
+        if len(tokens) < 2 and group.default is not None:
+            return group.commands[group.default], []
         if len(tokens) < 2:
             raise UnknownCommand(
                 "error.missing_subcommand",

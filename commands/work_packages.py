@@ -17,7 +17,7 @@ from board_bot.i18n import t, weekday_date
 from board_bot.ids import UserId
 from board_bot.models import Department, WorkPackage
 from board_bot.render import Safe
-from board_bot.services import departments, people
+from board_bot.services import departments, people, status_rounds
 from board_bot.services import work_packages as wps
 from commands import wp_render as r
 from commands.common import board_of, dept_title, handlungsfelder, today
@@ -243,6 +243,9 @@ def show(ctx: Context, wp: WpNumber) -> str:
     """Show one work package in full"""
     package = _get(ctx, wp)
     details = wps.details(ctx.session, package)
+    reports = status_rounds.status_lines(ctx.session, package, limit=RECENT)
+    if reports:  # the departments' own words from the status rounds come first
+        return r.show(ctx, details, [], reports=reports)
     return r.show(ctx, details, wps.status_history(ctx.session, package, limit=RECENT))
 
 

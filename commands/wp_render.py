@@ -3,11 +3,12 @@ field values, one package in full, list lines, and audit entries in words."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
 from board_bot.i18n import t, weekday_date
-from board_bot.models import AuditEntry, Department, WorkPackage
+from board_bot.models import AuditEntry, Department, StatusItem, WorkPackage
 from board_bot.render import Safe, escape
 from board_bot.services import work_packages as wps
 from commands.common import dept_title, person
@@ -107,8 +108,15 @@ def changes(ctx: Context, changed: dict[str, Any]) -> list[str]:
     ]
 
 
-def show(ctx: Context, d: wps.WpDetails, status_lines: list[AuditEntry]) -> str:
-    """One package in full, with its last status lines (status, traffic light, progress)."""
+def show(
+    ctx: Context,
+    d: wps.WpDetails,
+    status_lines: list[AuditEntry],
+    *,
+    reports: Sequence[StatusItem] = (),
+) -> str:
+    """One package in full, with its last status lines: the status reports of the rounds when
+    there are any, else the changes of status, traffic light and progress."""
     wp, lang = d.wp, ctx.lang
     lines = [f"**{wps.code(wp)} · {escape(wp.title)}**", ""]
 
@@ -153,7 +161,13 @@ def show(ctx: Context, d: wps.WpDetails, status_lines: list[AuditEntry]) -> str:
         for link in d.links:
             label = f"{escape(link.title)}: " if link.title else ""
             lines.append(f"- {label}{escape(link.url)}")
-    if status_lines:
+    if reports:
+        from commands.status_render import status_line
+
+        zone = ctx.board.timezone if ctx.board else "UTC"
+        lines += ["", t(lang, "wp.show.status_lines")]
+        lines += [status_line(lang, item, item.created_at, zone) for item in reports]
+    elif status_lines:
         lines += ["", t(lang, "wp.show.recent")]
         lines += [history_line(ctx, e, only=wps.STATUS_FIELDS) for e in status_lines]
     return "\n".join(lines)

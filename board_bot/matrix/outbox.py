@@ -21,12 +21,20 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 from aiohttp import ClientError
-from nio import AsyncClient, LocalProtocolError, RoomSendResponse, UploadResponse
+from nio import (
+    AsyncClient,
+    EnableEncryptionBuilder,
+    LocalProtocolError,
+    RoomCreateResponse,
+    RoomPreset,
+    RoomSendResponse,
+    UploadResponse,
+)
 from sqlalchemy.engine import Engine
 
 from board_bot.clock import Clock
 from board_bot.db import unit_of_work
-from board_bot.services import delivery
+from board_bot.services import delivery, status_rounds
 
 log = logging.getLogger(__name__)
 
@@ -59,12 +67,22 @@ def transaction_id(outbox_id: int, created_at: datetime) -> str:
 
 class OutboxSender:
     def __init__(
-        self, client: AsyncClient, engine: Engine, clock: Clock, crypto_lock: asyncio.Lock
+        self,
+        client: AsyncClient,
+        engine: Engine,
+        clock: Clock,
+        crypto_lock: asyncio.Lock,
+        *,
+        encrypt_direct_rooms: bool = False,
+        direct_room_name: str = "Smart City Board",
     ) -> None:
         self.client = client
         self.engine = engine
         self.clock = clock
         self.crypto_lock = crypto_lock
+        self.encrypt_direct_rooms = encrypt_direct_rooms
+        self.direct_room_name = direct_room_name
+        self._unknown_since: dict[str, float] = {}  # room id -> monotonic time first missed
         self._wake = asyncio.Event()
         self._retry_at: dict[int, float] = {}  # outbox id -> monotonic time of the next try
         self._failures: dict[int, int] = {}
@@ -94,12 +112,22 @@ class OutboxSender:
             if self._retry_at.get(row.id, 0.0) > self.clock.monotonic():
                 blocked_rooms.add(row.room_id)
                 continue
+            if row.room_id.startswith("@"):
+                # A direct message: open (or find) the room with that person first; the rows
+                # for them move to it, and go out once nio has synced the new room.
+                if not await self._open_direct_room(row):
+                    blocked_rooms.add(row.room_id)
+                blocked_rooms.add(row.room_id)
+                continue
             if row.room_id not in self.client.rooms:
-                # Joined a moment ago: nio knows the room after the next sync, which wakes us.
-                if self.clock.now() - row.created_at > UNKNOWN_ROOM_GRACE:
+                # Joined (or created) a moment ago: nio knows the room after the next sync,
+                # which wakes us. Given up only when it stays unknown for a while.
+                first = self._unknown_since.setdefault(row.room_id, self.clock.monotonic())
+                if self.clock.monotonic() - first > UNKNOWN_ROOM_GRACE.total_seconds():
                     await asyncio.to_thread(self._close, row.id, "not in this room")
                 blocked_rooms.add(row.room_id)
                 continue
+            self._unknown_since.pop(row.room_id, None)
             if not await self._send(row):
                 blocked_rooms.add(row.room_id)
         waiting = {row.id for row in rows}
@@ -143,6 +171,38 @@ class OutboxSender:
             return True
         retry_ms = getattr(response, "retry_after_ms", None) if code == "M_LIMIT_EXCEEDED" else None
         return await self._retry_later(row, error, retry_ms)
+
+    async def _open_direct_room(self, row: _Pending) -> bool:
+        """Move the rows addressed to a user id to the bot's direct room with them, creating the
+        room (the person invited) when there is none. False when it must wait for a retry."""
+        user_id = row.room_id
+        room_id = await asyncio.to_thread(self._known_direct_room, user_id)
+        if room_id is None:
+            initial_state = []
+            if self.encrypt_direct_rooms:
+                initial_state.append(EnableEncryptionBuilder().as_dict())
+            try:
+                response = await self.client.room_create(
+                    is_direct=True,
+                    invite=[user_id],
+                    name=self.direct_room_name,
+                    preset=RoomPreset.trusted_private_chat,
+                    initial_state=initial_state,
+                )
+            except (ClientError, OSError, TimeoutError) as exc:
+                return await self._retry_later(row, f"room_create: {type(exc).__name__}", None)
+            if not isinstance(response, RoomCreateResponse):
+                code = getattr(response, "status_code", None)
+                error = f"room_create: {code}: {getattr(response, 'message', '')}"
+                if code in PERMANENT_ERRORS:
+                    await asyncio.to_thread(self._close, row.id, error)
+                    return True
+                return await self._retry_later(row, error, None)
+            room_id = response.room_id
+            log.info("opened a direct room %s with %s", room_id, user_id)
+        await asyncio.to_thread(self._retarget, user_id, room_id)
+        self.wake()
+        return True
 
     async def _upload(self, row: _Pending) -> dict[str, object] | Literal["closed", "retry"]:
         """Upload the row's file: the content to send, or what became of the row."""
@@ -223,6 +283,17 @@ class OutboxSender:
                 if row.id is not None
             ]
 
+    def _known_direct_room(self, user_id: str) -> str | None:
+        with unit_of_work(self.engine) as session:
+            return status_rounds.direct_room(session, user_id)
+
+    def _retarget(self, user_id: str, room_id: str) -> None:
+        """Remember the direct room and move the person's waiting rows (and prompts) to it."""
+        with unit_of_work(self.engine) as session:
+            status_rounds.remember_direct_room(session, user_id, room_id, self.clock.now())
+            delivery.retarget(session, user_id, room_id)
+            status_rounds.retarget_prompts(session, user_id, room_id)
+
     def _attachment(self, outbox_id: int) -> bytes | None:
         with unit_of_work(self.engine) as session:
             return delivery.attachment(session, outbox_id)
@@ -233,7 +304,11 @@ class OutboxSender:
 
     def _sent(self, outbox_id: int, event_id: str) -> None:
         with unit_of_work(self.engine) as session:
-            delivery.mark_sent(session, outbox_id, event_id=event_id, now=self.clock.now())
+            room_id = delivery.mark_sent(
+                session, outbox_id, event_id=event_id, now=self.clock.now()
+            )
+            if room_id is not None:
+                status_rounds.prompt_sent(session, outbox_id, room_id, event_id)
 
     def _note_failure(self, outbox_id: int, error: str) -> None:
         with unit_of_work(self.engine) as session:

@@ -6,7 +6,7 @@ import asyncio
 import json
 import logging
 import random
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote
@@ -18,6 +18,7 @@ from nio import (
     JoinError,
     MegolmEvent,
     MessageDirection,
+    RedactionEvent,
     RoomMemberEvent,
     RoomMessagesResponse,
     RoomMessageText,
@@ -25,10 +26,11 @@ from nio import (
 )
 from sqlalchemy.engine import Engine
 
+from board_bot import rounds
 from board_bot.clock import Clock
 from board_bot.config import Config
 from board_bot.db import unit_of_work
-from board_bot.dispatcher import Dispatcher, IncomingMessage
+from board_bot.dispatcher import Dispatcher, IncomingMessage, IncomingRedaction
 from board_bot.i18n import t
 from board_bot.ids import server_of
 from board_bot.matrix.outbox import OutboxSender
@@ -79,7 +81,13 @@ class MatrixBot:
         self.runtime = runtime
         self.client: AsyncClient = make_client(config)
         self.crypto_lock = asyncio.Lock()
-        self.sender = OutboxSender(self.client, engine, clock, self.crypto_lock)
+        self.sender = OutboxSender(
+            self.client,
+            engine,
+            clock,
+            self.crypto_lock,
+            encrypt_direct_rooms=config.encryption.enabled,
+        )
         self._account = config.matrix.user_id
         self._attempts: dict[str, int] = {}
         runtime.display_name = self._display_name
@@ -88,6 +96,7 @@ class MatrixBot:
     async def run(self) -> None:
         """Log in, then sync until cancelled. Raises TokenRevoked or LoginFailed to stop."""
         sender_task: asyncio.Task[None] | None = None
+        scheduler_task: asyncio.Task[None] | None = None
         try:
             await self._log_in()
             token = await asyncio.to_thread(self._load_token)
@@ -121,13 +130,33 @@ class MatrixBot:
                 delay = BACKOFF_START
                 if sender_task is None:  # rooms are known now: pending replies can go out
                     sender_task = asyncio.create_task(self.sender.run(), name="outbox")
+                    scheduler_task = asyncio.create_task(self._run_scheduler(), name="rounds")
                 self.sender.wake()  # replies to rooms joined in this batch can go out now
                 await self._maintain_keys()
         finally:
-            if sender_task is not None:
-                sender_task.cancel()
-                await asyncio.gather(sender_task, return_exceptions=True)
+            for task in (scheduler_task, sender_task):
+                if task is not None:
+                    task.cancel()
+                    await asyncio.gather(task, return_exceptions=True)
             await self.client.close()  # closes the HTTP session; never logout()
+
+    async def _run_scheduler(self) -> None:
+        """The status rounds' scheduler; its jobs wake the outbox when they queued prompts."""
+        loop = asyncio.get_running_loop()
+        context = rounds.JobContext(
+            engine=self.engine,
+            clock=self.clock,
+            prefix=self.config.bot.command_prefix,
+            wake=lambda: _call_soon(loop, self.sender.wake),
+        )
+        try:
+            await rounds.run_scheduler(context, self.config.bot.timezone)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("the status round scheduler stopped")
+        finally:
+            rounds.install(None)
 
     async def _log_in(self) -> None:
         """Log in (or restore the login), retrying while the homeserver is unreachable."""
@@ -222,7 +251,14 @@ class MatrixBot:
             log.warning("could not decrypt event %s in %s (no room key)", event.event_id, room_id)
             return
         try:
-            message = self._as_command(room_id, event)
+            if isinstance(event, RedactionEvent):
+                redaction = self._as_redaction(room_id, event)
+                if redaction is not None:
+                    ids = await asyncio.to_thread(self.dispatcher.redacted, redaction)
+                    if ids:
+                        self.sender.wake()
+                return
+            message = self._as_message(room_id, event)
         except Exception:
             log.exception("skipping a malformed event in %s", room_id)
             return
@@ -241,22 +277,53 @@ class MatrixBot:
         if ids:
             self.sender.wake()
 
-    def _as_command(self, room_id: str, event: Any) -> IncomingMessage | None:
-        """A text message from someone else that starts with the prefix, or None."""
+    def _as_message(self, room_id: str, event: Any) -> IncomingMessage | None:
+        """A text message from someone else (a command, maybe a status answer, or an edit of
+        one), or None."""
         if not isinstance(event, RoomMessageText) or event.sender == self._account:
             return None
-        relates = event.source.get("content", {}).get("m.relates_to", {})
-        if isinstance(relates, dict) and relates.get("rel_type") == "m.replace":
-            return None  # edits are not commands; the user sends the command anew
-        if not self.dispatcher.is_command(event.body):
-            return None
-        body = command_text(event.body, event.formatted_body if event.format else None)
+        content = event.source.get("content", {})
+        relates = content.get("m.relates_to", {})
+        relates = relates if isinstance(relates, dict) else {}
+        if relates.get("rel_type") == "m.replace":
+            # An edit: commands are sent anew, but an edited status answer counts as edited.
+            new = content.get("m.new_content", {})
+            original = relates.get("event_id")
+            if not isinstance(new, dict) or not isinstance(original, str):
+                return None
+            body = new.get("body")
+            if not isinstance(body, str) or self.dispatcher.is_command(body):
+                return None
+            return IncomingMessage(
+                event_id=event.event_id,
+                room_id=room_id,
+                sender=event.sender,
+                body=body,
+                sent_at=_sent_at(event, self.clock),
+                replaces=original,
+            )
+        reply = relates.get("m.in_reply_to", {})
+        reply_to = reply.get("event_id") if isinstance(reply, dict) else None
+        body = event.body
+        if self.dispatcher.is_command(event.body):
+            text = command_text(event.body, event.formatted_body if event.format else None)
+            body = text if self.dispatcher.is_command(text) else event.body
+        elif reply_to is not None:
+            body = _strip_reply_fallback(body)
         return IncomingMessage(
             event_id=event.event_id,
             room_id=room_id,
             sender=event.sender,
-            body=body if self.dispatcher.is_command(body) else event.body,
+            body=body,
             sent_at=_sent_at(event, self.clock),
+            reply_to=reply_to if isinstance(reply_to, str) else None,
+        )
+
+    def _as_redaction(self, room_id: str, event: RedactionEvent) -> IncomingRedaction | None:
+        if event.sender == self._account or not event.redacts:
+            return None
+        return IncomingRedaction(
+            event_id=event.event_id, room_id=room_id, sender=event.sender, redacts=event.redacts
         )
 
     async def _handle_invite(self, room_id: str, invite_state: Iterable[Any]) -> None:
@@ -344,6 +411,20 @@ class MatrixBot:
     def _save_token(self, token: str) -> None:
         with unit_of_work(self.engine) as session:
             delivery.save_sync_token(session, self._account, token, now=self.clock.now())
+
+
+def _call_soon(loop: asyncio.AbstractEventLoop, callback: Callable[[], None]) -> None:
+    loop.call_soon_threadsafe(callback)
+
+
+def _strip_reply_fallback(body: str) -> str:
+    """A reply's body without the quoted ``> `` lines some clients still put before it."""
+    lines = body.split("\n")
+    while lines and lines[0].startswith(">"):
+        lines.pop(0)
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    return "\n".join(lines)
 
 
 def _sent_at(event: Any, clock: Clock) -> datetime:

@@ -86,14 +86,32 @@ def pending(session: Session, limit: int = 50) -> list[OutboxMessage]:
     )
 
 
-def mark_sent(session: Session, outbox_id: int, *, event_id: str, now: datetime) -> None:
+def retarget(session: Session, user_id: str, room_id: str) -> int:
+    """Move the unsent rows addressed to a person (``room_id`` = their user id: a direct message
+    whose room did not exist yet) to their direct room; how many moved."""
+    rows = session.exec(
+        select(OutboxMessage)
+        .options(defer(OutboxMessage.attachment))  # type: ignore[arg-type]
+        .where(OutboxMessage.room_id == user_id, col(OutboxMessage.sent_at).is_(None))
+    ).all()
+    for row in rows:
+        row.room_id = room_id
+        session.add(row)
+    return len(rows)
+
+
+def mark_sent(session: Session, outbox_id: int, *, event_id: str, now: datetime) -> str | None:
+    """Mark a row sent; its room, or None when there is no such row."""
     row = session.get(OutboxMessage, outbox_id)
+    if row is None:
+        return None
     if row is not None:
         row.sent_at = now
         row.event_id = event_id
         row.attempts += 1
         row.attachment = None  # the homeserver keeps the file now
         session.add(row)
+    return row.room_id
 
 
 def mark_attempt_failed(

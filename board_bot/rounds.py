@@ -1,0 +1,367 @@
+"""Status rounds on the clock: APScheduler jobs, and the prompts and reminders they queue.
+
+The scheduler is APScheduler 3's ``AsyncIOScheduler`` with its SQLAlchemy job store in the
+bot's own database. Jobs are the module-level functions below, referenced by import path and
+taking only ids; their ids are explicit (``status-prompt-<board>``,
+``status-reminder-<board>-<n>``) and added with ``replace_existing``. Each prompt job plans the
+board's next round when it has run; :func:`reconcile` plans every board's next round at start-up
+and after a schedule change, so the job store never has to be right on its own.
+
+Exactly once: a round is unique per (board, period) in the database, and a round with all its
+prompts is written in one transaction together with the outbox rows that carry the prompts. A
+job that fires twice finds the round and does nothing; a crash before the commit leaves nothing,
+and the start-up reconciliation starts the round then (marked late) as long as the grace period
+(:data:`GRACE`) has not passed; after it, the board's room is told that the round was missed.
+
+Every function here that does the work takes ``now``; the job wrappers read the clock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from board_bot import round_schedule as rs
+from board_bot.clock import Clock
+from board_bot.db import unit_of_work
+from board_bot.i18n import t
+from board_bot.models import Board, Department, HandledEvent, StatusPrompt, StatusRound
+from board_bot.render import Safe, escape, message_contents
+from board_bot.services import delivery
+from board_bot.services import status_rounds as sr
+
+log = logging.getLogger(__name__)
+
+GRACE = timedelta(hours=6)
+PROMPT_JOB = "status-prompt-{board}"
+REMINDER_JOB = "status-reminder-{board}-{number}"
+
+
+@dataclass
+class JobContext:
+    """What the jobs need, installed once by the app (jobs take only ids)."""
+
+    engine: Engine
+    clock: Clock
+    prefix: str
+    wake: Callable[[], None]
+    scheduler: Any = None  # the AsyncIOScheduler, when one runs
+
+
+_context: JobContext | None = None
+
+
+def install(context: JobContext | None) -> None:
+    global _context
+    _context = context
+
+
+def _ctx() -> JobContext:
+    if _context is None:
+        raise RuntimeError("status round jobs run without an installed JobContext")
+    return _context
+
+
+def _plain_name(user_id: str) -> Safe:
+    return escape(user_id)
+
+
+# --- queueing prompts and reminders (one transaction with the round) ---------------------------
+
+
+def queue_prompts(session: Session, board: Board, started: sr.Started, *, now: datetime) -> int:
+    """Queue one prompt per department that has someone to ask; the number queued."""
+    queued = 0
+    for planned in started.prompts:
+        prompt = planned.prompt
+        if prompt.room_id is None:
+            continue
+        in_room = not prompt.room_id.startswith("@")
+        text = _render().prompt_text(
+            board.language,
+            board.timezone,
+            started.round,
+            planned,
+            _plain_name,
+            in_department_room=in_room,
+        )
+        mentions = (prompt.contact,) if in_room and prompt.contact else ()
+        rows = delivery.enqueue(
+            session,
+            room_id=prompt.room_id,
+            contents=message_contents(text, mentions=mentions, msgtype="m.text"),
+            now=now,
+        )
+        if rows and rows[0].id is not None:
+            sr.mark_prompt_queued(session, prompt, rows[0].id)
+        queued += 1
+    return queued
+
+
+def queue_reminders(
+    session: Session, board: Board, rnd: StatusRound, prompts: list[StatusPrompt], now: datetime
+) -> int:
+    render = _render()
+    for prompt in prompts:
+        dept = session.get(Department, prompt.department_id)
+        if dept is None or prompt.contact is None or prompt.room_id is None:
+            continue
+        text = render.reminder_text(
+            board.language, board.timezone, rnd, dept, prompt.contact, _plain_name
+        )
+        delivery.enqueue(
+            session,
+            room_id=prompt.room_id,
+            contents=message_contents(text, mentions=(prompt.contact,), msgtype="m.text"),
+            now=now,
+        )
+    return len(prompts)
+
+
+def _render() -> Any:
+    from commands import status_render  # the words live with the commands
+
+    return status_render
+
+
+# --- the work of the jobs (take now) ------------------------------------------------------------
+
+
+def start_planned_round(session: Session, board: Board, period: str, *, now: datetime) -> bool:
+    """Start the board's planned round of ``period`` (a scheduled prompt); False when it ran
+    already, is not a round of the schedule, or the schedule is paused."""
+    if not sr.is_enabled(session, board):
+        return False
+    schedule = sr.schedule_of(session, board)
+    times = _planned(schedule, period, now)
+    if times is None:
+        log.warning("board %s: no planned round %s near %s", board.id, period, now)
+        return False
+    started = sr.start_round(session, board, times, started_by=sr.SCHEDULED, now=now)
+    if started is None:
+        return False
+    queue_prompts(session, board, started, now=now)
+    return True
+
+
+def _planned(schedule: rs.Schedule, period: str, now: datetime) -> rs.RoundTimes | None:
+    for times in rs.rounds_between(schedule, now - GRACE - timedelta(days=8), now + GRACE):
+        if times.period == period:
+            return times
+    return None
+
+
+def send_reminder(
+    session: Session, board: Board, period: str, number: int, *, now: datetime
+) -> int:
+    """Remind the silent departments of the round of ``period``; how many were reminded."""
+    assert board.id is not None
+    rnd = sr.find_round(session, board.id, period)
+    if rnd is None:
+        return 0
+    prompts = sr.remind(session, rnd, number, now=now)
+    return queue_reminders(session, board, rnd, prompts, now)
+
+
+def note_missed(session: Session, board: Board, times: rs.RoundTimes, *, now: datetime) -> bool:
+    """Tell the board's room once that a round was missed; False when told before."""
+    key = f"missed:{board.id}:{times.period}"
+    if session.get(HandledEvent, key) is not None:
+        return False
+    delivery.mark_handled(session, event_id=key, room_id=board.room_id, outcome="missed", now=now)
+    from commands.status_render import moment, period_label
+
+    text = t(
+        board.language,
+        "status.missed",
+        period=period_label(board.language, times.period),
+        at=moment(board.language, times.prompt_at, board.timezone),
+        prefix=Safe(_ctx().prefix if _context else "!"),
+    )
+    delivery.enqueue(session, room_id=board.room_id, contents=message_contents(text), now=now)
+    return True
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The jobs one board needs now."""
+
+    board_id: int
+    prompt: rs.RoundTimes | None  # the next round to start
+    reminders: list[tuple[int, datetime, str]]  # (number, when, period) of the open round
+
+
+def catch_up(session: Session, board: Board, *, now: datetime) -> Plan:
+    """Start a round missed within the grace period (late), report one missed longer ago, and
+    say which jobs the board needs."""
+    assert board.id is not None
+    if not sr.is_enabled(session, board):
+        return Plan(board.id, None, [])
+    schedule = sr.schedule_of(session, board)
+    current = rs.current_round(schedule, now)
+    if current is not None and sr.find_round(session, board.id, current.period) is None:
+        if now - current.prompt_at <= GRACE:
+            started = sr.start_round(session, board, current, started_by=sr.SCHEDULED, now=now)
+            if started is not None:
+                queue_prompts(session, board, started, now=now)
+        elif current.deadline_at > now:
+            note_missed(session, board, current, now=now)
+    reminders: list[tuple[int, datetime, str]] = []
+    rnd = sr.open_round(session, board.id)
+    if rnd is not None:
+        for number, at in enumerate(rnd.reminders_at, start=1):
+            when = datetime.fromisoformat(at)
+            if number > rnd.reminders_sent and now - when <= GRACE:
+                reminders.append((number, when, rnd.period))
+    return Plan(board.id, rs.next_round(schedule, now), reminders)
+
+
+# --- the jobs (referenced by import path; ids only) ---------------------------------------------
+
+
+def scheduled_prompt(board_id: int, period: str) -> None:
+    ctx = _ctx()
+    now = ctx.clock.now()
+    try:
+        with unit_of_work(ctx.engine) as session:
+            board = session.get(Board, board_id)
+            if board is None or board.archived_at is not None:
+                return
+            started = start_planned_round(session, board, period, now=now)
+    except IntegrityError:  # another process started it a moment ago
+        started = False
+    if started:
+        ctx.wake()
+    reconcile_board(board_id, now)
+
+
+def scheduled_reminder(board_id: int, period: str, number: int) -> None:
+    ctx = _ctx()
+    now = ctx.clock.now()
+    with unit_of_work(ctx.engine) as session:
+        board = session.get(Board, board_id)
+        if board is None or board.archived_at is not None:
+            return
+        reminded = send_reminder(session, board, period, number, now=now)
+    if reminded:
+        ctx.wake()
+
+
+def replan(board_id: int) -> None:
+    """A job: plan the board's rounds again (after a schedule change)."""
+    reconcile_board(board_id, _ctx().clock.now())
+
+
+def replan_soon(board_id: int) -> None:
+    """Queue :func:`replan` in the scheduler (nothing when no scheduler runs, as in tests)."""
+    if _context is None or _context.scheduler is None:
+        return
+    _context.scheduler.add_job(
+        "board_bot.rounds:replan",
+        args=[board_id],
+        id=f"status-replan-{board_id}",
+        replace_existing=True,
+    )
+
+
+# --- keeping the job store in line --------------------------------------------------------------
+
+
+def reconcile(now: datetime) -> None:
+    """Catch up and (re)plan the jobs of every active board (start-up, schedule changes)."""
+    ctx = _ctx()
+    with unit_of_work(ctx.engine) as session:
+        ids = [
+            b.id
+            for b in session.exec(select(Board).where(col(Board.archived_at).is_(None)))
+            if b.id is not None
+        ]
+    for board_id in ids:
+        try:
+            reconcile_board(board_id, now)
+        except Exception:
+            log.exception("could not plan the status rounds of board %s", board_id)
+
+
+def reconcile_board(board_id: int, now: datetime) -> None:
+    ctx = _ctx()
+    try:
+        with unit_of_work(ctx.engine) as session:
+            board = session.get(Board, board_id)
+            if board is None:
+                return
+            plan = catch_up(session, board, now=now)
+    except IntegrityError:
+        return  # another process caught up; its plan is the same
+    ctx.wake()
+    if ctx.scheduler is not None:
+        apply_plan(ctx.scheduler, plan)
+
+
+def apply_plan(scheduler: Any, plan: Plan) -> None:
+    """Put the plan's jobs into the scheduler, replacing what it had for the board."""
+    prompt_id = PROMPT_JOB.format(board=plan.board_id)
+    if plan.prompt is None:
+        if scheduler.get_job(prompt_id) is not None:
+            scheduler.remove_job(prompt_id)
+    else:
+        scheduler.add_job(
+            "board_bot.rounds:scheduled_prompt",
+            "date",
+            run_date=plan.prompt.prompt_at,
+            args=[plan.board_id, plan.prompt.period],
+            id=prompt_id,
+            replace_existing=True,
+        )
+    prefix = REMINDER_JOB.format(board=plan.board_id, number="")
+    wanted = {REMINDER_JOB.format(board=plan.board_id, number=n) for n, _, _ in plan.reminders}
+    for job in scheduler.get_jobs():
+        if job.id.startswith(prefix) and job.id not in wanted:
+            scheduler.remove_job(job.id)
+    for number, when, period in plan.reminders:
+        scheduler.add_job(
+            "board_bot.rounds:scheduled_reminder",
+            "date",
+            run_date=when,
+            args=[plan.board_id, period, number],
+            id=REMINDER_JOB.format(board=plan.board_id, number=number),
+            replace_existing=True,
+        )
+
+
+def make_scheduler(engine: Engine, zone: str) -> Any:
+    """The AsyncIOScheduler with its job store in the bot's database."""
+    from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+    from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+    return AsyncIOScheduler(
+        jobstores={"default": SQLAlchemyJobStore(engine=engine)},
+        job_defaults={
+            "coalesce": True,
+            "misfire_grace_time": int(GRACE.total_seconds()),
+            "max_instances": 1,
+        },
+        timezone=zone,
+    )
+
+
+async def run_scheduler(context: JobContext, zone: str) -> None:
+    """Start the scheduler, reconcile, and keep it running until cancelled."""
+    scheduler = make_scheduler(context.engine, zone)
+    context.scheduler = scheduler
+    install(context)
+    scheduler.start()
+    try:
+        await asyncio.to_thread(reconcile, context.clock.now())
+        await asyncio.Event().wait()
+    finally:
+        scheduler.shutdown(wait=False)
+        context.scheduler = None

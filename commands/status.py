@@ -1,0 +1,241 @@
+"""``!status``: the weekly status rounds (the round at a glance, the schedule, starting and
+closing a round), and ``!update`` to report from anywhere."""
+
+from __future__ import annotations
+
+import re
+
+from board_bot import round_schedule as rs
+from board_bot import rounds
+from board_bot.errors import BotError, UsageError
+from board_bot.i18n import t
+from board_bot.models import StatusRound
+from board_bot.render import Safe
+from board_bot.services import departments
+from board_bot.services import status_rounds as sr
+from commands import status_render as r
+from commands.common import board_of, person
+from commands.framework import Context, Group, Rest, Role, command
+
+group = Group("status", "Status rounds: the weekly prompt to the departments", default="show")
+
+FREQUENCIES = {
+    "wöchentlich": "weekly",
+    "woechentlich": "weekly",
+    "weekly": "weekly",
+    "14-täglich": "biweekly",
+    "14-taeglich": "biweekly",
+    "zweiwöchentlich": "biweekly",
+    "zweiwoechentlich": "biweekly",
+    "biweekly": "biweekly",
+    "monatlich": "monthly",
+    "monthly": "monthly",
+}
+PROMPT_WORDS = frozenset({"abfrage", "prompt", "start"})
+REMINDER_WORDS = frozenset({"erinnerung", "erinnerungen", "reminder", "reminders"})
+DEADLINE_WORDS = frozenset({"frist", "deadline"})
+NO_REMINDER = re.compile(r"^(?:keine|ohne|no)\s+(?:erinnerung(?:en)?|reminders?)\b", re.I)
+OFF_WORDS = frozenset({"aus", "off", "pause", "pausieren"})
+ON_WORDS = frozenset({"an", "on", "ein", "fortsetzen"})
+
+
+def _names(ctx: Context) -> r.Namer:
+    return lambda user_id: person(ctx, user_id)
+
+
+@group.command("show", aliases=("zeigen", "runde", "round"))
+def show(ctx: Context) -> str:
+    """Show the current round: who answered, who is late, who is away and covered"""
+    board = board_of(ctx)
+    assert board.id is not None
+    rnd = sr.open_round(ctx.session, board.id) or sr.latest_round(ctx.session, board.id)
+    if rnd is None:
+        upcoming = rs.next_round(sr.schedule_of(ctx.session, board), ctx.now)
+        return t(
+            ctx.lang,
+            "status.none",
+            next=Safe(
+                f"{r.period_label(ctx.lang, upcoming.period)}, "
+                f"{r.moment(ctx.lang, upcoming.prompt_at, board.timezone)}"
+            ),
+            prefix=Safe(ctx.prefix),
+        )
+    states = sr.overview(ctx.session, board, rnd, ctx.now)
+    flags = sr.flags_of(ctx.session, [a.id for s in states for a in s.answers if a.id])
+    return r.overview_text(ctx.lang, board.timezone, rnd, states, flags, _names(ctx), ctx.now)
+
+
+@group.command("schedule", aliases=("zeitplan", "plan"))
+def schedule(ctx: Context, change: Rest = "") -> str:
+    """Show or change the schedule, e.g. weekly, prompt Mon 09:00, reminder Tue 10:00, deadline
+    Wed 12:00"""
+    board = board_of(ctx)
+    current = sr.schedule_of(ctx.session, board)
+    enabled = sr.is_enabled(ctx.session, board)
+    if not change:
+        return r.schedule_text(ctx.lang, current, enabled, rs.next_round(current, ctx.now))
+    if not ctx.is_admin:
+        from board_bot.errors import Forbidden
+
+        raise Forbidden("error.forbidden_admin", admins=", ".join(ctx.admins))
+    wanted, enabled = _parse_schedule(change, current, enabled)
+    saved = sr.set_schedule(
+        ctx.session, board, wanted, enabled=enabled, actor=ctx.sender, now=ctx.now
+    )
+    upcoming = rs.next_round(saved, ctx.now)
+    board_id = board.id or 0
+    ctx.after_commit.append(lambda: rounds.replan_soon(board_id))
+    return t(
+        ctx.lang,
+        "status.schedule.saved",
+        rule=rs.describe(saved, ctx.lang),
+        period=r.period_label(ctx.lang, upcoming.period),
+        at=r.moment(ctx.lang, upcoming.prompt_at, board.timezone),
+    )
+
+
+def _parse_schedule(text: str, current: rs.Schedule, enabled: bool) -> tuple[rs.Schedule, bool]:
+    """``wöchentlich Abfrage Mo 09:00 Erinnerung Di 10:00 Frist Mi 12:00``: the parts named
+    change, the rest stays. Commas are optional."""
+    words = text.replace(",", " ").replace(";", " ").split()
+    frequency, prompt, deadline = current.frequency, current.prompt, current.deadline
+    reminders: list[rs.Moment] | None = None
+    i = 0
+    while i < len(words):
+        word = words[i].casefold()
+        rest = " ".join(words[i:])
+        if word in FREQUENCIES:
+            frequency = FREQUENCIES[word]
+            i += 1
+        elif NO_REMINDER.match(rest):
+            reminders = []
+            i += 2
+        elif word in OFF_WORDS:
+            enabled = False
+            i += 1
+        elif word in ON_WORDS:
+            enabled = True
+            i += 1
+        elif word in PROMPT_WORDS | REMINDER_WORDS | DEADLINE_WORDS:
+            moment, used = _moment(words[i + 1 : i + 4])
+            if word in PROMPT_WORDS:
+                prompt = moment
+            elif word in DEADLINE_WORDS:
+                deadline = moment
+            else:
+                reminders = [*(reminders or []), moment]
+            i += 1 + used
+        else:
+            raise UsageError("status.schedule.bad_word", word=words[i][:40])
+    anchor = current.anchor
+    return (
+        rs.Schedule(
+            frequency=frequency,
+            prompt=prompt,
+            reminders=tuple(current.reminders if reminders is None else reminders),
+            deadline=deadline,
+            anchor=anchor,
+            timezone=current.timezone,
+            bundesland=current.bundesland,
+        ),
+        enabled,
+    )
+
+
+def _moment(words: list[str]) -> tuple[rs.Moment, int]:
+    """The longest of ``Mo 09:00 Uhr`` (3 words), ``Mo 09:00`` (2) that reads as a moment."""
+    for count in (3, 2):
+        if len(words) >= count:
+            try:
+                return rs.parse_moment(" ".join(words[:count])), count
+            except ValueError:
+                continue
+    raise UsageError("status.schedule.bad_moment", text=" ".join(words[:2])[:40])
+
+
+@group.command("run-now", aliases=("starten", "start", "jetzt"), requires=Role.ADMIN)
+def run_now(ctx: Context) -> str:
+    """Start a status round now (admins only)"""
+    board = board_of(ctx)
+    assert board.id is not None
+    if not departments.active(ctx.session, board.id):
+        raise BotError("status.no_departments", prefix=Safe(ctx.prefix))
+    schedule = sr.schedule_of(ctx.session, board)
+    times = sr.manual_times(schedule, ctx.now)
+    existing = sr.find_round(ctx.session, board.id, times.period)
+    if existing is not None and existing.closed_at is None:
+        return _already(ctx, existing)
+    if existing is not None:  # this week's round was closed: a second one gets its own period
+        times = _again(ctx, times)
+    started = sr.start_round(ctx.session, board, times, started_by=ctx.sender, now=ctx.now)
+    if started is None:
+        return _already(ctx, sr.find_round(ctx.session, board.id, times.period))
+    rounds.queue_prompts(ctx.session, board, started, now=ctx.now)
+    return t(
+        ctx.lang,
+        "status.started",
+        period=r.period_label(ctx.lang, started.round.period),
+        count=len(started.prompts),
+        deadline=r.moment(ctx.lang, started.round.deadline_at, board.timezone),
+    )
+
+
+def _again(ctx: Context, times: rs.RoundTimes) -> rs.RoundTimes:
+    board = board_of(ctx)
+    assert board.id is not None
+    for n in range(2, 100):
+        period = f"{times.period}.{n}"
+        if sr.find_round(ctx.session, board.id, period) is None:
+            return rs.RoundTimes(
+                period,
+                times.nominal_day,
+                times.prompt_at,
+                times.reminders_at,
+                times.deadline_at,
+                None,
+            )
+    raise BotError("status.already_running", period=times.period, at="", prefix=ctx.prefix)
+
+
+def _already(ctx: Context, rnd: StatusRound | None) -> str:
+    assert rnd is not None
+    board = board_of(ctx)
+    return t(
+        ctx.lang,
+        "status.already_running",
+        period=r.period_label(ctx.lang, rnd.period),
+        at=r.moment(ctx.lang, rnd.started_at, board.timezone),
+        prefix=Safe(ctx.prefix),
+    )
+
+
+@group.command("close", aliases=("schließen", "schliessen", "beenden"), requires=Role.ADMIN)
+def close(ctx: Context) -> str:
+    """Close the current round early (admins only)"""
+    board = board_of(ctx)
+    assert board.id is not None
+    rnd = sr.open_round(ctx.session, board.id)
+    if rnd is None:
+        raise BotError("status.nothing_to_close")
+    states = sr.overview(ctx.session, board, rnd, ctx.now)
+    sr.close_round(ctx.session, rnd, actor=ctx.sender, now=ctx.now)
+    return t(
+        ctx.lang,
+        "status.closed",
+        period=r.period_label(ctx.lang, rnd.period),
+        answered=sum(1 for s in states if s.answers),
+        total=len(states),
+    )
+
+
+@command("update", aliases=("meldung", "status-update"), needs_board=False)
+def update(ctx: Context, report: Rest = "") -> str:
+    """Report status from anywhere: update WP-12 yellow 60% text"""
+    # The report as typed, line breaks included (the Rest argument has them folded).
+    typed = ctx.text.split(maxsplit=1)
+    report = typed[1].strip() if len(typed) > 1 else ""
+    if not report:
+        raise UsageError("status.update.empty", prefix=Safe(ctx.prefix))
+    from board_bot import answers
+
+    return answers.answer_by_command(ctx.session, ctx, report)

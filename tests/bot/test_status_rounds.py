@@ -1,0 +1,317 @@
+"""A whole status round in the bot tier, with a fixed clock: started by an admin and by the
+schedule, prompts to the leads (or their deputies), answers in the direct room, by edit, by
+``!update``, reminders to the silent only, the overview, and the bad input."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from sqlmodel import Session, col, select
+
+from board_bot import rounds
+from board_bot.db import unit_of_work
+from board_bot.dispatcher import IncomingMessage, IncomingRedaction
+from board_bot.models import (
+    Board,
+    OutboxMessage,
+    StatusAnswer,
+    StatusFlag,
+    StatusItem,
+    StatusPrompt,
+    StatusRound,
+)
+from board_bot.services import delivery
+from board_bot.services import status_rounds as sr
+from tests.bot.city import DEPUTY, LEAD, MEMBER, OBSERVER, make_city
+from tests.bot.conftest import ROOM, START, BotHarness
+from tests.bot.wp_support import add, field
+
+VERKEHR = "@vera.verkehr:example.org"  # lead of FB 68
+HAUPTAMT = "@hans.haupt:example.org"  # lead of FB 13
+
+
+@pytest.fixture
+def city(bot_factory: Callable[..., BotHarness]) -> BotHarness:
+    bot = make_city(bot_factory)
+    bot.reply(f"!rolle zuweisen {VERKEHR} leitung FB 68")
+    bot.reply(f"!rolle zuweisen {HAUPTAMT} leitung FB 13")
+    add(bot, "Digitale Bauakte --dept FB 61 --due 31.03.2027")  # WP-1
+    add(bot, "Geoportal --dept FB 61")  # WP-2
+    add(bot, "Verkehrsdaten --dept FB 68")  # WP-3
+    return bot
+
+
+def open_direct_rooms(bot: BotHarness) -> dict[str, str]:
+    """What the outbox does before sending a direct message: a room per person, the waiting
+    rows and prompts moved to it. Returns user id -> room id."""
+    made: dict[str, str] = {}
+    with unit_of_work(bot.engine) as session:
+        people = session.exec(
+            select(OutboxMessage.room_id).where(
+                col(OutboxMessage.room_id).startswith("@"), col(OutboxMessage.sent_at).is_(None)
+            )
+        ).all()
+        for user in sorted(set(people)):
+            room = sr.direct_room(session, user) or f"!dm-{user[1:].split(':')[0]}:example.org"
+            sr.remember_direct_room(session, user, room, bot.clock.now())
+            delivery.retarget(session, user, room)
+            sr.retarget_prompts(session, user, room)
+            made[user] = room
+    return made
+
+
+def sent_to(bot: BotHarness, room: str) -> list[dict[str, Any]]:
+    with Session(bot.engine) as session:
+        rows = session.exec(
+            select(OutboxMessage)
+            .where(OutboxMessage.room_id == room)
+            .order_by(col(OutboxMessage.id))
+        ).all()
+        return [{**r.content, "body": plain(r.content["body"])} for r in rows]
+
+
+def plain(body: str) -> str:
+    """A body without its Markdown emphasis, for shorter expectations."""
+    return body.replace("**", "")
+
+
+def answer(bot: BotHarness, room: str, sender: str, text: str, **kwargs: Any) -> list[str]:
+    msg = IncomingMessage(
+        event_id=kwargs.pop("event_id", f"$answer-{len(text)}-{sender}-{bot.clock.now()}"),
+        room_id=room,
+        sender=sender,
+        body=text,
+        sent_at=bot.clock.now(),
+        **kwargs,
+    )
+    bot.last_ids = bot.dispatcher.handle(msg)
+    return [plain(c["body"]) for c in bot.contents(bot.last_ids)]
+
+
+def started(bot: BotHarness) -> dict[str, str]:
+    reply = bot.reply("!status run-now")
+    assert reply.startswith("▶️ Statusrunde KW 50 gestartet: 3 Fachbereiche werden abgefragt"), reply
+    assert "Frist Mi, 09.12.2026, 12:00 Uhr" in reply
+    return open_direct_rooms(bot)
+
+
+def test_a_round_from_start_to_overview(city: BotHarness) -> None:
+    dms = started(city)
+    assert set(dms) == {LEAD, VERKEHR, HAUPTAMT}
+
+    [prompt] = sent_to(city, dms[LEAD])
+    body = prompt["body"]
+    assert body.startswith("📋 Statusabfrage KW 50 · FB 61 – Stadtplanung")
+    assert "Bitte melden Sie bis Mi, 09.12.2026, 12:00 Uhr" in body
+    assert "WP-1 Digitale Bauakte · 🟢 grün · 0 % · fällig 31.03.2027" in body
+    assert "Verkehrsdaten" not in body  # FB 68's package is not FB 61's business
+    assert "`WP-12 gelb 60% Ausschreibung verzögert sich`" in body
+    assert prompt["msgtype"] == "m.text" and prompt["m.mentions"] == {}
+
+    city.clock.advance(timedelta(hours=1))
+    [confirm] = answer(
+        city,
+        dms[LEAD],
+        LEAD,
+        "Hallo,\nWP-1 gelb 60% Ausschreibung verzögert sich\nWP-2 grün 20%\n"
+        "Entscheidung nötig: Freigabe der Haushaltsmittel",
+    )
+    assert confirm.startswith("✅ Danke! Statusmeldung von FB 61 – Stadtplanung für KW 50")
+    assert "WP-1 Digitale Bauakte: 🟡 gelb · 60 % — Ausschreibung verzögert sich" in confirm
+    assert "WP-2 Geoportal: 🟢 grün · 20 %" in confirm
+    assert "📣 Entscheidung für das Board: Freigabe der Haushaltsmittel" in confirm
+    assert (field(city, 1, "traffic_light"), field(city, 1, "progress")) == ("yellow", 60)
+    assert field(city, 1, "traffic_reason") == "Ausschreibung verzögert sich"
+
+    [free] = answer(city, dms[VERKEHR], VERKEHR, "Wir liegen im Plan, die Vergabe läuft.")
+    assert "Als Freitext für den ganzen Fachbereich gespeichert." in free
+
+    overview = plain(city.reply("!status", sender=OBSERVER))
+    lines = overview.split("\n")
+    assert lines[0] == ("Statusrunde KW 50 · Frist Mi, 09.12.2026, 12:00 Uhr · 2 von 3 gemeldet")
+    assert any(line.startswith("- ⏳ FB 13 – Hauptamt: offen") for line in lines), overview
+    assert any(line.startswith("- ✅ FB 61 – Stadtplanung: gemeldet") for line in lines)
+    assert "Freigabe der Haushaltsmittel" in overview
+
+    # The reminder goes to the silent department only, mentioning its lead.
+    with unit_of_work(city.engine) as session:
+        board = session.exec(select(Board)).one()
+        rnd = session.exec(select(StatusRound)).one()
+        rnd.reminders_at = [(START + timedelta(days=1)).isoformat()]
+        assert rounds.send_reminder(session, board, rnd.period, 1, now=city.clock.now()) == 1
+        assert rounds.send_reminder(session, board, rnd.period, 1, now=city.clock.now()) == 0
+    [_, reminder] = sent_to(city, dms[HAUPTAMT])
+    assert reminder["body"].startswith(f"⏰ Erinnerung an {HAUPTAMT}: Die Statusmeldung von FB 13")
+    assert reminder["m.mentions"] == {"user_ids": [HAUPTAMT]}
+    assert len(sent_to(city, dms[LEAD])) == 2  # prompt and confirmation, no reminder
+
+
+def test_an_edit_replaces_the_answer_and_a_redaction_removes_it(city: BotHarness) -> None:
+    dms = started(city)
+    answer(city, dms[LEAD], LEAD, "WP-1 gelb 60% Verzug", event_id="$first")
+    [corrected] = answer(
+        city, dms[LEAD], LEAD, "WP-1 rot 50% Vergabe gestoppt", event_id="$edit", replaces="$first"
+    )
+    assert corrected.startswith("✏️ Korrektur übernommen")
+    assert (field(city, 1, "traffic_light"), field(city, 1, "progress")) == ("red", 50)
+    assert [(i.traffic_light, i.note) for i in city.rows(StatusItem)] == [
+        ("red", "Vergabe gestoppt")
+    ]
+    [stored] = city.rows(StatusAnswer)
+    assert stored.event_id == "$first" and stored.text == "WP-1 rot 50% Vergabe gestoppt"
+
+    city.last_ids = city.dispatcher.redacted(
+        IncomingRedaction(event_id="$redact", room_id=dms[LEAD], sender=LEAD, redacts="$first")
+    )
+    assert city.contents()[0]["body"].startswith("🗑️ Die gelöschte Statusmeldung")
+    assert city.rows(StatusItem) == []
+    [prompt] = [p for p in city.rows(StatusPrompt) if p.contact == LEAD]
+    assert prompt.answered_at is None
+    assert "0 von 3 gemeldet" in city.reply("!status")
+
+
+def test_bad_lines_are_named_and_the_good_ones_kept(city: BotHarness) -> None:
+    dms = started(city)
+    [reply] = answer(
+        city,
+        dms[LEAD],
+        LEAD,
+        "WP-1 grün 140%\nWP-3 rot 10% nicht unseres\nWP-9 gelb\nWP-2 gelb 30% Personal fehlt",
+    )
+    assert "Nicht übernommen:" in reply
+    assert "Zeile 1 „WP-1 grün 140%“: Der Fortschritt muss zwischen 0 und 100 % liegen." in reply
+    assert "Zeile 2 „WP-3 rot 10% nicht unseres“: WP-3 gehört zu FB 68" in reply
+    assert "Zeile 3 „WP-9 gelb“: WP-9 gibt es in diesem Board nicht." in reply
+    assert "WP-2 Geoportal: 🟡 gelb · 30 % — Personal fehlt" in reply
+    assert field(city, 3, "traffic_light") == "green"  # another department's package: untouched
+    assert (field(city, 2, "traffic_light"), field(city, 2, "progress")) == ("yellow", 30)
+
+
+def test_only_leads_and_deputies_answer(city: BotHarness) -> None:
+    dms = started(city)
+    # A member writing in the lead's direct room is not the lead: nothing is taken, no reply.
+    assert answer(city, dms[LEAD], MEMBER, "WP-1 rot 0%") == []
+    # The deputy may answer for the department (here with !update from the board room).
+    reply = plain(city.reply("!update WP-1 gelb 10% Abstimmung läuft", sender=DEPUTY))
+    assert "WP-1 Digitale Bauakte: 🟡 gelb · 10 %" in reply
+    assert city.reply("!update WP-1 grün", sender=MEMBER).startswith(
+        "Es läuft gerade keine Statusrunde, für die Sie melden könnten."
+    )
+
+
+def test_unchanged_carries_the_status_forward(city: BotHarness) -> None:
+    dms = started(city)
+    [reply] = answer(city, dms[LEAD], LEAD, "unverändert")
+    assert "Stand unverändert übernommen für: WP-1, WP-2" in reply
+    assert [(i.unchanged, i.traffic_light) for i in city.rows(StatusItem)] == [
+        (True, "green"),
+        (True, "green"),
+    ]
+
+
+def test_an_absent_lead_is_covered_by_the_deputy(city: BotHarness) -> None:
+    city.reply("!abwesend 07.12.2026 - 18.12.2026 Urlaub", sender=LEAD)
+    dms = started(city)
+    assert LEAD not in dms and DEPUTY in dms
+    [prompt] = sent_to(city, dms[DEPUTY])
+    assert f"Sie vertreten {LEAD}, die Leitung ist abwesend." in prompt["body"]
+    overview = city.reply("!status")
+    assert f"🌴 {LEAD} ist abwesend bis 18.12.2026, vertreten durch {DEPUTY}" in overview
+
+
+def test_a_second_start_prompts_nobody_twice(city: BotHarness) -> None:
+    started(city)
+    prompts = city.count(StatusPrompt)
+    rows = city.count(OutboxMessage)
+    assert city.reply("!status run-now").startswith("Die Statusrunde KW 50 läuft schon")
+    with unit_of_work(city.engine) as session:  # the scheduled job of the same week
+        board = session.exec(select(Board)).one()
+        assert not rounds.start_planned_round(session, board, "2026-W50", now=START)
+    assert (city.count(StatusPrompt), city.count(OutboxMessage)) == (prompts, rows + 1)
+
+
+def test_run_now_and_close_are_for_admins(city: BotHarness) -> None:
+    assert city.reply("!status run-now", sender=LEAD).startswith(
+        "Diesen Befehl darf nur die Leitung"
+    )
+    started(city)
+    assert city.reply("!status close", sender=LEAD).startswith("Diesen Befehl darf nur die Leitung")
+    assert city.reply("!status close") == (
+        "⏹️ Statusrunde KW 50 abgeschlossen: 0 von 3 Fachbereichen haben gemeldet."
+    )
+    assert (
+        city.reply("!status close") == "Es läuft keine Statusrunde, die geschlossen werden könnte."
+    )
+
+
+def test_the_schedule_is_shown_and_changed(city: BotHarness) -> None:
+    shown = city.reply("!status schedule")
+    assert "wöchentlich" in shown and "nächste Runde: KW 51, Mo, 14.12.2026, 09:00 Uhr" in shown
+    saved = city.reply(
+        "!status schedule 14-täglich Abfrage Di 08:30 Erinnerung Mi 10:00 Frist Do 12:00"
+    )
+    assert saved.startswith("Zeitplan gespeichert: alle zwei Wochen")
+    assert city.reply("!status zeitplan Abfrage Mo 25:00").startswith(
+        "„Mo 25:00“ ist kein Zeitpunkt"
+    )
+    assert city.reply(
+        "!status zeitplan Frist So 12:00 Abfrage Mo 09:00 Erinnerung Mo 08:00"
+    ).startswith("Der Zeitplan geht so nicht auf")
+    assert city.reply("!status schedule Abfrage Mo 09:00", sender=LEAD).startswith(
+        "Diesen Befehl darf nur die Leitung"
+    )
+
+
+def test_a_scheduled_round_is_started_once_and_late_within_grace(
+    city: BotHarness,
+) -> None:
+    """The job of Monday 09:00 runs at 10:30 (the bot was down): the round starts, marked late."""
+    late = START + timedelta(hours=1, minutes=30)
+    with unit_of_work(city.engine) as session:
+        board = session.exec(select(Board)).one()
+        plan = rounds.catch_up(session, board, now=late)
+    [rnd] = city.rows(StatusRound)
+    assert (rnd.period, rnd.late, rnd.started_by) == ("2026-W50", True, "schedule")
+    assert plan.prompt is not None and plan.prompt.period == "2026-W51"
+    assert [(n, period) for n, _, period in plan.reminders] == [(1, "2026-W50")]
+    dms = open_direct_rooms(city)
+    [prompt] = sent_to(city, dms[LEAD])
+    assert "Diese Abfrage kommt verspätet" in prompt["body"]
+
+
+def test_a_round_missed_beyond_grace_is_reported_once(city: BotHarness) -> None:
+    too_late = START + timedelta(hours=7)
+    with unit_of_work(city.engine) as session:
+        board = session.exec(select(Board)).one()
+        rounds.catch_up(session, board, now=too_late)
+        rounds.catch_up(session, board, now=too_late + timedelta(minutes=5))
+    assert city.rows(StatusRound) == []
+    [notice] = sent_to(city, ROOM)[-1:]
+    assert notice["body"].startswith("⚠️ Die Statusrunde KW 50 (geplant Mo, 07.12.2026, 09:00 Uhr)")
+    assert sum("ist ausgefallen" in c["body"] for c in sent_to(city, ROOM)) == 1
+
+
+def test_answers_after_the_deadline_are_marked_late(city: BotHarness) -> None:
+    dms = started(city)
+    city.clock.advance(timedelta(days=3))
+    [reply] = answer(city, dms[VERKEHR], VERKEHR, "WP-3 grün 80%")
+    assert "Die Frist war schon abgelaufen" in reply
+    assert "verspätet gemeldet" in city.reply("!status")
+
+
+def test_chat_in_the_board_room_is_no_answer(city: BotHarness) -> None:
+    started(city)
+    assert answer(city, ROOM, LEAD, "Guten Morgen zusammen!") == []
+    assert city.rows(StatusAnswer) == []
+    assert city.rows(StatusFlag) == []
+
+
+def test_wp_show_has_the_last_status_lines_of_the_rounds(city: BotHarness) -> None:
+    dms = started(city)
+    answer(city, dms[LEAD], LEAD, "WP-1 gelb 60% Ausschreibung verzögert sich")
+    shown = plain(city.reply("!wp show WP-1"))
+    tail = shown.split("Letzte Statusmeldungen aus den Runden\n", 1)[1]
+    assert tail == "- 07.12.2026 · 🟡 gelb · 60 % — Ausschreibung verzögert sich"
