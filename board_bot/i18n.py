@@ -1355,6 +1355,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "Ausschreibung verzögert sich`",
         "en": "What is the report? For example: `{prefix}update WP-12 yellow 60% tender delayed`",
     },
+    "cmd.status.remind": {
+        "de": "Erinnert jetzt die Fachbereiche, die noch nicht gemeldet haben (nur Admins)",
+        "en": "Remind the departments that have not answered yet, now (admins only)",
+    },
+    "status.nothing_to_remind": {
+        "de": "Es läuft keine Statusrunde, an die erinnert werden könnte.",
+        "en": "No status round is running to remind anyone of.",
+    },
+    "status.all_answered": {
+        "de": "Alle Fachbereiche haben für {period} gemeldet; niemand muss erinnert werden.",
+        "en": "Every department has answered for {period}; nobody needs a reminder.",
+    },
+    "status.reminded": {
+        "de": "⏰ Erinnerung an {count} Fachbereich(e) verschickt: {depts}",
+        "en": "⏰ Reminder sent to {count} department(s): {depts}",
+    },
     "status.removed": {
         "de": "🗑️ Die gelöschte Statusmeldung ist aus der Runde entfernt. Die Werte, die sie an "
         "den Arbeitspaketen gesetzt hat, bleiben; ändern Sie sie bei Bedarf mit `wp edit`.",

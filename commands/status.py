@@ -209,6 +209,24 @@ def _already(ctx: Context, rnd: StatusRound | None) -> str:
     )
 
 
+@group.command("remind", aliases=("erinnern", "erinnerung"), requires=Role.ADMIN)
+def remind(ctx: Context) -> str:
+    """Remind the departments that have not answered yet, now (admins only)"""
+    board = board_of(ctx)
+    assert board.id is not None
+    rnd = sr.open_round(ctx.session, board.id)
+    if rnd is None:
+        raise BotError("status.nothing_to_remind")
+    prompts = sr.remind(ctx.session, rnd, rnd.reminders_sent + 1, now=ctx.now)
+    if not prompts:
+        return t(ctx.lang, "status.all_answered", period=r.period_label(ctx.lang, rnd.period))
+    rounds.queue_reminders(ctx.session, board, rnd, prompts, ctx.now)
+    reminded = {p.department_id for p in prompts}
+    depts = [d for d in departments.active(ctx.session, board.id) if d.id in reminded]
+    codes = sorted((d.code for d in depts), key=departments.code_key)
+    return t(ctx.lang, "status.reminded", count=len(prompts), depts=", ".join(codes))
+
+
 @group.command("close", aliases=("schließen", "schliessen", "beenden"), requires=Role.ADMIN)
 def close(ctx: Context) -> str:
     """Close the current round early (admins only)"""

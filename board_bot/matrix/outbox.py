@@ -178,6 +178,9 @@ class OutboxSender:
         user_id = row.room_id
         room_id = await asyncio.to_thread(self._known_direct_room, user_id)
         if room_id is None:
+            # Created before a crash that came before we wrote it down: reuse it.
+            room_id = self._unrecorded_direct_room(user_id)
+        if room_id is None:
             initial_state = []
             if self.encrypt_direct_rooms:
                 initial_state.append(EnableEncryptionBuilder().as_dict())
@@ -203,6 +206,17 @@ class OutboxSender:
         await asyncio.to_thread(self._retarget, user_id, room_id)
         self.wake()
         return True
+
+    def _unrecorded_direct_room(self, user_id: str) -> str | None:
+        for room in self.client.rooms.values():
+            if (
+                room.name == self.direct_room_name
+                and user_id in room.users
+                and len(room.users) == 2
+                and self.client.user_id in room.users
+            ):
+                return str(room.room_id)
+        return None
 
     async def _upload(self, row: _Pending) -> dict[str, object] | Literal["closed", "retry"]:
         """Upload the row's file: the content to send, or what became of the row."""

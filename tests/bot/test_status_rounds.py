@@ -315,3 +315,18 @@ def test_wp_show_has_the_last_status_lines_of_the_rounds(city: BotHarness) -> No
     shown = plain(city.reply("!wp show WP-1"))
     tail = shown.split("Letzte Statusmeldungen aus den Runden\n", 1)[1]
     assert tail == "- 07.12.2026 · 🟡 gelb · 60 % — Ausschreibung verzögert sich"
+
+
+def test_an_admin_reminds_the_silent_now(city: BotHarness) -> None:
+    dms = started(city)
+    answer(city, dms[LEAD], LEAD, "unverändert")
+    assert (
+        city.reply("!status erinnern")
+        == "⏰ Erinnerung an 2 Fachbereich(e) verschickt: FB 13, FB 68"
+    )
+    assert len(sent_to(city, dms[HAUPTAMT])) == 2 and len(sent_to(city, dms[LEAD])) == 2
+    answer(city, dms[HAUPTAMT], HAUPTAMT, "unverändert")
+    answer(city, dms[VERKEHR], VERKEHR, "unverändert")
+    assert city.reply("!status remind") == (
+        "Alle Fachbereiche haben für KW 50 gemeldet; niemand muss erinnert werden."
+    )

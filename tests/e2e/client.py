@@ -366,6 +366,24 @@ class TestClient:
         event_id: str = response.event_id
         return event_id
 
+    async def send_edit(self, room_id: str, original: str, body: str) -> str:
+        """Edit an earlier message (``m.replace``), as Element does."""
+        room = await self._wait_for_room(room_id)
+        assert room is not None
+        content = {
+            "msgtype": "m.text",
+            "body": f"* {body}",
+            "m.new_content": {"msgtype": "m.text", "body": body},
+            "m.relates_to": {"rel_type": "m.replace", "event_id": original},
+        }
+        response = await self.client.room_send(
+            room_id, "m.room.message", content, ignore_unverified_devices=True
+        )
+        if not isinstance(response, RoomSendResponse):
+            raise RuntimeError(f"{self.user_id}: editing in {room_id} failed: {response}")
+        event_id: str = response.event_id
+        return event_id
+
     async def download(self, event: RoomMessageFile | RoomEncryptedFile) -> bytes:
         """A file event's bytes, fetched over the authenticated media API (Synapse refuses the
         old unauthenticated one for new media) and decrypted when the room is encrypted."""

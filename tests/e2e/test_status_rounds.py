@@ -1,0 +1,156 @@
+"""Issue 5 against a real Synapse: a status round started by the chair, answered by direct
+message (free text, package lines, an edit), a reminder for the silent department only, and a
+bot killed and restarted in the middle of the round without losing or repeating anything."""
+
+from __future__ import annotations
+
+import signal
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+from nio import Event, RoomMessageText
+
+from board_bot.devserver import LocalSynapse
+from tests.e2e.bot_process import BotProcess
+from tests.e2e.client import TestClient
+from tests.e2e.helpers import REPLY_WAIT, board_room, command, replies_to, reply_to
+
+pytestmark = [pytest.mark.e2e]
+
+
+@dataclass
+class Round:
+    bot: BotProcess
+    cdo: TestClient
+    leads: dict[str, TestClient]  # department code -> its lead
+    room_id: str
+
+
+@pytest_asyncio.fixture
+async def board(synapse: LocalSynapse, tmp_path: Path) -> AsyncIterator[Round]:
+    """A bot of this test's own (it gets killed), a board with three departments and leads."""
+    tag = uuid.uuid4().hex[:6]
+    chair = synapse.register_user(f"cdo-{tag}", f"pw-{uuid.uuid4().hex}")
+    bot_user = synapse.register_user(f"bot-{tag}", uuid.uuid4().hex)
+    bot = BotProcess(
+        synapse, bot_user, admin=chair.user_id, allowed_inviters=[chair.user_id], workdir=tmp_path
+    )
+    bot.start()
+    clients: list[TestClient] = []
+    try:
+        cdo = await TestClient.create(synapse.url, chair, tmp_path / "store-cdo")
+        clients.append(cdo)
+        leads: dict[str, TestClient] = {}
+        for code in ("FB 13", "FB 61", "FB 68"):
+            slug = code.replace(" ", "").lower()
+            user = synapse.register_user(f"{slug}-{tag}", f"pw-{uuid.uuid4().hex}")
+            leads[code] = await TestClient.create(synapse.url, user, tmp_path / f"store-{slug}")
+            clients.append(leads[code])
+        room_id = await board_room(cdo, bot, encrypted=True)
+        await command(cdo, room_id, "!board init Smart City Board Musterstadt")
+        for code, name in (("FB 13", "Hauptamt"), ("FB 61", "Stadtplanung"), ("FB 68", "Verkehr")):
+            await command(cdo, room_id, f"!fb anlegen {code} {name}")
+            await command(cdo, room_id, f"!rolle zuweisen {leads[code].user_id} leitung {code}")
+        await command(cdo, room_id, "!wp add Digitale Bauakte --dept FB 61")  # WP-1
+        await command(cdo, room_id, "!wp add Geoportal --dept FB 61")  # WP-2
+        yield Round(bot, cdo, leads, room_id)
+    finally:
+        for client in clients:
+            await client.close()
+        bot.stop()
+
+
+def from_bot(bot: BotProcess, starts: str) -> object:
+    def match(event: Event) -> bool:
+        return getattr(event, "sender", None) == bot.bot.user_id and getattr(
+            event, "body", ""
+        ).startswith(starts)
+
+    return match
+
+
+def bot_messages(client: TestClient, room_id: str, bot: BotProcess, starts: str) -> list[Event]:
+    return [
+        e
+        for e in client.events_in(room_id)
+        if getattr(e, "sender", None) == bot.bot.user_id
+        and getattr(e, "body", "").startswith(starts)
+    ]
+
+
+async def direct_room(client: TestClient, bot: BotProcess) -> str:
+    """Accept the bot's invitation to a direct room and wait for the prompt in it."""
+    room_id = await client.wait_for_invite(timeout=REPLY_WAIT)
+    await client.join(room_id)
+    await client.wait_for(from_bot(bot, "📋"), REPLY_WAIT, room_id=room_id, what="the prompt")
+    return room_id
+
+
+async def test_a_round_answered_by_direct_message_survives_a_restart(board: Round) -> None:
+    bot, cdo, leads = board.bot, board.cdo, board.leads
+    started = await command(cdo, board.room_id, "!status run-now")
+    assert "3 Fachbereiche werden abgefragt" in started.body
+
+    dms = {code: await direct_room(client, bot) for code, client in leads.items()}
+    prompt = bot_messages(leads["FB 61"], dms["FB 61"], bot, "📋")[0]
+    assert isinstance(prompt, RoomMessageText)  # decrypted: the key reached the invited lead
+    assert "WP-1" in prompt.body and "Digitale Bauakte" in prompt.body
+
+    # FB 13 answers in free text, FB 61 with package lines.
+    free = await leads["FB 13"].send_text(dms["FB 13"], "Wir liegen im Plan, die Vergabe läuft.")
+    confirmed = await leads["FB 13"].wait_for(reply_to(free), REPLY_WAIT, room_id=dms["FB 13"])
+    assert "Als Freitext für den ganzen Fachbereich gespeichert." in confirmed.body  # type: ignore[attr-defined]
+    lines = await leads["FB 61"].send_text(
+        dms["FB 61"], "WP-1 gelb 60% Ausschreibung verzögert sich\nWP-2 grün 20%"
+    )
+    confirmed = await leads["FB 61"].wait_for(reply_to(lines), REPLY_WAIT, room_id=dms["FB 61"])
+    assert "🟡 gelb · 60 %" in confirmed.body  # type: ignore[attr-defined]
+
+    # Killed mid-round; the lead of FB 61 corrects the answer while the bot is down.
+    bot.stop(signal.SIGKILL)
+    await leads["FB 61"].send_edit(
+        dms["FB 61"], lines, "WP-1 rot 50% Vergabe gestoppt\nWP-2 grün 20%"
+    )
+    bot.start()
+
+    corrected = await leads["FB 61"].wait_for(
+        from_bot(bot, "✏️ Korrektur übernommen"), REPLY_WAIT + 20, room_id=dms["FB 61"]
+    )
+    assert "🔴 rot · 50 %" in corrected.body  # type: ignore[attr-defined]
+    reminded = await command(cdo, board.room_id, "!status erinnern")
+    assert reminded.body == "⏰ Erinnerung an 1 Fachbereich(e) verschickt: FB 68"
+    reminder = await leads["FB 68"].wait_for(
+        from_bot(bot, "⏰ Erinnerung"), REPLY_WAIT, room_id=dms["FB 68"]
+    )
+    assert reminder.source["content"]["m.mentions"] == {"user_ids": [leads["FB 68"].user_id]}
+
+    overview = await command(cdo, board.room_id, "!status")
+    assert "2 von 3 gemeldet" in overview.body
+    shown = await command(cdo, board.room_id, "!wp show WP-1")
+    assert "🔴 rot" in shown.body and "Vergabe gestoppt" in shown.body
+
+    # Nothing was lost or sent twice: one prompt each, one confirmation per answer, one
+    # reminder, and only to FB 68.
+    for code, client in leads.items():
+        assert len(bot_messages(client, dms[code], bot, "📋")) == 1, code
+        assert len(bot_messages(client, dms[code], bot, "⏰")) == (1 if code == "FB 68" else 0)
+    assert len(replies_to(leads["FB 13"], dms["FB 13"], free)) == 1
+    assert len(bot_messages(leads["FB 61"], dms["FB 61"], bot, "✅")) == 1
+    assert len(bot_messages(leads["FB 61"], dms["FB 61"], bot, "✏️")) == 1
+
+
+async def test_a_bot_killed_while_sending_prompts_sends_each_once(board: Round) -> None:
+    bot, cdo, leads = board.bot, board.cdo, board.leads
+    await command(cdo, board.room_id, "!status run-now")
+    bot.stop(signal.SIGKILL)  # prompts committed, some perhaps sent, some not
+    bot.start()
+    dms = {code: await direct_room(client, bot) for code, client in leads.items()}
+    done = await command(cdo, board.room_id, "!status")  # the bot is past its catch-up
+    assert "0 von 3 gemeldet" in done.body
+    for code, client in leads.items():
+        assert len(bot_messages(client, dms[code], bot, "📋")) == 1, code
+        assert len(client.invites) == 1, (code, client.invites)  # one direct room, not two
