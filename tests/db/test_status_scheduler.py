@@ -1,0 +1,122 @@
+"""The status rounds' scheduler wiring (db tier: the job store lives in SQLite or PostgreSQL):
+its jobs are inspected, and the job functions are called with a fixed clock. No test sleeps."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+import pytest_asyncio
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from board_bot import rounds
+from board_bot.clock import FixedClock
+from board_bot.db import unit_of_work
+from board_bot.models import OutboxMessage, StatusPrompt, StatusRound
+from tests.db.org_support import ALICE, CAROL, CDO, NOW
+from tests.db.wp_support import City, setup_city
+
+MONDAY = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)  # Mon 30.11.2026, 09:00 in Berlin
+
+
+@pytest.fixture
+def city(engine: Engine) -> City:
+    return setup_city(engine)
+
+
+@pytest_asyncio.fixture
+async def scheduler(engine: Engine, city: City) -> AsyncIterator[Any]:
+    """A paused scheduler on the database: jobs are stored and inspected, never run by it."""
+    woken: list[int] = []
+    context = rounds.JobContext(
+        engine=engine, clock=FixedClock(NOW), prefix="!", wake=lambda: woken.append(1)
+    )
+    made = rounds.make_scheduler(engine, "Europe/Berlin")
+    context.scheduler = made
+    rounds.install(context)
+    made.start(paused=True)
+    try:
+        yield made
+    finally:
+        made.shutdown(wait=False)
+        made.remove_all_jobs()
+        rounds.install(None)
+
+
+def jobs(scheduler: Any) -> dict[str, tuple[str, tuple[Any, ...], datetime]]:
+    return {j.id: (j.func_ref, tuple(j.args), j.next_run_time) for j in scheduler.get_jobs()}
+
+
+def set_clock(at: datetime) -> None:
+    context = rounds._ctx()
+    context.clock = FixedClock(at)
+
+
+async def test_start_up_plans_the_next_prompt(scheduler: Any, city: City) -> None:
+    rounds.reconcile(NOW)
+    assert jobs(scheduler) == {
+        f"status-prompt-{city.board_id}": (
+            "board_bot.rounds:scheduled_prompt",
+            (city.board_id, "2026-W49"),
+            MONDAY,
+        )
+    }
+
+
+async def test_the_prompt_job_starts_the_round_once_and_plans_the_next(
+    scheduler: Any, city: City, engine: Engine
+) -> None:
+    rounds.reconcile(NOW)
+    set_clock(MONDAY)
+    rounds.scheduled_prompt(city.board_id, "2026-W49")
+    rounds.scheduled_prompt(city.board_id, "2026-W49")  # fired twice: nobody is asked twice
+
+    with Session(engine) as session:
+        [rnd] = session.exec(select(StatusRound)).all()
+        prompts = session.exec(select(StatusPrompt)).all()
+        queued = session.exec(select(OutboxMessage)).all()
+    assert (rnd.period, rnd.late, rnd.started_by) == ("2026-W49", False, "schedule")
+    assert len(prompts) == 3  # FB 13, FB 61, FB 68
+    # FB 68 has no lead: nobody to ask, nothing queued for it.
+    assert sorted(m.room_id for m in queued) == sorted(p.contact for p in prompts if p.contact)
+    assert jobs(scheduler) == {
+        f"status-prompt-{city.board_id}": (
+            "board_bot.rounds:scheduled_prompt",
+            (city.board_id, "2026-W50"),
+            MONDAY + timedelta(days=7),
+        ),
+        f"status-reminder-{city.board_id}-1": (
+            "board_bot.rounds:scheduled_reminder",
+            (city.board_id, "2026-W49", 1),
+            MONDAY + timedelta(days=1, hours=1),  # Tue 10:00
+        ),
+    }
+
+    set_clock(MONDAY + timedelta(days=1, hours=1))
+    rounds.scheduled_reminder(city.board_id, "2026-W49", 1)
+    rounds.scheduled_reminder(city.board_id, "2026-W49", 1)  # twice: one reminder each
+    with Session(engine) as session:
+        reminders = [
+            m for m in session.exec(select(OutboxMessage)) if "Erinnerung" in m.content["body"]
+        ]
+    assert sorted(m.room_id for m in reminders) == [ALICE, CAROL]
+
+
+async def test_a_paused_schedule_plans_nothing(scheduler: Any, city: City, engine: Engine) -> None:
+    from board_bot.services import status_rounds as sr
+
+    with unit_of_work(engine) as session:
+        board = session.get(type(city.board), city.board_id)
+        assert board is not None
+        sr.set_schedule(
+            session, board, sr.schedule_of(session, board), enabled=False, actor=CDO, now=NOW
+        )
+    rounds.reconcile(NOW)
+    assert jobs(scheduler) == {}
+    set_clock(MONDAY)
+    rounds.scheduled_prompt(city.board_id, "2026-W49")  # a job left from before the pause
+    with Session(engine) as session:
+        assert session.exec(select(StatusRound)).all() == []
