@@ -47,6 +47,8 @@ UNKNOWN_ROOM_GRACE = timedelta(minutes=10)
 RETRY_START = 1.0
 RETRY_MAX = 300.0
 RATE_LIMIT_WAIT_MAX = 60.0
+# Rooms served side by side; each room's own replies still go out one after the other.
+PARALLEL_ROOMS = 8
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,7 @@ class OutboxSender:
         self.encrypt_direct_rooms = encrypt_direct_rooms
         self.direct_room_name = direct_room_name
         self._unknown_since: dict[str, float] = {}  # room id -> monotonic time first missed
+        self._direct_users: dict[str, str] = {}  # direct room opened here -> the person
         self._wake = asyncio.Event()
         self._retry_at: dict[int, float] = {}  # outbox id -> monotonic time of the next try
         self._failures: dict[int, int] = {}
@@ -102,37 +105,56 @@ class OutboxSender:
                 await asyncio.wait_for(self._wake.wait(), wait)
 
     async def _send_round(self) -> float | None:
-        """Send what is due, keeping each room's order. Returns seconds until a retry is due,
-        or None when nothing waits for a retry."""
+        """Send what is due, keeping each room's order; rooms go out side by side (at most
+        :data:`PARALLEL_ROOMS` at once), so that a round's prompts to many departments take as
+        long as the homeserver needs, not the sum of their round trips. Returns seconds until a
+        retry is due, or None when nothing waits for a retry."""
         rows = await asyncio.to_thread(self._load_pending)
-        blocked_rooms: set[str] = set()
+        by_room: dict[str, list[_Pending]] = {}
         for row in rows:
-            if row.room_id in blocked_rooms:
-                continue
-            if self._retry_at.get(row.id, 0.0) > self.clock.monotonic():
-                blocked_rooms.add(row.room_id)
-                continue
-            if row.room_id.startswith("@"):
-                # A direct message: open (or find) the room with that person first; the rows
-                # for them move to it, and go out once nio has synced the new room.
-                if not await self._open_direct_room(row):
-                    blocked_rooms.add(row.room_id)
-                blocked_rooms.add(row.room_id)
-                continue
-            if row.room_id not in self.client.rooms:
-                # Joined (or created) a moment ago: nio knows the room after the next sync,
-                # which wakes us. Given up only when it stays unknown for a while.
-                first = self._unknown_since.setdefault(row.room_id, self.clock.monotonic())
-                if self.clock.monotonic() - first > UNKNOWN_ROOM_GRACE.total_seconds():
-                    await asyncio.to_thread(self._close, row.id, "not in this room")
-                blocked_rooms.add(row.room_id)
-                continue
-            self._unknown_since.pop(row.room_id, None)
-            if not await self._send(row):
-                blocked_rooms.add(row.room_id)
+            by_room.setdefault(row.room_id, []).append(row)
+        slots = asyncio.Semaphore(PARALLEL_ROOMS)
+
+        async def drain(room_rows: list[_Pending]) -> None:
+            async with slots:
+                for row in room_rows:
+                    if not await self._send_due(row):
+                        return  # the room waits; its later rows must not overtake
+
+        await asyncio.gather(*(drain(room_rows) for room_rows in by_room.values()))
         waiting = {row.id for row in rows}
         due = [at for oid, at in self._retry_at.items() if oid in waiting]
         return max(0.0, min(due) - self.clock.monotonic()) if due else None
+
+    async def _send_due(self, row: _Pending) -> bool:
+        """One row if it is due; False when its room must wait (for a retry, a new room)."""
+        if self._retry_at.get(row.id, 0.0) > self.clock.monotonic():
+            return False
+        if row.room_id.startswith("@"):
+            # A direct message: open (or find) the room with that person first; the rows for
+            # them move to it, and go out once nio has synced the new room.
+            await self._open_direct_room(row)
+            return False
+        if row.room_id not in self.client.rooms:
+            # Joined (or created) a moment ago: nio knows the room after the next sync, which
+            # wakes us. Given up only when it stays unknown for a while.
+            first = self._unknown_since.setdefault(row.room_id, self.clock.monotonic())
+            if self.clock.monotonic() - first > UNKNOWN_ROOM_GRACE.total_seconds():
+                await asyncio.to_thread(self._close, row.id, "not in this room")
+            return False
+        waiting_for = self._direct_users.get(row.room_id)
+        if waiting_for is not None:
+            # A direct room we just opened: a sync may show it half made (Synapse writes the
+            # invite after the room). The room key must be shared with the invited person, so
+            # the first message waits until nio knows of the invite.
+            if waiting_for not in self.client.rooms[row.room_id].users:
+                first = self._unknown_since.setdefault(row.room_id, self.clock.monotonic())
+                if self.clock.monotonic() - first > UNKNOWN_ROOM_GRACE.total_seconds():
+                    await asyncio.to_thread(self._close, row.id, "the invite did not arrive")
+                return False
+            del self._direct_users[row.room_id]
+        self._unknown_since.pop(row.room_id, None)
+        return await self._send(row)
 
     async def _send(self, row: _Pending) -> bool:
         """One reply; False when it must wait for a retry."""
@@ -204,6 +226,7 @@ class OutboxSender:
             room_id = response.room_id
             log.info("opened a direct room %s with %s", room_id, user_id)
         await asyncio.to_thread(self._retarget, user_id, room_id)
+        self._direct_users[room_id] = user_id
         self.wake()
         return True
 
