@@ -30,6 +30,7 @@ from board_bot.clock import SystemClock
 from board_bot.config import Config, parse_config
 from board_bot.db import unit_of_work
 from board_bot.demo_portfolio import seed_work_packages
+from board_bot.demo_round import seed_status_round
 from board_bot.devserver import LocalSynapse, RegisteredUser, port_is_free
 from board_bot.services import absences, boards, importer, people
 
@@ -280,6 +281,7 @@ def seed_sample_data(
                     today=today,
                 )
         seed_work_packages(session, board=board, server_name=server_name, now=now, today=today)
+        seed_status_round(session, board, server_name=server_name, now=now)
     return summary
 
 
@@ -353,8 +355,10 @@ async def _run(
     print(
         f"Sie schreiben jetzt als {lead.user_id} (Fachbereichsleitung) in den Board-Raum.\n"
         "Das Board hat Beispieldaten: fünf Fachbereiche (FB 13, 20, 40, 61, 68) mit Leitungen\n"
-        "und Vertretungen, die Oberbürgermeisterin als Beobachterin, eine Abwesenheit.\n"
-        "Probieren Sie: !hilfe   !personen   !fb list   !abwesenheiten   !whoami   !board show\n"
+        "und Vertretungen, die Oberbürgermeisterin als Beobachterin, eine Abwesenheit,\n"
+        "acht Arbeitspakete und eine laufende Statusrunde (drei Fachbereiche haben gemeldet).\n"
+        "Probieren Sie: !hilfe   !status   !update WP-1 gelb 45% Schnittstelle im Test\n"
+        "               !ap liste   !wp show WP-2   !personen   !abwesenheiten   !board show\n"
         "— beenden mit /quit oder Strg+D.\n",
         flush=True,
     )

@@ -41,6 +41,8 @@ from board_bot.services import status_rounds as sr
 log = logging.getLogger(__name__)
 
 GRACE = timedelta(hours=6)
+# Every so often the job store is checked against the boards (new boards, lost jobs).
+RECONCILE_EVERY = timedelta(minutes=30)
 PROMPT_JOB = "status-prompt-{board}"
 REMINDER_JOB = "status-reminder-{board}-{number}"
 
@@ -207,6 +209,8 @@ def catch_up(session: Session, board: Board, *, now: datetime) -> Plan:
         return Plan(board.id, None, [])
     schedule = sr.schedule_of(session, board)
     current = rs.current_round(schedule, now)
+    if current is not None and current.prompt_at < board.created_at:
+        current = None  # planned before the board existed: neither due nor missed
     if current is not None and sr.find_round(session, board.id, current.period) is None:
         if now - current.prompt_at <= GRACE:
             started = sr.start_round(session, board, current, started_by=sr.SCHEDULED, now=now)
@@ -253,6 +257,11 @@ def scheduled_reminder(board_id: int, period: str, number: int) -> None:
         reminded = send_reminder(session, board, period, number, now=now)
     if reminded:
         ctx.wake()
+
+
+def reconcile_all() -> None:
+    """A job: :func:`reconcile` with the clock's time."""
+    reconcile(_ctx().clock.now())
 
 
 def replan(board_id: int) -> None:
@@ -359,6 +368,13 @@ async def run_scheduler(context: JobContext, zone: str) -> None:
     context.scheduler = scheduler
     install(context)
     scheduler.start()
+    scheduler.add_job(
+        "board_bot.rounds:reconcile_all",
+        "interval",
+        seconds=int(RECONCILE_EVERY.total_seconds()),
+        id="status-reconcile",
+        replace_existing=True,
+    )
     try:
         await asyncio.to_thread(reconcile, context.clock.now())
         await asyncio.Event().wait()

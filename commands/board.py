@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from board_bot import rounds
 from board_bot.errors import BotError
 from board_bot.i18n import t, weekday_date
 from board_bot.render import Safe
@@ -29,6 +30,8 @@ def init(ctx: Context, *, name: Rest) -> str:
         actor=ctx.sender,
         now=ctx.now,
     )
+    board_id = board.id or 0
+    ctx.after_commit.append(lambda: rounds.replan_soon(board_id))  # its status rounds
     return t(
         board.language,
         "board.created",

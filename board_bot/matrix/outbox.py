@@ -113,15 +113,18 @@ class OutboxSender:
         by_room: dict[str, list[_Pending]] = {}
         for row in rows:
             by_room.setdefault(row.room_id, []).append(row)
+        # Opening direct rooms has slots of its own, so that a reply in a room that exists
+        # never waits behind the opening of two hundred direct rooms for a round's prompts.
         slots = asyncio.Semaphore(PARALLEL_ROOMS)
+        openings = asyncio.Semaphore(PARALLEL_ROOMS)
 
-        async def drain(room_rows: list[_Pending]) -> None:
-            async with slots:
+        async def drain(room_id: str, room_rows: list[_Pending]) -> None:
+            async with openings if room_id.startswith("@") else slots:
                 for row in room_rows:
                     if not await self._send_due(row):
                         return  # the room waits; its later rows must not overtake
 
-        await asyncio.gather(*(drain(room_rows) for room_rows in by_room.values()))
+        await asyncio.gather(*(drain(room_id, rows_) for room_id, rows_ in by_room.items()))
         waiting = {row.id for row in rows}
         due = [at for oid, at in self._retry_at.items() if oid in waiting]
         return max(0.0, min(due) - self.clock.monotonic()) if due else None
