@@ -112,6 +112,9 @@ def answer_by_command(session: Session, ctx: Context, report: str) -> str:
     """``!update ...``: the sender's report, to the prompt it belongs to."""
     prompts = prompts_for_sender(session, ctx.sender)
     if not prompts:
+        board_id = ctx.board.id if ctx.board is not None else None
+        if board_id is not None and sr.open_round(session, board_id) is not None:
+            raise BotError("status.update.not_lead")
         raise BotError("status.update.no_round", prefix=Safe(ctx.prefix))
     # The command's own event is the answer's event: an edit of the command is not taken (the
     # dispatcher leaves edits of commands alone), a redaction removes the answer.

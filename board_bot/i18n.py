@@ -1344,6 +1344,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "No status round is running for you to report to. Change a package any time "
         "with `{prefix}wp edit WP-12 traffic yellow …`.",
     },
+    "status.update.not_lead": {
+        "de": "Statusmeldungen gibt die Leitung eines Fachbereichs ab (oder ihre Vertretung); "
+        "Sie sind in dieser Runde für keinen Fachbereich gefragt. Den Stand sehen Sie mit "
+        "`status`.",
+        "en": "Status reports come from a department's lead (or deputy); this round does not "
+        "ask you for any department. See the round with `status`.",
+    },
     "status.update.ambiguous": {
         "de": "Sie melden für mehrere Fachbereiche ({depts}); bitte je Paket eine Zeile mit "
         "WP-Nummer, damit ich die Meldung zuordnen kann.",

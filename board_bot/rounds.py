@@ -188,7 +188,15 @@ def note_missed(session: Session, board: Board, times: rs.RoundTimes, *, now: da
         at=moment(board.language, times.prompt_at, board.timezone),
         prefix=Safe(_ctx().prefix if _context else "!"),
     )
-    delivery.enqueue(session, room_id=board.room_id, contents=message_contents(text), now=now)
+    from board_bot.services import people
+
+    admins = tuple(people.admins(session, board.id or 0))
+    delivery.enqueue(
+        session,
+        room_id=board.room_id,
+        contents=message_contents(text, mentions=admins),  # the admins can start it by hand
+        now=now,
+    )
     return True
 
 

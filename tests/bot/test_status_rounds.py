@@ -26,7 +26,7 @@ from board_bot.models import (
 from board_bot.services import delivery
 from board_bot.services import status_rounds as sr
 from tests.bot.city import DEPUTY, LEAD, MEMBER, OBSERVER, make_city
-from tests.bot.conftest import ROOM, START, BotHarness
+from tests.bot.conftest import ADMIN, ROOM, START, BotHarness
 from tests.bot.wp_support import add, field
 
 VERKEHR = "@vera.verkehr:example.org"  # lead of FB 68
@@ -198,6 +198,10 @@ def test_only_leads_and_deputies_answer(city: BotHarness) -> None:
     reply = plain(city.reply("!update WP-1 gelb 10% Abstimmung läuft", sender=DEPUTY))
     assert "WP-1 Digitale Bauakte: 🟡 gelb · 10 %" in reply
     assert city.reply("!update WP-1 grün", sender=MEMBER).startswith(
+        "Statusmeldungen gibt die Leitung eines Fachbereichs ab (oder ihre Vertretung)"
+    )
+    city.reply("!status close")
+    assert city.reply("!update WP-1 grün", sender=DEPUTY).startswith(
         "Es läuft gerade keine Statusrunde, für die Sie melden könnten."
     )
 
@@ -290,6 +294,7 @@ def test_a_round_missed_beyond_grace_is_reported_once(city: BotHarness) -> None:
         rounds.catch_up(session, board, now=too_late + timedelta(minutes=5))
     assert city.rows(StatusRound) == []
     [notice] = sent_to(city, ROOM)[-1:]
+    assert notice["m.mentions"] == {"user_ids": [ADMIN]}  # the admins can start it by hand
     assert notice["body"].startswith("⚠️ Die Statusrunde KW 50 (geplant Mo, 07.12.2026, 09:00 Uhr)")
     assert sum("ist ausgefallen" in c["body"] for c in sent_to(city, ROOM)) == 1
 

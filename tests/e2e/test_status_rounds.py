@@ -133,6 +133,11 @@ async def test_a_round_answered_by_direct_message_survives_a_restart(board: Roun
     shown = await command(cdo, board.room_id, "!wp show WP-1")
     assert "🔴 rot" in shown.body and "Vergabe gestoppt" in shown.body
 
+    # FB 13 takes its answer back: deleted, it is removed from the round.
+    await leads["FB 13"].client.room_redact(dms["FB 13"], free)
+    await leads["FB 13"].wait_for(from_bot(bot, "🗑️"), REPLY_WAIT, room_id=dms["FB 13"])
+    assert "1 von 3 gemeldet" in (await command(cdo, board.room_id, "!status")).body
+
     # Nothing was lost or sent twice: one prompt each, one confirmation per answer, one
     # reminder, and only to FB 68.
     for code, client in leads.items():
