@@ -235,15 +235,19 @@ def overview_text(
                     person=name(prompt.contact) if prompt.contact else "–",
                 )
             )
+    owner = {a.id: s.department.code for s in states for a in s.answers}
     blockers = [f for f in flags if f.kind == "blocker"]
     escalations = [f for f in flags if f.kind == "escalation"]
     if blockers or escalations:
         lines.append("")
-        lines += ["- " + t(lang, "status.confirm.blocker", text=f.text) for f in blockers]
-        lines += [
-            "- " + t(lang, f"status.confirm.escalation_{f.audience}", text=f.text)
-            for f in escalations
-        ]
+        for flag in blockers + escalations:
+            key = (
+                "status.confirm.blocker"
+                if flag.kind == "blocker"
+                else f"status.confirm.escalation_{flag.audience}"
+            )
+            who = escape(owner.get(flag.answer_id, "?"))
+            lines.append(f"- {who}: {t(lang, key, text=flag.text)}")
     return "\n".join(lines)
 
 

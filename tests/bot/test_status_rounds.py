@@ -134,7 +134,7 @@ def test_a_round_from_start_to_overview(city: BotHarness) -> None:
     assert lines[0] == ("Statusrunde KW 50 · Frist Mi, 09.12.2026, 12:00 Uhr · 2 von 3 gemeldet")
     assert any(line.startswith("- ⏳ FB 13 – Hauptamt: offen") for line in lines), overview
     assert any(line.startswith("- ✅ FB 61 – Stadtplanung: gemeldet") for line in lines)
-    assert "Freigabe der Haushaltsmittel" in overview
+    assert "- FB 61: 📣 Entscheidung für das Board: Freigabe der Haushaltsmittel" in overview
 
     # The reminder goes to the silent department only, mentioning its lead.
     with unit_of_work(city.engine) as session:
