@@ -593,6 +593,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "language.en": {"de": "Englisch", "en": "English"},
     # --- placeholders in usage lines (!board init <Name>) ----------------------------------------
     "arg.due": {"de": "Datum", "en": "date"},
+    "arg.change": {"de": "Änderung", "en": "change"},
+    "arg.report": {"de": "Meldung", "en": "report"},
     "arg.name": {"de": "Name", "en": "name"},
     "arg.topic": {"de": "Thema", "en": "topic"},
     "arg.language": {"de": "Sprache", "en": "language"},
@@ -1098,12 +1100,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "deadline Wed 12:00",
     },
     "cmd.status.run-now": {
-        "de": "Startet sofort eine Statusrunde (nur Admins)",
-        "en": "Start a status round now (admins only)",
+        "de": "Startet sofort eine Statusrunde",
+        "en": "Start a status round now",
     },
     "cmd.status.close": {
-        "de": "Schließt die laufende Statusrunde vorzeitig (nur Admins)",
-        "en": "Close the current round early (admins only)",
+        "de": "Schließt die laufende Statusrunde vorzeitig",
+        "en": "Close the current round early",
     },
     "cmd.update": {
         "de": "Statusmeldung zu Arbeitspaketen, von überall: update WP-12 gelb 60% Text",
@@ -1307,14 +1309,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "(moved to the next working day because of {holiday})",
     },
     "status.schedule.paused": {
-        "de": "⏸️ pausiert: es werden keine Runden gestartet (`status schedule an`)",
-        "en": "⏸️ paused: no rounds are started (`status schedule on`)",
+        "de": "⏸️ pausiert: es werden keine Runden gestartet (fortsetzen: "
+        "`{prefix}status zeitplan an`)",
+        "en": "⏸️ paused: no rounds are started (resume: `{prefix}status schedule on`)",
     },
     "status.schedule.how": {
-        "de": "Ändern: `status schedule wöchentlich Abfrage Mo 09:00 Erinnerung Di 10:00 "
-        "Frist Mi 12:00` (auch `14-täglich`, `monatlich`, `keine Erinnerung`, `aus`, `an`)",
-        "en": "Change: `status schedule weekly prompt Mon 09:00 reminder Tue 10:00 deadline "
-        "Wed 12:00` (also `biweekly`, `monthly`, `no reminder`, `off`, `on`)",
+        "de": "Ändern (Admins): `{prefix}status zeitplan wöchentlich Abfrage Mo 09:00 "
+        "Erinnerung Di 10:00 Frist Mi 12:00` (auch `14-täglich`, `monatlich`, "
+        "`keine Erinnerung`, `aus`, `an`)",
+        "en": "Change (admins): `{prefix}status schedule weekly prompt Mon 09:00 reminder Tue "
+        "10:00 deadline Wed 12:00` (also `biweekly`, `monthly`, `no reminder`, `off`, `on`)",
     },
     "status.schedule.saved": {
         "de": "Zeitplan gespeichert: {rule}. Nächste Runde: {period}, {at}.",
@@ -1363,8 +1367,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "What is the report? For example: `{prefix}update WP-12 yellow 60% tender delayed`",
     },
     "cmd.status.remind": {
-        "de": "Erinnert jetzt die Fachbereiche, die noch nicht gemeldet haben (nur Admins)",
-        "en": "Remind the departments that have not answered yet, now (admins only)",
+        "de": "Erinnert jetzt die Fachbereiche, die noch nicht gemeldet haben",
+        "en": "Remind the departments that have not answered yet, now",
     },
     "status.nothing_to_remind": {
         "de": "Es läuft keine Statusrunde, an die erinnert werden könnte.",

@@ -73,7 +73,8 @@ def schedule(ctx: Context, change: Rest = "") -> str:
     current = sr.schedule_of(ctx.session, board)
     enabled = sr.is_enabled(ctx.session, board)
     if not change:
-        return r.schedule_text(ctx.lang, current, enabled, rs.next_round(current, ctx.now))
+        upcoming = rs.next_round(current, ctx.now)
+        return r.schedule_text(ctx.lang, current, enabled, upcoming, ctx.prefix)
     if not ctx.is_admin:
         from board_bot.errors import Forbidden
 
@@ -155,7 +156,7 @@ def _moment(words: list[str]) -> tuple[rs.Moment, int]:
 
 @group.command("run-now", aliases=("starten", "start", "jetzt"), requires=Role.ADMIN)
 def run_now(ctx: Context) -> str:
-    """Start a status round now (admins only)"""
+    """Start a status round now"""
     board = board_of(ctx)
     assert board.id is not None
     if not departments.active(ctx.session, board.id):
@@ -211,7 +212,7 @@ def _already(ctx: Context, rnd: StatusRound | None) -> str:
 
 @group.command("remind", aliases=("erinnern", "erinnerung"), requires=Role.ADMIN)
 def remind(ctx: Context) -> str:
-    """Remind the departments that have not answered yet, now (admins only)"""
+    """Remind the departments that have not answered yet, now"""
     board = board_of(ctx)
     assert board.id is not None
     rnd = sr.open_round(ctx.session, board.id)
@@ -229,7 +230,7 @@ def remind(ctx: Context) -> str:
 
 @group.command("close", aliases=("schließen", "schliessen", "beenden"), requires=Role.ADMIN)
 def close(ctx: Context) -> str:
-    """Close the current round early (admins only)"""
+    """Close the current round early"""
     board = board_of(ctx)
     assert board.id is not None
     rnd = sr.open_round(ctx.session, board.id)

@@ -251,7 +251,9 @@ def overview_text(
     return "\n".join(lines)
 
 
-def schedule_text(lang: str, schedule: rs.Schedule, enabled: bool, upcoming: rs.RoundTimes) -> str:
+def schedule_text(
+    lang: str, schedule: rs.Schedule, enabled: bool, upcoming: rs.RoundTimes, prefix: str
+) -> str:
     lines: list[str] = [
         t(lang, "status.schedule.title"),
         "",
@@ -267,8 +269,8 @@ def schedule_text(lang: str, schedule: rs.Schedule, enabled: bool, upcoming: rs.
     if upcoming.shifted_by_holiday:
         lines.append("  " + t(lang, "status.schedule.holiday", holiday=upcoming.shifted_by_holiday))
     if not enabled:
-        lines.append("- " + t(lang, "status.schedule.paused"))
-    lines += ["", t(lang, "status.schedule.how")]
+        lines.append("- " + t(lang, "status.schedule.paused", prefix=Safe(prefix)))
+    lines += ["", t(lang, "status.schedule.how", prefix=Safe(prefix))]
     return "\n".join(lines)
 
 
