@@ -73,11 +73,20 @@ def record(
     sender: str,
     text: str,
     now: datetime,
+    sent_at: datetime | None = None,
 ) -> tuple[str, str]:
-    """Record an answer; the confirmation (Markdown) and its language."""
+    """Record an answer (sent at ``sent_at``, default now); the confirmation (Markdown) and its
+    language."""
     prompt = choose(session, prompts, text)
     recorded = sr.record_answer(
-        session, prompt, event_id=event_id, room_id=room_id, sender=sender, text=text, now=now
+        session,
+        prompt,
+        event_id=event_id,
+        room_id=room_id,
+        sender=sender,
+        text=text,
+        now=now,
+        sent_at=sent_at,
     )
     return _confirm(session, recorded)
 

@@ -56,6 +56,8 @@ class IncomingRedaction:
     room_id: str
     sender: str
     redacts: str
+    #: the room's power levels let the sender redact other people's events
+    may_redact_others: bool = False
 
 
 class Dispatcher:
@@ -141,20 +143,23 @@ class Dispatcher:
             if delivery.is_handled(session, msg.event_id):
                 return []
             prompts = status_rounds.answerable_prompts(
-                session, room_id=msg.room_id, sender=msg.sender, reply_to=msg.reply_to
+                session, room_id=msg.room_id, sender=msg.sender, at=min(msg.sent_at, now)
             )
             if not prompts:
                 return []
-            shared = not self._in_direct_room(session, msg) and msg.reply_to is None
-            if shared and not parse_answer(msg.body).items:
-                return []  # in a shared room only a reply to the prompt, or package lines
+            if not self._in_direct_room(session, msg):
+                # In a shared room only a reply to the prompt, or package lines, are answers;
+                # a reply to anything else is conversation.
+                to_prompt = [p for p in prompts if msg.reply_to and p.event_id == msg.reply_to]
+                if to_prompt:
+                    prompts = to_prompt
+                elif not parse_answer(msg.body).items:
+                    return []
+            # Answers are not rate-limited: only the departments' contacts can give them, and a
+            # dropped answer would be lost (the event is not seen again).
             delivery.mark_handled(
                 session, event_id=msg.event_id, room_id=msg.room_id, outcome="answer", now=now
             )
-            allowed, warn = self.limiter.take(msg.sender)
-            if not allowed:
-                notice = t(self.config.bot.language, "error.rate_limited") if warn else None
-                return self._enqueue(session, msg.room_id, notice, reply_to=msg.event_id, now=now)
             text: str
             try:
                 with session.begin_nested():
@@ -166,6 +171,7 @@ class Dispatcher:
                         sender=msg.sender,
                         text=msg.body,
                         now=now,
+                        sent_at=min(msg.sent_at, now),
                     )
             except BotError as exc:
                 text = t(self.config.bot.language, exc.key, **exc.params)
@@ -212,7 +218,14 @@ class Dispatcher:
                 outcome="redaction",
                 now=now,
             )
-            answer = status_rounds.remove_answer(session, redaction.redacts, now=now)
+            answer = status_rounds.remove_answer(
+                session,
+                redaction.redacts,
+                room_id=redaction.room_id,
+                sender=redaction.sender,
+                moderator=redaction.may_redact_others,
+                now=now,
+            )
             if answer is None:
                 return []
             board_lang = self._board_language(session, answer.prompt_id)

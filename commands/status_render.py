@@ -33,11 +33,16 @@ MONTHS_EN = (
 
 
 def period_label(lang: str, period: str) -> str:
-    """``KW 48`` (``week 48``) for a weekly period, ``November 2026`` for a monthly one."""
+    """``KW 48`` (``week 48``) for a weekly period, ``November 2026`` for a monthly one; a
+    further round an admin started in the same period (``2026-W48.2``) gets its number."""
+    period, _, again = period.partition(".")
+    if again.isdigit():
+        extra = f" ({again}. Runde)" if lang == "de" else f" (round {again})"
+        return period_label(lang, period) + extra
     year, _, rest = period.partition("-")
-    if rest.startswith("W"):
+    if rest.startswith("W") and rest[1:].isdigit():
         return f"KW {int(rest[1:])}" if lang == "de" else f"week {int(rest[1:])}"
-    if rest.isdigit():
+    if rest.isdigit() and 1 <= int(rest) <= 12:
         months = MONTHS_DE if lang == "de" else MONTHS_EN
         return f"{months[int(rest) - 1]} {year}"
     return period

@@ -250,14 +250,16 @@ class MatrixBot:
         if isinstance(event, MegolmEvent):
             log.warning("could not decrypt event %s in %s (no room key)", event.event_id, room_id)
             return
+        if isinstance(event, RedactionEvent):
+            redaction = self._as_redaction(room_id, event)
+            if redaction is not None:
+                # Errors propagate (the batch is fetched again), as for messages: a removal
+                # that was asked for must not be lost.
+                ids = await asyncio.to_thread(self.dispatcher.redacted, redaction)
+                if ids:
+                    self.sender.wake()
+            return
         try:
-            if isinstance(event, RedactionEvent):
-                redaction = self._as_redaction(room_id, event)
-                if redaction is not None:
-                    ids = await asyncio.to_thread(self.dispatcher.redacted, redaction)
-                    if ids:
-                        self.sender.wake()
-                return
             message = self._as_message(room_id, event)
         except Exception:
             log.exception("skipping a malformed event in %s", room_id)
@@ -322,8 +324,14 @@ class MatrixBot:
     def _as_redaction(self, room_id: str, event: RedactionEvent) -> IncomingRedaction | None:
         if event.sender == self._account or not event.redacts:
             return None
+        room = self.client.rooms.get(room_id)
+        moderator = bool(room is not None and room.power_levels.can_user_redact(event.sender))
         return IncomingRedaction(
-            event_id=event.event_id, room_id=room_id, sender=event.sender, redacts=event.redacts
+            event_id=event.event_id,
+            room_id=room_id,
+            sender=event.sender,
+            redacts=event.redacts,
+            may_redact_others=moderator,
         )
 
     async def _handle_invite(self, room_id: str, invite_state: Iterable[Any]) -> None:

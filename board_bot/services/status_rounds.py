@@ -31,6 +31,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, delete, select
 
 from board_bot import round_schedule as rs
@@ -433,26 +434,25 @@ class Recorded:
 
 
 def answerable_prompts(
-    session: Session, *, room_id: str, sender: str, reply_to: str | None
+    session: Session, *, room_id: str, sender: str, at: datetime
 ) -> list[StatusPrompt]:
-    """The prompts of open rounds that a message in ``room_id`` from ``sender`` may answer:
-    in the sender's direct room every prompt they were asked or may answer for; in a
-    department room the prompt it replies to, or that room's prompt."""
+    """The prompts that a message sent at ``at`` in ``room_id`` by ``sender`` may answer: of the
+    rounds open at that time (an answer synced late after a restart still belongs to the round it
+    was written for), in the sender's direct room every prompt they may answer, in another room
+    that room's prompts."""
     direct = session.get(DirectRoom, sender)
     in_direct = direct is not None and direct.room_id == room_id
     query = (
         select(StatusPrompt)
         .join(StatusRound, col(StatusRound.id) == StatusPrompt.round_id)
-        .where(col(StatusRound.closed_at).is_(None))
+        .where(StatusRound.started_at <= at)
+        .where(sa.or_(col(StatusRound.closed_at).is_(None), col(StatusRound.closed_at) > at))
         .order_by(col(StatusPrompt.id))
     )
     if in_direct:
         candidates = [p for p in session.exec(query) if p.room_id in (sender, room_id)]
     else:
         candidates = list(session.exec(query.where(StatusPrompt.room_id == room_id)))
-        if reply_to is not None:
-            replied = [p for p in candidates if p.event_id == reply_to]
-            candidates = replied or candidates
     return [p for p in candidates if may_answer(session, p, sender)]
 
 
@@ -480,10 +480,13 @@ def record_answer(
     sender: str,
     text: str,
     now: datetime,
+    sent_at: datetime | None = None,
 ) -> Recorded:
-    """Store an answer to ``prompt`` and apply its package lines."""
+    """Store an answer to ``prompt`` and apply its package lines. Lateness is judged by when it
+    was sent (``sent_at``, default ``now``), not by when the bot got to it."""
     rnd = session.get(StatusRound, prompt.round_id)
     assert rnd is not None
+    written = sent_at or now
     answer = StatusAnswer(
         prompt_id=prompt.id or 0,
         event_id=event_id,
@@ -491,8 +494,8 @@ def record_answer(
         sender=sender,
         kind="free",
         text=text[:MAX_ANSWER],
-        late=now > rnd.deadline_at,
-        created_at=now,
+        late=written > rnd.deadline_at,
+        created_at=written,
     )
     session.add(answer)
     session.flush()
@@ -523,13 +526,26 @@ def edit_answer(
     return recorded
 
 
-def remove_answer(session: Session, event_id: str, *, now: datetime) -> StatusAnswer | None:
+def remove_answer(
+    session: Session,
+    event_id: str,
+    *,
+    room_id: str,
+    sender: str,
+    moderator: bool = False,
+    now: datetime,
+) -> StatusAnswer | None:
     """A redacted answer: removed from its round (the department is unanswered again unless it
-    answered otherwise). None when ``event_id`` is no (live) answer."""
+    answered otherwise) and its text deleted. Only a redaction in the answer's room by its
+    author (or by someone the room lets redact others' events) counts. None when ``event_id`` is
+    no live answer, or the redaction does not count."""
     answer = session.exec(select(StatusAnswer).where(StatusAnswer.event_id == event_id)).first()
-    if answer is None or answer.removed_at is not None:
+    if answer is None or answer.removed_at is not None or answer.room_id != room_id:
+        return None
+    if sender != answer.sender and not moderator:
         return None
     answer.removed_at = now
+    answer.text = ""  # the server deleted the message; our copy goes too
     session.add(answer)
     _forget_lines(session, answer)
     prompt = session.get(StatusPrompt, answer.prompt_id)
@@ -664,8 +680,9 @@ def _apply_answer(
                 text=escalation.text,
             )
         )
-    if prompt.answered_at is None:
-        prompt.answered_at = now
+    took = parsed.kind != "lines" or recorded.applied or bool(parsed.blockers or parsed.escalations)
+    if prompt.answered_at is None and took:  # all lines refused: still unanswered
+        prompt.answered_at = answer.created_at
         session.add(prompt)
     session.flush()
     return recorded

@@ -84,7 +84,7 @@ def answer(bot: BotHarness, room: str, sender: str, text: str, **kwargs: Any) ->
         room_id=room,
         sender=sender,
         body=text,
-        sent_at=bot.clock.now(),
+        sent_at=kwargs.pop("sent_at", bot.clock.now()),
         **kwargs,
     )
     bot.last_ids = bot.dispatcher.handle(msg)
@@ -335,3 +335,64 @@ def test_an_admin_reminds_the_silent_now(city: BotHarness) -> None:
     assert city.reply("!status remind") == (
         "Alle Fachbereiche haben für KW 50 gemeldet; niemand muss erinnert werden."
     )
+
+
+def test_a_second_round_in_the_same_week_after_closing(city: BotHarness) -> None:
+    started(city)
+    city.reply("!status close")
+    reply = city.reply("!status run-now")
+    assert reply.startswith("▶️ Statusrunde KW 50 (2. Runde) gestartet"), reply
+    assert plain(city.reply("!status")).startswith("Statusrunde KW 50 (2. Runde) · Frist")
+
+
+def test_in_a_department_room_only_replies_to_the_prompt_or_package_lines_count(
+    city: BotHarness,
+) -> None:
+    city.reply("!fb raum FB 68 !verkehr:example.org")
+    started(city)
+    with unit_of_work(city.engine) as session:  # the outbox sent the prompt: its event id
+        prompt = session.exec(
+            select(StatusPrompt).where(StatusPrompt.room_id == "!verkehr:example.org")
+        ).one()
+        prompt.event_id = "$prompt68"
+        session.add(prompt)
+    room = "!verkehr:example.org"
+    assert answer(city, room, VERKEHR, "Danke, sehe ich genauso!", reply_to="$chat") == []
+    assert answer(city, room, VERKEHR, "Guten Morgen") == []
+    [reply] = answer(city, room, VERKEHR, "Alles im Plan.", reply_to="$prompt68")
+    assert "Als Freitext" in reply
+    [lines] = answer(city, room, VERKEHR, "WP-3 gelb 40% Zählstellen fehlen")
+    assert "WP-3 Verkehrsdaten: 🟡 gelb · 40 %" in lines
+
+
+def test_a_redaction_counts_only_from_the_author_in_the_answers_room(city: BotHarness) -> None:
+    dms = started(city)
+    answer(city, dms[LEAD], LEAD, "WP-1 gelb 60% Verzug", event_id="$mine")
+    for sender, room, moderator in ((MEMBER, dms[LEAD], False), (LEAD, ROOM, False)):
+        city.last_ids = city.dispatcher.redacted(
+            IncomingRedaction(f"$r-{sender}-{room}", room, sender, "$mine", moderator)
+        )
+        assert city.last_ids == []
+    assert city.rows(StatusAnswer)[0].removed_at is None
+    city.dispatcher.redacted(IncomingRedaction("$mod", dms[LEAD], ADMIN, "$mine", True))
+    [stored] = city.rows(StatusAnswer)
+    assert stored.removed_at is not None and stored.text == ""  # our copy is gone too
+
+
+def test_an_answer_synced_late_is_judged_by_when_it_was_written(city: BotHarness) -> None:
+    dms = started(city)
+    written = START + timedelta(days=2, hours=2, minutes=50)  # Wed 11:50 Berlin; deadline 12:00
+    city.clock.advance(timedelta(days=2, hours=3, minutes=20))  # the bot sees it at 12:20
+    [reply] = answer(city, dms[VERKEHR], VERKEHR, "WP-3 grün 80%", sent_at=written)
+    assert "Frist war schon abgelaufen" not in reply
+    assert city.rows(StatusAnswer)[0].late is False
+
+
+def test_a_reply_of_only_refused_lines_leaves_the_department_unanswered(
+    city: BotHarness,
+) -> None:
+    dms = started(city)
+    [reply] = answer(city, dms[LEAD], LEAD, "WP-9 gelb 50%")
+    assert "WP-9 gibt es in diesem Board nicht." in reply
+    [prompt] = [p for p in city.rows(StatusPrompt) if p.contact == LEAD]
+    assert prompt.answered_at is None
