@@ -331,3 +331,14 @@ class DirectRoom(SQLModel, table=True):
     user_id: str = Field(primary_key=True, max_length=255)
     room_id: str = Field(max_length=255, unique=True)
     created_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class SchedulerLease(SQLModel, table=True):
+    """Who runs the scheduler: one process at a time holds the lease and renews it; another one
+    stands by and takes over when it expires."""
+
+    __tablename__ = "scheduler_lease"
+
+    name: str = Field(primary_key=True, max_length=64)
+    holder: str = Field(max_length=255)
+    expires_at: datetime = Field(sa_type=UTCDateTime)

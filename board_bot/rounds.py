@@ -19,7 +19,11 @@ Every function here that does the work takes ``now``; the job wrappers read the 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import os
+import socket
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -178,6 +182,12 @@ def note_missed(session: Session, board: Board, times: rs.RoundTimes, *, now: da
     key = f"missed:{board.id}:{times.period}"
     if session.get(HandledEvent, key) is not None:
         return False
+    log.warning(
+        "board %s: the status round %s (planned %s) was missed",
+        board.id,
+        times.period,
+        times.prompt_at.isoformat(),
+    )
     delivery.mark_handled(session, event_id=key, room_id=board.room_id, outcome="missed", now=now)
     from commands.status_render import moment, period_label
 
@@ -224,16 +234,31 @@ def catch_up(session: Session, board: Board, *, now: datetime) -> Plan:
             started = sr.start_round(session, board, current, started_by=sr.SCHEDULED, now=now)
             if started is not None:
                 queue_prompts(session, board, started, now=now)
-        elif current.deadline_at > now:
+        else:
             note_missed(session, board, current, now=now)
-    reminders: list[tuple[int, datetime, str]] = []
+    return Plan(board.id, rs.next_round(schedule, now), _reminders_to_plan(session, board, now))
+
+
+def _reminders_to_plan(
+    session: Session, board: Board, now: datetime
+) -> list[tuple[int, datetime, str]]:
+    """The open round's reminders still to send: those ahead, and of those missed (the bot was
+    down) only the latest within the grace period, so that nobody gets two at once."""
+    assert board.id is not None
     rnd = sr.open_round(session, board.id)
-    if rnd is not None:
-        for number, at in enumerate(rnd.reminders_at, start=1):
-            when = datetime.fromisoformat(at)
-            if number > rnd.reminders_sent and now - when <= GRACE:
-                reminders.append((number, when, rnd.period))
-    return Plan(board.id, rs.next_round(schedule, now), reminders)
+    if rnd is None:
+        return []
+    ahead: list[tuple[int, datetime, str]] = []
+    missed: list[tuple[int, datetime, str]] = []
+    for number, at in enumerate(rnd.reminders_at, start=1):
+        when = datetime.fromisoformat(at)
+        if number <= rnd.reminders_sent:
+            continue
+        if when > now:
+            ahead.append((number, when, rnd.period))
+        elif now - when <= GRACE:
+            missed.append((number, when, rnd.period))
+    return missed[-1:] + ahead
 
 
 # --- the jobs (referenced by import path; ids only) ---------------------------------------------
@@ -370,22 +395,90 @@ def make_scheduler(engine: Engine, zone: str) -> Any:
     )
 
 
-async def run_scheduler(context: JobContext, zone: str) -> None:
-    """Start the scheduler, reconcile, and keep it running until cancelled."""
-    scheduler = make_scheduler(context.engine, zone)
-    context.scheduler = scheduler
-    install(context)
-    scheduler.start()
-    scheduler.add_job(
-        "board_bot.rounds:reconcile_all",
-        "interval",
-        seconds=int(RECONCILE_EVERY.total_seconds()),
-        id="status-reconcile",
-        replace_existing=True,
-    )
+LEASE = "scheduler"
+LEASE_TTL = timedelta(seconds=90)
+LEASE_RENEW = 30.0  # seconds
+STANDBY_RETRY = 30.0
+BACKOFF_MAX = 300.0
+
+
+def _try_lease(context: JobContext, holder: str) -> bool:
+    from board_bot.services import lease
+
     try:
+        with unit_of_work(context.engine) as session:
+            return lease.acquire(session, LEASE, holder, now=context.clock.now(), ttl=LEASE_TTL)
+    except IntegrityError:
+        return False  # another process took it a moment ago
+
+
+def _release(context: JobContext, holder: str) -> None:
+    from board_bot.services import lease
+
+    with unit_of_work(context.engine) as session:
+        lease.release(session, LEASE, holder)
+
+
+async def run_scheduler(context: JobContext, zone: str) -> None:
+    """Run the scheduler while this process holds the database lease (one scheduler for all
+    processes on the database), stand by while another does, and start again after an error
+    (the database away at start-up, say) with a growing pause. Runs until cancelled."""
+    holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    install(context)
+    delay = 1.0
+    while True:
+        try:
+            if not await asyncio.to_thread(_try_lease, context, holder):
+                await asyncio.sleep(STANDBY_RETRY)
+                continue
+            log.info("this process runs the status round scheduler (%s)", holder)
+            await _lead(context, zone, holder)
+            log.warning("the scheduler lease was lost; standing by")
+            delay = 1.0
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("the status round scheduler failed; starting again in %.0f s", delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, BACKOFF_MAX)
+
+
+async def _lead(context: JobContext, zone: str, holder: str) -> None:
+    """The scheduler, as long as the lease is renewed; returns when it is lost."""
+    from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_MISSED
+
+    scheduler = make_scheduler(context.engine, zone)
+    scheduler.add_listener(_job_event, EVENT_JOB_MISSED | EVENT_JOB_ERROR)
+    scheduler.start()
+    context.scheduler = scheduler
+    try:
+        scheduler.add_job(
+            "board_bot.rounds:reconcile_all",
+            "interval",
+            seconds=int(RECONCILE_EVERY.total_seconds()),
+            id="status-reconcile",
+            replace_existing=True,
+        )
         await asyncio.to_thread(reconcile, context.clock.now())
-        await asyncio.Event().wait()
+        while True:
+            await asyncio.sleep(LEASE_RENEW)
+            if not await asyncio.to_thread(_try_lease, context, holder):
+                return
     finally:
-        scheduler.shutdown(wait=False)
         context.scheduler = None
+        scheduler.shutdown(wait=False)
+        with contextlib.suppress(Exception):
+            await asyncio.to_thread(_release, context, holder)
+
+
+def _job_event(event: Any) -> None:
+    """Missed and failed jobs are logged; a missed prompt is caught up (and reported when it is
+    too late) by a reconciliation at once."""
+    if getattr(event, "exception", None) is not None:
+        log.error("status job %s failed: %r", event.job_id, event.exception)
+    else:
+        log.warning("status job %s missed its time %s", event.job_id, event.scheduled_run_time)
+    if _context is not None and _context.scheduler is not None:
+        _context.scheduler.add_job(
+            "board_bot.rounds:reconcile_all", id="status-reconcile-now", replace_existing=True
+        )

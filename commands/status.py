@@ -218,7 +218,7 @@ def remind(ctx: Context) -> str:
     rnd = sr.open_round(ctx.session, board.id)
     if rnd is None:
         raise BotError("status.nothing_to_remind")
-    prompts = sr.remind(ctx.session, rnd, rnd.reminders_sent + 1, now=ctx.now)
+    prompts = sr.remind_now(ctx.session, rnd, now=ctx.now)
     if not prompts:
         return t(ctx.lang, "status.all_answered", period=r.period_label(ctx.lang, rnd.period))
     rounds.queue_reminders(ctx.session, board, rnd, prompts, ctx.now)

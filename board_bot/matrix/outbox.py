@@ -85,7 +85,8 @@ class OutboxSender:
         self.encrypt_direct_rooms = encrypt_direct_rooms
         self.direct_room_name = direct_room_name
         self._unknown_since: dict[str, float] = {}  # room id -> monotonic time first missed
-        self._direct_users: dict[str, str] = {}  # direct room opened here -> the person
+        self._direct_users: dict[str, str] = {}  # room id -> the person ("" not a direct room)
+        self._reinvited: set[str] = set()
         self._wake = asyncio.Event()
         self._retry_at: dict[int, float] = {}  # outbox id -> monotonic time of the next try
         self._failures: dict[int, int] = {}
@@ -124,7 +125,15 @@ class OutboxSender:
                     if not await self._send_due(row):
                         return  # the room waits; its later rows must not overtake
 
-        await asyncio.gather(*(drain(room_id, rows_) for room_id, rows_ in by_room.items()))
+        results = await asyncio.gather(
+            *(drain(room_id, rows_) for room_id, rows_ in by_room.items()),
+            return_exceptions=True,
+        )
+        # Every room has finished (none keeps running into the next round); then the first
+        # error (the database, typically) makes the caller wait and try again.
+        for result in results:
+            if isinstance(result, BaseException):
+                raise result
         waiting = {row.id for row in rows}
         due = [at for oid, at in self._retry_at.items() if oid in waiting]
         return max(0.0, min(due) - self.clock.monotonic()) if due else None
@@ -145,19 +154,41 @@ class OutboxSender:
             if self.clock.monotonic() - first > UNKNOWN_ROOM_GRACE.total_seconds():
                 await asyncio.to_thread(self._close, row.id, "not in this room")
             return False
-        waiting_for = self._direct_users.get(row.room_id)
-        if waiting_for is not None:
-            # A direct room we just opened: a sync may show it half made (Synapse writes the
-            # invite after the room). The room key must be shared with the invited person, so
-            # the first message waits until nio knows of the invite.
-            if waiting_for not in self.client.rooms[row.room_id].users:
-                first = self._unknown_since.setdefault(row.room_id, self.clock.monotonic())
-                if self.clock.monotonic() - first > UNKNOWN_ROOM_GRACE.total_seconds():
-                    await asyncio.to_thread(self._close, row.id, "the invite did not arrive")
-                return False
-            del self._direct_users[row.room_id]
+        person = await self._direct_person(row.room_id)
+        if person is not None and person not in self.client.rooms[row.room_id].users:
+            # A direct room we just opened may show up in a sync half made (Synapse writes the
+            # invite after the room), and a person may have left an older one. The room key
+            # must be shared with them, so the message waits until nio knows them in the room
+            # (invited again, if they left).
+            return await self._await_person(row, person)
         self._unknown_since.pop(row.room_id, None)
+        self._reinvited.discard(row.room_id)
         return await self._send(row)
+
+    async def _direct_person(self, room_id: str) -> str | None:
+        """The person a direct room is for, if it is one of the bot's direct rooms."""
+        if room_id not in self._direct_users:
+            person = await asyncio.to_thread(self._direct_room_person, room_id)
+            self._direct_users[room_id] = person or ""
+        return self._direct_users[room_id] or None
+
+    async def _await_person(self, row: _Pending, person: str) -> bool:
+        first = self._unknown_since.setdefault(row.room_id, self.clock.monotonic())
+        just_made = self.clock.monotonic() - first < 30
+        if row.room_id not in self._reinvited and not just_made:
+            self._reinvited.add(row.room_id)
+            try:
+                await self.client.room_invite(row.room_id, person)
+                log.info("invited %s again to their direct room %s", person, row.room_id)
+            except (ClientError, OSError, TimeoutError):
+                pass  # tried again when the row is given up or on restart
+        if self.clock.monotonic() - first > UNKNOWN_ROOM_GRACE.total_seconds():
+            await asyncio.to_thread(
+                self._close, row.id, f"{person} is not in the direct room {row.room_id}"
+            )
+            self._unknown_since.pop(row.room_id, None)
+            return True
+        return False
 
     async def _send(self, row: _Pending) -> bool:
         """One reply; False when it must wait for a retry."""
@@ -322,6 +353,10 @@ class OutboxSender:
                 for row in delivery.pending(session, limit=500)
                 if row.id is not None
             ]
+
+    def _direct_room_person(self, room_id: str) -> str | None:
+        with unit_of_work(self.engine) as session:
+            return status_rounds.direct_room_person(session, room_id)
 
     def _known_direct_room(self, user_id: str) -> str | None:
         with unit_of_work(self.engine) as session:

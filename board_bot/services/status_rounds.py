@@ -370,20 +370,50 @@ def due_reminder(rnd: StatusRound, now: datetime) -> int:
     return sum(1 for at in rnd.reminders_at if datetime.fromisoformat(at) <= now)
 
 
+# A scheduled reminder skips a department reminded by hand this recently.
+RECENTLY_REMINDED = timedelta(hours=2)
+
+
 def remind(session: Session, rnd: StatusRound, number: int, *, now: datetime) -> list[StatusPrompt]:
-    """The prompts to remind for reminder ``number`` (1-based): those not answered, with someone
-    to remind. Empty when the round is closed or that reminder went out already."""
-    if rnd.closed_at is not None or rnd.reminders_sent >= number:
+    """The prompts to remind for scheduled reminder ``number`` (1-based): those not answered,
+    with someone to remind, not reminded by hand just now. Empty when the round is closed or
+    that reminder went out already: the counter is raised with a conditional UPDATE, so of two
+    processes (or a job fired twice) only one goes on."""
+    if rnd.closed_at is not None or rnd.id is None:
         return []
-    rnd.reminders_sent = number
-    session.add(rnd)
+    claimed = session.execute(
+        sa.update(StatusRound)
+        .where(col(StatusRound.id) == rnd.id, col(StatusRound.reminders_sent) < number)
+        .values(reminders_sent=number)
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        return []
+    session.refresh(rnd)
+    return _remind(session, rnd, now, skip_since=now - RECENTLY_REMINDED)
+
+
+def remind_now(session: Session, rnd: StatusRound, *, now: datetime) -> list[StatusPrompt]:
+    """An admin's reminder (``!status remind``): every department not answered, now; the
+    scheduled reminders stay as planned."""
+    if rnd.closed_at is not None:
+        return []
+    return _remind(session, rnd, now, skip_since=None)
+
+
+def _remind(
+    session: Session, rnd: StatusRound, now: datetime, *, skip_since: datetime | None
+) -> list[StatusPrompt]:
     due = []
     for prompt in prompts_of(session, rnd.id or 0):
-        if prompt.answered_at is None and prompt.contact is not None:
-            prompt.reminders += 1
-            prompt.last_reminded_at = now
-            session.add(prompt)
-            due.append(prompt)
+        if prompt.answered_at is not None or prompt.contact is None:
+            continue
+        recent = prompt.last_reminded_at
+        if skip_since is not None and recent is not None and recent > skip_since:
+            continue
+        prompt.reminders += 1
+        prompt.last_reminded_at = now
+        session.add(prompt)
+        due.append(prompt)
     return due
 
 
@@ -754,6 +784,11 @@ def flags_of(session: Session, answer_ids: Sequence[int]) -> list[StatusFlag]:
 def direct_room(session: Session, user_id: str) -> str | None:
     row = session.get(DirectRoom, user_id)
     return row.room_id if row is not None else None
+
+
+def direct_room_person(session: Session, room_id: str) -> str | None:
+    row = session.exec(select(DirectRoom).where(DirectRoom.room_id == room_id)).first()
+    return row.user_id if row is not None else None
 
 
 def retarget_prompts(session: Session, user_id: str, room_id: str) -> None:

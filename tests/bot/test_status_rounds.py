@@ -396,3 +396,27 @@ def test_a_reply_of_only_refused_lines_leaves_the_department_unanswered(
     assert "WP-9 gibt es in diesem Board nicht." in reply
     [prompt] = [p for p in city.rows(StatusPrompt) if p.contact == LEAD]
     assert prompt.answered_at is None
+
+
+def test_after_a_downtime_only_the_latest_missed_reminder_is_planned(city: BotHarness) -> None:
+    started(city)
+    with unit_of_work(city.engine) as session:
+        rnd = session.exec(select(StatusRound)).one()
+        rnd.reminders_at = [
+            (START + timedelta(hours=1)).isoformat(),  # missed
+            (START + timedelta(hours=2)).isoformat(),  # missed
+            (START + timedelta(hours=5)).isoformat(),  # ahead
+        ]
+        board = session.exec(select(Board)).one()
+        plan = rounds.catch_up(session, board, now=START + timedelta(hours=3))
+    assert [number for number, _, _ in plan.reminders] == [2, 3]
+
+
+def test_a_reminder_by_hand_does_not_cancel_the_scheduled_one(city: BotHarness) -> None:
+    dms = started(city)
+    city.reply("!status erinnern")  # Monday: FB 13, FB 61, FB 68 reminded by hand
+    answer(city, dms[LEAD], LEAD, "unverändert")
+    city.clock.advance(timedelta(days=1, hours=1))  # Tuesday 10:00, the scheduled reminder
+    with unit_of_work(city.engine) as session:
+        board = session.exec(select(Board)).one()
+        assert rounds.send_reminder(session, board, "2026-W50", 1, now=city.clock.now()) == 2

@@ -120,3 +120,52 @@ async def test_a_paused_schedule_plans_nothing(scheduler: Any, city: City, engin
     rounds.scheduled_prompt(city.board_id, "2026-W49")  # a job left from before the pause
     with Session(engine) as session:
         assert session.exec(select(StatusRound)).all() == []
+
+
+def test_one_process_holds_the_scheduler_lease(engine: Engine) -> None:
+    from board_bot.services import lease
+
+    ttl = timedelta(seconds=90)
+    with unit_of_work(engine) as session:
+        assert lease.acquire(session, "scheduler", "a", now=NOW, ttl=ttl)
+    with unit_of_work(engine) as session:
+        assert not lease.acquire(
+            session, "scheduler", "b", now=NOW + timedelta(seconds=60), ttl=ttl
+        )
+        assert lease.acquire(session, "scheduler", "a", now=NOW + timedelta(seconds=60), ttl=ttl)
+    with unit_of_work(engine) as session:  # "a" stopped renewing: "b" takes over when it expires
+        later = NOW + timedelta(seconds=60) + ttl
+        assert not lease.acquire(
+            session, "scheduler", "b", now=later - timedelta(seconds=1), ttl=ttl
+        )
+        assert lease.acquire(session, "scheduler", "b", now=later, ttl=ttl)
+        assert lease.holder_of(session, "scheduler", later) == "b"
+    with unit_of_work(engine) as session:
+        lease.release(session, "scheduler", "a")  # not the holder: nothing happens
+        assert lease.holder_of(session, "scheduler", later) == "b"
+        lease.release(session, "scheduler", "b")
+        assert lease.holder_of(session, "scheduler", later) is None
+
+
+async def test_a_reminder_claimed_by_two_processes_goes_out_once(
+    scheduler: Any, city: City, engine: Engine
+) -> None:
+    rounds.reconcile(NOW)
+    set_clock(MONDAY)
+    rounds.scheduled_prompt(city.board_id, "2026-W49")
+    from board_bot.services import status_rounds as sr
+
+    at = MONDAY + timedelta(days=1, hours=1)
+    if engine.dialect.name == "postgresql":
+        # Both read the round (reminders_sent 0) before either writes: only one may go on.
+        with unit_of_work(engine) as first, unit_of_work(engine) as second:
+            mine, theirs = (s.exec(select(StatusRound)).one() for s in (first, second))
+            one = sr.remind(first, mine, 1, now=at)
+            first.commit()
+            two = sr.remind(second, theirs, 1, now=at)
+    else:  # SQLite runs write transactions one after the other (BEGIN IMMEDIATE)
+        with unit_of_work(engine) as first:
+            one = sr.remind(first, first.exec(select(StatusRound)).one(), 1, now=at)
+        with unit_of_work(engine) as second:
+            two = sr.remind(second, second.exec(select(StatusRound)).one(), 1, now=at)
+    assert len(one) == 2 and two == []
