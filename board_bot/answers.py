@@ -106,20 +106,9 @@ def edit(
     return _confirm(session, recorded) if recorded is not None else None
 
 
-def prompts_for_sender(session: Session, sender: str) -> list[StatusPrompt]:
-    """Every prompt of an open round that ``sender`` may answer."""
-    query = (
-        select(StatusPrompt)
-        .join(StatusRound, col(StatusRound.id) == StatusPrompt.round_id)
-        .where(col(StatusRound.closed_at).is_(None))
-        .order_by(col(StatusPrompt.id))
-    )
-    return [p for p in session.exec(query) if sr.may_answer(session, p, sender)]
-
-
 def answer_by_command(session: Session, ctx: Context, report: str) -> str:
     """``!update ...``: the sender's report, to the prompt it belongs to."""
-    prompts = prompts_for_sender(session, ctx.sender)
+    prompts = sr.prompts_for_sender(session, ctx.sender)
     if not prompts:
         board_id = ctx.board.id if ctx.board is not None else None
         if board_id is not None and sr.open_round(session, board_id) is not None:

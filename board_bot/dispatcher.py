@@ -60,6 +60,13 @@ class IncomingRedaction:
     may_redact_others: bool = False
 
 
+def _database_down(exc: Exception) -> bool:
+    """The database is unreachable or busy: the event is retried later, not apologised for."""
+    return isinstance(exc, OperationalError) or (
+        isinstance(exc, DBAPIError) and exc.connection_invalidated
+    )
+
+
 class Dispatcher:
     def __init__(
         self,
@@ -176,9 +183,7 @@ class Dispatcher:
             except BotError as exc:
                 text = t(self.config.bot.language, exc.key, **exc.params)
             except Exception as exc:
-                if isinstance(exc, OperationalError) or (
-                    isinstance(exc, DBAPIError) and exc.connection_invalidated
-                ):
+                if _database_down(exc):
                     raise
                 log.exception("a status answer could not be recorded")
                 text = t(self.config.bot.language, "error.internal")
@@ -333,9 +338,7 @@ class Dispatcher:
         except BotError as exc:
             return "refused", t(lang, exc.key, **exc.params), [], []
         except Exception as exc:
-            if isinstance(exc, OperationalError) or (
-                isinstance(exc, DBAPIError) and exc.connection_invalidated
-            ):
+            if _database_down(exc):
                 raise  # the database is unreachable or busy: the caller retries the event
             # The traceback goes to the log; the user gets an apology, never the exception text.
             # Only the command word is logged: message bodies stay out of the logs.

@@ -472,18 +472,29 @@ def answerable_prompts(
     that room's prompts."""
     direct = session.get(DirectRoom, sender)
     in_direct = direct is not None and direct.room_id == room_id
-    query = (
-        select(StatusPrompt)
-        .join(StatusRound, col(StatusRound.id) == StatusPrompt.round_id)
-        .where(StatusRound.started_at <= at)
-        .where(sa.or_(col(StatusRound.closed_at).is_(None), col(StatusRound.closed_at) > at))
-        .order_by(col(StatusPrompt.id))
-    )
+    query = _open_prompts(at)
     if in_direct:
         candidates = [p for p in session.exec(query) if p.room_id in (sender, room_id)]
     else:
         candidates = list(session.exec(query.where(StatusPrompt.room_id == room_id)))
     return [p for p in candidates if may_answer(session, p, sender)]
+
+
+def _open_prompts(at: datetime | None = None) -> Any:
+    """Prompts of the rounds open now (``at`` None) or at the time ``at``, in order."""
+    query = select(StatusPrompt).join(StatusRound, col(StatusRound.id) == StatusPrompt.round_id)
+    if at is None:
+        query = query.where(col(StatusRound.closed_at).is_(None))
+    else:
+        query = query.where(StatusRound.started_at <= at).where(
+            sa.or_(col(StatusRound.closed_at).is_(None), col(StatusRound.closed_at) > at)
+        )
+    return query.order_by(col(StatusPrompt.id))
+
+
+def prompts_for_sender(session: Session, sender: str) -> list[StatusPrompt]:
+    """Every prompt of an open round that ``sender`` may answer (``!update``)."""
+    return [p for p in session.exec(_open_prompts()) if may_answer(session, p, sender)]
 
 
 def may_answer(session: Session, prompt: StatusPrompt, user_id: str) -> bool:
