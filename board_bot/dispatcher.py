@@ -153,7 +153,7 @@ class Dispatcher:
                 session, room_id=msg.room_id, sender=msg.sender, at=min(msg.sent_at, now)
             )
             if not prompts:
-                return []
+                return self._not_for_you(session, msg, now)
             if not self._in_direct_room(session, msg):
                 # In a shared room only a reply to the prompt, or package lines, are answers;
                 # a reply to anything else is conversation.
@@ -188,6 +188,22 @@ class Dispatcher:
                 log.exception("a status answer could not be recorded")
                 text = t(self.config.bot.language, "error.internal")
             return self._enqueue(session, msg.room_id, text, reply_to=msg.event_id, now=now)
+
+    def _not_for_you(self, session: Session, msg: IncomingMessage, now: datetime) -> list[int]:
+        """Package lines, or a reply to the prompt, in a department room from someone who does
+        not answer for the department: say so, instead of keeping silent."""
+        at = min(msg.sent_at, now)
+        prompts = status_rounds.room_prompts(session, room_id=msg.room_id, sender=msg.sender, at=at)
+        if not prompts:
+            return []
+        replied = any(msg.reply_to and p.event_id == msg.reply_to for p in prompts)
+        if not replied and not parse_answer(msg.body).items:
+            return []  # conversation
+        delivery.mark_handled(
+            session, event_id=msg.event_id, room_id=msg.room_id, outcome="not_lead", now=now
+        )
+        text = t(self._board_language(session, prompts[0].id or 0), "status.update.not_lead")
+        return self._enqueue(session, msg.room_id, text, reply_to=msg.event_id, now=now)
 
     @staticmethod
     def _in_direct_room(session: Session, msg: IncomingMessage) -> bool:
@@ -238,6 +254,7 @@ class Dispatcher:
             return self._enqueue(session, redaction.room_id, text, reply_to=None, now=now)
 
     def _board_language(self, session: Session, prompt_id: int) -> str:
+        """The language of the board a prompt belongs to."""
         from board_bot.models import StatusPrompt, StatusRound
 
         prompt = session.get(StatusPrompt, prompt_id)

@@ -472,12 +472,19 @@ def answerable_prompts(
     that room's prompts."""
     direct = session.get(DirectRoom, sender)
     in_direct = direct is not None and direct.room_id == room_id
+    prompts = room_prompts(session, room_id=room_id, sender=sender, at=at, direct=in_direct)
+    return [p for p in prompts if may_answer(session, p, sender)]
+
+
+def room_prompts(
+    session: Session, *, room_id: str, sender: str, at: datetime, direct: bool = False
+) -> list[StatusPrompt]:
+    """The prompts of rounds open at ``at`` that went to ``room_id`` (to ``sender``'s direct
+    room when ``direct``), whoever may answer them."""
     query = _open_prompts(at)
-    if in_direct:
-        candidates = [p for p in session.exec(query) if p.room_id in (sender, room_id)]
-    else:
-        candidates = list(session.exec(query.where(StatusPrompt.room_id == room_id)))
-    return [p for p in candidates if may_answer(session, p, sender)]
+    if direct:
+        return [p for p in session.exec(query) if p.room_id in (sender, room_id)]
+    return list(session.exec(query.where(StatusPrompt.room_id == room_id)))
 
 
 def _open_prompts(at: datetime | None = None) -> Any:

@@ -192,8 +192,10 @@ def test_bad_lines_are_named_and_the_good_ones_kept(city: BotHarness) -> None:
 
 def test_only_leads_and_deputies_answer(city: BotHarness) -> None:
     dms = started(city)
-    # A member writing in the lead's direct room is not the lead: nothing is taken, no reply.
-    assert answer(city, dms[LEAD], MEMBER, "WP-1 rot 0%") == []
+    # A member writing in the lead's direct room is not the lead: told so, nothing is taken.
+    [refused] = answer(city, dms[LEAD], MEMBER, "WP-1 rot 0%")
+    assert refused.startswith("Statusmeldungen gibt die Leitung eines Fachbereichs ab")
+    assert city.rows(StatusAnswer) == []
     # The deputy may answer for the department (here with !update from the board room).
     reply = plain(city.reply("!update WP-1 gelb 10% Abstimmung läuft", sender=DEPUTY))
     assert "WP-1 Digitale Bauakte: 🟡 gelb · 10 %" in reply
@@ -363,6 +365,11 @@ def test_in_a_department_room_only_replies_to_the_prompt_or_package_lines_count(
     assert "Als Freitext" in reply
     [lines] = answer(city, room, VERKEHR, "WP-3 gelb 40% Zählstellen fehlen")
     assert "WP-3 Verkehrsdaten: 🟡 gelb · 40 %" in lines
+    # Someone who does not answer for FB 68 is told so, and nothing is stored.
+    [refused] = answer(city, room, MEMBER, "WP-3 rot 10%")
+    assert refused.startswith("Statusmeldungen gibt die Leitung eines Fachbereichs ab")
+    assert field(city, 3, "traffic_light") == "yellow"
+    assert answer(city, room, MEMBER, "Kaffee jemand?") == []
 
 
 def test_a_redaction_counts_only_from_the_author_in_the_answers_room(city: BotHarness) -> None:
