@@ -342,3 +342,17 @@ class SchedulerLease(SQLModel, table=True):
     name: str = Field(primary_key=True, max_length=64)
     holder: str = Field(max_length=255)
     expires_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class RoundSnapshot(SQLModel, table=True):
+    """A package's state when a round's summary was made: the trend and the "what changed" of
+    the next summary compare against it, and the chart draws the rounds from these rows."""
+
+    __tablename__ = "round_snapshot"
+
+    round_id: int = Field(foreign_key="status_round.id", primary_key=True)
+    work_package_id: int = Field(foreign_key="work_package.id", primary_key=True, index=True)
+    leitlinie: int | None = Field(default=None)
+    traffic_light: str = Field(max_length=8)
+    status: str = Field(max_length=16)
+    progress: int

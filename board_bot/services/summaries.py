@@ -1,0 +1,407 @@
+"""What a board summary says (issue 6), as data: the wording is ``commands``' business.
+
+Decisions worth knowing:
+
+* A Leitlinie's traffic light comes from its open packages: red when at least a fifth of them
+  are red, yellow when at least a fifth are red or yellow, else green; a Leitlinie without open
+  packages has none. The reason shown is the worst package's (red before yellow, the one due
+  soonest first).
+* Trends compare with the snapshot of the previous round (``round_snapshot``): the state of
+  every package when that round's summary was made. :func:`take_snapshot` writes a round's
+  snapshot once; a summary for a round compares the round's own snapshot (or, for the running
+  round, the live state) with the one before.
+* "Blocked" is a package with status blocked, or one that waits for an open package; "since" is
+  when it became blocked (its last change to blocked in the audit log), or when the dependency
+  was added.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlmodel import Session, col, select
+
+from board_bot.models import (
+    AuditEntry,
+    Board,
+    Department,
+    Dependency,
+    Milestone,
+    RoundSnapshot,
+    StatusAnswer,
+    StatusFlag,
+    StatusPrompt,
+    StatusRound,
+    WorkPackage,
+    WorkPackageDepartment,
+)
+from board_bot.services import status_rounds as sr
+from board_bot.services import work_packages as wps
+
+LIGHT_ORDER = {"green": 0, "yellow": 1, "red": 2}
+SHARE = 0.2  # a fifth of the open packages decides the Leitlinie's colour
+MILESTONE_DAYS = 14
+_WP_REF = re.compile(r"\b(?:WP|AP)[ -]?(\d{1,9})\b", re.IGNORECASE)  # "WP-12" in a text
+
+
+@dataclass(frozen=True)
+class PackageState:
+    leitlinie: int | None
+    traffic_light: str
+    status: str
+    progress: int
+
+
+@dataclass(frozen=True)
+class LeitlinieLight:
+    leitlinie: int | None  # None: packages not filed under a Leitlinie yet
+    light: str | None  # None: no open packages
+    counts: dict[str, int]  # green / yellow / red among the open packages
+    trend: str  # "up" (better), "down" (worse), "same", "new" (no earlier round)
+    reason: str | None  # the worst package's reason, with its code
+    packages: list[WorkPackage]  # the open packages, worst first
+
+
+@dataclass(frozen=True)
+class Decision:
+    department: str
+    text: str
+    audience: str  # board or mayor
+    package: str | None  # "WP-12" when the text names one
+
+
+@dataclass(frozen=True)
+class Change:
+    wp: WorkPackage
+    before: PackageState | None  # None: new since the last round
+    after: PackageState
+
+
+@dataclass(frozen=True)
+class Blocked:
+    wp: WorkPackage
+    since: date
+    waits_for: list[WorkPackage]
+
+
+@dataclass(frozen=True)
+class Silent:
+    department: Department
+    contact: str | None
+    covering_for: str | None
+
+
+@dataclass
+class SummaryData:
+    board: Board
+    round: StatusRound | None
+    today: date
+    leitlinien: list[LeitlinieLight]
+    totals: dict[str, int]  # on track (green), at risk (yellow), off track (red)
+    decisions: list[Decision] = field(default_factory=list)
+    changed: list[Change] = field(default_factory=list)
+    closed: list[WorkPackage] = field(default_factory=list)
+    blocked: list[Blocked] = field(default_factory=list)
+    overdue: list[WorkPackage] = field(default_factory=list)
+    milestones: list[tuple[WorkPackage, Milestone]] = field(default_factory=list)
+    silent: list[Silent] = field(default_factory=list)
+    owners: dict[int, str] = field(default_factory=dict)  # department id -> code
+
+
+def _state(wp: WorkPackage) -> PackageState:
+    return PackageState(wp.leitlinie, wp.traffic_light, wp.status, wp.progress)
+
+
+def leitlinie_light(lights: Sequence[str]) -> str | None:
+    """The colour of a group of open packages (see the module's decisions)."""
+    if not lights:
+        return None
+    counts = Counter(lights)
+    if counts["red"] >= SHARE * len(lights):
+        return "red"
+    if counts["red"] + counts["yellow"] >= SHARE * len(lights):
+        return "yellow"
+    return "green"
+
+
+def take_snapshot(session: Session, rnd: StatusRound) -> bool:
+    """Keep every package's state for ``rnd`` (once; False when it was kept before)."""
+    assert rnd.id is not None
+    if session.exec(select(RoundSnapshot).where(RoundSnapshot.round_id == rnd.id)).first():
+        return False
+    for wp in session.exec(select(WorkPackage).where(WorkPackage.board_id == rnd.board_id)):
+        assert wp.id is not None
+        session.add(
+            RoundSnapshot(
+                round_id=rnd.id,
+                work_package_id=wp.id,
+                leitlinie=wp.leitlinie,
+                traffic_light=wp.traffic_light,
+                status=wp.status,
+                progress=wp.progress,
+            )
+        )
+    session.flush()
+    return True
+
+
+def snapshot_of(session: Session, round_id: int) -> dict[int, PackageState]:
+    return {
+        s.work_package_id: PackageState(s.leitlinie, s.traffic_light, s.status, s.progress)
+        for s in session.exec(select(RoundSnapshot).where(RoundSnapshot.round_id == round_id))
+    }
+
+
+def _previous_round(session: Session, rnd: StatusRound | None, board_id: int) -> StatusRound | None:
+    """The newest round before ``rnd`` (before now, when None) that has a snapshot."""
+    query = (
+        select(StatusRound)
+        .join(RoundSnapshot, col(RoundSnapshot.round_id) == StatusRound.id)
+        .where(StatusRound.board_id == board_id)
+        .order_by(col(StatusRound.started_at).desc(), col(StatusRound.id).desc())
+    )
+    if rnd is not None:
+        query = query.where(col(StatusRound.started_at) < rnd.started_at)
+    return session.exec(query).first()
+
+
+def build(
+    session: Session,
+    board: Board,
+    *,
+    now: datetime,
+    rnd: StatusRound | None = None,
+    department_id: int | None = None,
+    leitlinie: int | None = None,
+) -> SummaryData:
+    """The summary of ``rnd`` (default: the newest round), optionally only one department's
+    packages (owned or contributed to) or one Leitlinie's. About a dozen queries, whatever the
+    board's size."""
+    assert board.id is not None
+    today = sr.local_day(board, now)
+    rnd = rnd or sr.latest_round(session, board.id)
+    packages = list(session.exec(select(WorkPackage).where(WorkPackage.board_id == board.id)))
+    if department_id is not None:
+        contributing = set(
+            session.exec(
+                select(WorkPackageDepartment.work_package_id).where(
+                    WorkPackageDepartment.department_id == department_id
+                )
+            )
+        )
+        packages = [
+            wp
+            for wp in packages
+            if wp.owner_department_id == department_id or wp.id in contributing
+        ]
+    if leitlinie is not None:
+        packages = [wp for wp in packages if wp.leitlinie == leitlinie]
+    by_id = {wp.id: wp for wp in packages if wp.id is not None}
+    open_ = [wp for wp in packages if wp.status not in wps.CLOSED]
+
+    previous = _previous_round(session, rnd, board.id)
+    before = snapshot_of(session, previous.id) if previous and previous.id else {}
+    current = (snapshot_of(session, rnd.id) if rnd is not None and rnd.id is not None else {}) or {
+        wp.id: _state(wp) for wp in packages if wp.id is not None
+    }
+
+    data = SummaryData(
+        board=board,
+        round=rnd,
+        today=today,
+        leitlinien=_leitlinien(open_, before, by_id),
+        totals={k: sum(1 for wp in open_ if wp.traffic_light == k) for k in LIGHT_ORDER},
+        owners={
+            d.id: d.code
+            for d in session.exec(select(Department).where(Department.board_id == board.id))
+            if d.id is not None
+        },
+    )
+    for wp_id, after in current.items():
+        wp = by_id.get(wp_id)
+        if wp is None:
+            continue
+        was = before.get(wp_id)
+        if was is not None and after.status in wps.CLOSED and was.status not in wps.CLOSED:
+            data.closed.append(wp)
+        elif was is None and before:
+            data.changed.append(Change(wp, None, after))
+        elif was is not None and (
+            was.traffic_light != after.traffic_light
+            or was.status != after.status
+            or was.progress != after.progress
+        ):
+            data.changed.append(Change(wp, was, after))
+    data.changed.sort(key=lambda c: c.wp.number)
+    data.closed.sort(key=lambda wp: wp.number)
+    if rnd is not None and rnd.id is not None:
+        data.decisions = _decisions(session, rnd.id, data.owners, department_id)
+        data.silent = _silent(session, board, rnd, department_id)
+    data.blocked = _blocked(session, board.id, open_, today)
+    data.overdue = sorted(
+        (wp for wp in open_ if wp.due_date is not None and wp.due_date < today),
+        key=lambda wp: (wp.due_date, wp.number),
+    )
+    data.milestones = _milestones_due(session, open_, today)
+    return data
+
+
+def _leitlinien(
+    open_: list[WorkPackage], before: dict[int, PackageState], by_id: dict[int, WorkPackage]
+) -> list[LeitlinieLight]:
+    groups: dict[int | None, list[WorkPackage]] = defaultdict(list)
+    for wp in open_:
+        groups[wp.leitlinie].append(wp)
+    earlier: dict[int | None, list[str]] = defaultdict(list)
+    for wp_id, state in before.items():
+        if state.status not in wps.CLOSED and wp_id in by_id:
+            earlier[state.leitlinie].append(state.traffic_light)
+    result = []
+    for leitlinie in (1, 2, 3, 4, None):
+        members = groups.get(leitlinie, [])
+        if leitlinie is None and not members:
+            continue
+        members.sort(
+            key=lambda wp: (
+                -LIGHT_ORDER.get(wp.traffic_light, 0),
+                wp.due_date or date.max,
+                wp.number,
+            )
+        )
+        light = leitlinie_light([wp.traffic_light for wp in members])
+        was = leitlinie_light(earlier.get(leitlinie, [])) if before else None
+        if not before or was is None or light is None:
+            trend = "new" if not before else "same"
+        elif LIGHT_ORDER[light] < LIGHT_ORDER[was]:
+            trend = "up"
+        elif LIGHT_ORDER[light] > LIGHT_ORDER[was]:
+            trend = "down"
+        else:
+            trend = "same"
+        worst = members[0] if members and members[0].traffic_light != "green" else None
+        reason = f"{wps.code(worst)}: {worst.traffic_reason or worst.title}" if worst else None
+        result.append(
+            LeitlinieLight(
+                leitlinie,
+                light,
+                {k: sum(1 for wp in members if wp.traffic_light == k) for k in LIGHT_ORDER},
+                trend,
+                reason,
+                members,
+            )
+        )
+    return result
+
+
+def _decisions(
+    session: Session, round_id: int, owners: dict[int, str], department_id: int | None
+) -> list[Decision]:
+    rows = session.exec(
+        select(StatusFlag, StatusPrompt.department_id)
+        .join(StatusAnswer, col(StatusAnswer.id) == StatusFlag.answer_id)
+        .join(StatusPrompt, col(StatusPrompt.id) == StatusAnswer.prompt_id)
+        .where(StatusPrompt.round_id == round_id, StatusFlag.kind == "escalation")
+        .where(col(StatusAnswer.removed_at).is_(None))
+        .order_by(col(StatusFlag.id))
+    ).all()
+    found = []
+    for flag, dept_id in rows:
+        if department_id is not None and dept_id != department_id:
+            continue
+        named = _WP_REF.search(flag.text)
+        package = wps.code(int(named.group(1))) if named else None
+        found.append(
+            Decision(owners.get(dept_id, "?"), flag.text, flag.audience or "board", package)
+        )
+    return found
+
+
+def _silent(
+    session: Session, board: Board, rnd: StatusRound, department_id: int | None
+) -> list[Silent]:
+    assert rnd.id is not None
+    prompts = sr.prompts_of(session, rnd.id)
+    depts = {
+        d.id: d
+        for d in session.exec(
+            select(Department).where(
+                col(Department.id).in_([p.department_id for p in prompts] or [0])
+            )
+        )
+    }
+    answered = set(
+        session.exec(
+            select(StatusAnswer.prompt_id)
+            .where(col(StatusAnswer.prompt_id).in_([p.id for p in prompts] or [0]))
+            .where(col(StatusAnswer.removed_at).is_(None))
+        )
+    )
+    silent = [
+        Silent(depts[p.department_id], p.contact, p.covering_for)
+        for p in prompts
+        if p.id not in answered
+        and p.department_id in depts
+        and (department_id is None or p.department_id == department_id)
+    ]
+    from board_bot.services import departments
+
+    return sorted(silent, key=lambda s: departments.code_key(s.department.code))
+
+
+def _blocked(
+    session: Session, board_id: int, open_: list[WorkPackage], today: date
+) -> list[Blocked]:
+    ids = [wp.id for wp in open_ if wp.id is not None]
+    by_id = {wp.id: wp for wp in open_}
+    waits: dict[int, list[tuple[WorkPackage, datetime]]] = defaultdict(list)
+    for dep, other in session.exec(
+        select(Dependency, WorkPackage)
+        .join(WorkPackage, col(WorkPackage.id) == Dependency.depends_on_id)
+        .where(col(Dependency.work_package_id).in_(ids or [0]))
+        .where(col(WorkPackage.status).not_in(wps.CLOSED))
+    ):
+        waits[dep.work_package_id].append((other, dep.created_at))
+    blocked_ids = {wp.id for wp in open_ if wp.status == "blocked"} | set(waits)
+    since_status: dict[int, datetime] = {}
+    if blocked_ids:
+        for entry in session.exec(
+            select(AuditEntry)
+            .where(AuditEntry.board_id == board_id, AuditEntry.entity == wps.ENTITY)
+            .where(col(AuditEntry.entity_id).in_([str(i) for i in blocked_ids]))
+            .order_by(col(AuditEntry.at))
+        ):
+            if (entry.after or {}).get("status") == "blocked":
+                since_status[int(entry.entity_id)] = entry.at
+    found = []
+    for wp_id in blocked_ids:
+        wp = by_id.get(wp_id)
+        if wp is None or wp_id is None:
+            continue
+        moments = [at for _, at in waits.get(wp_id, [])]
+        if wp.status == "blocked":
+            moments.append(since_status.get(wp_id, wp.updated_at))
+        since = min(moments).date() if moments else today
+        others = sorted((o for o, _ in waits.get(wp_id, [])), key=lambda o: o.number)
+        found.append(Blocked(wp, since, others))
+    found.sort(key=lambda b: (b.since, b.wp.number))
+    return found
+
+
+def _milestones_due(
+    session: Session, open_: list[WorkPackage], today: date
+) -> list[tuple[WorkPackage, Milestone]]:
+    by_id = {wp.id: wp for wp in open_}
+    rows = session.exec(
+        select(Milestone)
+        .where(col(Milestone.work_package_id).in_(list(by_id) or [0]))
+        .where(col(Milestone.done_at).is_(None))
+        .where(
+            Milestone.due_on >= today, Milestone.due_on <= today + timedelta(days=MILESTONE_DAYS)
+        )
+        .order_by(col(Milestone.due_on), col(Milestone.id))
+    )
+    return [(by_id[m.work_package_id], m) for m in rows if m.work_package_id in by_id]

@@ -1,0 +1,154 @@
+"""The summary's data (issue 6, first step), from crafted boards: empty, a first round without
+trend, all green, everything late, trends, decisions, blockers, milestones, silent departments.
+db tier: SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from board_bot.db import unit_of_work
+from board_bot.models import Board, StatusRound, WorkPackage
+from board_bot.round_schedule import RoundTimes
+from board_bot.services import absences, status_rounds, summaries
+from board_bot.services import work_packages as wps
+from tests.db.org_support import ALICE, CAROL, CDO, NOW, TODAY
+from tests.db.wp_support import City, add_wp, setup_city
+
+
+def times(period: str, start: int) -> RoundTimes:
+    at = NOW + timedelta(days=start)
+    return RoundTimes(period, at.date(), at, (), at + timedelta(days=2), None)
+
+
+def build(engine: Engine, **kwargs: Any) -> summaries.SummaryData:
+    with Session(engine, expire_on_commit=False) as session:
+        board = session.exec(select(Board)).one()
+        return summaries.build(session, board, now=NOW + timedelta(days=30), **kwargs)
+
+
+def start(engine: Engine, city: City, period: str, day: int) -> StatusRound:
+    with unit_of_work(engine) as session:
+        board = session.get(Board, city.board_id)
+        assert board is not None
+        started = status_rounds.start_round(
+            session, board, times(period, day), started_by=CDO, now=NOW + timedelta(days=day)
+        )
+        assert started is not None
+        return started.round
+
+
+def snapshot(engine: Engine, rnd: StatusRound) -> None:
+    with unit_of_work(engine) as session:
+        fresh = session.get(StatusRound, rnd.id)
+        assert fresh is not None
+        assert summaries.take_snapshot(session, fresh)
+        assert not summaries.take_snapshot(session, fresh)  # once
+
+
+def test_an_empty_board(engine: Engine) -> None:
+    setup_city(engine)
+    data = build(engine)
+    assert data.round is None
+    assert [(ll.leitlinie, ll.light, ll.trend) for ll in data.leitlinien] == [
+        (1, None, "new"), (2, None, "new"), (3, None, "new"), (4, None, "new"),
+    ]  # fmt: skip
+    assert data.totals == {"green": 0, "yellow": 0, "red": 0}
+    assert (data.changed, data.blocked, data.overdue, data.silent) == ([], [], [], [])
+
+
+def test_the_leitlinie_light_is_decided_by_a_fifth() -> None:
+    assert summaries.leitlinie_light([]) is None
+    assert summaries.leitlinie_light(["green"] * 5) == "green"
+    assert summaries.leitlinie_light(["green"] * 4 + ["yellow"]) == "yellow"
+    assert summaries.leitlinie_light(["green"] * 5 + ["yellow"]) == "green"
+    assert summaries.leitlinie_light(["green"] * 4 + ["red"]) == "red"
+    assert summaries.leitlinie_light(["green"] * 3 + ["yellow", "red"] + ["green"] * 5) == "yellow"
+
+
+def test_a_first_round_has_no_trend_and_everything_late_shows(engine: Engine) -> None:
+    city = setup_city(engine)
+    with unit_of_work(engine) as session:
+        for n in range(3):
+            add_wp(session, city, f"Spät {n}", leitlinie=2, due_date=TODAY - timedelta(days=n + 1))
+    start(engine, city, "2026-W48", 0)
+    data = build(engine)
+    ll2 = data.leitlinien[1]
+    assert (ll2.leitlinie, ll2.light, ll2.trend, ll2.counts["green"]) == (2, "green", "new", 3)
+    assert [wp.title for wp in data.overdue] == ["Spät 2", "Spät 1", "Spät 0"]  # oldest first
+    assert data.changed == []  # nothing to compare with yet
+
+
+def test_trends_changes_and_closed_packages_against_the_last_round(engine: Engine) -> None:
+    city = setup_city(engine)
+    with unit_of_work(engine) as session:
+        one = add_wp(session, city, "Eins", leitlinie=1)
+        two = add_wp(session, city, "Zwei", leitlinie=3, traffic_light="red", traffic_reason="Geld")
+        three = add_wp(session, city, "Drei", leitlinie=3)
+    first = start(engine, city, "2026-W48", 0)
+    snapshot(engine, first)
+    with unit_of_work(engine) as session:
+        wp_one = session.get(WorkPackage, one.id)
+        wp_two = session.get(WorkPackage, two.id)
+        assert wp_one is not None and wp_two is not None
+        wps.update(session, wp_one, actor=ALICE, now=NOW, traffic_light="red",
+                   traffic_reason="Personal fehlt", progress=30)  # fmt: skip
+        wps.update(session, wp_two, actor=ALICE, now=NOW, traffic_light="green")
+        wp_three = session.get(WorkPackage, three.id)
+        assert wp_three is not None
+        wps.close(session, wp_three, actor=ALICE, now=NOW)
+    start(engine, city, "2026-W49", 7)
+
+    data = build(engine)
+    by_ll = {ll.leitlinie: ll for ll in data.leitlinien}
+    assert (by_ll[1].light, by_ll[1].trend) == ("red", "down")
+    assert by_ll[1].reason == "WP-1: Personal fehlt"
+    assert (by_ll[3].light, by_ll[3].trend) == ("green", "up")
+    assert [(c.wp.number, c.before.traffic_light if c.before else None, c.after.traffic_light)
+            for c in data.changed] == [(1, "green", "red"), (2, "red", "green")]  # fmt: skip
+    assert [wp.number for wp in data.closed] == [3]
+    assert data.totals == {"green": 1, "yellow": 0, "red": 1}
+
+
+def test_decisions_blockers_milestones_and_silent_departments(engine: Engine) -> None:
+    city = setup_city(engine)
+    with unit_of_work(engine) as session:
+        board = session.get(Board, city.board_id)
+        assert board is not None
+        one = add_wp(session, city, "Bauakte", leitlinie=2)
+        add_wp(session, city, "Portal", owner=city.fb13, leitlinie=2)
+        blocked = add_wp(session, city, "Geoportal", leitlinie=2)
+        wps.depend(session, blocked, one, actor=ALICE, now=NOW - timedelta(days=10))
+        wps.add_milestone(session, one, "Vergabe", TODAY + timedelta(days=40), actor=ALICE, now=NOW)
+        absences.add(session, board=board, user_id=CAROL, starts_on=TODAY + timedelta(days=29),
+                     ends_on=TODAY + timedelta(days=35), reason=None, actor=CAROL, now=NOW,
+                     today=TODAY)  # fmt: skip
+    rnd = start(engine, city, "2026-W52", 29)
+    with unit_of_work(engine) as session:
+        [fb61_prompt] = [
+            p for p in status_rounds.prompts_of(session, rnd.id or 0) if p.contact == ALICE
+        ]
+        status_rounds.record_answer(
+            session, fb61_prompt, event_id="$a", room_id="!dm", sender=ALICE,
+            text="WP-1 gelb 40%\nEntscheidung nötig (OB): Mittel für WP-3 freigeben",
+            now=NOW + timedelta(days=29),
+        )  # fmt: skip
+    data = build(engine)
+    assert [(d.department, d.audience, d.package) for d in data.decisions] == [
+        ("FB 61", "mayor", "WP-3")
+    ]
+    assert [(b.wp.number, b.since, [w.number for w in b.waits_for]) for b in data.blocked] == [
+        (3, (NOW - timedelta(days=10)).date(), [1])
+    ]
+    assert [(wp.number, m.title) for wp, m in data.milestones] == [(1, "Vergabe")]
+    silent = [(s.department.code, s.contact, s.covering_for) for s in data.silent]
+    assert silent == [("FB 13", None, None), ("FB 68", None, None)]  # CAROL away, no deputy
+    only_fb13 = build(engine, department_id=city.fb13.id)
+    assert [wp.title for ll in only_fb13.leitlinien for wp in ll.packages] == ["Portal"]
+    assert only_fb13.decisions == []
+    assert [ll.packages for ll in build(engine, leitlinie=1).leitlinien if ll.leitlinie == 2] == [
+        []
+    ]
