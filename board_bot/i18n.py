@@ -1382,6 +1382,77 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "⏰ Erinnerung an {count} Fachbereich(e) verschickt: {depts}",
         "en": "⏰ Reminder sent to {count} department(s): {depts}",
     },
+    "cmd.summary": {
+        "de": "Der Lagebericht: Ampel je Leitlinie, nötige Entscheidungen, Änderungen, "
+        "Blockaden, Überfälliges, fehlende Meldungen; auch für einen Fachbereich (fb FB 61), "
+        "eine Leitlinie (ll 3) oder eine Woche (kw 48)",
+        "en": "The board's summary: traffic lights per guideline, decisions needed, changes, "
+        "blockers, overdue packages, missing reports; also for a department (dept FB 61), a "
+        "guideline (ll 3) or a week (week 48)",
+    },
+    "arg.scope": {"de": "Auswahl", "en": "scope"},
+    "summary.title": {
+        "de": "📊 **Lagebericht {board}** · {period} · Stand {today}",
+        "en": "📊 **Summary {board}** · {period} · as of {today}",
+    },
+    "summary.no_round": {"de": "noch keine Statusrunde", "en": "no status round yet"},
+    "summary.scope": {"de": "Nur: {scope}", "en": "Only: {scope}"},
+    "summary.totals": {
+        "de": "🟢 {green} im Plan · 🟡 {yellow} gefährdet · 🔴 {red} kritisch",
+        "en": "🟢 {green} on track · 🟡 {yellow} at risk · 🔴 {red} off track",
+    },
+    "summary.leitlinien": {"de": "**Leitlinien**", "en": "**Guidelines**"},
+    "summary.ll": {"de": "LL {n}", "en": "G {n}"},
+    "summary.ll_none": {"de": "ohne Leitlinie", "en": "no guideline"},
+    "summary.ll_empty": {"de": "keine offenen Pakete", "en": "no open packages"},
+    "summary.ll_count": {"de": "{count} offen", "en": "{count} open"},
+    "summary.decisions": {"de": "**Entscheidungen nötig**", "en": "**Decisions needed**"},
+    "summary.decision_mayor": {
+        "de": "{dept}, für die Oberbürgermeisterin: {text}",
+        "en": "{dept}, for the mayor: {text}",
+    },
+    "summary.decision_board": {
+        "de": "{dept}, für das Board: {text}",
+        "en": "{dept}, for the board: {text}",
+    },
+    "summary.changed": {
+        "de": "**Verändert seit der letzten Runde**",
+        "en": "**Changed since the last round**",
+    },
+    "summary.new": {"de": "neu:", "en": "new:"},
+    "summary.closed": {
+        "de": "✔️ **{code}** {title} abgeschlossen",
+        "en": "✔️ **{code}** {title} closed",
+    },
+    "summary.blocked": {"de": "**Blockiert**", "en": "**Blocked**"},
+    "summary.blocked_line": {
+        "de": "**{code}** {title} ({dept}) seit {since} ({days} Tage)",
+        "en": "**{code}** {title} ({dept}) since {since} ({days} days)",
+    },
+    "summary.waits_for": {"de": "— wartet auf {codes}", "en": "— waits for {codes}"},
+    "summary.overdue": {"de": "**Überfällig**", "en": "**Overdue**"},
+    "summary.overdue_line": {
+        "de": "**{code}** {title}, fällig {due}",
+        "en": "**{code}** {title}, due {due}",
+    },
+    "summary.milestones": {
+        "de": "**Meilensteine in den nächsten 14 Tagen**",
+        "en": "**Milestones in the next 14 days**",
+    },
+    "summary.silent": {"de": "**Nicht gemeldet**", "en": "**Not reported**"},
+    "summary.nobody": {"de": "niemand erreichbar", "en": "nobody to ask"},
+    "summary.covering": {"de": "in Vertretung für {lead}", "en": "standing in for {lead}"},
+    "summary.more": {"de": "… und {count} weitere", "en": "… and {count} more"},
+    "summary.no_such_round": {
+        "de": "Für KW {week} gibt es keine Statusrunde.",
+        "en": "There is no status round for week {week}.",
+    },
+    "summary.bad_scope": {
+        "de": "„{scope}“ verstehe ich nicht. Möglich: nichts (das ganze Board), fb <Kürzel>, "
+        "ll <1–4> oder kw <Nummer>.",
+        "en": '"{scope}" is not a scope. Possible: nothing (the whole board), dept <code>, '
+        "ll <1–4> or week <number>.",
+    },
     "status.removed": {
         "de": "🗑️ Die gelöschte Statusmeldung ist aus der Runde entfernt. Die Werte, die sie an "
         "den Arbeitspaketen gesetzt hat, bleiben; ändern Sie sie bei Bedarf mit `wp edit`.",

@@ -11,6 +11,7 @@ from commands import (
     history,
     people,
     status,
+    summary,
     work_packages,
     wp_export,
 )
@@ -36,4 +37,5 @@ def build_registry() -> Registry:
     registry.add_group(work_packages.group)
     registry.add_group(status.group)
     registry.add_command(status.update)
+    registry.add_command(summary.summary)
     return registry

@@ -418,12 +418,16 @@ def _remind(
 
 
 def close_round(session: Session, rnd: StatusRound, *, actor: str, now: datetime) -> bool:
-    """Close a round (answers stop counting for it); False when it was closed already."""
+    """Close a round (answers stop counting for it) and keep every package's state then;
+    False when it was closed already."""
     if rnd.closed_at is not None:
         return False
+    from board_bot.services import summaries  # it reads rounds: imported when needed
+
     rnd.closed_at = now
     rnd.closed_by = actor
     session.add(rnd)
+    summaries.take_snapshot(session, rnd)  # what the next summary compares with
     audit.record(
         session,
         board_id=rnd.board_id,

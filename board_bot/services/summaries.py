@@ -178,12 +178,14 @@ def build(
     department_id: int | None = None,
     leitlinie: int | None = None,
 ) -> SummaryData:
-    """The summary of ``rnd`` (default: the newest round), optionally only one department's
-    packages (owned or contributed to) or one Leitlinie's. About a dozen queries, whatever the
-    board's size."""
+    """The summary of ``rnd`` as it was kept when the round closed; by default the state now,
+    compared with the last kept round, with the decisions and missing reports of the open (or
+    newest) round. Optionally only one department's packages (owned or contributed to) or one
+    Leitlinie's. About a dozen queries, whatever the board's size."""
     assert board.id is not None
     today = sr.local_day(board, now)
-    rnd = rnd or sr.latest_round(session, board.id)
+    live = rnd is None  # the state now, against the last kept round
+    rnd = rnd or sr.open_round(session, board.id) or sr.latest_round(session, board.id)
     packages = list(session.exec(select(WorkPackage).where(WorkPackage.board_id == board.id)))
     if department_id is not None:
         contributing = set(
@@ -203,11 +205,10 @@ def build(
     by_id = {wp.id: wp for wp in packages if wp.id is not None}
     open_ = [wp for wp in packages if wp.status not in wps.CLOSED]
 
-    previous = _previous_round(session, rnd, board.id)
+    previous = _previous_round(session, None if live else rnd, board.id)
     before = snapshot_of(session, previous.id) if previous and previous.id else {}
-    current = (snapshot_of(session, rnd.id) if rnd is not None and rnd.id is not None else {}) or {
-        wp.id: _state(wp) for wp in packages if wp.id is not None
-    }
+    kept = {} if live or rnd is None or rnd.id is None else snapshot_of(session, rnd.id)
+    current = kept or {wp.id: _state(wp) for wp in packages if wp.id is not None}
 
     data = SummaryData(
         board=board,

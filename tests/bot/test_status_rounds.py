@@ -427,3 +427,41 @@ def test_a_reminder_by_hand_does_not_cancel_the_scheduled_one(city: BotHarness) 
     with unit_of_work(city.engine) as session:
         board = session.exec(select(Board)).one()
         assert rounds.send_reminder(session, board, "2026-W50", 1, now=city.clock.now()) == 2
+
+
+def test_the_summary_on_demand(city: BotHarness) -> None:
+    city.reply("!wp edit WP-1 leitlinie 2")
+    city.reply("!wp edit WP-3 leitlinie 3")
+    city.reply("!wp edit WP-3 fällig 01.12.2026")
+    dms = started(city)
+    answer(
+        city,
+        dms[LEAD],
+        LEAD,
+        "WP-1 rot 20% Vergabe gestoppt\nAn die Oberbürgermeisterin: Mittel für WP-1 freigeben",
+    )
+    report = plain(city.reply("!bericht", sender=OBSERVER))  # observers may ask
+    lines = report.split("\n")
+    assert lines[0] == ("📊 Lagebericht Smart City Board Musterstadt · KW 50 · Stand 07.12.2026")
+    assert "🟢 2 im Plan · 🟡 0 gefährdet · 🔴 1 kritisch" in lines
+    assert "- LL 2: 🔴 rot (1 offen) — WP-1: Vergabe gestoppt" in lines
+    assert "- LL 4: keine offenen Pakete" in lines
+    assert "- FB 61, für die Oberbürgermeisterin: Mittel für WP-1 freigeben (WP-1)" in lines
+    assert "- WP-3 Verkehrsdaten, fällig 01.12.2026" in lines
+    assert any(line.startswith("- FB 13 – Hauptamt") for line in lines)  # not reported
+    only = plain(city.reply("!summary fb FB 68"))
+    assert "Nur: FB 68" in only and "Vergabe gestoppt" not in only
+    assert city.reply("!summary kw 2").startswith("Für KW 2 gibt es keine Statusrunde.")
+    assert city.reply("!summary morgen").startswith("„morgen“ verstehe ich nicht.")
+
+
+def test_the_next_summary_shows_trends_and_changes_since_the_closed_round(
+    city: BotHarness,
+) -> None:
+    city.reply("!wp edit WP-1 leitlinie 2")
+    started(city)
+    city.reply("!status close")  # keeps every package's state
+    city.reply("!wp edit WP-1 ampel rot Vergabe gestoppt")
+    report = plain(city.reply("!bericht"))
+    assert "- LL 2: 🔴 rot ↓ (1 offen) — WP-1: Vergabe gestoppt" in report
+    assert "- WP-1 Digitale Bauakte: 🟢 grün 0 % → 🔴 rot 0 %" in report

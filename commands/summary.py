@@ -1,0 +1,53 @@
+"""``!summary`` (``!bericht``): the board's summary on demand, whole or for one department,
+Leitlinie or week. Anyone in the board room may ask, observers included."""
+
+from __future__ import annotations
+
+import re
+
+from sqlmodel import select
+
+from board_bot.errors import UsageError
+from board_bot.models import StatusRound
+from board_bot.services import summaries
+from commands import summary_render as r
+from commands.common import board_of, today
+from commands.departments import find
+from commands.framework import Context, Rest, command
+
+DEPT_WORDS = frozenset({"fb", "dept", "fachbereich", "amt", "department"})
+LL_WORDS = frozenset({"ll", "leitlinie", "guideline"})
+WEEK_WORDS = frozenset({"kw", "week", "woche"})
+
+
+@command("summary", aliases=("bericht", "lagebericht", "zusammenfassung"))
+def summary(ctx: Context, scope: Rest = "") -> str:
+    """The board's summary: traffic lights per Leitlinie, decisions needed, changes, blockers,
+    overdue packages, missing reports; also for one department, Leitlinie or week"""
+    board = board_of(ctx)
+    assert board.id is not None
+    words = scope.split()
+    kind = words[0].casefold() if words else ""
+    rest = " ".join(words[1:])
+    if not words:
+        data = summaries.build(ctx.session, board, now=ctx.now)
+        return r.render(ctx, data)
+    if kind in DEPT_WORDS and rest:
+        dept = find(ctx, rest)
+        data = summaries.build(ctx.session, board, now=ctx.now, department_id=dept.id)
+        return r.render(ctx, data, scope=dept.code)
+    if kind in LL_WORDS and re.fullmatch(r"[1-4]", rest):
+        data = summaries.build(ctx.session, board, now=ctx.now, leitlinie=int(rest))
+        return r.render(ctx, data, scope=f"LL {rest}")
+    if kind in WEEK_WORDS and re.fullmatch(r"\d{1,2}", rest):
+        period = f"{today(ctx).isocalendar().year}-W{int(rest):02d}"
+        found = ctx.session.exec(
+            select(StatusRound).where(
+                StatusRound.board_id == board.id, StatusRound.period == period
+            )
+        ).first()
+        if found is None:
+            raise UsageError("summary.no_such_round", week=rest)
+        data = summaries.build(ctx.session, board, now=ctx.now, rnd=found)
+        return r.render(ctx, data)
+    raise UsageError("summary.bad_scope", scope=scope[:40])

@@ -1,0 +1,132 @@
+"""The words of a board summary: first what needs the mayor's attention, then what lets the CDO
+steer. Phone-sized lines; traffic lights as emoji and word."""
+
+from __future__ import annotations
+
+from board_bot.i18n import t
+from board_bot.render import escape
+from board_bot.services import summaries as sm
+from board_bot.services import work_packages as wps
+from board_bot.timefmt import format_date
+from commands.common import dept_title
+from commands.framework import Context
+from commands.status_render import period_label
+from commands.wp_render import light
+
+TREND = {"up": "↑", "down": "↓", "same": "→", "new": ""}
+LIMIT = 15  # lines per section; the rest is counted
+
+
+def _more(ctx: Context, lines: list[str], total: int) -> list[str]:
+    if total > LIMIT:
+        return [*lines[:LIMIT], t(ctx.lang, "summary.more", count=total - LIMIT)]
+    return lines
+
+
+def render(ctx: Context, data: sm.SummaryData, scope: str | None = None) -> str:
+    lang = ctx.lang
+    period = period_label(lang, data.round.period) if data.round else None
+    lines: list[str] = [
+        t(
+            lang,
+            "summary.title",
+            board=data.board.name,
+            period=period or t(lang, "summary.no_round"),
+            today=format_date(data.today),
+        )
+    ]
+    if scope:
+        lines.append(t(lang, "summary.scope", scope=scope))
+    lines += [
+        "",
+        t(
+            lang,
+            "summary.totals",
+            green=data.totals["green"],
+            yellow=data.totals["yellow"],
+            red=data.totals["red"],
+        ),
+        "",
+        t(lang, "summary.leitlinien"),
+    ]
+    for ll in data.leitlinien:
+        name = t(lang, "summary.ll", n=ll.leitlinie) if ll.leitlinie else t(lang, "summary.ll_none")
+        if ll.light is None:
+            lines.append(f"- {name}: {t(lang, 'summary.ll_empty')}")
+            continue
+        trend = TREND[ll.trend]
+        reason = f" — {escape(ll.reason)}" if ll.reason else ""
+        count = t(lang, "summary.ll_count", count=len(ll.packages))
+        lines.append(
+            f"- {name}: {light(lang, ll.light)} {trend} ({count}){reason}".replace("  ", " ")
+        )
+    if data.decisions:
+        lines += ["", t(lang, "summary.decisions")]
+        for d in data.decisions:
+            key = "summary.decision_mayor" if d.audience == "mayor" else "summary.decision_board"
+            package = f" ({d.package})" if d.package else ""
+            lines.append("- " + t(lang, key, dept=d.department, text=d.text) + package)
+    if data.changed or data.closed:
+        lines += ["", t(lang, "summary.changed")]
+        changed: list[str] = []
+        for c in data.changed:
+            before = (
+                f"{light(lang, c.before.traffic_light)} {c.before.progress} % → "
+                if c.before
+                else t(lang, "summary.new") + " "
+            )
+            after = f"{light(lang, c.after.traffic_light)} {c.after.progress} %"
+            changed.append(f"- **{wps.code(c.wp)}** {escape(c.wp.title)}: {before}{after}")
+        changed += [
+            "- " + t(lang, "summary.closed", code=wps.code(wp), title=wp.title)
+            for wp in data.closed
+        ]
+        lines += _more(ctx, changed, len(changed))
+    if data.blocked:
+        lines += ["", t(lang, "summary.blocked")]
+        blocked: list[str] = []
+        for b in data.blocked:
+            days = (data.today - b.since).days
+            waits = ", ".join(wps.code(w) for w in b.waits_for)
+            line = t(
+                lang,
+                "summary.blocked_line",
+                code=wps.code(b.wp),
+                title=b.wp.title,
+                dept=data.owners.get(b.wp.owner_department_id, "?"),
+                since=format_date(b.since),
+                days=days,
+            )
+            suffix = " " + t(lang, "summary.waits_for", codes=waits) if waits else ""
+            blocked.append(f"- {line}{suffix}")
+        lines += _more(ctx, blocked, len(blocked))
+    if data.overdue:
+        lines += ["", t(lang, "summary.overdue")]
+        overdue = [
+            "- "
+            + t(
+                lang,
+                "summary.overdue_line",
+                code=wps.code(wp),
+                title=wp.title,
+                due=format_date(wp.due_date) if wp.due_date else "–",
+            )
+            for wp in data.overdue
+        ]
+        lines += _more(ctx, overdue, len(overdue))
+    if data.milestones:
+        lines += ["", t(lang, "summary.milestones")]
+        due = [
+            f"- {format_date(m.due_on)} · **{wps.code(wp)}** {escape(m.title)}"
+            for wp, m in data.milestones
+        ]
+        lines += _more(ctx, due, len(due))
+    if data.silent:
+        lines += ["", t(lang, "summary.silent")]
+        for s in data.silent:
+            who = escape(s.contact) if s.contact else t(lang, "summary.nobody")
+            covered = (
+                " " + t(lang, "summary.covering", lead=s.covering_for) if s.covering_for else ""
+            )
+            lines.append(f"- {dept_title(s.department)} ({who}){covered}")
+    return "\n".join(lines)
