@@ -49,6 +49,9 @@ GRACE = timedelta(hours=6)
 RECONCILE_EVERY = timedelta(minutes=30)
 PROMPT_JOB = "status-prompt-{board}"
 REMINDER_JOB = "status-reminder-{board}-{number}"
+SUMMARY_JOB = "status-summary-{board}"
+# A summary not posted at its round's deadline (the bot was down) is posted this late at most.
+SUMMARY_LATE_MAX = timedelta(days=6)
 
 
 @dataclass
@@ -210,6 +213,34 @@ def note_missed(session: Session, board: Board, times: rs.RoundTimes, *, now: da
     return True
 
 
+def post_summary(session: Session, board: Board, period: str, *, now: datetime) -> bool:
+    """Post the summary of the round of ``period`` to the board room, once per round (across
+    restarts too); the round's state is kept for the next summary's trends. False when it was
+    posted before or there is no such round."""
+    from board_bot.services import summaries
+    from commands.summary_render import render
+
+    assert board.id is not None
+    key = f"summary:{board.id}:{period}"
+    rnd = sr.find_round(session, board.id, period)
+    if rnd is None or session.get(HandledEvent, key) is not None:
+        return False
+    delivery.mark_handled(session, event_id=key, room_id=board.room_id, outcome="summary", now=now)
+    summaries.take_snapshot(session, rnd)
+    data = summaries.build(session, board, now=now, rnd=rnd)
+    delivery.enqueue(
+        session,
+        room_id=board.room_id,
+        contents=message_contents(render(board.language, data)),
+        now=now,
+    )
+    return True
+
+
+def summary_posted(session: Session, board_id: int, period: str) -> bool:
+    return session.get(HandledEvent, f"summary:{board_id}:{period}") is not None
+
+
 @dataclass(frozen=True)
 class Plan:
     """The jobs one board needs now."""
@@ -217,6 +248,7 @@ class Plan:
     board_id: int
     prompt: rs.RoundTimes | None  # the next round to start
     reminders: list[tuple[int, datetime, str]]  # (number, when, period) of the open round
+    summary: tuple[datetime, str] | None = None  # the open round's summary after its deadline
 
 
 def catch_up(session: Session, board: Board, *, now: datetime) -> Plan:
@@ -236,7 +268,19 @@ def catch_up(session: Session, board: Board, *, now: datetime) -> Plan:
                 queue_prompts(session, board, started, now=now)
         else:
             note_missed(session, board, current, now=now)
-    return Plan(board.id, rs.next_round(schedule, now), _reminders_to_plan(session, board, now))
+    summary: tuple[datetime, str] | None = None
+    rnd = sr.open_round(session, board.id)
+    if rnd is not None and not summary_posted(session, board.id, rnd.period):
+        if rnd.deadline_at > now:
+            summary = (rnd.deadline_at, rnd.period)
+        elif now - rnd.deadline_at <= SUMMARY_LATE_MAX:
+            post_summary(session, board, rnd.period, now=now)  # the bot was down at the time
+    return Plan(
+        board.id,
+        rs.next_round(schedule, now),
+        _reminders_to_plan(session, board, now),
+        summary,
+    )
 
 
 def _reminders_to_plan(
@@ -278,6 +322,21 @@ def scheduled_prompt(board_id: int, period: str) -> None:
     if started:
         ctx.wake()
     reconcile_board(board_id, now)
+
+
+def scheduled_summary(board_id: int, period: str) -> None:
+    ctx = _ctx()
+    now = ctx.clock.now()
+    try:
+        with unit_of_work(ctx.engine) as session:
+            board = session.get(Board, board_id)
+            if board is None or board.archived_at is not None:
+                return
+            posted = post_summary(session, board, period, now=now)
+    except IntegrityError:  # another process posted it a moment ago
+        posted = False
+    if posted:
+        ctx.wake()
 
 
 def scheduled_reminder(board_id: int, period: str, number: int) -> None:
@@ -361,6 +420,19 @@ def apply_plan(scheduler: Any, plan: Plan) -> None:
             run_date=plan.prompt.prompt_at,
             args=[plan.board_id, plan.prompt.period],
             id=prompt_id,
+            replace_existing=True,
+        )
+    summary_id = SUMMARY_JOB.format(board=plan.board_id)
+    if plan.summary is None:
+        if scheduler.get_job(summary_id) is not None:
+            scheduler.remove_job(summary_id)
+    else:
+        scheduler.add_job(
+            "board_bot.rounds:scheduled_summary",
+            "date",
+            run_date=plan.summary[0],
+            args=[plan.board_id, plan.summary[1]],
+            id=summary_id,
             replace_existing=True,
         )
     prefix = REMINDER_JOB.format(board=plan.board_id, number="")

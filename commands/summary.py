@@ -31,14 +31,14 @@ def summary(ctx: Context, scope: Rest = "") -> str:
     rest = " ".join(words[1:])
     if not words:
         data = summaries.build(ctx.session, board, now=ctx.now)
-        return r.render(ctx, data)
+        return r.render(ctx.lang, data)
     if kind in DEPT_WORDS and rest:
         dept = find(ctx, rest)
         data = summaries.build(ctx.session, board, now=ctx.now, department_id=dept.id)
-        return r.render(ctx, data, scope=dept.code)
+        return r.render(ctx.lang, data, scope=dept.code)
     if kind in LL_WORDS and re.fullmatch(r"[1-4]", rest):
         data = summaries.build(ctx.session, board, now=ctx.now, leitlinie=int(rest))
-        return r.render(ctx, data, scope=f"LL {rest}")
+        return r.render(ctx.lang, data, scope=f"LL {rest}")
     if kind in WEEK_WORDS and re.fullmatch(r"\d{1,2}", rest):
         period = f"{today(ctx).isocalendar().year}-W{int(rest):02d}"
         found = ctx.session.exec(
@@ -49,5 +49,5 @@ def summary(ctx: Context, scope: Rest = "") -> str:
         if found is None:
             raise UsageError("summary.no_such_round", week=rest)
         data = summaries.build(ctx.session, board, now=ctx.now, rnd=found)
-        return r.render(ctx, data)
+        return r.render(ctx.lang, data)
     raise UsageError("summary.bad_scope", scope=scope[:40])

@@ -9,7 +9,6 @@ from board_bot.services import summaries as sm
 from board_bot.services import work_packages as wps
 from board_bot.timefmt import format_date
 from commands.common import dept_title
-from commands.framework import Context
 from commands.status_render import period_label
 from commands.wp_render import light
 
@@ -17,14 +16,14 @@ TREND = {"up": "↑", "down": "↓", "same": "→", "new": ""}
 LIMIT = 15  # lines per section; the rest is counted
 
 
-def _more(ctx: Context, lines: list[str], total: int) -> list[str]:
+def _more(lang: str, lines: list[str], total: int) -> list[str]:
     if total > LIMIT:
-        return [*lines[:LIMIT], t(ctx.lang, "summary.more", count=total - LIMIT)]
+        return [*lines[:LIMIT], t(lang, "summary.more", count=total - LIMIT)]
     return lines
 
 
-def render(ctx: Context, data: sm.SummaryData, scope: str | None = None) -> str:
-    lang = ctx.lang
+def render(lang: str, data: sm.SummaryData, scope: str | None = None) -> str:
+    """The summary in Markdown (the scheduler posts it without a command, so no context)."""
     period = period_label(lang, data.round.period) if data.round else None
     lines: list[str] = [
         t(
@@ -81,7 +80,7 @@ def render(ctx: Context, data: sm.SummaryData, scope: str | None = None) -> str:
             "- " + t(lang, "summary.closed", code=wps.code(wp), title=wp.title)
             for wp in data.closed
         ]
-        lines += _more(ctx, changed, len(changed))
+        lines += _more(lang, changed, len(changed))
     if data.blocked:
         lines += ["", t(lang, "summary.blocked")]
         blocked: list[str] = []
@@ -99,7 +98,7 @@ def render(ctx: Context, data: sm.SummaryData, scope: str | None = None) -> str:
             )
             suffix = " " + t(lang, "summary.waits_for", codes=waits) if waits else ""
             blocked.append(f"- {line}{suffix}")
-        lines += _more(ctx, blocked, len(blocked))
+        lines += _more(lang, blocked, len(blocked))
     if data.overdue:
         lines += ["", t(lang, "summary.overdue")]
         overdue = [
@@ -113,14 +112,14 @@ def render(ctx: Context, data: sm.SummaryData, scope: str | None = None) -> str:
             )
             for wp in data.overdue
         ]
-        lines += _more(ctx, overdue, len(overdue))
+        lines += _more(lang, overdue, len(overdue))
     if data.milestones:
         lines += ["", t(lang, "summary.milestones")]
         due = [
             f"- {format_date(m.due_on)} · **{wps.code(wp)}** {escape(m.title)}"
             for wp, m in data.milestones
         ]
-        lines += _more(ctx, due, len(due))
+        lines += _more(lang, due, len(due))
     if data.silent:
         lines += ["", t(lang, "summary.silent")]
         for s in data.silent:

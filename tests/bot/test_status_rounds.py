@@ -465,3 +465,15 @@ def test_the_next_summary_shows_trends_and_changes_since_the_closed_round(
     report = plain(city.reply("!bericht"))
     assert "- LL 2: 🔴 rot ↓ (1 offen) — WP-1: Vergabe gestoppt" in report
     assert "- WP-1 Digitale Bauakte: 🟢 grün 0 % → 🔴 rot 0 %" in report
+
+
+def test_a_summary_missed_at_the_deadline_is_posted_once_on_return(city: BotHarness) -> None:
+    started(city)
+    after_deadline = START + timedelta(days=3)  # Thursday: the bot was down on Wednesday
+    with unit_of_work(city.engine) as session:
+        board = session.exec(select(Board)).one()
+        first = rounds.catch_up(session, board, now=after_deadline)
+        again = rounds.catch_up(session, board, now=after_deadline + timedelta(minutes=5))
+    assert first.summary is None and again.summary is None
+    posted = [c for c in sent_to(city, ROOM) if c["body"].startswith("📊 Lagebericht")]
+    assert len(posted) == 1 and "KW 50" in posted[0]["body"]

@@ -93,6 +93,11 @@ async def test_the_prompt_job_starts_the_round_once_and_plans_the_next(
             (city.board_id, "2026-W49", 1),
             MONDAY + timedelta(days=1, hours=1),  # Tue 10:00
         ),
+        f"status-summary-{city.board_id}": (
+            "board_bot.rounds:scheduled_summary",
+            (city.board_id, "2026-W49"),
+            MONDAY + timedelta(days=2, hours=3),  # Wed 12:00, the deadline
+        ),
     }
 
     set_clock(MONDAY + timedelta(days=1, hours=1))
@@ -103,6 +108,15 @@ async def test_the_prompt_job_starts_the_round_once_and_plans_the_next(
             m for m in session.exec(select(OutboxMessage)) if "Erinnerung" in m.content["body"]
         ]
     assert sorted(m.room_id for m in reminders) == [ALICE, CAROL]
+
+    set_clock(MONDAY + timedelta(days=2, hours=3))
+    rounds.scheduled_summary(city.board_id, "2026-W49")
+    rounds.scheduled_summary(city.board_id, "2026-W49")  # twice: posted once
+    with Session(engine) as session:
+        posted = [
+            m for m in session.exec(select(OutboxMessage)) if "Lagebericht" in m.content["body"]
+        ]
+    assert [m.room_id for m in posted] == [city.board.room_id]
 
 
 async def test_a_paused_schedule_plans_nothing(scheduler: Any, city: City, engine: Engine) -> None:
