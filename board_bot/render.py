@@ -18,6 +18,7 @@ from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
+from mdit_py_plugins.container import container_plugin
 
 # The HTML subset the Matrix spec recommends for m.room.message (minus styling we never emit).
 ALLOWED_TAGS = frozenset(
@@ -54,6 +55,23 @@ def _render_image(
 
 
 _md.add_render_rule("image", _render_image)
+
+
+def _render_details(
+    renderer: RendererHTML, tokens: Sequence[Token], idx: int, options: Any, env: Any
+) -> str:
+    """``::: details <summary line>`` … ``:::`` folds its blocks (the board summary's sections).
+    User text cannot open one: ``:`` is escaped in it."""
+    token = tokens[idx]
+    if token.nesting == 1:
+        title = token.info.strip()[len("details") :].strip()
+        return f"<details><summary>{_md.renderInline(title)}</summary>\n"
+    return "</details>\n"
+
+
+container_plugin(_md, "details", render=_render_details)
+_DETAILS_OPEN = re.compile(r"^::: details (.*)$", re.MULTILINE)
+_DETAILS_CLOSE = re.compile(r"^:::\n?", re.MULTILINE)
 
 # Characters that carry meaning in CommonMark; escaped with a backslash in user text.
 _MD_SPECIALS = r"[\\`*_{}\[\]()<>#+\-.!|~=&:\"'$@]"
@@ -230,7 +248,10 @@ def _split_point(text: str) -> int | None:
 
 
 def plain_text(markdown: str) -> str:
-    """The ``body`` fallback: the Markdown with our escape backslashes removed."""
+    """The ``body`` fallback: the Markdown with our escape backslashes removed (and a folded
+    section's markers: its summary line stays)."""
+    if ":::" in markdown:
+        markdown = _DETAILS_CLOSE.sub("", _DETAILS_OPEN.sub(r"\1", markdown))
     return _MD_UNESCAPE.sub(r"\1", markdown)
 
 

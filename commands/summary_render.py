@@ -4,6 +4,7 @@ steer. Phone-sized lines; traffic lights as emoji and word."""
 from __future__ import annotations
 
 from board_bot.i18n import t
+from board_bot.models import WorkPackage
 from board_bot.render import escape
 from board_bot.services import summaries as sm
 from board_bot.services import work_packages as wps
@@ -20,6 +21,13 @@ def _more(lang: str, lines: list[str], total: int) -> list[str]:
     if total > LIMIT:
         return [*lines[:LIMIT], t(lang, "summary.more", count=total - LIMIT)]
     return lines
+
+
+def _package_line(lang: str, wp: WorkPackage, data: sm.SummaryData) -> str:
+    due = f" · {t(lang, 'status.prompt.due', due=format_date(wp.due_date))}" if wp.due_date else ""
+    owner = escape(data.owners.get(wp.owner_department_id, "?"))
+    state = light(lang, wp.traffic_light, wp.traffic_reason)
+    return f"- **{wps.code(wp)}** {escape(wp.title)} ({owner}) · {state} · {wp.progress} %{due}"
 
 
 def render(lang: str, data: sm.SummaryData, scope: str | None = None) -> str:
@@ -51,14 +59,16 @@ def render(lang: str, data: sm.SummaryData, scope: str | None = None) -> str:
     for ll in data.leitlinien:
         name = t(lang, "summary.ll", n=ll.leitlinie) if ll.leitlinie else t(lang, "summary.ll_none")
         if ll.light is None:
-            lines.append(f"- {name}: {t(lang, 'summary.ll_empty')}")
+            lines.append(f"{name}: {t(lang, 'summary.ll_empty')}")
             continue
-        trend = TREND[ll.trend]
+        trend = f" {TREND[ll.trend]}" if TREND[ll.trend] else ""
         reason = f" — {escape(ll.reason)}" if ll.reason else ""
         count = t(lang, "summary.ll_count", count=len(ll.packages))
-        lines.append(
-            f"- {name}: {light(lang, ll.light)} {trend} ({count}){reason}".replace("  ", " ")
-        )
+        # The line is the folded section's summary; its packages unfold, worst first.
+        lines.append(f"::: details {name}: {light(lang, ll.light)}{trend} ({count}){reason}")
+        packages = [_package_line(lang, wp, data) for wp in ll.packages]
+        lines += _more(lang, packages, len(packages))
+        lines.append(":::")
     if data.decisions:
         lines += ["", t(lang, "summary.decisions")]
         for d in data.decisions:

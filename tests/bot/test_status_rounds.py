@@ -444,8 +444,12 @@ def test_the_summary_on_demand(city: BotHarness) -> None:
     lines = report.split("\n")
     assert lines[0] == ("📊 Lagebericht Smart City Board Musterstadt · KW 50 · Stand 07.12.2026")
     assert "🟢 2 im Plan · 🟡 0 gefährdet · 🔴 1 kritisch" in lines
-    assert "- LL 2: 🔴 rot (1 offen) — WP-1: Vergabe gestoppt" in lines
-    assert "- LL 4: keine offenen Pakete" in lines
+    assert "LL 2: 🔴 rot (1 offen) — WP-1: Vergabe gestoppt" in lines  # a folded section
+    assert "LL 4: keine offenen Pakete" in lines
+    [content] = city.contents()
+    html = content["formatted_body"]
+    assert "<details><summary>LL 2: 🔴 rot (1 offen) — WP-1: Vergabe gestoppt</summary>" in html
+    assert ":::" not in content["body"] and ":::" not in html
     assert "- FB 61, für die Oberbürgermeisterin: Mittel für WP-1 freigeben (WP-1)" in lines
     assert "- WP-3 Verkehrsdaten, fällig 01.12.2026" in lines
     assert any(line.startswith("- FB 13 – Hauptamt") for line in lines)  # not reported
@@ -463,7 +467,7 @@ def test_the_next_summary_shows_trends_and_changes_since_the_closed_round(
     city.reply("!status close")  # keeps every package's state
     city.reply("!wp edit WP-1 ampel rot Vergabe gestoppt")
     report = plain(city.reply("!bericht"))
-    assert "- LL 2: 🔴 rot ↓ (1 offen) — WP-1: Vergabe gestoppt" in report
+    assert "LL 2: 🔴 rot ↓ (1 offen) — WP-1: Vergabe gestoppt" in report
     assert "- WP-1 Digitale Bauakte: 🟢 grün 0 % → 🔴 rot 0 %" in report
 
 

@@ -496,3 +496,20 @@ def test_a_megabyte_summary_is_split_quickly() -> None:
     assert time.perf_counter() - started < 3.0  # about half a second on a laptop
     assert all("formatted_body" in c for c in contents)
     assert all(content_size(c) <= render.MAX_CONTENT_BYTES for c in contents)
+
+
+def test_a_folded_section_renders_as_details_and_reads_plainly() -> None:
+    [content] = message_contents(
+        "Kopf\n\n::: details **LL 2**: 🔴 rot\n- WP-1\n- WP-2\n:::\n\nEnde"
+    )
+    assert content["formatted_body"] == (
+        "<p>Kopf</p>\n<details><summary><strong>LL 2</strong>: 🔴 rot</summary>\n"
+        "<ul>\n<li>WP-1</li>\n<li>WP-2</li>\n</ul>\n</details>\n<p>Ende</p>"
+    )
+    assert content["body"] == "Kopf\n\n**LL 2**: 🔴 rot\n- WP-1\n- WP-2\n\nEnde"
+
+
+def test_user_text_cannot_open_a_folded_section() -> None:
+    [content] = message_contents(f"Titel: {escape('::: details <b>x</b>')}\n\n{escape(':::')}")
+    assert "<details>" not in content["formatted_body"]
+    assert "&lt;b&gt;" in content["formatted_body"]
