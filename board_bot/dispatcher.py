@@ -127,6 +127,9 @@ class Dispatcher:
                     mimetype=file.mimetype,
                     data=file.data,
                     now=now,
+                    msgtype=file.msgtype,
+                    description=file.description,
+                    info=file.info,
                 )
                 if row.id is not None:
                     ids.append(row.id)

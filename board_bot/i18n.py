@@ -1395,6 +1395,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "📊 **Lagebericht {board}** · {period} · Stand {today}",
         "en": "📊 **Summary {board}** · {period} · as of {today}",
     },
+    "summary.chart_title": {
+        "de": "Ampeln je Leitlinie in den letzten Runden",
+        "en": "Traffic lights per guideline over the last rounds",
+    },
+    "summary.chart_now": {"de": "jetzt", "en": "now"},
     "summary.no_round": {"de": "noch keine Statusrunde", "en": "no status round yet"},
     "summary.scope": {"de": "Nur: {scope}", "en": "Only: {scope}"},
     "summary.totals": {

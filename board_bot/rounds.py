@@ -218,7 +218,7 @@ def post_summary(session: Session, board: Board, period: str, *, now: datetime) 
     restarts too); the round's state is kept for the next summary's trends. False when it was
     posted before or there is no such round."""
     from board_bot.services import summaries
-    from commands.summary_render import render
+    from commands.summary_render import chart, chart_filename, render
 
     assert board.id is not None
     key = f"summary:{board.id}:{period}"
@@ -234,6 +234,19 @@ def post_summary(session: Session, board: Board, period: str, *, now: datetime) 
         contents=message_contents(render(board.language, data)),
         now=now,
     )
+    drawn = chart(session, data, board.language, with_now=False)
+    if drawn is not None:
+        delivery.enqueue_file(
+            session,
+            room_id=board.room_id,
+            filename=chart_filename(data),
+            mimetype="image/png",
+            data=drawn.png,
+            now=now,
+            msgtype="m.image",
+            description=drawn.alt,
+            info={"w": drawn.width, "h": drawn.height},
+        )
     return True
 
 

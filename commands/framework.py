@@ -81,6 +81,9 @@ class Attachment:
     filename: str
     mimetype: str
     data: bytes
+    msgtype: str = "m.file"
+    description: str | None = None  # an image's alt text
+    info: dict[str, Any] | None = None  # more of the event's info (an image's w and h)
 
 
 @dataclass

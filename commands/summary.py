@@ -13,7 +13,7 @@ from board_bot.services import summaries
 from commands import summary_render as r
 from commands.common import board_of, today
 from commands.departments import find
-from commands.framework import Context, Rest, command
+from commands.framework import Attachment, Context, Rest, command
 
 DEPT_WORDS = frozenset({"fb", "dept", "fachbereich", "amt", "department"})
 LL_WORDS = frozenset({"ll", "leitlinie", "guideline"})
@@ -31,6 +31,18 @@ def summary(ctx: Context, scope: Rest = "") -> str:
     rest = " ".join(words[1:])
     if not words:
         data = summaries.build(ctx.session, board, now=ctx.now)
+        drawn = r.chart(ctx.session, data, ctx.lang, with_now=True)
+        if drawn is not None:
+            ctx.attachments.append(
+                Attachment(
+                    r.chart_filename(data),
+                    "image/png",
+                    drawn.png,
+                    msgtype="m.image",
+                    description=drawn.alt,
+                    info={"w": drawn.width, "h": drawn.height},
+                )
+            )
         return r.render(ctx.lang, data)
     if kind in DEPT_WORDS and rest:
         dept = find(ctx, rest)

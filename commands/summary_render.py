@@ -3,6 +3,9 @@ steer. Phone-sized lines; traffic lights as emoji and word."""
 
 from __future__ import annotations
 
+from sqlmodel import Session
+
+from board_bot.chart import Chart, traffic_chart
 from board_bot.i18n import t
 from board_bot.models import WorkPackage
 from board_bot.render import escape
@@ -21,6 +24,24 @@ def _more(lang: str, lines: list[str], total: int) -> list[str]:
     if total > LIMIT:
         return [*lines[:LIMIT], t(lang, "summary.more", count=total - LIMIT)]
     return lines
+
+
+def chart(session: Session, data: sm.SummaryData, lang: str, *, with_now: bool) -> Chart | None:
+    """The traffic lights of the Leitlinien over the last kept rounds (and now), or None when
+    there is nothing to draw yet."""
+    assert data.board.id is not None
+    history = sm.light_history(session, data.board.id, limit=11 if with_now else 12)
+    columns = [(period_label(lang, r.period), lights) for r, lights in history]
+    if with_now:
+        now = {ll.leitlinie: ll.light for ll in data.leitlinien if ll.leitlinie is not None}
+        columns.append((t(lang, "summary.chart_now"), now))
+    if not columns:
+        return None
+    return traffic_chart(columns, lang, t(lang, "summary.chart_title"))
+
+
+def chart_filename(data: sm.SummaryData) -> str:
+    return f"ampeln-{data.today.isoformat()}.png"
 
 
 def _package_line(lang: str, wp: WorkPackage, data: sm.SummaryData) -> str:

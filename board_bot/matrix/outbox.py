@@ -60,7 +60,11 @@ class _Pending:
 
 
 def _needs_upload(content: dict[str, object]) -> bool:
-    return content.get("msgtype") == "m.file" and "url" not in content and "file" not in content
+    return (
+        content.get("msgtype") in ("m.file", "m.image")
+        and "url" not in content
+        and "file" not in content
+    )
 
 
 def transaction_id(outbox_id: int, created_at: datetime) -> str:
@@ -289,7 +293,7 @@ class OutboxSender:
             response, keys = await self.client.upload(
                 io.BytesIO(data),
                 content_type=mimetype,
-                filename=str(row.content.get("body", "file")),
+                filename=str(row.content.get("filename") or row.content.get("body", "file")),
                 encrypt=encrypt,
                 filesize=len(data),
             )

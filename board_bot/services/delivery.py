@@ -43,13 +43,17 @@ def enqueue_file(
     mimetype: str,
     data: bytes,
     now: datetime,
+    msgtype: str = "m.file",
+    description: str | None = None,
+    info: dict[str, Any] | None = None,
 ) -> OutboxMessage:
-    """A file to upload and send as an ``m.file`` event, after the rows enqueued before it."""
+    """A file to upload and send as an ``m.file`` (or ``m.image``) event, after the rows
+    enqueued before it. ``description`` is the body (an image's alt text), else the name."""
     content: dict[str, Any] = {
-        "msgtype": "m.file",
-        "body": filename,
+        "msgtype": msgtype,
+        "body": description or filename,
         "filename": filename,
-        "info": {"mimetype": mimetype, "size": len(data)},
+        "info": {"mimetype": mimetype, "size": len(data), **(info or {})},
         "m.mentions": {},
     }
     row = OutboxMessage(room_id=room_id, content=content, created_at=now, attachment=data)

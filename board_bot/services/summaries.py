@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from board_bot.models import (
@@ -126,6 +127,46 @@ def leitlinie_light(lights: Sequence[str]) -> str | None:
     if counts["red"] + counts["yellow"] >= SHARE * len(lights):
         return "yellow"
     return "green"
+
+
+def light_history(
+    session: Session, board_id: int, limit: int = 12
+) -> list[tuple[StatusRound, dict[int, str | None]]]:
+    """The Leitlinien's traffic lights in the newest ``limit`` rounds that were kept, oldest
+    first (one query for the rounds, one counting their open packages by light)."""
+    rounds = list(
+        session.exec(
+            select(StatusRound)
+            .where(StatusRound.board_id == board_id)
+            .where(col(StatusRound.id).in_(select(RoundSnapshot.round_id).distinct()))
+            .order_by(col(StatusRound.started_at).desc(), col(StatusRound.id).desc())
+            .limit(limit)
+        )
+    )[::-1]
+    counts: dict[int, dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
+    if rounds:
+        rows = session.exec(
+            select(
+                RoundSnapshot.round_id,
+                RoundSnapshot.leitlinie,
+                RoundSnapshot.traffic_light,
+                sa.func.count(),
+            )
+            .where(col(RoundSnapshot.round_id).in_([r.id for r in rounds]))
+            .where(col(RoundSnapshot.status).not_in(wps.CLOSED))
+            .group_by(
+                col(RoundSnapshot.round_id),
+                col(RoundSnapshot.leitlinie),
+                col(RoundSnapshot.traffic_light),
+            )
+        )
+        for round_id, leitlinie, light, number in rows:
+            if leitlinie is not None:
+                counts[round_id][leitlinie] += [light] * int(number)
+    return [
+        (r, {ll: leitlinie_light(counts[r.id or 0].get(ll, [])) for ll in (1, 2, 3, 4)})
+        for r in rounds
+    ]
 
 
 def take_snapshot(session: Session, rnd: StatusRound) -> bool:

@@ -440,14 +440,25 @@ def test_the_summary_on_demand(city: BotHarness) -> None:
         LEAD,
         "WP-1 rot 20% Vergabe gestoppt\nAn die Oberbürgermeisterin: Mittel für WP-1 freigeben",
     )
-    report = plain(city.reply("!bericht", sender=OBSERVER))  # observers may ask
+    text, image = city.handle("!bericht", sender=OBSERVER)  # observers may ask
+    report = plain(text)
     lines = report.split("\n")
     assert lines[0] == ("📊 Lagebericht Smart City Board Musterstadt · KW 50 · Stand 07.12.2026")
     assert "🟢 2 im Plan · 🟡 0 gefährdet · 🔴 1 kritisch" in lines
     assert "LL 2: 🔴 rot (1 offen) — WP-1: Vergabe gestoppt" in lines  # a folded section
     assert "LL 4: keine offenen Pakete" in lines
-    [content] = city.contents()
+    content, chart = city.contents()
     html = content["formatted_body"]
+    assert chart["msgtype"] == "m.image" and chart["filename"] == "ampeln-2026-12-07.png"
+    assert chart["info"]["mimetype"] == "image/png" and chart["info"]["w"] > 0
+    assert (
+        image
+        == chart["body"]
+        == (
+            "Ampeln je Leitlinie in den letzten Runden (jetzt). LL 1: keine offenen Pakete. "
+            "LL 2: rot. LL 3: grün. LL 4: keine offenen Pakete."
+        )
+    )
     assert "<details><summary>LL 2: 🔴 rot (1 offen) — WP-1: Vergabe gestoppt</summary>" in html
     assert ":::" not in content["body"] and ":::" not in html
     assert "- FB 61, für die Oberbürgermeisterin: Mittel für WP-1 freigeben (WP-1)" in lines
@@ -466,8 +477,10 @@ def test_the_next_summary_shows_trends_and_changes_since_the_closed_round(
     started(city)
     city.reply("!status close")  # keeps every package's state
     city.reply("!wp edit WP-1 ampel rot Vergabe gestoppt")
-    report = plain(city.reply("!bericht"))
+    text, image = city.handle("!bericht")
+    report = plain(text)
     assert "LL 2: 🔴 rot ↓ (1 offen) — WP-1: Vergabe gestoppt" in report
+    assert "(KW 50 – jetzt). LL 1: 2× keine offenen Pakete. LL 2: grün, rot." in image
     assert "- WP-1 Digitale Bauakte: 🟢 grün 0 % → 🔴 rot 0 %" in report
 
 

@@ -17,7 +17,7 @@ from board_bot.clock import FixedClock
 from board_bot.db import unit_of_work
 from board_bot.models import OutboxMessage, StatusPrompt, StatusRound
 from tests.db.org_support import ALICE, CAROL, CDO, NOW
-from tests.db.wp_support import City, setup_city
+from tests.db.wp_support import City, add_wp, setup_city
 
 MONDAY = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)  # Mon 30.11.2026, 09:00 in Berlin
 
@@ -69,6 +69,8 @@ async def test_start_up_plans_the_next_prompt(scheduler: Any, city: City) -> Non
 async def test_the_prompt_job_starts_the_round_once_and_plans_the_next(
     scheduler: Any, city: City, engine: Engine
 ) -> None:
+    with unit_of_work(engine) as session:
+        add_wp(session, city, "Digitale Bauakte", leitlinie=2)
     rounds.reconcile(NOW)
     set_clock(MONDAY)
     rounds.scheduled_prompt(city.board_id, "2026-W49")
@@ -117,6 +119,10 @@ async def test_the_prompt_job_starts_the_round_once_and_plans_the_next(
             m for m in session.exec(select(OutboxMessage)) if "Lagebericht" in m.content["body"]
         ]
     assert [m.room_id for m in posted] == [city.board.room_id]
+    with Session(engine) as session:
+        [image] = [m for m in session.exec(select(OutboxMessage)) if m.attachment is not None]
+    assert image.content["msgtype"] == "m.image" and image.attachment.startswith(b"\x89PNG")
+    assert image.content["body"].startswith("Ampeln je Leitlinie in den letzten Runden (KW 49)")
 
 
 async def test_a_paused_schedule_plans_nothing(scheduler: Any, city: City, engine: Engine) -> None:

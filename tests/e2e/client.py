@@ -32,6 +32,7 @@ from nio import (
     MegolmEvent,
     RoomCreateResponse,
     RoomEncryptedFile,
+    RoomEncryptedImage,
     RoomMemberEvent,
     RoomMessage,
     RoomMessageFile,
@@ -384,7 +385,9 @@ class TestClient:
         event_id: str = response.event_id
         return event_id
 
-    async def download(self, event: RoomMessageFile | RoomEncryptedFile) -> bytes:
+    async def download(
+        self, event: RoomMessageFile | RoomEncryptedFile | RoomEncryptedImage
+    ) -> bytes:
         """A file event's bytes, fetched over the authenticated media API (Synapse refuses the
         old unauthenticated one for new media) and decrypted when the room is encrypted."""
         server, _, media_id = event.url.removeprefix("mxc://").partition("/")
@@ -397,7 +400,7 @@ class TestClient:
             if response.status != 200:
                 raise RuntimeError(f"download of {event.url} failed: {response.status}")
             data = await response.read()
-        if isinstance(event, RoomEncryptedFile):
+        if isinstance(event, RoomEncryptedFile | RoomEncryptedImage):
             return bytes(decrypt_attachment(data, event.key["k"], event.hashes["sha256"], event.iv))
         return data
 

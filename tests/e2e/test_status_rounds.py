@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 import pytest_asyncio
-from nio import Event, RoomMessageText
+from nio import Event, RoomEncryptedFile, RoomEncryptedImage, RoomMessageText
 
 from board_bot.devserver import LocalSynapse
 from tests.e2e.bot_process import BotProcess
@@ -159,3 +159,32 @@ async def test_a_bot_killed_while_sending_prompts_sends_each_once(board: Round) 
     for code, client in leads.items():
         assert len(bot_messages(client, dms[code], bot, "📋")) == 1, code
         assert len(client.invites) == 1, (code, client.invites)  # one direct room, not two
+
+
+async def test_the_summary_with_its_chart_as_a_client_receives_it(board: Round) -> None:
+    bot, cdo, leads = board.bot, board.cdo, board.leads
+    await command(cdo, board.room_id, "!wp edit WP-1 leitlinie 2")
+    await command(cdo, board.room_id, "!status run-now")
+    dm = await direct_room(leads["FB 61"], bot)
+    answer = await leads["FB 61"].send_text(
+        dm, "WP-1 rot 10% Vergabe gestoppt\nAn die Oberbürgermeisterin: Mittel freigeben"
+    )
+    await leads["FB 61"].wait_for(reply_to(answer), REPLY_WAIT, room_id=dm)
+
+    report = await command(cdo, board.room_id, "!bericht")
+    assert "Lagebericht Smart City Board Musterstadt" in report.body
+    assert "für die Oberbürgermeisterin: Mittel freigeben" in report.body
+    html = report.source["content"]["formatted_body"]
+    assert "<details><summary>LL 2: 🔴 rot" in html
+
+    def the_chart(event: Event) -> bool:
+        return isinstance(event, RoomEncryptedFile | RoomEncryptedImage) or (
+            getattr(event, "sender", None) == bot.bot.user_id
+            and getattr(event, "source", {}).get("content", {}).get("msgtype") == "m.image"
+        )
+
+    image = await cdo.wait_for(the_chart, REPLY_WAIT, room_id=board.room_id, what="the chart")
+    assert isinstance(image, RoomEncryptedImage)  # the board room is encrypted: so is the file
+    assert image.body.startswith("Ampeln je Leitlinie in den letzten Runden (jetzt).")
+    png = await cdo.download(image)
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
