@@ -1385,7 +1385,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "cmd.summary": {
         "de": "Der Lagebericht: Ampel je Leitlinie, nötige Entscheidungen, Änderungen, "
         "Blockaden, Überfälliges, fehlende Meldungen; auch für einen Fachbereich (fb FB 61), "
-        "eine Leitlinie (ll 3) oder eine Woche (kw 48)",
+        "eine Leitlinie (ll 3), eine Woche (kw 48), seit einem Datum (seit 01.11.) oder als "
+        "Datei für den Hauptausschuss (export)",
         "en": "The board's summary: traffic lights per guideline, decisions needed, changes, "
         "blockers, overdue packages, missing reports; also for a department (dept FB 61), a "
         "guideline (ll 3) or a week (week 48)",
@@ -1400,6 +1401,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Traffic lights per guideline over the last rounds",
     },
     "summary.chart_now": {"de": "jetzt", "en": "now"},
+    "summary.since": {"de": "Veränderungen seit {since}", "en": "Changes since {since}"},
+    "summary.exported": {
+        "de": "📎 Der Lagebericht für den Hauptausschuss: **{html}** (zum Öffnen im Browser und "
+        "Drucken, mit Diagramm) und **{md}** (der Text zum Weiterbearbeiten).",
+        "en": "📎 The summary for the committee: **{html}** (to open in a browser and print, "
+        "with the chart) and **{md}** (the text, to edit further).",
+    },
     "summary.no_round": {"de": "noch keine Statusrunde", "en": "no status round yet"},
     "summary.scope": {"de": "Nur: {scope}", "en": "Only: {scope}"},
     "summary.totals": {

@@ -253,6 +253,8 @@ class StatusRound(SQLModel, table=True):
     reminders_sent: int = Field(default=0)
     closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     closed_by: str | None = Field(default=None, max_length=255)
+    #: when every package's state was kept for this round (``round_snapshot``), if it was
+    snapshot_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class StatusPrompt(SQLModel, table=True):

@@ -226,7 +226,7 @@ def post_summary(session: Session, board: Board, period: str, *, now: datetime) 
     if rnd is None or session.get(HandledEvent, key) is not None:
         return False
     delivery.mark_handled(session, event_id=key, room_id=board.room_id, outcome="summary", now=now)
-    summaries.take_snapshot(session, rnd)
+    summaries.take_snapshot(session, rnd, now=now)
     data = summaries.build(session, board, now=now, rnd=rnd)
     delivery.enqueue(
         session,

@@ -4,12 +4,16 @@ Leitlinie or week. Anyone in the board room may ask, observers included."""
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from sqlmodel import select
 
+from board_bot.dates import parse_date
 from board_bot.errors import UsageError
+from board_bot.i18n import t
 from board_bot.models import StatusRound
 from board_bot.services import summaries
+from board_bot.timefmt import format_date
 from commands import summary_render as r
 from commands.common import board_of, today
 from commands.departments import find
@@ -18,6 +22,14 @@ from commands.framework import Attachment, Context, Rest, command
 DEPT_WORDS = frozenset({"fb", "dept", "fachbereich", "amt", "department"})
 LL_WORDS = frozenset({"ll", "leitlinie", "guideline"})
 WEEK_WORDS = frozenset({"kw", "week", "woche"})
+SINCE_WORDS = frozenset({"seit", "since", "ab"})
+EXPORT_WORDS = frozenset({"export", "exportieren", "datei", "hauptausschuss"})
+
+
+def _date(ctx: Context, text: str) -> date:
+    if not text:
+        raise UsageError("summary.bad_scope", scope="seit")
+    return parse_date(text, today=today(ctx))
 
 
 @command("summary", aliases=("bericht", "lagebericht", "zusammenfassung"))
@@ -29,8 +41,9 @@ def summary(ctx: Context, scope: Rest = "") -> str:
     words = scope.split()
     kind = words[0].casefold() if words else ""
     rest = " ".join(words[1:])
-    if not words:
-        data = summaries.build(ctx.session, board, now=ctx.now)
+    if not words or kind in SINCE_WORDS:
+        since = _date(ctx, rest) if words else None
+        data = summaries.build(ctx.session, board, now=ctx.now, since=since)
         drawn = r.chart(ctx.session, data, ctx.lang, with_now=True)
         if drawn is not None:
             ctx.attachments.append(
@@ -43,7 +56,17 @@ def summary(ctx: Context, scope: Rest = "") -> str:
                     info={"w": drawn.width, "h": drawn.height},
                 )
             )
-        return r.render(ctx.lang, data)
+        scope_text = t(ctx.lang, "summary.since", since=format_date(since)) if since else None
+        return r.render(ctx.lang, data, scope=scope_text)
+    if kind in EXPORT_WORDS and not rest:
+        data = summaries.build(ctx.session, board, now=ctx.now)
+        drawn = r.chart(ctx.session, data, ctx.lang, with_now=True)
+        markdown = r.render(ctx.lang, data)
+        stem = r.export_stem(ctx.lang, data)
+        page = r.html_page(ctx.lang, data, markdown, drawn)
+        ctx.attachments.append(Attachment(f"{stem}.html", "text/html", page.encode()))
+        ctx.attachments.append(Attachment(f"{stem}.md", "text/markdown", markdown.encode()))
+        return t(ctx.lang, "summary.exported", html=f"{stem}.html", md=f"{stem}.md")
     if kind in DEPT_WORDS and rest:
         dept = find(ctx, rest)
         data = summaries.build(ctx.session, board, now=ctx.now, department_id=dept.id)

@@ -3,12 +3,15 @@ steer. Phone-sized lines; traffic lights as emoji and word."""
 
 from __future__ import annotations
 
+import base64
+import html
+
 from sqlmodel import Session
 
 from board_bot.chart import Chart, traffic_chart
 from board_bot.i18n import t
 from board_bot.models import WorkPackage
-from board_bot.render import escape
+from board_bot.render import escape, markdown_to_html
 from board_bot.services import summaries as sm
 from board_bot.services import work_packages as wps
 from board_bot.timefmt import format_date
@@ -21,6 +24,7 @@ LIMIT = 15  # lines per section; the rest is counted
 
 
 def _more(lang: str, lines: list[str], total: int) -> list[str]:
+    """At most LIMIT of a section's lines (``total`` of them in all), and how many more."""
     if total > LIMIT:
         return [*lines[:LIMIT], t(lang, "summary.more", count=total - LIMIT)]
     return lines
@@ -87,8 +91,8 @@ def render(lang: str, data: sm.SummaryData, scope: str | None = None) -> str:
         count = t(lang, "summary.ll_count", count=len(ll.packages))
         # The line is the folded section's summary; its packages unfold, worst first.
         lines.append(f"::: details {name}: {light(lang, ll.light)}{trend} ({count}){reason}")
-        packages = [_package_line(lang, wp, data) for wp in ll.packages]
-        lines += _more(lang, packages, len(packages))
+        packages = [_package_line(lang, wp, data) for wp in ll.packages[:LIMIT]]
+        lines += _more(lang, packages, len(ll.packages))
         lines.append(":::")
     if data.decisions:
         lines += ["", t(lang, "summary.decisions")]
@@ -99,7 +103,7 @@ def render(lang: str, data: sm.SummaryData, scope: str | None = None) -> str:
     if data.changed or data.closed:
         lines += ["", t(lang, "summary.changed")]
         changed: list[str] = []
-        for c in data.changed:
+        for c in data.changed[:LIMIT]:
             before = (
                 f"{light(lang, c.before.traffic_light)} {c.before.progress} % → "
                 if c.before
@@ -115,7 +119,7 @@ def render(lang: str, data: sm.SummaryData, scope: str | None = None) -> str:
     if data.blocked:
         lines += ["", t(lang, "summary.blocked")]
         blocked: list[str] = []
-        for b in data.blocked:
+        for b in data.blocked[:LIMIT]:
             days = (data.today - b.since).days
             waits = ", ".join(wps.code(w) for w in b.waits_for)
             line = t(
@@ -129,7 +133,7 @@ def render(lang: str, data: sm.SummaryData, scope: str | None = None) -> str:
             )
             suffix = " " + t(lang, "summary.waits_for", codes=waits) if waits else ""
             blocked.append(f"- {line}{suffix}")
-        lines += _more(lang, blocked, len(blocked))
+        lines += _more(lang, blocked, len(data.blocked))
     if data.overdue:
         lines += ["", t(lang, "summary.overdue")]
         overdue = [
@@ -141,16 +145,16 @@ def render(lang: str, data: sm.SummaryData, scope: str | None = None) -> str:
                 title=wp.title,
                 due=format_date(wp.due_date) if wp.due_date else "–",
             )
-            for wp in data.overdue
+            for wp in data.overdue[:LIMIT]
         ]
-        lines += _more(lang, overdue, len(overdue))
+        lines += _more(lang, overdue, len(data.overdue))
     if data.milestones:
         lines += ["", t(lang, "summary.milestones")]
         due = [
             f"- {format_date(m.due_on)} · **{wps.code(wp)}** {escape(m.title)}"
-            for wp, m in data.milestones
+            for wp, m in data.milestones[:LIMIT]
         ]
-        lines += _more(lang, due, len(due))
+        lines += _more(lang, due, len(data.milestones))
     if data.silent:
         lines += ["", t(lang, "summary.silent")]
         for s in data.silent:
@@ -160,3 +164,35 @@ def render(lang: str, data: sm.SummaryData, scope: str | None = None) -> str:
             )
             lines.append(f"- {dept_title(s.department)} ({who}){covered}")
     return "\n".join(lines)
+
+
+def export_stem(lang: str, data: sm.SummaryData) -> str:
+    stem = "lagebericht" if lang == "de" else "summary"
+    return f"{stem}-{data.today.isoformat()}"
+
+
+def html_page(lang: str, data: sm.SummaryData, markdown: str, drawn: Chart | None) -> str:
+    """A self-contained page for the committee: the summary with its sections open and the
+    chart embedded, styled for print; the same sanitised HTML the chat shows."""
+    body = markdown_to_html(markdown).replace("<details>", "<details open>")
+    figure = ""
+    if drawn is not None:
+        encoded = base64.b64encode(drawn.png).decode("ascii")
+        figure = (
+            f'<figure><img src="data:image/png;base64,{encoded}" alt="{html.escape(drawn.alt)}"'
+            f' width="{drawn.width}" height="{drawn.height}"><figcaption>'
+            f"{html.escape(drawn.alt)}</figcaption></figure>"
+        )
+    title = html.escape(f"{data.board.name} · {format_date(data.today)}")
+    return (
+        f'<!DOCTYPE html>\n<html lang="{html.escape(lang)}"><head><meta charset="utf-8">'
+        f"<title>{title}</title><style>{PAGE_STYLE}</style></head>"
+        f"<body>{body}{figure}</body></html>\n"
+    )
+
+
+PAGE_STYLE = (
+    "body{font-family:system-ui,sans-serif;max-width:48em;margin:2em auto;line-height:1.45}"
+    "summary{font-weight:600;margin:.3em 0}figure{margin:2em 0}figcaption{font-size:.85em;"
+    "color:#555}img{max-width:100%;height:auto}@media print{details{break-inside:avoid}}"
+)

@@ -427,7 +427,7 @@ def close_round(session: Session, rnd: StatusRound, *, actor: str, now: datetime
     rnd.closed_at = now
     rnd.closed_by = actor
     session.add(rnd)
-    summaries.take_snapshot(session, rnd)  # what the next summary compares with
+    summaries.take_snapshot(session, rnd, now=now)  # what the next summary compares with
     audit.record(
         session,
         board_id=rnd.board_id,

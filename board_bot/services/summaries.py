@@ -22,6 +22,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
@@ -49,8 +50,10 @@ MILESTONE_DAYS = 14
 _WP_REF = re.compile(r"\b(?:WP|AP)[ -]?(\d{1,9})\b", re.IGNORECASE)  # "WP-12" in a text
 
 
-@dataclass(frozen=True)
-class PackageState:
+class PackageState(NamedTuple):
+    """A package's state in a round (a tuple: thousands of them, and the garbage collector
+    leaves tuples of plain values alone)."""
+
     leitlinie: int | None
     traffic_light: str
     status: str
@@ -169,11 +172,13 @@ def light_history(
     ]
 
 
-def take_snapshot(session: Session, rnd: StatusRound) -> bool:
+def take_snapshot(session: Session, rnd: StatusRound, *, now: datetime) -> bool:
     """Keep every package's state for ``rnd`` (once; False when it was kept before)."""
     assert rnd.id is not None
-    if session.exec(select(RoundSnapshot).where(RoundSnapshot.round_id == rnd.id)).first():
+    if rnd.snapshot_at is not None:
         return False
+    rnd.snapshot_at = now
+    session.add(rnd)
     for wp in session.exec(select(WorkPackage).where(WorkPackage.board_id == rnd.board_id)):
         assert wp.id is not None
         session.add(
@@ -191,23 +196,43 @@ def take_snapshot(session: Session, rnd: StatusRound) -> bool:
 
 
 def snapshot_of(session: Session, round_id: int) -> dict[int, PackageState]:
-    return {
-        s.work_package_id: PackageState(s.leitlinie, s.traffic_light, s.status, s.progress)
-        for s in session.exec(select(RoundSnapshot).where(RoundSnapshot.round_id == round_id))
-    }
+    """The kept states of a round (plain rows, not ORM objects: thousands of them)."""
+    table = RoundSnapshot.__table__  # type: ignore[attr-defined]
+    rows = session.connection().execute(
+        sa.select(
+            table.c.work_package_id,
+            table.c.leitlinie,
+            table.c.traffic_light,
+            table.c.status,
+            table.c.progress,
+        ).where(table.c.round_id == round_id)
+    )
+    return {wp_id: PackageState(ll, light, status, pr) for wp_id, ll, light, status, pr in rows}
 
 
 def _previous_round(session: Session, rnd: StatusRound | None, board_id: int) -> StatusRound | None:
     """The newest round before ``rnd`` (before now, when None) that has a snapshot."""
     query = (
         select(StatusRound)
-        .join(RoundSnapshot, col(RoundSnapshot.round_id) == StatusRound.id)
-        .where(StatusRound.board_id == board_id)
+        .where(StatusRound.board_id == board_id, col(StatusRound.snapshot_at).is_not(None))
         .order_by(col(StatusRound.started_at).desc(), col(StatusRound.id).desc())
     )
     if rnd is not None:
         query = query.where(col(StatusRound.started_at) < rnd.started_at)
     return session.exec(query).first()
+
+
+def _first_round_since(session: Session, board: Board, since: date) -> StatusRound | None:
+    """The first kept round that started on or after ``since`` (the board's calendar)."""
+    from zoneinfo import ZoneInfo
+
+    start = datetime.combine(since, datetime.min.time(), ZoneInfo(board.timezone))
+    return session.exec(
+        select(StatusRound)
+        .where(StatusRound.board_id == board.id, col(StatusRound.snapshot_at).is_not(None))
+        .where(StatusRound.started_at >= start)
+        .order_by(col(StatusRound.started_at), col(StatusRound.id))
+    ).first()
 
 
 def build(
@@ -218,6 +243,7 @@ def build(
     rnd: StatusRound | None = None,
     department_id: int | None = None,
     leitlinie: int | None = None,
+    since: date | None = None,
 ) -> SummaryData:
     """The summary of ``rnd`` as it was kept when the round closed; by default the state now,
     compared with the last kept round, with the decisions and missing reports of the open (or
@@ -228,6 +254,7 @@ def build(
     live = rnd is None  # the state now, against the last kept round
     rnd = rnd or sr.open_round(session, board.id) or sr.latest_round(session, board.id)
     packages = list(session.exec(select(WorkPackage).where(WorkPackage.board_id == board.id)))
+    everything = {wp.id: wp for wp in packages if wp.id is not None}
     if department_id is not None:
         contributing = set(
             session.exec(
@@ -246,10 +273,14 @@ def build(
     by_id = {wp.id: wp for wp in packages if wp.id is not None}
     open_ = [wp for wp in packages if wp.status not in wps.CLOSED]
 
-    previous = _previous_round(session, None if live else rnd, board.id)
+    previous = (
+        _first_round_since(session, board, since)
+        if since is not None
+        else _previous_round(session, None if live else rnd, board.id)
+    )
     before = snapshot_of(session, previous.id) if previous and previous.id else {}
     kept = {} if live or rnd is None or rnd.id is None else snapshot_of(session, rnd.id)
-    current = kept or {wp.id: _state(wp) for wp in packages if wp.id is not None}
+    current: dict[int, PackageState] | None = kept or None  # None: the packages as they are now
 
     data = SummaryData(
         board=board,
@@ -263,9 +294,9 @@ def build(
             if d.id is not None
         },
     )
-    for wp_id, after in current.items():
-        wp = by_id.get(wp_id)
-        if wp is None:
+    for wp_id, wp in by_id.items():
+        after = current.get(wp_id) if current is not None else _state(wp)
+        if after is None:
             continue
         was = before.get(wp_id)
         if was is not None and after.status in wps.CLOSED and was.status not in wps.CLOSED:
@@ -283,7 +314,7 @@ def build(
     if rnd is not None and rnd.id is not None:
         data.decisions = _decisions(session, rnd.id, data.owners, department_id)
         data.silent = _silent(session, board, rnd, department_id)
-    data.blocked = _blocked(session, board.id, open_, today)
+    data.blocked = _blocked(session, board.id, open_, everything, today)
     data.overdue = sorted(
         (wp for wp in open_ if wp.due_date is not None and wp.due_date < today),
         key=lambda wp: (wp.due_date, wp.number),
@@ -395,18 +426,26 @@ def _silent(
 
 
 def _blocked(
-    session: Session, board_id: int, open_: list[WorkPackage], today: date
+    session: Session,
+    board_id: int,
+    open_: list[WorkPackage],
+    everything: dict[int, WorkPackage],
+    today: date,
 ) -> list[Blocked]:
+    """``open_``: the packages in view; ``everything``: all of the board's, by id (a package in
+    view may wait for one outside it)."""
     ids = [wp.id for wp in open_ if wp.id is not None]
     by_id = {wp.id: wp for wp in open_}
     waits: dict[int, list[tuple[WorkPackage, datetime]]] = defaultdict(list)
-    for dep, other in session.exec(
-        select(Dependency, WorkPackage)
-        .join(WorkPackage, col(WorkPackage.id) == Dependency.depends_on_id)
-        .where(col(Dependency.work_package_id).in_(ids or [0]))
-        .where(col(WorkPackage.status).not_in(wps.CLOSED))
+    dep = Dependency.__table__  # type: ignore[attr-defined]
+    for waiting, waited, at in session.connection().execute(
+        sa.select(dep.c.work_package_id, dep.c.depends_on_id, dep.c.created_at).where(
+            dep.c.work_package_id.in_(ids or [0])
+        )
     ):
-        waits[dep.work_package_id].append((other, dep.created_at))
+        other = everything.get(waited)
+        if other is not None and other.status not in wps.CLOSED:
+            waits[waiting].append((other, at))
     blocked_ids = {wp.id for wp in open_ if wp.status == "blocked"} | set(waits)
     since_status: dict[int, datetime] = {}
     if blocked_ids:
@@ -414,6 +453,8 @@ def _blocked(
             select(AuditEntry)
             .where(AuditEntry.board_id == board_id, AuditEntry.entity == wps.ENTITY)
             .where(col(AuditEntry.entity_id).in_([str(i) for i in blocked_ids]))
+            # Only entries that name the status "blocked" (JSON as text on both databases).
+            .where(sa.cast(AuditEntry.after, sa.String).like('%"blocked"%'))
             .order_by(col(AuditEntry.at))
         ):
             if (entry.after or {}).get("status") == "blocked":

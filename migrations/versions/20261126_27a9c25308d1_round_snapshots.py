@@ -11,6 +11,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
+import board_bot.db
+
 revision: str = "27a9c25308d1"
 down_revision: str | None = "2ae5c68729a4"
 branch_labels: str | Sequence[str] | None = None
@@ -18,6 +20,10 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("status_round", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("snapshot_at", board_bot.db.UTCDateTime(timezone=True), nullable=True)
+        )
     op.create_table(
         "round_snapshot",
         sa.Column("round_id", sa.Integer(), nullable=False),
@@ -47,3 +53,5 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_round_snapshot_work_package_id"))
 
     op.drop_table("round_snapshot")
+    with op.batch_alter_table("status_round", schema=None) as batch_op:
+        batch_op.drop_column("snapshot_at")

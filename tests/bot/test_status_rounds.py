@@ -494,3 +494,40 @@ def test_a_summary_missed_at_the_deadline_is_posted_once_on_return(city: BotHarn
     assert first.summary is None and again.summary is None
     posted = [c for c in sent_to(city, ROOM) if c["body"].startswith("📊 Lagebericht")]
     assert len(posted) == 1 and "KW 50" in posted[0]["body"]
+
+
+def test_the_summary_export_for_the_committee(city: BotHarness) -> None:
+    city.reply("!wp edit WP-1 leitlinie 2")
+    started(city)
+    city.reply("!wp edit WP-1 ampel gelb <b>Personal</b> fehlt")
+    bodies = city.handle("!bericht export")
+    assert len(bodies) == 3
+    assert bodies[0].startswith("📎 Der Lagebericht für den Hauptausschuss: **lagebericht-")
+    with Session(city.engine) as session:
+        rows = session.exec(
+            select(OutboxMessage)
+            .where(col(OutboxMessage.id).in_(city.last_ids))
+            .order_by(col(OutboxMessage.id))
+        ).all()
+        page, source = (bytes(r.attachment or b"").decode() for r in rows[1:])
+        names = [r.content["filename"] for r in rows[1:]]
+    assert names == ["lagebericht-2026-12-07.html", "lagebericht-2026-12-07.md"]
+    assert page.startswith('<!DOCTYPE html>\n<html lang="de">')
+    assert "<details open><summary>LL 2: 🟡 gelb" in page
+    assert '<img src="data:image/png;base64,' in page  # the chart, embedded
+    assert "&lt;b&gt;Personal&lt;/b&gt;" in page and "<b>Personal" not in page
+    assert source.startswith("📊 **Lagebericht Smart City Board Musterstadt**")
+
+
+def test_the_summary_since_a_date(city: BotHarness) -> None:
+    city.reply("!wp edit WP-1 leitlinie 2")
+    started(city)
+    city.reply("!status close")  # kept: WP-1 green
+    city.clock.advance(timedelta(days=7))
+    city.reply("!status run-now")
+    city.reply("!status close")  # kept: WP-1 green again
+    city.reply("!wp edit WP-1 fortschritt 50")
+    text = plain(city.handle("!bericht seit 07.12.2026")[0])
+    assert "Veränderungen seit 07.12.2026" in text
+    assert "- WP-1 Digitale Bauakte: 🟢 grün 0 % → 🟢 grün 50 %" in text
+    assert city.reply("!bericht seit").startswith("„seit“ verstehe ich nicht.")

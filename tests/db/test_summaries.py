@@ -45,8 +45,8 @@ def snapshot(engine: Engine, rnd: StatusRound) -> None:
     with unit_of_work(engine) as session:
         fresh = session.get(StatusRound, rnd.id)
         assert fresh is not None
-        assert summaries.take_snapshot(session, fresh)
-        assert not summaries.take_snapshot(session, fresh)  # once
+        assert summaries.take_snapshot(session, fresh, now=NOW)
+        assert not summaries.take_snapshot(session, fresh, now=NOW)  # once
 
 
 def test_an_empty_board(engine: Engine) -> None:
