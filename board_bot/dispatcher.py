@@ -117,7 +117,9 @@ class Dispatcher:
             session.flush()
             board = boards.for_room(session, msg.room_id)
             lang = board.language if board else self.config.bot.language
-            handled.outcome, reply, files, after = self._reply(session, msg, board, lang, now)
+            handled.outcome, reply, files, after, follow = self._reply(
+                session, msg, board, lang, now
+            )
             ids = self._enqueue(session, msg.room_id, reply, reply_to=msg.event_id, now=now)
             for file in files:
                 row = delivery.enqueue_file(
@@ -133,6 +135,8 @@ class Dispatcher:
                 )
                 if row.id is not None:
                     ids.append(row.id)
+            for follow_up in follow:
+                follow_up(session)
         for callback in after:
             try:
                 callback()
@@ -302,7 +306,13 @@ class Dispatcher:
 
     def _reply(
         self, session: Session, msg: IncomingMessage, board: Board | None, lang: str, now: datetime
-    ) -> tuple[str, str | None, list[framework.Attachment], list[Callable[[], None]]]:
+    ) -> tuple[
+        str,
+        str | None,
+        list[framework.Attachment],
+        list[Callable[[], None]],
+        list[Callable[[Session], object]],
+    ]:
         """The outcome, the reply, the files to send after it, and what to call after the
         commit."""
         bot = self.config.bot
@@ -310,7 +320,7 @@ class Dispatcher:
         # notice, not one each.
         allowed, warn = self.limiter.take(msg.sender)
         if not allowed:
-            return "rate_limited", t(lang, "error.rate_limited") if warn else None, [], []
+            return "rate_limited", t(lang, "error.rate_limited") if warn else None, [], [], []
         size = len(msg.body.encode())
         if size > bot.max_command_bytes:
             return (
@@ -318,10 +328,11 @@ class Dispatcher:
                 t(lang, "error.too_long", size=size, limit=bot.max_command_bytes),
                 [],
                 [],
+                [],
             )
         if now - msg.sent_at > bot.max_command_age:
             hours = int(bot.max_command_age.total_seconds() // 3600)
-            return "too_old", t(lang, "error.too_old", hours=hours), [], []
+            return "too_old", t(lang, "error.too_old", hours=hours), [], [], []
 
         board_admins = tuple(people.admins(session, board.id)) if board and board.id else ()
         ctx = framework.Context(
@@ -347,23 +358,23 @@ class Dispatcher:
         try:
             with session.begin_nested():
                 reply = framework.run(ctx, text)
-            return "ok", reply, ctx.attachments, ctx.after_commit
+            return "ok", reply, ctx.attachments, ctx.after_commit, ctx.follow_ups
         except UnknownCommand as exc:
-            return "unknown", self._unknown(exc, lang), [], []
+            return "unknown", self._unknown(exc, lang), [], [], []
         except UsageError as exc:
             lines = [t(lang, exc.key, **exc.params)]
             if exc.usage:
                 lines.append(t(lang, "usage.line", usage=Safe(f"`{exc.usage}`")))
-            return "usage", "\n\n".join(lines), [], []
+            return "usage", "\n\n".join(lines), [], [], []
         except BotError as exc:
-            return "refused", t(lang, exc.key, **exc.params), [], []
+            return "refused", t(lang, exc.key, **exc.params), [], [], []
         except Exception as exc:
             if _database_down(exc):
                 raise  # the database is unreachable or busy: the caller retries the event
             # The traceback goes to the log; the user gets an apology, never the exception text.
             # Only the command word is logged: message bodies stay out of the logs.
             log.exception("command %r failed", text.split(maxsplit=1)[0][:40])
-            return "error", t(lang, "error.internal"), [], []
+            return "error", t(lang, "error.internal"), [], [], []
 
     def _unknown(self, exc: UnknownCommand, lang: str) -> str:
         params = dict(exc.params)

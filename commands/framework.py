@@ -112,6 +112,9 @@ class Context:
     event_id: str | None = None
     #: the message as typed, without the prefix
     text: str = ""
+    #: called with the session after the reply is queued, in the same transaction (messages
+    #: that belong after the reply, such as a round's summary when it is closed)
+    follow_ups: list[Callable[[Session], object]] = field(default_factory=list)
     #: called after the command's changes are committed (only when it succeeds)
     after_commit: list[Callable[[], None]] = field(default_factory=list)
 

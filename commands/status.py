@@ -238,6 +238,9 @@ def close(ctx: Context) -> str:
         raise BotError("status.nothing_to_close")
     states = sr.overview(ctx.session, board, rnd, ctx.now)
     sr.close_round(ctx.session, rnd, actor=ctx.sender, now=ctx.now)
+    # The round's summary follows the reply, unless it went out at the deadline already.
+    now, period = ctx.now, rnd.period
+    ctx.follow_ups.append(lambda session: rounds.post_summary(session, board, period, now=now))
     return t(
         ctx.lang,
         "status.closed",

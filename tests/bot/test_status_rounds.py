@@ -248,6 +248,11 @@ def test_run_now_and_close_are_for_admins(city: BotHarness) -> None:
     assert city.reply("!status close") == (
         "⏹️ Statusrunde KW 50 abgeschlossen: 0 von 3 Fachbereichen haben gemeldet."
     )
+    # The round's summary and chart follow the reply in the board room, once.
+    reply, summary, chart = sent_to(city, ROOM)[-3:]
+    assert reply["body"].startswith("⏹️ Statusrunde KW 50 abgeschlossen")
+    assert summary["body"].startswith("📊 Lagebericht Smart City Board Musterstadt · KW 50")
+    assert chart["msgtype"] == "m.image"
     assert (
         city.reply("!status close") == "Es läuft keine Statusrunde, die geschlossen werden könnte."
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import signal
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -188,3 +188,36 @@ async def test_the_summary_with_its_chart_as_a_client_receives_it(board: Round) 
     assert image.body.startswith("Ampeln je Leitlinie in den letzten Runden (jetzt).")
     png = await cdo.download(image)
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
+
+
+async def test_closing_a_round_posts_its_summary_and_the_export_files(board: Round) -> None:
+    bot, cdo = board.bot, board.cdo
+    await command(cdo, board.room_id, "!wp edit WP-2 leitlinie 1")
+    await command(cdo, board.room_id, "!status run-now")
+    closed = await command(cdo, board.room_id, "!status close")
+    assert closed.body.startswith("⏹️ Statusrunde")
+    posted = await cdo.wait_for(
+        from_bot(bot, "📊 **Lagebericht"), REPLY_WAIT, room_id=board.room_id, what="the summary"
+    )
+    assert "LL 1: 🟢 grün" in posted.body  # type: ignore[attr-defined]
+
+    exported = await command(cdo, board.room_id, "!bericht export")
+    assert exported.body.startswith("📎 Der Lagebericht für den Hauptausschuss")
+    position = cdo.events_in(board.room_id).index(exported)
+
+    def export_file(suffix: str) -> Callable[[Event], bool]:
+        def match(event: Event) -> bool:
+            return (
+                isinstance(event, RoomEncryptedFile)
+                and event.body.endswith(suffix)
+                and cdo.events_in(board.room_id).index(event) > position
+            )
+
+        return match
+
+    page = await cdo.wait_for(export_file(".html"), REPLY_WAIT, room_id=board.room_id)
+    source = await cdo.wait_for(export_file(".md"), REPLY_WAIT, room_id=board.room_id)
+    assert isinstance(page, RoomEncryptedFile) and isinstance(source, RoomEncryptedFile)
+    html = (await cdo.download(page)).decode()
+    assert html.startswith("<!DOCTYPE html>") and '<img src="data:image/png;base64,' in html
+    assert (await cdo.download(source)).decode().startswith("📊 **Lagebericht")
