@@ -26,7 +26,8 @@ LIMIT = 15  # lines per section; the rest is counted
 def _more(lang: str, lines: list[str], total: int) -> list[str]:
     """At most LIMIT of a section's lines (``total`` of them in all), and how many more."""
     if total > LIMIT:
-        return [*lines[:LIMIT], t(lang, "summary.more", count=total - LIMIT)]
+        # A list item too: a plain line would continue the last item (and swallow a ":::").
+        return [*lines[:LIMIT], "- " + t(lang, "summary.more", count=total - LIMIT)]
     return lines
 
 
@@ -89,11 +90,14 @@ def render(lang: str, data: sm.SummaryData, scope: str | None = None) -> str:
         trend = f" {TREND[ll.trend]}" if TREND[ll.trend] else ""
         reason = f" — {escape(ll.reason)}" if ll.reason else ""
         count = t(lang, "summary.ll_count", count=len(ll.packages))
-        # The line is the folded section's summary; its packages unfold, worst first.
+        # The line is the folded section's summary; its packages unfold, worst first. Blank
+        # lines around it make it one block, so that a long summary is split between sections,
+        # never inside one (a section has at most LIMIT lines: it fits in one event).
+        lines.append("")
         lines.append(f"::: details {name}: {light(lang, ll.light)}{trend} ({count}){reason}")
         packages = [_package_line(lang, wp, data) for wp in ll.packages[:LIMIT]]
         lines += _more(lang, packages, len(ll.packages))
-        lines.append(":::")
+        lines += [":::", ""]
     if data.decisions:
         lines += ["", t(lang, "summary.decisions")]
         for d in data.decisions:

@@ -152,3 +152,52 @@ def test_decisions_blockers_milestones_and_silent_departments(engine: Engine) ->
     assert [ll.packages for ll in build(engine, leitlinie=1).leitlinien if ll.leitlinie == 2] == [
         []
     ]
+
+
+def test_no_rendered_summary_exceeds_the_event_size_limit(engine: Engine) -> None:
+    """Everything late, red, blocked and escalated, with the longest texts allowed: the summary
+    goes out in several events, each under the limit, no folded section cut in two."""
+    from board_bot.render import MAX_CONTENT_BYTES, content_size, message_contents
+    from board_bot.services import departments
+    from commands.summary_render import render
+
+    city = setup_city(engine)
+    with unit_of_work(engine) as session:
+        board = session.get(Board, city.board_id)
+        assert board is not None
+        depts = [
+            departments.add(session, board=board, code=f"FB {n}", name=f"Fachbereich {n}",
+                            actor=CDO, now=NOW)
+            for n in range(70, 82)
+        ]  # fmt: skip
+        for n in range(160):
+            wp = add_wp(
+                session,
+                city,
+                f"Ein sehr langer Titel eines Arbeitspakets Nummer {n} " * 3,
+                owner=depts[n % len(depts)],
+                leitlinie=n % 4 + 1,
+                traffic_light="red",
+                traffic_reason=("Förderbescheid fehlt, Vergabe gestoppt <b>&</b> " * 6)[:300],
+                due_date=TODAY - timedelta(days=n + 1),
+            )
+            if n % 3 == 0:
+                wps.update(session, wp, actor=ALICE, now=NOW, status="blocked")
+    rnd = start(engine, city, "2026-W49", 0)
+    with unit_of_work(engine) as session:
+        for prompt in status_rounds.prompts_of(session, rnd.id or 0)[:1]:
+            status_rounds.record_answer(
+                session, prompt, event_id="$big", room_id="!dm", sender=ALICE, now=NOW,
+                text="\n".join(f"Entscheidung nötig: {'Mittel freigeben ' * 25}{n}"
+                               for n in range(40)),
+            )  # fmt: skip
+    data = build(engine)
+    markdown = render("de", data)
+    contents = message_contents(markdown)
+    assert len(contents) > 1
+    for content in contents:
+        assert content_size(content) <= MAX_CONTENT_BYTES
+        html = content["formatted_body"]
+        assert html.count("<details>") == html.count("</details>")
+        assert ":::" not in html and ":::" not in content["body"]
+    assert "… und 25 weitere" in markdown  # 40 packages per Leitlinie: 15 shown, the rest counted
