@@ -356,9 +356,10 @@ async def _run(
         f"Sie schreiben jetzt als {lead.user_id} (Fachbereichsleitung) in den Board-Raum.\n"
         "Das Board hat Beispieldaten: fünf Fachbereiche (FB 13, 20, 40, 61, 68) mit Leitungen\n"
         "und Vertretungen, die Oberbürgermeisterin als Beobachterin, eine Abwesenheit,\n"
-        "acht Arbeitspakete und eine laufende Statusrunde (drei Fachbereiche haben gemeldet).\n"
+        "acht Arbeitspakete, acht vergangene Statusrunden und eine laufende (drei Fachbereiche\n"
+        "haben gemeldet).\n"
         "Probieren Sie: !hilfe   !status   !update WP-1 gelb 45% Schnittstelle im Test\n"
-        "               !ap liste   !wp show WP-2   !personen   !abwesenheiten   !board show\n"
+        "               !bericht   !ap liste   !wp show WP-2   !personen   !board show\n"
         "— beenden mit /quit oder Strg+D.\n",
         flush=True,
     )

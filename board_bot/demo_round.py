@@ -1,16 +1,19 @@
-"""The demo board's status round: this week's round is running, three departments have
+"""The demo board's status rounds: eight past rounds with their kept states (so that the
+summary shows trends and its chart a history), and this week's round running: three have
 answered (package lines with a blocker and escalations, a deputy standing in, free text), two
 have not, so that ``!status``, ``!status erinnern``, ``!update`` and ``!wp show`` have
-something to show. Created through the same services as the chat, once."""
+something to show. The running round goes through the same services as the chat; the history
+is written directly (it has no prompts). Once."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
+from board_bot import round_schedule as rs
 from board_bot import rounds
-from board_bot.models import Board
+from board_bot.models import Board, RoundSnapshot, StatusRound, WorkPackage
 from board_bot.services import departments
 from board_bot.services import status_rounds as sr
 
@@ -37,12 +40,62 @@ ANSWERS = {
 }
 
 
+# The Leitlinien's colours in the past eight weeks (oldest first): the chart and the trends have
+# a history to show. "=" keeps a package's colour as it is today.
+HISTORY = {
+    1: "gggggyy=",
+    2: "ggyyyyg=",
+    3: "yyyrrry=",
+    4: "gggggggg",
+}
+
+
+def seed_history(session: Session, board: Board, *, now: datetime) -> None:
+    """Eight closed past rounds with their kept states (no prompts: they are history)."""
+    assert board.id is not None
+    schedule = sr.schedule_of(session, board)
+    packages = list(session.exec(select(WorkPackage).where(WorkPackage.board_id == board.id)))
+    for weeks_ago in range(8, 0, -1):
+        at = now - timedelta(weeks=weeks_ago)
+        rnd = StatusRound(
+            board_id=board.id,
+            period=rs.period_of(schedule, sr.local_day(board, at)),
+            prompt_at=at,
+            reminders_at=[],
+            deadline_at=at + timedelta(days=2),
+            started_at=at,
+            started_by=ACTOR,
+            closed_at=at + timedelta(days=7),
+            closed_by=ACTOR,
+            snapshot_at=at + timedelta(days=2),
+        )
+        session.add(rnd)
+        session.flush()
+        assert rnd.id is not None
+        for wp in packages:
+            assert wp.id is not None
+            colour = HISTORY.get(wp.leitlinie or 0, "=" * 8)[8 - weeks_ago]
+            light = {"g": "green", "y": "yellow", "r": "red"}.get(colour, wp.traffic_light)
+            session.add(
+                RoundSnapshot(
+                    round_id=rnd.id,
+                    work_package_id=wp.id,
+                    leitlinie=wp.leitlinie,
+                    traffic_light=light,
+                    status="in_progress" if wp.status in ("done", "discarded") else wp.status,
+                    progress=max(0, wp.progress - 5 * weeks_ago),
+                )
+            )
+    session.flush()
+
+
 def seed_status_round(session: Session, board: Board, *, server_name: str, now: datetime) -> bool:
     """Start this week's round with its prompts (the bot sends them as direct messages) and
     record the sample answers; False when the board has had a round already."""
     assert board.id is not None
     if sr.latest_round(session, board.id) is not None:
         return False
+    seed_history(session, board, now=now)
     times = sr.manual_times(sr.schedule_of(session, board), now)
     started = sr.start_round(session, board, times, started_by=ACTOR, now=now)
     if started is None:
