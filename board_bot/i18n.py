@@ -988,8 +988,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Archive a department: it leaves lists and prompts and keeps its history",
     },
     "cmd.dept.room": {
-        "de": "Legt den Raum für die Abfragen eines Fachbereichs fest (keiner: der Board-Raum)",
-        "en": "Set the room where a department gets its prompts (none: the board room)",
+        "de": "Legt den Raum für die Abfragen eines Fachbereichs fest (keiner: eine "
+        "Direktnachricht an die Leitung)",
+        "en": "Set the room where a department gets its prompts (none: a direct message to "
+        "the lead)",
     },
     "group.role": {
         "de": "Rollen im Board vergeben und entziehen",
@@ -1386,7 +1388,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "Der Lagebericht: Ampel je Leitlinie, nötige Entscheidungen, Änderungen, "
         "Blockaden, Überfälliges, fehlende Meldungen; auch für einen Fachbereich (fb FB 61), "
         "eine Leitlinie (ll 3), eine Woche (kw 48), seit einem Datum (seit 01.11.) oder als "
-        "Datei für den Hauptausschuss (export)",
+        "Datei für den Hauptausschuss (export); Admins: raum <Raum-ID> schickt ihn nach jeder "
+        "Runde auch in einen weiteren Raum",
         "en": "The board's summary: traffic lights per guideline, decisions needed, changes, "
         "blockers, overdue packages, missing reports; also for a department (dept FB 61), a "
         "guideline (ll 3) or a week (week 48)",
@@ -1401,6 +1404,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Traffic lights per guideline over the last rounds",
     },
     "summary.chart_now": {"de": "jetzt", "en": "now"},
+    "summary.room_set": {
+        "de": "Der Lagebericht geht nach jeder Runde auch in den Raum {room} (der Bot muss dort "
+        "Mitglied sein).",
+        "en": "After each round the summary also goes to the room {room} (the bot must be a "
+        "member there).",
+    },
+    "summary.room_cleared": {
+        "de": "Der Lagebericht geht nach jeder Runde nur noch in den Board-Raum.",
+        "en": "After each round the summary goes to the board room only.",
+    },
     "summary.since": {"de": "Veränderungen seit {since}", "en": "Changes since {since}"},
     "summary.exported": {
         "de": "📎 Der Lagebericht für den Hauptausschuss: **{html}** (zum Öffnen im Browser und "

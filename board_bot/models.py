@@ -35,6 +35,8 @@ class Board(SQLModel, table=True):
     created_by: str = Field(max_length=255)
     created_at: datetime = Field(sa_type=UTCDateTime)
     archived_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    #: a further room that gets the summary after each round (the mayor's office, say)
+    summary_room: str | None = Field(default=None, max_length=255)
 
 
 class HandledEvent(SQLModel, table=True):

@@ -228,25 +228,22 @@ def post_summary(session: Session, board: Board, period: str, *, now: datetime) 
     delivery.mark_handled(session, event_id=key, room_id=board.room_id, outcome="summary", now=now)
     summaries.take_snapshot(session, rnd, now=now)
     data = summaries.build(session, board, now=now, rnd=rnd)
-    delivery.enqueue(
-        session,
-        room_id=board.room_id,
-        contents=message_contents(render(board.language, data)),
-        now=now,
-    )
+    text = render(board.language, data)
     drawn = chart(session, data, board.language, with_now=False)
-    if drawn is not None:
-        delivery.enqueue_file(
-            session,
-            room_id=board.room_id,
-            filename=chart_filename(data),
-            mimetype="image/png",
-            data=drawn.png,
-            now=now,
-            msgtype="m.image",
-            description=drawn.alt,
-            info={"w": drawn.width, "h": drawn.height},
-        )
+    for room_id in dict.fromkeys(r for r in (board.room_id, board.summary_room) if r):
+        delivery.enqueue(session, room_id=room_id, contents=message_contents(text), now=now)
+        if drawn is not None:
+            delivery.enqueue_file(
+                session,
+                room_id=room_id,
+                filename=chart_filename(data),
+                mimetype="image/png",
+                data=drawn.png,
+                now=now,
+                msgtype="m.image",
+                description=drawn.alt,
+                info={"w": drawn.width, "h": drawn.height},
+            )
     return True
 
 

@@ -9,13 +9,14 @@ from datetime import date
 from sqlmodel import select
 
 from board_bot.dates import parse_date
-from board_bot.errors import UsageError
+from board_bot.errors import Forbidden, UsageError
 from board_bot.i18n import t
 from board_bot.models import StatusRound
-from board_bot.services import summaries
+from board_bot.services import boards, summaries
 from board_bot.timefmt import format_date
 from commands import summary_render as r
 from commands.common import board_of, today
+from commands.converters import to_room_id
 from commands.departments import find
 from commands.framework import Attachment, Context, Rest, command
 
@@ -24,6 +25,8 @@ LL_WORDS = frozenset({"ll", "leitlinie", "guideline"})
 WEEK_WORDS = frozenset({"kw", "week", "woche"})
 SINCE_WORDS = frozenset({"seit", "since", "ab"})
 EXPORT_WORDS = frozenset({"export", "exportieren", "datei", "hauptausschuss"})
+ROOM_WORDS = frozenset({"raum", "room"})
+NO_ROOM = frozenset({"aus", "off", "keiner", "none", "-"})
 
 
 def _date(ctx: Context, text: str) -> date:
@@ -85,4 +88,18 @@ def summary(ctx: Context, scope: Rest = "") -> str:
             raise UsageError("summary.no_such_round", week=rest)
         data = summaries.build(ctx.session, board, now=ctx.now, rnd=found)
         return r.render(ctx.lang, data)
+    if kind in ROOM_WORDS and rest:
+        return _summary_room(ctx, rest)
     raise UsageError("summary.bad_scope", scope=scope[:40])
+
+
+def _summary_room(ctx: Context, text: str) -> str:
+    """``!bericht raum !abc:stadt.de`` (or ``aus``): a further room for the round's summary."""
+    if not ctx.is_admin:
+        raise Forbidden("error.forbidden_admin", admins=", ".join(ctx.admins))
+    board = board_of(ctx)
+    room = None if text.casefold() in NO_ROOM else to_room_id(text)
+    boards.set_summary_room(ctx.session, board, room, actor=ctx.sender, now=ctx.now)
+    if room is None:
+        return t(ctx.lang, "summary.room_cleared")
+    return t(ctx.lang, "summary.room_set", room=room)

@@ -109,3 +109,23 @@ def set_language(
     )
     session.flush()
     return board
+
+
+def set_summary_room(
+    session: Session, board: Board, room_id: str | None, *, actor: str, now: datetime
+) -> None:
+    """A further room for the round's summary (None: the board room only)."""
+    before = board.summary_room
+    board.summary_room = room_id
+    session.add(board)
+    audit.record(
+        session,
+        board_id=board.id,
+        actor=actor,
+        action="summary_room",
+        entity="board",
+        entity_id=str(board.id),
+        before={"summary_room": before},
+        after={"summary_room": room_id},
+        now=now,
+    )

@@ -1,4 +1,4 @@
-"""round snapshots
+"""round snapshots, summary room
 
 Revision ID: 27a9c25308d1
 Revises: 2ae5c68729a4
@@ -20,6 +20,10 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("board", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("summary_room", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True)
+        )
     with op.batch_alter_table("status_round", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column("snapshot_at", board_bot.db.UTCDateTime(timezone=True), nullable=True)
@@ -49,6 +53,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("board", schema=None) as batch_op:
+        batch_op.drop_column("summary_room")
     with op.batch_alter_table("round_snapshot", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_round_snapshot_work_package_id"))
 

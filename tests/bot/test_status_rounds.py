@@ -536,3 +536,22 @@ def test_the_summary_since_a_date(city: BotHarness) -> None:
     assert "Veränderungen seit 07.12.2026" in text
     assert "- WP-1 Digitale Bauakte: 🟢 grün 0 % → 🟢 grün 50 %" in text
     assert city.reply("!bericht seit").startswith("„seit“ verstehe ich nicht.")
+
+
+def test_an_extra_room_gets_the_summary_after_the_round(city: BotHarness) -> None:
+    assert city.reply("!bericht raum !ob-buero:example.org", sender=LEAD).startswith(
+        "Diesen Befehl darf nur die Leitung"
+    )
+    assert city.reply("!bericht raum !ob-buero:example.org") == (
+        "Der Lagebericht geht nach jeder Runde auch in den Raum !ob-buero:example.org (der Bot "
+        "muss dort Mitglied sein)."
+    )
+    assert city.reply("!bericht raum kein-raum").startswith("„kein-raum“")
+    started(city)
+    city.reply("!status close")
+    [summary, chart] = sent_to(city, "!ob-buero:example.org")
+    assert summary["body"].startswith("📊 Lagebericht") and chart["msgtype"] == "m.image"
+    city.reply("!bericht raum aus")
+    city.reply("!status run-now")
+    city.reply("!status close")
+    assert len(sent_to(city, "!ob-buero:example.org")) == 2  # no more
