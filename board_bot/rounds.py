@@ -318,47 +318,35 @@ def _reminders_to_plan(
 # --- the jobs (referenced by import path; ids only) ---------------------------------------------
 
 
-def scheduled_prompt(board_id: int, period: str) -> None:
+def _for_board(board_id: int, work: Callable[[Session, Board, datetime], object]) -> bool:
+    """Run a job's work for an active board in one unit of work; wake the outbox when it
+    queued something. False when there was nothing to do, or another process just did it."""
     ctx = _ctx()
     now = ctx.clock.now()
     try:
         with unit_of_work(ctx.engine) as session:
             board = session.get(Board, board_id)
             if board is None or board.archived_at is not None:
-                return
-            started = start_planned_round(session, board, period, now=now)
-    except IntegrityError:  # another process started it a moment ago
-        started = False
-    if started:
+                return False
+            done = bool(work(session, board, now))
+    except IntegrityError:  # another process did it a moment ago
+        return False
+    if done:
         ctx.wake()
-    reconcile_board(board_id, now)
+    return done
+
+
+def scheduled_prompt(board_id: int, period: str) -> None:
+    _for_board(board_id, lambda s, b, now: start_planned_round(s, b, period, now=now))
+    reconcile_board(board_id, _ctx().clock.now())
 
 
 def scheduled_summary(board_id: int, period: str) -> None:
-    ctx = _ctx()
-    now = ctx.clock.now()
-    try:
-        with unit_of_work(ctx.engine) as session:
-            board = session.get(Board, board_id)
-            if board is None or board.archived_at is not None:
-                return
-            posted = post_summary(session, board, period, now=now)
-    except IntegrityError:  # another process posted it a moment ago
-        posted = False
-    if posted:
-        ctx.wake()
+    _for_board(board_id, lambda s, b, now: post_summary(s, b, period, now=now))
 
 
 def scheduled_reminder(board_id: int, period: str, number: int) -> None:
-    ctx = _ctx()
-    now = ctx.clock.now()
-    with unit_of_work(ctx.engine) as session:
-        board = session.get(Board, board_id)
-        if board is None or board.archived_at is not None:
-            return
-        reminded = send_reminder(session, board, period, number, now=now)
-    if reminded:
-        ctx.wake()
+    _for_board(board_id, lambda s, b, now: send_reminder(s, b, period, number, now=now))
 
 
 def reconcile_all() -> None:
