@@ -359,7 +359,7 @@ async def _run(
         "acht Arbeitspakete, acht vergangene Statusrunden und eine laufende (drei Fachbereiche\n"
         "haben gemeldet).\n"
         "Probieren Sie: !hilfe   !status   !update WP-1 gelb 45% Schnittstelle im Test\n"
-        "               !bericht   !ap liste   !wp show WP-2   !personen   !board show\n"
+        "               !bericht   !ap liste   !wp show WP-2   !personen   !abwesenheiten\n"
         "— beenden mit /quit oder Strg+D.\n",
         flush=True,
     )

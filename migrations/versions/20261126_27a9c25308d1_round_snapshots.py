@@ -20,14 +20,16 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("board", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("summary_room", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True)
-        )
-    with op.batch_alter_table("status_round", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("snapshot_at", board_bot.db.UTCDateTime(timezone=True), nullable=True)
-        )
+    # Plain ALTER TABLE (SQLite 3.35+ adds and drops such columns in place): a batch rebuild of
+    # board would trip over the tables that refer to it.
+    op.add_column(
+        "board",
+        sa.Column("summary_room", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True),
+    )
+    op.add_column(
+        "status_round",
+        sa.Column("snapshot_at", board_bot.db.UTCDateTime(timezone=True), nullable=True),
+    )
     op.create_table(
         "round_snapshot",
         sa.Column("round_id", sa.Integer(), nullable=False),
@@ -53,11 +55,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("board", schema=None) as batch_op:
-        batch_op.drop_column("summary_room")
+    op.drop_column("board", "summary_room")
     with op.batch_alter_table("round_snapshot", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_round_snapshot_work_package_id"))
 
     op.drop_table("round_snapshot")
-    with op.batch_alter_table("status_round", schema=None) as batch_op:
-        batch_op.drop_column("snapshot_at")
+    op.drop_column("status_round", "snapshot_at")
