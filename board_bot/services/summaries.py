@@ -314,6 +314,11 @@ def build(
     if rnd is not None and rnd.id is not None:
         data.decisions = _decisions(session, rnd.id, data.owners, department_id)
         data.silent = _silent(session, board, rnd, department_id)
+    if leitlinie is not None:
+        # One Leitlinie: its own line, and the decisions about its packages.
+        data.leitlinien = [ll for ll in data.leitlinien if ll.leitlinie == leitlinie]
+        codes = {wps.code(wp) for wp in packages}
+        data.decisions = [d for d in data.decisions if d.package in codes]
     data.blocked = _blocked(session, board.id, open_, everything, today)
     data.overdue = sorted(
         (wp for wp in open_ if wp.due_date is not None and wp.due_date < today),

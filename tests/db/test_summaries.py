@@ -149,9 +149,10 @@ def test_decisions_blockers_milestones_and_silent_departments(engine: Engine) ->
     only_fb13 = build(engine, department_id=city.fb13.id)
     assert [wp.title for ll in only_fb13.leitlinien for wp in ll.packages] == ["Portal"]
     assert only_fb13.decisions == []
-    assert [ll.packages for ll in build(engine, leitlinie=1).leitlinien if ll.leitlinie == 2] == [
-        []
-    ]
+    only_ll1 = build(engine, leitlinie=1)
+    assert [ll.leitlinie for ll in only_ll1.leitlinien] == [1]  # the others are not shown
+    assert only_ll1.decisions == []  # the decision names WP-3, filed under Leitlinie 2
+    assert [d.package for d in build(engine, leitlinie=2).decisions] == ["WP-3"]
 
 
 def test_no_rendered_summary_exceeds_the_event_size_limit(engine: Engine) -> None:
