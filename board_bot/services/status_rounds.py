@@ -477,7 +477,7 @@ def answerable_prompts(
     direct = session.get(DirectRoom, sender)
     in_direct = direct is not None and direct.room_id == room_id
     prompts = room_prompts(session, room_id=room_id, sender=sender, at=at, direct=in_direct)
-    return [p for p in prompts if may_answer(session, p, sender)]
+    return _answerable(session, prompts, sender)
 
 
 def room_prompts(
@@ -505,22 +505,27 @@ def _open_prompts(at: datetime | None = None) -> Any:
 
 def prompts_for_sender(session: Session, sender: str) -> list[StatusPrompt]:
     """Every prompt of an open round that ``sender`` may answer (``!update``)."""
-    return [p for p in session.exec(_open_prompts()) if may_answer(session, p, sender)]
+    return _answerable(session, list(session.exec(_open_prompts())), sender)
 
 
-def may_answer(session: Session, prompt: StatusPrompt, user_id: str) -> bool:
-    """The contact asked, or the department's lead or a deputy."""
-    if prompt.contact == user_id:
-        return True
-    found = session.exec(
-        select(Membership.id).where(
-            Membership.department_id == prompt.department_id,
-            Membership.user_id == user_id,
-            col(Membership.role).in_(("lead", "deputy")),
-            col(Membership.ended_at).is_(None),
+def _answerable(
+    session: Session, prompts: Sequence[StatusPrompt], user_id: str
+) -> list[StatusPrompt]:
+    """Those of ``prompts`` that ``user_id`` may answer: the contact asked, or the department's
+    lead or a deputy (one query for all of them)."""
+    if not prompts:
+        return []
+    leads = set(
+        session.exec(
+            select(Membership.department_id).where(
+                col(Membership.department_id).in_({p.department_id for p in prompts}),
+                Membership.user_id == user_id,
+                col(Membership.role).in_(("lead", "deputy")),
+                col(Membership.ended_at).is_(None),
+            )
         )
-    ).first()
-    return found is not None
+    )
+    return [p for p in prompts if p.contact == user_id or p.department_id in leads]
 
 
 def record_answer(
