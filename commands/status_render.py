@@ -17,11 +17,10 @@ from board_bot.services import status_rounds as sr
 from board_bot.services import work_packages as wps
 from board_bot.timefmt import format_date
 from commands.common import dept_title
-from commands.wp_render import LIGHT_EMOJI, status_name
 from commands.wp_render import light as light_words
+from commands.wp_render import status_name
 
 Namer = Callable[[str], Safe]
-LIGHT_KEYS = {"green": "wp.light.green", "yellow": "wp.light.yellow", "red": "wp.light.red"}
 MONTHS_DE = (
     "Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September",
     "Oktober", "November", "Dezember",
@@ -60,7 +59,7 @@ def moment(lang: str, at: datetime, zone: str) -> Safe:
 def _item_state(lang: str, light: str | None, progress: int | None, status: str | None) -> str:
     parts = []
     if light:
-        parts.append(f"{LIGHT_EMOJI.get(light, '⚪')} {t(lang, LIGHT_KEYS[light])}")
+        parts.append(str(light_words(lang, light)))
     if progress is not None:
         parts.append(f"{progress} %")
     if status and status not in ("in_progress", "planned"):
