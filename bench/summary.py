@@ -8,9 +8,11 @@ The last ``SNAPSHOT_ROUNDS`` rounds keep their snapshot of every package: the su
 newest two, the chart twelve. Older snapshots only make the table longer, which its primary
 key makes irrelevant for these reads, and would make loading the data set take minutes.
 2× and 4× multiply the packages, dependencies, audit entries and status lines; rounds and
-departments stay. Each figure is the median of the runs after two warm-ups:
+departments stay. Each figure is the median (and the fastest) of the runs after two warm-ups;
+growth compares the medians (4.00 x would be exactly linear):
 
     figure summary_<backend>_<N>x_median <ms> ms
+    figure summary_<backend>_<N>x_min <ms> ms
     figure summary_<backend>_growth_4x_over_1x <ratio> x
 
 Usage: python bench/summary.py [--runs N]
@@ -54,13 +56,19 @@ from commands.summary_render import render  # noqa: E402
 ROUNDS = 150
 SNAPSHOT_ROUNDS = 13
 STATUS_LINES = 100_000
+ANSWERED = 0.9  # the share of prompts answered
 BASE = {"N_PACKAGES": 2_000, "N_DEPENDENCIES": 1_500, "N_AUDIT": 20_000}
 
 
 def rounds_data(data: wpb.DataSet, scale: int) -> dict[type, list[dict[str, Any]]]:
     rng = random.Random(7 + scale)
     first_monday = wpb.NOW - timedelta(weeks=ROUNDS, days=wpb.NOW.weekday())
-    rounds, prompts, answers, items, flags, snapshots = [], [], [], [], [], []
+    rounds: list[dict[str, Any]] = []
+    prompts: list[dict[str, Any]] = []
+    answers: list[dict[str, Any]] = []
+    items: list[dict[str, Any]] = []
+    flags: list[dict[str, Any]] = []
+    snapshots: list[dict[str, Any]] = []
     packages = data.packages
     by_dept: dict[int, list[dict[str, Any]]] = {}
     for wp in packages:
@@ -112,7 +120,7 @@ def rounds_data(data: wpb.DataSet, scale: int) -> dict[type, list[dict[str, Any]
                     "room_id": f"!dm{dept['id']}:kiel.de",
                     "created_at": start,
                     "reminders": 0,
-                    "answered_at": start + timedelta(hours=5) if rng.random() < 0.9 else None,
+                    "answered_at": start + timedelta(hours=5) if rng.random() < ANSWERED else None,
                 }
             )
             if prompts[-1]["answered_at"] is None:
@@ -141,7 +149,7 @@ def rounds_data(data: wpb.DataSet, scale: int) -> dict[type, list[dict[str, Any]
                     }
                 )
             own = by_dept.get(dept["id"], [])
-            share = lines_per_round // len(data.departments)
+            share = round(lines_per_round / (len(data.departments) * ANSWERED))
             for wp in own[:share] if own else []:
                 answered += 1
                 items.append(
@@ -181,7 +189,7 @@ def build_summary(engine: Engine, board_id: int) -> int:
         return len(render("de", data))
 
 
-def measure(engine: Engine, board_id: int, runs: int) -> float:
+def measure(engine: Engine, board_id: int, runs: int) -> list[float]:
     # The bench holds the whole data set in memory (hundreds of thousands of rows), which a bot
     # never does; frozen, the garbage collector stops walking it on every collection.
     gc.collect()
@@ -190,7 +198,7 @@ def measure(engine: Engine, board_id: int, runs: int) -> float:
         times = wpb.timed(lambda: build_summary(engine, board_id), runs)
     finally:
         gc.unfreeze()
-    return statistics.median(times)
+    return times
 
 
 def scaled_data(scale: int) -> tuple[wpb.DataSet, dict[type, list[dict[str, Any]]]]:
@@ -200,7 +208,7 @@ def scaled_data(scale: int) -> tuple[wpb.DataSet, dict[type, list[dict[str, Any]
     return data, rounds_data(data, scale)
 
 
-def on_sqlite(data: wpb.DataSet, extra: dict[type, list[dict[str, Any]]], runs: int) -> float:
+def on_sqlite(data: wpb.DataSet, extra: dict[type, list[dict[str, Any]]], runs: int) -> list[float]:
     with tempfile.TemporaryDirectory() as tmp:
         engine, _ = wpb.build(f"sqlite:///{tmp}/board.db", data)
         try:
@@ -212,7 +220,7 @@ def on_sqlite(data: wpb.DataSet, extra: dict[type, list[dict[str, Any]]], runs: 
 
 def on_postgresql(
     data: wpb.DataSet, extra: dict[type, list[dict[str, Any]]], runs: int
-) -> float | None:
+) -> list[float] | None:
     admin = sa.create_engine(
         wpb.POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool
     )
@@ -242,7 +250,7 @@ def on_postgresql(
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--runs", type=int, default=15)
     args = parser.parse_args()
     results: dict[str, dict[int, float]] = {"sqlite": {}, "postgresql": {}}
     for scale in (1, 2, 4):
@@ -253,12 +261,15 @@ def main() -> None:
             f"{len(extra[StatusItem])} status lines, {len(extra[RoundSnapshot])} snapshot rows",
             flush=True,
         )
-        results["sqlite"][scale] = on_sqlite(data, extra, args.runs)
-        print(f"figure summary_sqlite_{scale}x_median {results['sqlite'][scale]:.1f} ms")
-        pg = on_postgresql(data, extra, args.runs)
-        if pg is not None:
-            results["postgresql"][scale] = pg
-            print(f"figure summary_postgresql_{scale}x_median {pg:.1f} ms")
+        for backend, times in (
+            ("sqlite", on_sqlite(data, extra, args.runs)),
+            ("postgresql", on_postgresql(data, extra, args.runs)),
+        ):
+            if times is None:
+                continue
+            results[backend][scale] = statistics.median(times)
+            print(f"figure summary_{backend}_{scale}x_median {statistics.median(times):.1f} ms")
+            print(f"figure summary_{backend}_{scale}x_min {min(times):.1f} ms", flush=True)
         print(f"# {scale}x done in {time.perf_counter() - started:.0f} s", flush=True)
     for backend, figures in results.items():
         if 1 in figures and 4 in figures:

@@ -84,6 +84,8 @@ class AuditEntry(SQLModel, table=True):
     """Who changed what, when, with the values before and after."""
 
     __tablename__ = "audit_entry"
+    # An entity's history (``!verlauf``, ``!ap zeige``, since when a package is blocked).
+    __table_args__ = (sa.Index("ix_audit_entry_entity", "entity", "entity_id", "at"),)
 
     id: int | None = Field(default=None, primary_key=True)
     board_id: int | None = Field(default=None, foreign_key="board.id", index=True)
@@ -192,7 +194,7 @@ class Milestone(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     work_package_id: int = Field(foreign_key="work_package.id", index=True)
     title: str = Field(max_length=200)
-    due_on: date
+    due_on: date = Field(index=True)  # the summary's milestones of the next 14 days
     done_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(sa_type=UTCDateTime)
 

@@ -10,7 +10,6 @@ from sqlmodel import Session
 
 from board_bot.chart import Chart, traffic_chart
 from board_bot.i18n import t
-from board_bot.models import WorkPackage
 from board_bot.render import escape, markdown_to_html
 from board_bot.services import summaries as sm
 from board_bot.services import work_packages as wps
@@ -49,7 +48,7 @@ def chart_filename(data: sm.SummaryData) -> str:
     return f"ampeln-{data.today.isoformat()}.png"
 
 
-def _package_line(lang: str, wp: WorkPackage, data: sm.SummaryData) -> str:
+def _package_line(lang: str, wp: sm.Package, data: sm.SummaryData) -> str:
     due = f" · {t(lang, 'status.prompt.due', due=format_date(wp.due_date))}" if wp.due_date else ""
     owner = escape(data.owners.get(wp.owner_department_id, "?"))
     state = light(lang, wp.traffic_light, wp.traffic_reason)

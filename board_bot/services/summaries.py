@@ -13,6 +13,10 @@ Decisions worth knowing:
 * "Blocked" is a package with status blocked, or one that waits for an open package; "since" is
   when it became blocked (its last change to blocked in the audit log), or when the dependency
   was added.
+* Packages are read as plain rows (:class:`Package`), not ORM objects, and only the packages in
+  view: a board has thousands, and the time to build a summary should grow with their number and
+  nothing more (``bench/summary.py``). Lists of ids never go to the database as parameters;
+  the view's conditions do, as a subquery.
 """
 
 from __future__ import annotations
@@ -50,6 +54,22 @@ MILESTONE_DAYS = 14
 _WP_REF = re.compile(r"\b(?:WP|AP)[ -]?(\d{1,9})\b", re.IGNORECASE)  # "WP-12" in a text
 
 
+class Package(NamedTuple):
+    """What a summary shows of a work package."""
+
+    id: int
+    number: int
+    title: str
+    leitlinie: int | None
+    owner_department_id: int
+    status: str
+    traffic_light: str
+    traffic_reason: str | None
+    progress: int
+    due_date: date | None
+    updated_at: datetime
+
+
 class PackageState(NamedTuple):
     """A package's state in a round (a tuple: thousands of them, and the garbage collector
     leaves tuples of plain values alone)."""
@@ -67,7 +87,7 @@ class LeitlinieLight:
     counts: dict[str, int]  # green / yellow / red among the open packages
     trend: str  # "up" (better), "down" (worse), "same", "new" (no earlier round)
     reason: str | None  # the worst package's reason, with its code
-    packages: list[WorkPackage]  # the open packages, worst first
+    packages: list[Package]  # the open packages, worst first
 
 
 @dataclass(frozen=True)
@@ -80,16 +100,16 @@ class Decision:
 
 @dataclass(frozen=True)
 class Change:
-    wp: WorkPackage
+    wp: Package
     before: PackageState | None  # None: new since the last round
     after: PackageState
 
 
 @dataclass(frozen=True)
 class Blocked:
-    wp: WorkPackage
+    wp: Package
     since: date
-    waits_for: list[WorkPackage]
+    waits_for: list[Package]
 
 
 @dataclass(frozen=True)
@@ -108,16 +128,45 @@ class SummaryData:
     totals: dict[str, int]  # on track (green), at risk (yellow), off track (red)
     decisions: list[Decision] = field(default_factory=list)
     changed: list[Change] = field(default_factory=list)
-    closed: list[WorkPackage] = field(default_factory=list)
+    closed: list[Package] = field(default_factory=list)
     blocked: list[Blocked] = field(default_factory=list)
-    overdue: list[WorkPackage] = field(default_factory=list)
-    milestones: list[tuple[WorkPackage, Milestone]] = field(default_factory=list)
+    overdue: list[Package] = field(default_factory=list)
+    milestones: list[tuple[Package, Milestone]] = field(default_factory=list)
     silent: list[Silent] = field(default_factory=list)
     owners: dict[int, str] = field(default_factory=dict)  # department id -> code
 
 
-def _state(wp: WorkPackage) -> PackageState:
+def _state(wp: Package) -> PackageState:
     return PackageState(wp.leitlinie, wp.traffic_light, wp.status, wp.progress)
+
+
+_WP = WorkPackage.__table__  # type: ignore[attr-defined]
+_PACKAGE_COLUMNS = [_WP.c[name] for name in Package._fields]
+
+
+def _view(
+    board_id: int, department_id: int | None, leitlinie: int | None
+) -> list[sa.ColumnElement[bool]]:
+    """The conditions on ``work_package`` for the packages a summary looks at."""
+    conditions = [_WP.c.board_id == board_id]
+    if department_id is not None:
+        contributing = select(WorkPackageDepartment.work_package_id).where(
+            WorkPackageDepartment.department_id == department_id
+        )
+        conditions.append(
+            sa.or_(
+                _WP.c.owner_department_id == department_id,
+                _WP.c.id.in_(contributing.scalar_subquery()),
+            )
+        )
+    if leitlinie is not None:
+        conditions.append(_WP.c.leitlinie == leitlinie)
+    return conditions
+
+
+def _packages(session: Session, view: list[sa.ColumnElement[bool]]) -> list[Package]:
+    rows = session.connection().execute(sa.select(*_PACKAGE_COLUMNS).where(*view))
+    return [Package(*row) for row in rows]
 
 
 def leitlinie_light(lights: Sequence[str]) -> str | None:
@@ -253,24 +302,10 @@ def build(
     today = sr.local_day(board, now)
     live = rnd is None  # the state now, against the last kept round
     rnd = rnd or sr.open_round(session, board.id) or sr.latest_round(session, board.id)
-    packages = list(session.exec(select(WorkPackage).where(WorkPackage.board_id == board.id)))
-    everything = {wp.id: wp for wp in packages if wp.id is not None}
-    if department_id is not None:
-        contributing = set(
-            session.exec(
-                select(WorkPackageDepartment.work_package_id).where(
-                    WorkPackageDepartment.department_id == department_id
-                )
-            )
-        )
-        packages = [
-            wp
-            for wp in packages
-            if wp.owner_department_id == department_id or wp.id in contributing
-        ]
-    if leitlinie is not None:
-        packages = [wp for wp in packages if wp.leitlinie == leitlinie]
-    by_id = {wp.id: wp for wp in packages if wp.id is not None}
+    session.flush()  # the rows are read past the ORM: it must have written what it holds
+    view = _view(board.id, department_id, leitlinie)
+    packages = _packages(session, view)
+    by_id = {wp.id: wp for wp in packages}
     open_ = [wp for wp in packages if wp.status not in wps.CLOSED]
 
     previous = (
@@ -319,19 +354,19 @@ def build(
         data.leitlinien = [ll for ll in data.leitlinien if ll.leitlinie == leitlinie]
         codes = {wps.code(wp) for wp in packages}
         data.decisions = [d for d in data.decisions if d.package in codes]
-    data.blocked = _blocked(session, board.id, open_, everything, today)
+    data.blocked = _blocked(session, board.id, view, open_, today)
     data.overdue = sorted(
         (wp for wp in open_ if wp.due_date is not None and wp.due_date < today),
         key=lambda wp: (wp.due_date, wp.number),
     )
-    data.milestones = _milestones_due(session, open_, today)
+    data.milestones = _milestones_due(session, view, open_, today)
     return data
 
 
 def _leitlinien(
-    open_: list[WorkPackage], before: dict[int, PackageState], by_id: dict[int, WorkPackage]
+    open_: list[Package], before: dict[int, PackageState], by_id: dict[int, Package]
 ) -> list[LeitlinieLight]:
-    groups: dict[int | None, list[WorkPackage]] = defaultdict(list)
+    groups: dict[int | None, list[Package]] = defaultdict(list)
     for wp in open_:
         groups[wp.leitlinie].append(wp)
     earlier: dict[int | None, list[str]] = defaultdict(list)
@@ -433,41 +468,46 @@ def _silent(
 def _blocked(
     session: Session,
     board_id: int,
-    open_: list[WorkPackage],
-    everything: dict[int, WorkPackage],
+    view: list[sa.ColumnElement[bool]],
+    open_: list[Package],
     today: date,
 ) -> list[Blocked]:
-    """``open_``: the packages in view; ``everything``: all of the board's, by id (a package in
-    view may wait for one outside it)."""
-    ids = [wp.id for wp in open_ if wp.id is not None]
+    """``open_``: the open packages in ``view``; a package in view may wait for one outside it."""
     by_id = {wp.id: wp for wp in open_}
-    waits: dict[int, list[tuple[WorkPackage, datetime]]] = defaultdict(list)
+    waits: dict[int, list[tuple[Package, datetime]]] = defaultdict(list)
     dep = Dependency.__table__  # type: ignore[attr-defined]
-    for waiting, waited, at in session.connection().execute(
-        sa.select(dep.c.work_package_id, dep.c.depends_on_id, dep.c.created_at).where(
-            dep.c.work_package_id.in_(ids or [0])
-        )
+    other = _WP.alias("waited")
+    in_view = sa.select(_WP.c.id).where(*view, _WP.c.status.not_in(wps.CLOSED))
+    for row in session.connection().execute(
+        sa.select(dep.c.work_package_id, dep.c.created_at, *(other.c[n] for n in Package._fields))
+        .join(other, other.c.id == dep.c.depends_on_id)
+        .where(dep.c.work_package_id.in_(in_view.scalar_subquery()))
+        .where(other.c.status.not_in(wps.CLOSED))
     ):
-        other = everything.get(waited)
-        if other is not None and other.status not in wps.CLOSED:
-            waits[waiting].append((other, at))
+        waits[row[0]].append((Package(*row[2:]), row[1]))
     blocked_ids = {wp.id for wp in open_ if wp.status == "blocked"} | set(waits)
     since_status: dict[int, datetime] = {}
     if blocked_ids:
-        for entry in session.exec(
-            select(AuditEntry)
-            .where(AuditEntry.board_id == board_id, AuditEntry.entity == wps.ENTITY)
-            .where(col(AuditEntry.entity_id).in_([str(i) for i in blocked_ids]))
+        audit = AuditEntry.__table__  # type: ignore[attr-defined]
+        blocked_now = sa.select(sa.cast(_WP.c.id, sa.String)).where(
+            *view, _WP.c.status == "blocked"
+        )
+        for entity_id, after, at in session.connection().execute(
+            sa.select(audit.c.entity_id, audit.c.after, audit.c.at)
+            # Package ids are the board's through the subquery; no condition on the board, or
+            # SQLite walks all of the board's entries by its index instead of the entity's.
+            .where(audit.c.entity == wps.ENTITY)
+            .where(audit.c.entity_id.in_(blocked_now.scalar_subquery()))
             # Only entries that name the status "blocked" (JSON as text on both databases).
-            .where(sa.cast(AuditEntry.after, sa.String).like('%"blocked"%'))
-            .order_by(col(AuditEntry.at))
+            .where(sa.cast(audit.c.after, sa.String).like('%"blocked"%'))
+            .order_by(audit.c.at)
         ):
-            if (entry.after or {}).get("status") == "blocked":
-                since_status[int(entry.entity_id)] = entry.at
+            if (after or {}).get("status") == "blocked":
+                since_status[int(entity_id)] = at
     found = []
     for wp_id in blocked_ids:
         wp = by_id.get(wp_id)
-        if wp is None or wp_id is None:
+        if wp is None:
             continue
         moments = [at for _, at in waits.get(wp_id, [])]
         if wp.status == "blocked":
@@ -480,12 +520,13 @@ def _blocked(
 
 
 def _milestones_due(
-    session: Session, open_: list[WorkPackage], today: date
-) -> list[tuple[WorkPackage, Milestone]]:
+    session: Session, view: list[sa.ColumnElement[bool]], open_: list[Package], today: date
+) -> list[tuple[Package, Milestone]]:
     by_id = {wp.id: wp for wp in open_}
+    in_view = sa.select(_WP.c.id).where(*view, _WP.c.status.not_in(wps.CLOSED))
     rows = session.exec(
         select(Milestone)
-        .where(col(Milestone.work_package_id).in_(list(by_id) or [0]))
+        .where(col(Milestone.work_package_id).in_(in_view.scalar_subquery()))
         .where(col(Milestone.done_at).is_(None))
         .where(
             Milestone.due_on >= today, Milestone.due_on <= today + timedelta(days=MILESTONE_DAYS)

@@ -28,7 +28,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
@@ -123,7 +123,14 @@ _CODE = re.compile(r"\s*(?:(?:wp|ap)\s*-?\s*)?(\d{1,9})\s*", re.IGNORECASE)
 # --- ids ----------------------------------------------------------------------------------------
 
 
-def code(wp: WorkPackage | int) -> str:
+class Numbered(Protocol):
+    """Anything with a package number: a :class:`WorkPackage` or a row read past the ORM."""
+
+    @property
+    def number(self) -> int: ...
+
+
+def code(wp: Numbered | int) -> str:
     """``WP-12`` for a package or its number."""
     return f"WP-{wp if isinstance(wp, int) else wp.number}"
 
