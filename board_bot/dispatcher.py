@@ -46,6 +46,8 @@ class IncomingMessage:
     reply_to: str | None = None
     #: for an edit (``m.replace``): the event it replaces; ``body`` is the new text
     replaces: str | None = None
+    #: the root of the thread the message was written in (``m.thread``); the reply goes there too
+    thread_root: str | None = None
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,11 @@ class IncomingRedaction:
     redacts: str
     #: the room's power levels let the sender redact other people's events
     may_redact_others: bool = False
+
+
+def _replied_to(msg: IncomingMessage) -> set[str]:
+    """The events a message answers: the one it replies to, and the root of its thread."""
+    return {e for e in (msg.reply_to, msg.thread_root) if e is not None}
 
 
 def _database_down(exc: Exception) -> bool:
@@ -120,7 +127,9 @@ class Dispatcher:
             handled.outcome, reply, files, after, follow = self._reply(
                 session, msg, board, lang, now
             )
-            ids = self._enqueue(session, msg.room_id, reply, reply_to=msg.event_id, now=now)
+            ids = self._enqueue(
+                session, msg.room_id, reply, reply_to=msg.event_id, now=now, thread=msg.thread_root
+            )
             for file in files:
                 row = delivery.enqueue_file(
                     session,
@@ -132,6 +141,7 @@ class Dispatcher:
                     msgtype=file.msgtype,
                     description=file.description,
                     info=file.info,
+                    thread_root=msg.thread_root,
                 )
                 if row.id is not None:
                     ids.append(row.id)
@@ -164,7 +174,7 @@ class Dispatcher:
             if not self._in_direct_room(session, msg):
                 # In a shared room only a reply to the prompt, or package lines, are answers;
                 # a reply to anything else is conversation.
-                to_prompt = [p for p in prompts if msg.reply_to and p.event_id == msg.reply_to]
+                to_prompt = [p for p in prompts if p.event_id in _replied_to(msg)]
                 if to_prompt:
                     prompts = to_prompt
                 elif not parse_answer(msg.body).items:
@@ -194,7 +204,9 @@ class Dispatcher:
                     raise
                 log.exception("a status answer could not be recorded")
                 text = t(self.config.bot.language, "error.internal")
-            return self._enqueue(session, msg.room_id, text, reply_to=msg.event_id, now=now)
+            return self._enqueue(
+                session, msg.room_id, text, reply_to=msg.event_id, now=now, thread=msg.thread_root
+            )
 
     def _not_for_you(self, session: Session, msg: IncomingMessage, now: datetime) -> list[int]:
         """Package lines, or a reply to the prompt, in a department room from someone who does
@@ -203,14 +215,16 @@ class Dispatcher:
         prompts = status_rounds.room_prompts(session, room_id=msg.room_id, sender=msg.sender, at=at)
         if not prompts:
             return []
-        replied = any(msg.reply_to and p.event_id == msg.reply_to for p in prompts)
+        replied = any(p.event_id in _replied_to(msg) for p in prompts)
         if not replied and not parse_answer(msg.body).items:
             return []  # conversation
         delivery.mark_handled(
             session, event_id=msg.event_id, room_id=msg.room_id, outcome="not_lead", now=now
         )
         text = t(self._board_language(session, prompts[0].id or 0), "status.update.not_lead")
-        return self._enqueue(session, msg.room_id, text, reply_to=msg.event_id, now=now)
+        return self._enqueue(
+            session, msg.room_id, text, reply_to=msg.event_id, now=now, thread=msg.thread_root
+        )
 
     @staticmethod
     def _in_direct_room(session: Session, msg: IncomingMessage) -> bool:
@@ -278,28 +292,49 @@ class Dispatcher:
     def give_up(self, msg: IncomingMessage) -> list[int]:
         """Record an event that failed again and again, and apologise for it."""
         text = t(self.config.bot.language, "error.internal")
-        return self._record(msg.event_id, msg.room_id, "failed", text, reply_to=msg.event_id)
+        return self._record(
+            msg.event_id,
+            msg.room_id,
+            "failed",
+            text,
+            reply_to=msg.event_id,
+            thread=msg.thread_root,
+        )
 
     def _record(
-        self, key: str, room_id: str, outcome: str, reply: str, *, reply_to: str | None
+        self,
+        key: str,
+        room_id: str,
+        outcome: str,
+        reply: str,
+        *,
+        reply_to: str | None,
+        thread: str | None = None,
     ) -> list[int]:
         now = self.clock.now()
         with unit_of_work(self.engine) as session:
             if delivery.is_handled(session, key):
                 return []
             delivery.mark_handled(session, event_id=key, room_id=room_id, outcome=outcome, now=now)
-            return self._enqueue(session, room_id, reply, reply_to=reply_to, now=now)
+            return self._enqueue(session, room_id, reply, reply_to=reply_to, now=now, thread=thread)
 
     @staticmethod
     def _enqueue(
-        session: Session, room_id: str, reply: str | None, *, reply_to: str | None, now: datetime
+        session: Session,
+        room_id: str,
+        reply: str | None,
+        *,
+        reply_to: str | None,
+        now: datetime,
+        thread: str | None = None,
     ) -> list[int]:
+        """Queue ``reply`` as a reply to ``reply_to``, in the thread of ``thread`` if given."""
         if reply is None:
             return []
         rows = delivery.enqueue(
             session,
             room_id=room_id,
-            contents=message_contents(reply, reply_to=reply_to),
+            contents=message_contents(reply, reply_to=reply_to, thread_root=thread),
             now=now,
         )
         return [row.id for row in rows if row.id is not None]
@@ -352,6 +387,7 @@ class Dispatcher:
             runtime=self.runtime,
             registry=self.registry,
             event_id=msg.event_id,
+            thread_root=msg.thread_root,
             text=msg.body[len(bot.command_prefix) :],
         )
         text = msg.body[len(bot.command_prefix) :]

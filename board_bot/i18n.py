@@ -214,11 +214,19 @@ MESSAGES: dict[str, dict[str, str]] = {
     "board.info": {
         "de": "**{name}**\n\n- Sprache: {language}\n- Zeitzone: {timezone}\n"
         "- Bundesland (Feiertage): {bundesland}\n- Nächster Arbeitstag: {next_day}\n"
+        "- Lagebericht nach jeder Runde: {summary_to}\n"
         "- Eingerichtet am {created} von {created_by}",
         "en": "**{name}**\n\n- Language: {language}\n- Time zone: {timezone}\n"
         "- Bundesland (public holidays): {bundesland}\n- Next working day: {next_day}\n"
+        "- Summary after each round: {summary_to}\n"
         "- Set up on {created} by {created_by}",
     },
+    "board.summary_room": {"de": "im Board-Raum", "en": "in the board room"},
+    "board.summary_thread": {
+        "de": "als Kopie im Berichts-Thread",
+        "en": "a copy in the summary thread",
+    },
+    "board.summary_extra_room": {"de": "in Raum {room}", "en": "in room {room}"},
     "board.language_set": {
         "de": "Die Sprache des Boards ist jetzt Deutsch.",
         "en": "The board's language is now English.",
@@ -1389,10 +1397,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "Blockaden, Überfälliges, fehlende Meldungen; auch für einen Fachbereich (fb FB 61), "
         "eine Leitlinie (ll 3), eine Woche (kw 48), seit einem Datum (seit 01.11.) oder als "
         "Datei für den Hauptausschuss (export); Admins: raum <Raum-ID> schickt ihn nach jeder "
-        "Runde auch in einen weiteren Raum",
+        "Runde auch in einen weiteren Raum, thread (in einem Thread des Board-Raums geschrieben) "
+        "auch in diesen Thread; raum aus / thread aus beendet das",
         "en": "The board's summary: traffic lights per guideline, decisions needed, changes, "
         "blockers, overdue packages, missing reports; also for a department (dept FB 61), a "
-        "guideline (ll 3) or a week (week 48)",
+        "guideline (ll 3), a week (week 48), since a date (since 01.11.) or as files for the "
+        "committee (export); admins: room <room id> also sends it to a further room after each "
+        "round, thread (written in a thread of the board room) also into that thread; room off / "
+        "thread off ends that",
     },
     "arg.scope": {"de": "Auswahl", "en": "scope"},
     "summary.title": {
@@ -1409,6 +1421,20 @@ MESSAGES: dict[str, dict[str, str]] = {
         "Mitglied sein).",
         "en": "After each round the summary also goes to the room {room} (the bot must be a "
         "member there).",
+    },
+    "summary.thread_set": {
+        "de": "Der Lagebericht geht nach jeder Runde auch in diesen Thread.",
+        "en": "After each round the summary also goes into this thread.",
+    },
+    "summary.thread_cleared": {
+        "de": "Der Lagebericht geht nicht mehr zusätzlich in einen Thread.",
+        "en": "The summary no longer goes into a thread as well.",
+    },
+    "summary.thread_usage": {
+        "de": "Schreiben Sie `thread` in dem Thread des Board-Raums, in den der Lagebericht nach "
+        "jeder Runde zusätzlich gehen soll (zum Beenden: `thread aus`, überall im Raum).",
+        "en": "Write `thread` in the thread of the board room that should get each round's "
+        "summary as well (to end it: `thread off`, anywhere in the room).",
     },
     "summary.room_cleared": {
         "de": "Der Lagebericht geht nach jeder Runde nur noch in den Board-Raum.",
@@ -1475,9 +1501,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "summary.bad_scope": {
         "de": "„{scope}“ verstehe ich nicht. Möglich: nichts (das ganze Board), fb <Kürzel>, "
-        "ll <1–4> oder kw <Nummer>.",
+        "ll <1–4>, kw <Nummer>, seit <Datum> oder export; für Admins raum <Raum-ID> und thread.",
         "en": '"{scope}" is not a scope. Possible: nothing (the whole board), dept <code>, '
-        "ll <1–4> or week <number>.",
+        "ll <1–4>, week <number>, since <date> or export; for admins room <room id> and thread.",
     },
     "status.removed": {
         "de": "🗑️ Die gelöschte Statusmeldung ist aus der Runde entfernt. Die Werte, die sie an "

@@ -37,6 +37,8 @@ class Board(SQLModel, table=True):
     archived_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     #: a further room that gets the summary after each round (the mayor's office, say)
     summary_room: str | None = Field(default=None, max_length=255)
+    #: the root of a thread in the board room that gets a copy of each round's summary
+    summary_thread: str | None = Field(default=None, max_length=255)
 
 
 class HandledEvent(SQLModel, table=True):

@@ -144,6 +144,7 @@ def message_contents(
     reply_to: str | None = None,
     mentions: tuple[str, ...] = (),
     msgtype: str = "m.notice",
+    thread_root: str | None = None,
 ) -> list[dict[str, Any]]:
     """One or more ``m.room.message`` contents for a Markdown reply, each at most
     :data:`MAX_CONTENT_BYTES` as :func:`content_size` measures it, each with its HTML.
@@ -155,7 +156,8 @@ def message_contents(
     only a piece that cannot be split further goes out as plain text.
 
     Every content carries ``m.mentions`` on purpose: empty unless ``mentions`` names users; only
-    the first carries ``m.relates_to`` (the reply).
+    the first carries ``m.relates_to`` (the reply), unless the message goes into a thread: then
+    every part does (:func:`relation`).
     """
     contents: list[dict[str, Any]] = []
 
@@ -165,8 +167,9 @@ def message_contents(
             content["format"] = "org.matrix.custom.html"
             content["formatted_body"] = markdown_to_html(text)
         content["m.mentions"] = {"user_ids": list(mentions)} if mentions else {}
-        if reply_to is not None and not contents:
-            content["m.relates_to"] = {"m.in_reply_to": {"event_id": reply_to}}
+        relates = relation(reply_to if not contents else None, thread_root, fallback=reply_to)
+        if relates is not None:
+            content["m.relates_to"] = relates
         return content
 
     overhead = content_size(build("", formatted=True))
@@ -201,6 +204,22 @@ def message_contents(
     if not contents:
         contents.append(build(markdown.strip("\n")))
     return contents
+
+
+def relation(
+    reply_to: str | None, thread_root: str | None, *, fallback: str | None = None
+) -> dict[str, Any] | None:
+    """``m.relates_to`` for a reply to ``reply_to``, in the thread of ``thread_root`` if given.
+    In a thread, a message that replies to nothing in particular names ``fallback`` (else the
+    root) as its reply for clients without threads, marked as such (``is_falling_back``)."""
+    if thread_root is None:
+        return None if reply_to is None else {"m.in_reply_to": {"event_id": reply_to}}
+    return {
+        "rel_type": "m.thread",
+        "event_id": thread_root,
+        "is_falling_back": reply_to is None,
+        "m.in_reply_to": {"event_id": reply_to or fallback or thread_root},
+    }
 
 
 def _pack(

@@ -214,9 +214,10 @@ def note_missed(session: Session, board: Board, times: rs.RoundTimes, *, now: da
 
 
 def post_summary(session: Session, board: Board, period: str, *, now: datetime) -> bool:
-    """Post the summary of the round of ``period`` to the board room, once per round (across
-    restarts too); the round's state is kept for the next summary's trends. False when it was
-    posted before or there is no such round."""
+    """Post the summary of the round of ``period`` to the board room, and a copy to the board's
+    summary thread and summary room if it has them, once per round (across restarts too); the
+    round's state is kept for the next summary's trends. False when it was posted before or there
+    is no such round."""
     from board_bot.services import summaries
     from commands.summary_render import chart, chart_filename, render
 
@@ -230,12 +231,23 @@ def post_summary(session: Session, board: Board, period: str, *, now: datetime) 
     data = summaries.build(session, board, now=now, rnd=rnd)
     text = render(board.language, data)
     drawn = chart(session, data, board.language, with_now=False)
-    for room_id in dict.fromkeys(r for r in (board.room_id, board.summary_room) if r):
-        delivery.enqueue(session, room_id=room_id, contents=message_contents(text), now=now)
+    places: list[tuple[str, str | None]] = [(board.room_id, None)]
+    if board.summary_thread:
+        places.append((board.room_id, board.summary_thread))
+    if board.summary_room and board.summary_room != board.room_id:
+        places.append((board.summary_room, None))
+    for room_id, thread in places:
+        delivery.enqueue(
+            session,
+            room_id=room_id,
+            contents=message_contents(text, thread_root=thread),
+            now=now,
+        )
         if drawn is not None:
             delivery.enqueue_file(
                 session,
                 room_id=room_id,
+                thread_root=thread,
                 filename=chart_filename(data),
                 mimetype="image/png",
                 data=drawn.png,

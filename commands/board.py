@@ -5,6 +5,7 @@ from __future__ import annotations
 from board_bot import rounds
 from board_bot.errors import BotError
 from board_bot.i18n import t, weekday_date
+from board_bot.models import Board
 from board_bot.render import Safe
 from board_bot.services import boards
 from board_bot.timefmt import format_datetime
@@ -43,7 +44,8 @@ def init(ctx: Context, *, name: Rest) -> str:
 
 @group.command("show", aliases=("zeigen", "info"))
 def show(ctx: Context) -> str:
-    """Show the board's name, language, time zone, Bundesland and next working day"""
+    """Show the board's name, language, time zone, Bundesland, next working day and where the
+    summaries go"""
     board = ctx.board
     if board is None:  # guarded by needs_board; kept for the type checker
         raise BotError("error.no_board", prefix=Safe(ctx.prefix))
@@ -58,7 +60,18 @@ def show(ctx: Context) -> str:
         created_by=board.created_by,
         bundesland=BUNDESLAENDER.get(board.bundesland, board.bundesland),
         next_day=weekday_date(ctx.lang, next_day),
+        summary_to=_summary_places(ctx.lang, board),
     )
+
+
+def _summary_places(lang: str, board: Board) -> Safe:
+    """Where each round's summary goes, as a list of places."""
+    places = [t(lang, "board.summary_room")]
+    if board.summary_thread:
+        places.append(t(lang, "board.summary_thread"))
+    if board.summary_room:
+        places.append(t(lang, "board.summary_extra_room", room=board.summary_room))
+    return Safe(", ".join(places))
 
 
 @group.command("language", aliases=("sprache",), requires=Role.ADMIN)

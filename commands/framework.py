@@ -110,6 +110,8 @@ class Context:
     attachments: list[Attachment] = field(default_factory=list)
     #: the event of the command, when it came from the chat
     event_id: str | None = None
+    #: the root of the thread the command was written in, if any (the reply goes there too)
+    thread_root: str | None = None
     #: the message as typed, without the prefix
     text: str = ""
     #: called with the session after the reply is queued, in the same transaction (messages

@@ -26,6 +26,7 @@ WEEK_WORDS = frozenset({"kw", "week", "woche"})
 SINCE_WORDS = frozenset({"seit", "since", "ab"})
 EXPORT_WORDS = frozenset({"export", "exportieren", "datei", "hauptausschuss"})
 ROOM_WORDS = frozenset({"raum", "room"})
+THREAD_WORDS = frozenset({"thread", "faden"})
 NO_ROOM = frozenset({"aus", "off", "keiner", "none", "-"})
 
 
@@ -90,6 +91,8 @@ def summary(ctx: Context, scope: Rest = "") -> str:
         return r.render(ctx.lang, data)
     if kind in ROOM_WORDS and rest:
         return _summary_room(ctx, rest)
+    if kind in THREAD_WORDS:
+        return _summary_thread(ctx, rest)
     raise UsageError("summary.bad_scope", scope=scope[:40])
 
 
@@ -103,3 +106,20 @@ def _summary_room(ctx: Context, text: str) -> str:
     if room is None:
         return t(ctx.lang, "summary.room_cleared")
     return t(ctx.lang, "summary.room_set", room=room)
+
+
+def _summary_thread(ctx: Context, text: str) -> str:
+    """``!bericht thread``, written in a thread of the board room: each round's summary also goes
+    into that thread; ``!bericht thread aus`` ends it."""
+    if not ctx.is_admin:
+        raise Forbidden("error.forbidden_admin", admins=", ".join(ctx.admins))
+    board = board_of(ctx)
+    if text and text.casefold() not in NO_ROOM:
+        raise UsageError("summary.thread_usage")
+    if text:
+        boards.set_summary_thread(ctx.session, board, None, actor=ctx.sender, now=ctx.now)
+        return t(ctx.lang, "summary.thread_cleared")
+    if ctx.thread_root is None:
+        raise UsageError("summary.thread_usage")
+    boards.set_summary_thread(ctx.session, board, ctx.thread_root, actor=ctx.sender, now=ctx.now)
+    return t(ctx.lang, "summary.thread_set")

@@ -306,6 +306,9 @@ class MatrixBot:
             )
         reply = relates.get("m.in_reply_to", {})
         reply_to = reply.get("event_id") if isinstance(reply, dict) else None
+        thread_root = relates.get("event_id") if relates.get("rel_type") == "m.thread" else None
+        if thread_root is not None and relates.get("is_falling_back", True) is not False:
+            reply_to = None  # only the thread's fallback for clients without threads
         body = event.body
         if self.dispatcher.is_command(event.body):
             text = command_text(event.body, event.formatted_body if event.format else None)
@@ -319,6 +322,7 @@ class MatrixBot:
             body=body,
             sent_at=_sent_at(event, self.clock),
             reply_to=reply_to if isinstance(reply_to, str) else None,
+            thread_root=thread_root if isinstance(thread_root, str) else None,
         )
 
     def _as_redaction(self, room_id: str, event: RedactionEvent) -> IncomingRedaction | None:

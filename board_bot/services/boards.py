@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Literal
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
@@ -115,17 +116,37 @@ def set_summary_room(
     session: Session, board: Board, room_id: str | None, *, actor: str, now: datetime
 ) -> None:
     """A further room for the round's summary (None: the board room only)."""
-    before = board.summary_room
-    board.summary_room = room_id
+    _set_summary_target(session, board, "summary_room", room_id, actor=actor, now=now)
+
+
+def set_summary_thread(
+    session: Session, board: Board, root: str | None, *, actor: str, now: datetime
+) -> None:
+    """A thread in the board room (by its root event) that gets a copy of each round's summary
+    (None: none)."""
+    _set_summary_target(session, board, "summary_thread", root, actor=actor, now=now)
+
+
+def _set_summary_target(
+    session: Session,
+    board: Board,
+    name: Literal["summary_room", "summary_thread"],
+    value: str | None,
+    *,
+    actor: str,
+    now: datetime,
+) -> None:
+    before = getattr(board, name)
+    setattr(board, name, value)
     session.add(board)
     audit.record(
         session,
         board_id=board.id,
         actor=actor,
-        action="summary_room",
+        action=name,
         entity="board",
         entity_id=str(board.id),
-        before={"summary_room": before},
-        after={"summary_room": room_id},
+        before={name: before},
+        after={name: value},
         now=now,
     )

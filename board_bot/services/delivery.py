@@ -10,6 +10,7 @@ from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
 from board_bot.models import HandledEvent, OutboxMessage, SyncState
+from board_bot.render import relation
 
 MAX_ERROR = 500
 
@@ -46,9 +47,11 @@ def enqueue_file(
     msgtype: str = "m.file",
     description: str | None = None,
     info: dict[str, Any] | None = None,
+    thread_root: str | None = None,
 ) -> OutboxMessage:
     """A file to upload and send as an ``m.file`` (or ``m.image``) event, after the rows
-    enqueued before it. ``description`` is the body (an image's alt text), else the name."""
+    enqueued before it (in the thread of ``thread_root``, if given). ``description`` is the body
+    (an image's alt text), else the name."""
     content: dict[str, Any] = {
         "msgtype": msgtype,
         "body": description or filename,
@@ -56,6 +59,9 @@ def enqueue_file(
         "info": {"mimetype": mimetype, "size": len(data), **(info or {})},
         "m.mentions": {},
     }
+    relates = relation(None, thread_root)
+    if relates is not None:
+        content["m.relates_to"] = relates
     row = OutboxMessage(room_id=room_id, content=content, created_at=now, attachment=data)
     session.add(row)
     session.flush()

@@ -74,6 +74,7 @@ class BotHarness:
         room: str = ROOM,
         event_id: str | None = None,
         sent_at: datetime | None = None,
+        thread: str | None = None,
     ) -> IncomingMessage:
         return IncomingMessage(
             event_id=event_id or f"$event{next(self._counter)}:example.org",
@@ -81,6 +82,7 @@ class BotHarness:
             sender=sender,
             body=text,
             sent_at=self.clock.now() if sent_at is None else sent_at,
+            thread_root=thread,
         )
 
     def handle(
@@ -91,9 +93,13 @@ class BotHarness:
         room: str = ROOM,
         event_id: str | None = None,
         sent_at: datetime | None = None,
+        thread: str | None = None,
     ) -> list[str]:
-        """Handle one message; the Markdown bodies of the replies it queued."""
-        msg = self.message(text, sender=sender, room=room, event_id=event_id, sent_at=sent_at)
+        """Handle one message (in the thread of ``thread``, if given); the Markdown bodies of the
+        replies it queued."""
+        msg = self.message(
+            text, sender=sender, room=room, event_id=event_id, sent_at=sent_at, thread=thread
+        )
         self.last_ids = self.dispatcher.handle(msg)
         return [c["body"] for c in self.contents(self.last_ids)]
 

@@ -52,6 +52,7 @@ def test_admin_creates_a_board_and_show_shows_it(bot: BotHarness) -> None:
         "- Zeitzone: Europe/Berlin\n"
         "- Bundesland (Feiertage): Schleswig-Holstein\n"
         "- Nächster Arbeitstag: Fr, 11.12.2026\n"
+        "- Lagebericht nach jeder Runde: im Board-Raum\n"
         "- Eingerichtet am 07.12.2026, 09:00 Uhr von @cdo:example.org"
     )
 

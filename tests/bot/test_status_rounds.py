@@ -368,6 +368,11 @@ def test_in_a_department_room_only_replies_to_the_prompt_or_package_lines_count(
     assert answer(city, room, VERKEHR, "Guten Morgen") == []
     [reply] = answer(city, room, VERKEHR, "Alles im Plan.", reply_to="$prompt68")
     assert "Als Freitext" in reply
+    # In a thread under the prompt (the reply is the thread's fallback, not a real one).
+    assert answer(city, room, VERKEHR, "Moin zusammen", thread_root="$chat") == []
+    [threaded] = answer(city, room, VERKEHR, "Weiter im Plan.", thread_root="$prompt68")
+    assert "Als Freitext" in threaded
+    assert city.contents()[0]["m.relates_to"]["event_id"] == "$prompt68"  # stays in the thread
     [lines] = answer(city, room, VERKEHR, "WP-3 gelb 40% Zählstellen fehlen")
     assert "WP-3 Verkehrsdaten: 🟡 gelb · 40 %" in lines
     # Someone who does not answer for FB 68 is told so, and nothing is stored.
@@ -549,9 +554,53 @@ def test_an_extra_room_gets_the_summary_after_the_round(city: BotHarness) -> Non
     assert city.reply("!bericht raum kein-raum").startswith("„kein-raum“")
     started(city)
     city.reply("!status close")
+    assert "im Board-Raum, in Raum !ob-buero:example.org" in city.reply("!board show")
     [summary, chart] = sent_to(city, "!ob-buero:example.org")
     assert summary["body"].startswith("📊 Lagebericht") and chart["msgtype"] == "m.image"
     city.reply("!bericht raum aus")
     city.reply("!status run-now")
     city.reply("!status close")
     assert len(sent_to(city, "!ob-buero:example.org")) == 2  # no more
+
+
+def test_a_thread_of_the_board_room_gets_a_copy_of_the_summary_after_the_round(
+    city: BotHarness,
+) -> None:
+    root = "$wochenberichte:example.org"
+    assert city.reply("!bericht thread", thread=root, sender=LEAD).startswith(
+        "Diesen Befehl darf nur die Leitung"
+    )
+    assert city.reply("!bericht thread").startswith("Schreiben Sie `thread` in dem Thread")
+    assert city.reply("!bericht thread bitte", thread=root).startswith("Schreiben Sie")
+    city.handle("!bericht thread", thread=root, event_id="$cmd:example.org")
+    [reply] = city.contents()
+    assert reply["body"] == "Der Lagebericht geht nach jeder Runde auch in diesen Thread."
+    assert reply["m.relates_to"] == {  # the reply to a command in a thread stays in it
+        "rel_type": "m.thread",
+        "event_id": root,
+        "is_falling_back": False,
+        "m.in_reply_to": {"event_id": "$cmd:example.org"},
+    }
+    assert "als Kopie im Berichts-Thread" in city.reply("!board show")
+    started(city)
+    city.reply("!status close")
+    posted = [c for c in sent_to(city, ROOM) if c["body"].startswith("📊 Lagebericht")]
+    main, copy = posted
+    assert "m.relates_to" not in main  # the room's timeline gets it as before
+    assert copy["body"] == main["body"]
+    assert copy["m.relates_to"] == {
+        "rel_type": "m.thread",
+        "event_id": root,
+        "is_falling_back": True,
+        "m.in_reply_to": {"event_id": root},
+    }
+    charts = [c for c in sent_to(city, ROOM) if c.get("msgtype") == "m.image"]
+    assert [c.get("m.relates_to", {}).get("event_id") for c in charts] == [None, root]
+    assert city.reply("!bericht thread aus") == (
+        "Der Lagebericht geht nicht mehr zusätzlich in einen Thread."
+    )
+    assert "Berichts-Thread" not in city.reply("!board show")
+    city.reply("!status run-now")
+    city.reply("!status close")
+    posted = [c for c in sent_to(city, ROOM) if c["body"].startswith("📊 Lagebericht")]
+    assert len(posted) == 3  # no copy in the thread this time

@@ -17,6 +17,7 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal, TypeVar
+from urllib.parse import quote
 
 import aiohttp
 from nio import (
@@ -43,7 +44,7 @@ from nio.crypto.attachments import decrypt_attachment
 
 from board_bot.devserver import RegisteredUser
 
-__all__ = ["EventPredicate", "Membership", "TestClient"]
+__all__ = ["EventPredicate", "Membership", "TestClient", "thread_events"]
 
 logger = logging.getLogger(__name__)
 
@@ -343,8 +344,11 @@ class TestClient:
             raise RuntimeError(f"{self.user_id}: joining {room_id} failed: {response}")
         await self._wait_for_room(room_id)
 
-    async def send_text(self, room_id: str, body: str, *, notice: bool = False) -> str:
-        """Send an ``m.text`` (or ``m.notice``) message; encrypts in encrypted rooms."""
+    async def send_text(
+        self, room_id: str, body: str, *, notice: bool = False, thread_root: str | None = None
+    ) -> str:
+        """Send an ``m.text`` (or ``m.notice``) message, in the thread of ``thread_root`` if
+        given (as Element does: the root as the fallback reply); encrypts in encrypted rooms."""
         room = await self._wait_for_room(room_id)
         if room.encrypted:
             # nio shares the megolm session only with devices it knows about and skips
@@ -358,7 +362,14 @@ class TestClient:
                     keys = await self.client.keys_query()
                     if not isinstance(keys, KeysQueryResponse):
                         raise RuntimeError(f"{self.user_id}: keys_query failed: {keys}")
-        content = {"msgtype": "m.notice" if notice else "m.text", "body": body}
+        content: dict[str, Any] = {"msgtype": "m.notice" if notice else "m.text", "body": body}
+        if thread_root is not None:
+            content["m.relates_to"] = {
+                "rel_type": "m.thread",
+                "event_id": thread_root,
+                "is_falling_back": True,
+                "m.in_reply_to": {"event_id": thread_root},
+            }
         response = await self.client.room_send(
             room_id, "m.room.message", content, ignore_unverified_devices=True
         )
@@ -409,3 +420,18 @@ class TestClient:
     def events_in(self, room_id: str) -> list[Event]:
         """Timeline events seen so far in one room, in order."""
         return [event for seen_room, event in self.events if seen_room == room_id]
+
+
+async def thread_events(client: TestClient, room_id: str, root: str) -> list[str]:
+    """The ids of the events the homeserver counts as replies in the thread of ``root`` (it can
+    only when their ``m.relates_to`` is not encrypted)."""
+    path = f"/_matrix/client/v1/rooms/{quote(room_id)}/relations/{quote(root)}/m.thread"
+    async with (
+        aiohttp.ClientSession() as http,
+        http.get(
+            client.client.homeserver + path,
+            headers={"Authorization": f"Bearer {client.client.access_token}"},
+        ) as response,
+    ):
+        response.raise_for_status()
+        return [event["event_id"] for event in (await response.json())["chunk"]]

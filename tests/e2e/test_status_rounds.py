@@ -16,7 +16,7 @@ from nio import Event, RoomEncryptedFile, RoomEncryptedImage, RoomMessageText
 
 from board_bot.devserver import LocalSynapse
 from tests.e2e.bot_process import BotProcess
-from tests.e2e.client import TestClient
+from tests.e2e.client import TestClient, thread_events
 from tests.e2e.helpers import REPLY_WAIT, board_room, command, replies_to, reply_to
 
 pytestmark = [pytest.mark.e2e]
@@ -221,3 +221,46 @@ async def test_closing_a_round_posts_its_summary_and_the_export_files(board: Rou
     html = (await cdo.download(page)).decode()
     assert html.startswith("<!DOCTYPE html>") and '<img src="data:image/png;base64,' in html
     assert (await cdo.download(source)).decode().startswith("📊 **Lagebericht")
+
+
+async def test_the_summary_goes_into_the_thread_an_admin_chose(board: Round) -> None:
+    bot, cdo = board.bot, board.cdo
+    root = await cdo.send_text(board.room_id, "Wochenberichte — hier sammeln wir die Lageberichte")
+    chosen = await cdo.send_text(board.room_id, "!bericht thread", thread_root=root)
+    reply = await cdo.wait_for(reply_to(chosen), REPLY_WAIT, room_id=board.room_id)
+    assert reply.body == "Der Lagebericht geht nach jeder Runde auch in diesen Thread."  # type: ignore[attr-defined]
+    relates = reply.source["content"]["m.relates_to"]
+    assert (relates["rel_type"], relates["event_id"]) == ("m.thread", root)  # answered in it
+
+    await command(cdo, board.room_id, "!status run-now")
+    await command(cdo, board.room_id, "!status close")
+
+    def in_thread(event: Event) -> bool:
+        relates = event.source.get("content", {}).get("m.relates_to", {})
+        return (
+            getattr(event, "sender", None) == bot.bot.user_id
+            and relates.get("rel_type") == "m.thread"
+            and relates.get("event_id") == root
+        )
+
+    copy = await cdo.wait_for(
+        lambda e: in_thread(e) and getattr(e, "body", "").startswith("📊 **Lagebericht"),
+        REPLY_WAIT,
+        room_id=board.room_id,
+        what="the summary in the thread",
+    )
+    chart = await cdo.wait_for(
+        lambda e: in_thread(e) and isinstance(e, RoomEncryptedImage),
+        REPLY_WAIT,
+        room_id=board.room_id,
+        what="the chart in the thread",
+    )
+    main = [
+        e
+        for e in cdo.events_in(board.room_id)
+        if from_bot(bot, "📊 **Lagebericht")(e) and not in_thread(e)  # type: ignore[operator]
+    ]
+    assert len(main) == 1  # and once in the room's timeline
+    # The homeserver sees the thread too (the relation is not encrypted): Element's thread list.
+    threaded = await thread_events(cdo, board.room_id, root)
+    assert {copy.event_id, chart.event_id, reply.event_id} <= set(threaded)

@@ -450,6 +450,28 @@ def test_mentions_on_every_part_and_the_reply_only_on_the_first() -> None:
     assert all(content_size(c) <= render.MAX_CONTENT_BYTES for c in contents)
 
 
+def test_in_a_thread_every_part_stays_in_it() -> None:
+    contents = message_contents("- a\n" * 8_000, reply_to="$command", thread_root="$root")
+    assert len(contents) > 1
+    assert contents[0]["m.relates_to"] == {
+        "rel_type": "m.thread",
+        "event_id": "$root",
+        "is_falling_back": False,  # a real reply to the command
+        "m.in_reply_to": {"event_id": "$command"},
+    }
+    for content in contents[1:]:
+        assert content["m.relates_to"] == {
+            "rel_type": "m.thread",
+            "event_id": "$root",
+            "is_falling_back": True,  # for clients without threads: shown as a reply
+            "m.in_reply_to": {"event_id": "$command"},
+        }
+    assert all(content_size(c) <= render.MAX_CONTENT_BYTES for c in contents)
+    (alone,) = message_contents("Bericht", thread_root="$root")
+    assert alone["m.relates_to"]["m.in_reply_to"] == {"event_id": "$root"}
+    assert alone["m.relates_to"]["is_falling_back"] is True
+
+
 @pytest.mark.parametrize(
     "line",
     [
