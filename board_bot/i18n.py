@@ -1499,6 +1499,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "Für KW {week} gibt es keine Statusrunde.",
         "en": "There is no status round for week {week}.",
     },
+    "summary.bad_week": {
+        "de": "„{week}“ ist keine Kalenderwoche. Beispiele: `kw 48`, `kw 48/2025`, `2025-W48`.",
+        "en": '"{week}" is not a calendar week. Examples: `week 48`, `week 48/2025`, `2025-W48`.',
+    },
     "summary.bad_scope": {
         "de": "„{scope}“ verstehe ich nicht. Möglich: nichts (das ganze Board), fb <Kürzel>, "
         "ll <1–4>, kw <Nummer>, seit <Datum> oder export; für Admins raum <Raum-ID> und thread.",

@@ -22,12 +22,35 @@ from commands.framework import Attachment, Context, Rest, command
 
 DEPT_WORDS = frozenset({"fb", "dept", "fachbereich", "amt", "department"})
 LL_WORDS = frozenset({"ll", "leitlinie", "guideline"})
-WEEK_WORDS = frozenset({"kw", "week", "woche"})
 SINCE_WORDS = frozenset({"seit", "since", "ab"})
 EXPORT_WORDS = frozenset({"export", "exportieren", "datei", "hauptausschuss"})
 ROOM_WORDS = frozenset({"raum", "room"})
 THREAD_WORDS = frozenset({"thread", "faden"})
 NO_ROOM = frozenset({"aus", "off", "keiner", "none", "-"})
+
+
+_WEEK = re.compile(
+    r"(?:(?:kw|week|woche|w)\s*)?(?P<week>\d{1,2})(?:\s*/\s*(?P<year>\d{4}))?"
+    r"|(?P<iso_year>\d{4})-?w(?P<iso_week>\d{1,2})",
+    re.IGNORECASE,
+)
+
+
+def _week(text: str, today: date) -> tuple[int, int] | None:
+    """The ISO (year, week) in ``kw 48``, ``KW48``, ``48``, ``48/2025`` or ``2025-W48``; without a
+    year the latest such week up to today. None when the text names no week."""
+    match = _WEEK.fullmatch(text.strip())
+    if match is None:
+        return None
+    number = int(match["week"] or match["iso_week"])
+    given = match["year"] or match["iso_year"]
+    current = today.isocalendar()
+    year = int(given) if given else current.year - (number > current.week)
+    try:
+        date.fromisocalendar(year, number, 1)
+    except ValueError:
+        raise UsageError("summary.bad_week", week=text.strip()[:20]) from None
+    return year, number
 
 
 def _date(ctx: Context, text: str) -> date:
@@ -78,15 +101,17 @@ def summary(ctx: Context, scope: Rest = "") -> str:
     if kind in LL_WORDS and re.fullmatch(r"[1-4]", rest):
         data = summaries.build(ctx.session, board, now=ctx.now, leitlinie=int(rest))
         return r.render(ctx.lang, data, scope=f"LL {rest}")
-    if kind in WEEK_WORDS and re.fullmatch(r"\d{1,2}", rest):
-        period = f"{today(ctx).isocalendar().year}-W{int(rest):02d}"
+    week = _week(scope, today(ctx))
+    if week is not None:
+        year, number = week
+        period = f"{year}-W{number:02d}"
         found = ctx.session.exec(
             select(StatusRound).where(
                 StatusRound.board_id == board.id, StatusRound.period == period
             )
         ).first()
         if found is None:
-            raise UsageError("summary.no_such_round", week=rest)
+            raise UsageError("summary.no_such_round", week=f"{number}/{year}")
         data = summaries.build(ctx.session, board, now=ctx.now, rnd=found)
         return r.render(ctx.lang, data)
     if kind in ROOM_WORDS and rest:

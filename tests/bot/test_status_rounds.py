@@ -476,7 +476,15 @@ def test_the_summary_on_demand(city: BotHarness) -> None:
     assert any(line.startswith("- FB 13 – Hauptamt") for line in lines)  # not reported
     only = plain(city.reply("!summary fb FB 68"))
     assert "Nur: FB 68" in only and "Vergabe gestoppt" not in only
-    assert city.reply("!summary kw 2").startswith("Für KW 2 gibt es keine Statusrunde.")
+    assert city.reply("!summary kw 2").startswith("Für KW 2/2026 gibt es keine Statusrunde.")
+    assert city.reply("!bericht kw 51").startswith("Für KW 51/2025 gibt es")  # the latest KW 51
+    assert city.reply("!bericht kw 60").startswith(
+        "„kw 60“ ist keine Kalenderwoche. Beispiele: `kw 48`, `kw 48/2025`, `2025-W48`."
+    )
+    for week in ("kw 50", "KW50", "50", "50/2026", "2026-W50"):
+        assert plain(city.handle(f"!bericht {week}")[0]).startswith(
+            "📊 Lagebericht Smart City Board Musterstadt · KW 50"
+        ), week
     assert city.reply("!summary morgen").startswith("„morgen“ verstehe ich nicht.")
 
 

@@ -119,9 +119,12 @@ def test_decisions_blockers_milestones_and_silent_departments(engine: Engine) ->
         board = session.get(Board, city.board_id)
         assert board is not None
         one = add_wp(session, city, "Bauakte", leitlinie=2)
-        add_wp(session, city, "Portal", owner=city.fb13, leitlinie=2)
+        portal = add_wp(session, city, "Portal", owner=city.fb13, leitlinie=2)
         blocked = add_wp(session, city, "Geoportal", leitlinie=2)
         wps.depend(session, blocked, one, actor=ALICE, now=NOW - timedelta(days=10))
+        wps.depend(session, portal, one, actor=ALICE, now=NOW - timedelta(days=5))
+        halted = add_wp(session, city, "Funknetz", leitlinie=3)
+        wps.update(session, halted, actor=ALICE, now=NOW - timedelta(days=8), status="blocked")
         wps.add_milestone(session, one, "Vergabe", TODAY + timedelta(days=40), actor=ALICE, now=NOW)
         absences.add(session, board=board, user_id=CAROL, starts_on=TODAY + timedelta(days=29),
                      ends_on=TODAY + timedelta(days=35), reason=None, actor=CAROL, now=NOW,
@@ -141,13 +144,19 @@ def test_decisions_blockers_milestones_and_silent_departments(engine: Engine) ->
         ("FB 61", "mayor", "WP-3")
     ]
     assert [(b.wp.number, b.since, [w.number for w in b.waits_for]) for b in data.blocked] == [
-        (3, (NOW - timedelta(days=10)).date(), [1])
+        (3, (NOW - timedelta(days=10)).date(), [1]),
+        (4, (NOW - timedelta(days=8)).date(), []),  # since its status became blocked
+        (2, (NOW - timedelta(days=5)).date(), [1]),
     ]
     assert [(wp.number, m.title) for wp, m in data.milestones] == [(1, "Vergabe")]
     silent = [(s.department.code, s.contact, s.covering_for) for s in data.silent]
     assert silent == [("FB 13", None, None), ("FB 68", None, None)]  # CAROL away, no deputy
     only_fb13 = build(engine, department_id=city.fb13.id)
     assert [wp.title for ll in only_fb13.leitlinien for wp in ll.packages] == ["Portal"]
+    # FB 13's package waits for one of FB 61's, outside the view: still named.
+    assert [(b.wp.title, [w.title for w in b.waits_for]) for b in only_fb13.blocked] == [
+        ("Portal", ["Bauakte"])
+    ]
     assert only_fb13.decisions == []
     only_ll1 = build(engine, leitlinie=1)
     assert [ll.leitlinie for ll in only_ll1.leitlinien] == [1]  # the others are not shown
