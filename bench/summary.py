@@ -8,8 +8,10 @@ The last ``SNAPSHOT_ROUNDS`` rounds keep their snapshot of every package: the su
 newest two, the chart twelve. Older snapshots only make the table longer, which its primary
 key makes irrelevant for these reads, and would make loading the data set take minutes.
 2× and 4× multiply the packages, dependencies, audit entries and status lines; rounds and
-departments stay. Each figure is the median (and the fastest) of the runs after two warm-ups;
-growth compares the medians (4.00 x would be exactly linear):
+departments stay. All six databases are loaded first, the heap is settled as the bot settles it
+after start-up (``board_bot.app.settle_heap``), and then the sizes are measured in turns, so that
+a busy moment of the machine hits every size alike. Each figure is the median (and the fastest) of
+the runs after two warm-ups; growth compares the medians (4.00 x would be exactly linear):
 
     figure summary_<backend>_<N>x_median <ms> ms
     figure summary_<backend>_<N>x_min <ms> ms
@@ -21,13 +23,14 @@ Usage: python bench/summary.py [--runs N]
 from __future__ import annotations
 
 import argparse
-import gc
 import random
 import secrets
 import statistics
 import sys
 import tempfile
 import time
+from contextlib import ExitStack
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -41,6 +44,7 @@ import workpackages as wpb  # noqa: E402
 from sqlalchemy.engine import Engine, make_url  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
+from board_bot.app import settle_heap  # noqa: E402
 from board_bot.models import (  # noqa: E402
     Board,
     RoundSnapshot,
@@ -54,6 +58,7 @@ from board_bot.services import summaries  # noqa: E402
 from commands.summary_render import render  # noqa: E402
 
 ROUNDS = 150
+SCALES = (1, 2, 4)
 SNAPSHOT_ROUNDS = 13
 STATUS_LINES = 100_000
 ANSWERED = 0.9  # the share of prompts answered
@@ -189,18 +194,6 @@ def build_summary(engine: Engine, board_id: int) -> int:
         return len(render("de", data))
 
 
-def measure(engine: Engine, board_id: int, runs: int) -> list[float]:
-    # The bench holds the whole data set in memory (hundreds of thousands of rows), which a bot
-    # never does; frozen, the garbage collector stops walking it on every collection.
-    gc.collect()
-    gc.freeze()
-    try:
-        times = wpb.timed(lambda: build_summary(engine, board_id), runs)
-    finally:
-        gc.unfreeze()
-    return times
-
-
 def scaled_data(scale: int) -> tuple[wpb.DataSet, dict[type, list[dict[str, Any]]]]:
     for name, value in BASE.items():
         setattr(wpb, name, value * scale)
@@ -208,72 +201,98 @@ def scaled_data(scale: int) -> tuple[wpb.DataSet, dict[type, list[dict[str, Any]
     return data, rounds_data(data, scale)
 
 
-def on_sqlite(data: wpb.DataSet, extra: dict[type, list[dict[str, Any]]], runs: int) -> list[float]:
-    with tempfile.TemporaryDirectory() as tmp:
-        engine, _ = wpb.build(f"sqlite:///{tmp}/board.db", data)
-        try:
-            load_rounds(engine, extra)
-            return measure(engine, data.board_id, runs)
-        finally:
-            engine.dispose()
+@dataclass
+class Target:
+    """One data set in one database, ready to be measured."""
+
+    backend: str
+    scale: int
+    engine: Engine
+    board_id: int
+    times: list[float] = field(default_factory=list)
+
+
+def on_sqlite(
+    data: wpb.DataSet, extra: dict[type, list[dict[str, Any]]], scale: int, stack: ExitStack
+) -> Target:
+    tmp = stack.enter_context(tempfile.TemporaryDirectory())
+    engine, _ = wpb.build(f"sqlite:///{tmp}/board.db", data)
+    stack.callback(engine.dispose)
+    load_rounds(engine, extra)
+    return Target("sqlite", scale, engine, data.board_id)
 
 
 def on_postgresql(
-    data: wpb.DataSet, extra: dict[type, list[dict[str, Any]]], runs: int
-) -> list[float] | None:
+    data: wpb.DataSet, extra: dict[type, list[dict[str, Any]]], scale: int, stack: ExitStack
+) -> Target | None:
     admin = sa.create_engine(
         wpb.POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool
     )
+    stack.callback(admin.dispose)
     name = f"board_bot_bench_{secrets.token_hex(6)}"
     try:
         with admin.connect() as conn:
             conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
     except sa.exc.OperationalError:
-        print("# postgresql: not reachable, skipped", flush=True)
-        admin.dispose()
         return None
-    engine: Engine | None = None
-    try:
-        url = make_url(wpb.POSTGRES_ADMIN_URL).set(database=name)
-        engine, _ = wpb.build(url.render_as_string(hide_password=False), data)
-        load_rounds(engine, extra)
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(sa.text("ANALYZE"))
-        return measure(engine, data.board_id, runs)
-    finally:
-        if engine is not None:
-            engine.dispose()
+
+    def drop() -> None:
         with admin.connect() as conn:
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+
+    stack.callback(drop)
+    url = make_url(wpb.POSTGRES_ADMIN_URL).set(database=name)
+    engine, _ = wpb.build(url.render_as_string(hide_password=False), data)
+    stack.callback(engine.dispose)
+    load_rounds(engine, extra)
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(sa.text("VACUUM ANALYZE"))  # else autovacuum runs while we measure
+    return Target("postgresql", scale, engine, data.board_id)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--runs", type=int, default=15)
     args = parser.parse_args()
-    results: dict[str, dict[int, float]] = {"sqlite": {}, "postgresql": {}}
-    for scale in (1, 2, 4):
-        started = time.perf_counter()
-        data, extra = scaled_data(scale)
-        print(
-            f"# {scale}x: {len(data.packages)} packages, {len(extra[StatusRound])} rounds, "
-            f"{len(extra[StatusItem])} status lines, {len(extra[RoundSnapshot])} snapshot rows",
-            flush=True,
-        )
-        for backend, times in (
-            ("sqlite", on_sqlite(data, extra, args.runs)),
-            ("postgresql", on_postgresql(data, extra, args.runs)),
-        ):
-            if times is None:
-                continue
-            results[backend][scale] = statistics.median(times)
-            print(f"figure summary_{backend}_{scale}x_median {statistics.median(times):.1f} ms")
-            print(f"figure summary_{backend}_{scale}x_min {min(times):.1f} ms", flush=True)
-        print(f"# {scale}x done in {time.perf_counter() - started:.0f} s", flush=True)
-    for backend, figures in results.items():
-        if 1 in figures and 4 in figures:
-            print(f"figure summary_{backend}_growth_4x_over_1x {figures[4] / figures[1]:.2f} x")
+    with ExitStack() as stack:
+        targets: list[Target] = []
+        for scale in SCALES:
+            started = time.perf_counter()
+            data, extra = scaled_data(scale)
+            print(
+                f"# {scale}x: {len(data.packages)} packages, {len(extra[StatusRound])} rounds, "
+                f"{len(extra[StatusItem])} status lines, {len(extra[RoundSnapshot])} snapshot rows",
+                flush=True,
+            )
+            targets.append(on_sqlite(data, extra, scale, stack))
+            pg = on_postgresql(data, extra, scale, stack)
+            if pg is None:
+                print("# postgresql: not reachable, skipped", flush=True)
+            else:
+                targets.append(pg)
+            del data, extra  # the bot never holds its data set in memory: neither does the bench
+            print(f"# {scale}x loaded in {time.perf_counter() - started:.0f} s", flush=True)
+        settle_heap()  # as the bot does once it has started
+        # Round-robin, so that a busy moment of the machine hits every size alike.
+        for target in targets:
+            for _ in range(2):  # warm-up
+                build_summary(target.engine, target.board_id)
+        for _ in range(args.runs):
+            for target in targets:
+                start = time.perf_counter()
+                build_summary(target.engine, target.board_id)
+                target.times.append((time.perf_counter() - start) * 1000)
+    medians: dict[tuple[str, int], float] = {}
+    for target in sorted(targets, key=lambda t: (t.scale, t.backend != "sqlite")):
+        name = f"summary_{target.backend}_{target.scale}x"
+        medians[target.backend, target.scale] = statistics.median(target.times)
+        print(f"figure {name}_median {statistics.median(target.times):.1f} ms")
+        print(f"figure {name}_min {min(target.times):.1f} ms")
+        print("# runs: " + " ".join(f"{x:.0f}" for x in target.times))
+    for backend in ("sqlite", "postgresql"):
+        if (backend, 1) in medians and (backend, 4) in medians:
+            growth = medians[backend, 4] / medians[backend, 1]
+            print(f"figure summary_{backend}_growth_4x_over_1x {growth:.2f} x")
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import signal
 from dataclasses import dataclass
@@ -57,6 +58,7 @@ class App:
             clock=self.clock,
             runtime=self.runtime,
         )
+        settle_heap()
         task = asyncio.create_task(bot.run(), name="matrix")
         loop = asyncio.get_running_loop()
         signals = (signal.SIGINT, signal.SIGTERM) if handle_signals else ()
@@ -72,6 +74,14 @@ class App:
             for sig in signals:
                 loop.remove_signal_handler(sig)
             self.engine.dispose()
+
+
+def settle_heap() -> None:
+    """Leave what start-up loaded (the libraries: about 200,000 objects that live as long as the
+    process) out of the garbage collector's full collections. Each of those walked all of it,
+    about 0.1 s on a small server, in the middle of whatever command was running."""
+    gc.collect()
+    gc.freeze()
 
 
 def build_app(config: Config, clock: Clock) -> App:
