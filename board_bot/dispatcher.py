@@ -142,6 +142,7 @@ class Dispatcher:
                     description=file.description,
                     info=file.info,
                     thread_root=msg.thread_root,
+                    thread_fallback=msg.event_id,
                 )
                 if row.id is not None:
                     ids.append(row.id)
@@ -215,7 +216,8 @@ class Dispatcher:
         prompts = status_rounds.room_prompts(session, room_id=msg.room_id, sender=msg.sender, at=at)
         if not prompts:
             return []
-        replied = any(p.event_id in _replied_to(msg) for p in prompts)
+        # Only an explicit reply: chat in a thread under the prompt is not meant as an answer.
+        replied = any(msg.reply_to and p.event_id == msg.reply_to for p in prompts)
         if not replied and not parse_answer(msg.body).items:
             return []  # conversation
         delivery.mark_handled(

@@ -226,7 +226,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "als Kopie im Berichts-Thread",
         "en": "a copy in the summary thread",
     },
-    "board.summary_extra_room": {"de": "in Raum {room}", "en": "in room {room}"},
+    "board.summary_extra_room": {"de": "im Raum {room}", "en": "in room {room}"},
     "board.language_set": {
         "de": "Die Sprache des Boards ist jetzt Deutsch.",
         "en": "The board's language is now English.",
@@ -1398,7 +1398,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "eine Leitlinie (ll 3), eine Woche (kw 48), seit einem Datum (seit 01.11.) oder als "
         "Datei für den Hauptausschuss (export); Admins: raum <Raum-ID> schickt ihn nach jeder "
         "Runde auch in einen weiteren Raum, thread (in einem Thread des Board-Raums geschrieben) "
-        "auch in diesen Thread; raum aus / thread aus beendet das",
+        "auch in diesen Thread; mit raum aus bzw. thread aus endet das",
         "en": "The board's summary: traffic lights per guideline, decisions needed, changes, "
         "blockers, overdue packages, missing reports; also for a department (dept FB 61), a "
         "guideline (ll 3), a week (week 48), since a date (since 01.11.) or as files for the "
@@ -1431,10 +1431,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The summary no longer goes into a thread as well.",
     },
     "summary.thread_usage": {
-        "de": "Schreiben Sie `thread` in dem Thread des Board-Raums, in den der Lagebericht nach "
-        "jeder Runde zusätzlich gehen soll (zum Beenden: `thread aus`, überall im Raum).",
-        "en": "Write `thread` in the thread of the board room that should get each round's "
-        "summary as well (to end it: `thread off`, anywhere in the room).",
+        "de": "Schreiben Sie `{prefix}bericht thread` in den Thread des Board-Raums, in den der "
+        "Lagebericht nach jeder Runde zusätzlich gehen soll (zum Beenden: "
+        "`{prefix}bericht thread aus`, an beliebiger Stelle im Raum).",
+        "en": "Write `{prefix}summary thread` in the thread of the board room that should get each "
+        "round's summary as well (to end it: `{prefix}summary thread off`, anywhere in the room).",
     },
     "summary.room_cleared": {
         "de": "Der Lagebericht geht nach jeder Runde nur noch in den Board-Raum.",

@@ -69,7 +69,7 @@ def _summary_places(lang: str, board: Board) -> Safe:
     places = [t(lang, "board.summary_room")]
     if board.summary_thread:
         places.append(t(lang, "board.summary_thread"))
-    if board.summary_room:
+    if board.summary_room and board.summary_room != board.room_id:
         places.append(t(lang, "board.summary_extra_room", room=board.summary_room))
     return Safe(", ".join(places))
 

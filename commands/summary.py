@@ -12,6 +12,7 @@ from board_bot.dates import parse_date
 from board_bot.errors import Forbidden, UsageError
 from board_bot.i18n import t
 from board_bot.models import StatusRound
+from board_bot.render import Safe
 from board_bot.services import boards, summaries
 from board_bot.timefmt import format_date
 from commands import summary_render as r
@@ -30,27 +31,37 @@ NO_ROOM = frozenset({"aus", "off", "keiner", "none", "-"})
 
 
 _WEEK = re.compile(
-    r"(?:(?:kw|week|woche|w)\s*)?(?P<week>\d{1,2})(?:\s*/\s*(?P<year>\d{4}))?"
+    r"(?:(?:kw|week|woche|w)\s*)?(?P<week>\d{1,2})(?:(?:\s*/\s*|\s+)(?P<year>\d{4}|\d{2}))?"
     r"|(?P<iso_year>\d{4})-?w(?P<iso_week>\d{1,2})",
     re.IGNORECASE,
 )
 
 
 def _week(text: str, today: date) -> tuple[int, int] | None:
-    """The ISO (year, week) in ``kw 48``, ``KW48``, ``48``, ``48/2025`` or ``2025-W48``; without a
-    year the latest such week up to today. None when the text names no week."""
+    """The ISO (year, week) in ``kw 48``, ``KW48``, ``48``, ``48/2025``, ``48/25``, ``kw 48 2025``
+    or ``2025-W48``; without a year the latest such week up to today (for KW 53, the latest year
+    that had one). None when the text names no week."""
     match = _WEEK.fullmatch(text.strip())
     if match is None:
         return None
     number = int(match["week"] or match["iso_week"])
     given = match["year"] or match["iso_year"]
     current = today.isocalendar()
-    year = int(given) if given else current.year - (number > current.week)
+    if given:
+        year = int(given) + (2000 if len(given) == 2 else 0)
+    else:
+        year = current.year - (number > current.week)
+        while number == 53 and not _has_week_53(year) and year > current.year - 7:
+            year -= 1
     try:
         date.fromisocalendar(year, number, 1)
     except ValueError:
         raise UsageError("summary.bad_week", week=text.strip()[:20]) from None
     return year, number
+
+
+def _has_week_53(year: int) -> bool:
+    return date(year, 12, 28).isocalendar().week == 53
 
 
 def _date(ctx: Context, text: str) -> date:
@@ -140,11 +151,11 @@ def _summary_thread(ctx: Context, text: str) -> str:
         raise Forbidden("error.forbidden_admin", admins=", ".join(ctx.admins))
     board = board_of(ctx)
     if text and text.casefold() not in NO_ROOM:
-        raise UsageError("summary.thread_usage")
+        raise UsageError("summary.thread_usage", prefix=Safe(ctx.prefix))
     if text:
         boards.set_summary_thread(ctx.session, board, None, actor=ctx.sender, now=ctx.now)
         return t(ctx.lang, "summary.thread_cleared")
     if ctx.thread_root is None:
-        raise UsageError("summary.thread_usage")
+        raise UsageError("summary.thread_usage", prefix=Safe(ctx.prefix))
     boards.set_summary_thread(ctx.session, board, ctx.thread_root, actor=ctx.sender, now=ctx.now)
     return t(ctx.lang, "summary.thread_set")

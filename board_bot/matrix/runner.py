@@ -307,7 +307,7 @@ class MatrixBot:
         reply = relates.get("m.in_reply_to", {})
         reply_to = reply.get("event_id") if isinstance(reply, dict) else None
         thread_root = relates.get("event_id") if relates.get("rel_type") == "m.thread" else None
-        if thread_root is not None and relates.get("is_falling_back", True) is not False:
+        if thread_root is not None and relates.get("is_falling_back") is True:
             reply_to = None  # only the thread's fallback for clients without threads
         body = event.body
         if self.dispatcher.is_command(event.body):

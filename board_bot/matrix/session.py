@@ -7,7 +7,6 @@ import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from nio import AsyncClient, AsyncClientConfig, LoginResponse, WhoamiResponse
 
@@ -61,21 +60,6 @@ def save_credentials(config: Config, creds: Credentials) -> None:
     os.chmod(path, 0o600)
 
 
-class BotClient(AsyncClient):  # type: ignore[misc]  # nio is not typed
-    """nio's client, but an encrypted event keeps its ``m.relates_to`` (reply, thread) in the
-    clear as well, as the Matrix specification asks: the homeserver needs it to show a thread
-    (nio encrypts it with the rest; clients copy it back in when they decrypt)."""
-
-    def encrypt(
-        self, room_id: str, message_type: str, content: dict[Any, Any]
-    ) -> tuple[str, dict[str, str]]:
-        kind, payload = super().encrypt(room_id, message_type, content)
-        relates = content.get("m.relates_to")
-        if isinstance(relates, dict):
-            payload = {**payload, "m.relates_to": relates}
-        return kind, payload
-
-
 def make_client(config: Config) -> AsyncClient:
     store = config.storage.data_dir / "crypto"
     store.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -87,7 +71,7 @@ def make_client(config: Config) -> AsyncClient:
         max_limit_exceeded=0,  # 429s are handled by us, with a bounded wait
         request_timeout=45,
     )
-    return BotClient(
+    return AsyncClient(
         config.matrix.homeserver,
         config.matrix.user_id,
         store_path=str(store),

@@ -48,10 +48,12 @@ def enqueue_file(
     description: str | None = None,
     info: dict[str, Any] | None = None,
     thread_root: str | None = None,
+    thread_fallback: str | None = None,
 ) -> OutboxMessage:
     """A file to upload and send as an ``m.file`` (or ``m.image``) event, after the rows
-    enqueued before it (in the thread of ``thread_root``, if given). ``description`` is the body
-    (an image's alt text), else the name."""
+    enqueued before it (in the thread of ``thread_root``, if given, shown under
+    ``thread_fallback`` by clients without threads). ``description`` is the body (an image's alt
+    text), else the name."""
     content: dict[str, Any] = {
         "msgtype": msgtype,
         "body": description or filename,
@@ -59,7 +61,7 @@ def enqueue_file(
         "info": {"mimetype": mimetype, "size": len(data), **(info or {})},
         "m.mentions": {},
     }
-    relates = relation(None, thread_root)
+    relates = relation(None, thread_root, fallback=thread_fallback)
     if relates is not None:
         content["m.relates_to"] = relates
     row = OutboxMessage(room_id=room_id, content=content, created_at=now, attachment=data)

@@ -228,18 +228,17 @@ def take_snapshot(session: Session, rnd: StatusRound, *, now: datetime) -> bool:
         return False
     rnd.snapshot_at = now
     session.add(rnd)
-    for wp in session.exec(select(WorkPackage).where(WorkPackage.board_id == rnd.board_id)):
-        assert wp.id is not None
-        session.add(
-            RoundSnapshot(
-                round_id=rnd.id,
-                work_package_id=wp.id,
-                leitlinie=wp.leitlinie,
-                traffic_light=wp.traffic_light,
-                status=wp.status,
-                progress=wp.progress,
-            )
+    session.flush()
+    snap = RoundSnapshot.__table__  # type: ignore[attr-defined]
+    columns = ("leitlinie", "traffic_light", "status", "progress")
+    session.connection().execute(
+        snap.insert().from_select(
+            ["round_id", "work_package_id", *columns],
+            sa.select(sa.literal(rnd.id, sa.Integer), _WP.c.id, *(_WP.c[c] for c in columns)).where(
+                _WP.c.board_id == rnd.board_id
+            ),
         )
+    )
     session.flush()
     return True
 

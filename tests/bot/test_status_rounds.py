@@ -481,7 +481,8 @@ def test_the_summary_on_demand(city: BotHarness) -> None:
     assert city.reply("!bericht kw 60").startswith(
         "„kw 60“ ist keine Kalenderwoche. Beispiele: `kw 48`, `kw 48/2025`, `2025-W48`."
     )
-    for week in ("kw 50", "KW50", "50", "50/2026", "2026-W50"):
+    assert city.reply("!bericht kw 53").startswith("Für KW 53/2020 gibt es")  # the last KW 53
+    for week in ("kw 50", "KW50", "50", "50/2026", "kw 50/26", "kw 50 2026", "2026-W50"):
         assert plain(city.handle(f"!bericht {week}")[0]).startswith(
             "📊 Lagebericht Smart City Board Musterstadt · KW 50"
         ), week
@@ -562,7 +563,7 @@ def test_an_extra_room_gets_the_summary_after_the_round(city: BotHarness) -> Non
     assert city.reply("!bericht raum kein-raum").startswith("„kein-raum“")
     started(city)
     city.reply("!status close")
-    assert "im Board-Raum, in Raum !ob-buero:example.org" in city.reply("!board show")
+    assert "im Board-Raum, im Raum !ob-buero:example.org" in city.reply("!board show")
     [summary, chart] = sent_to(city, "!ob-buero:example.org")
     assert summary["body"].startswith("📊 Lagebericht") and chart["msgtype"] == "m.image"
     city.reply("!bericht raum aus")
@@ -578,7 +579,9 @@ def test_a_thread_of_the_board_room_gets_a_copy_of_the_summary_after_the_round(
     assert city.reply("!bericht thread", thread=root, sender=LEAD).startswith(
         "Diesen Befehl darf nur die Leitung"
     )
-    assert city.reply("!bericht thread").startswith("Schreiben Sie `thread` in dem Thread")
+    assert city.reply("!bericht thread").startswith(
+        "Schreiben Sie `!bericht thread` in den Thread des Board-Raums"
+    )
     assert city.reply("!bericht thread bitte", thread=root).startswith("Schreiben Sie")
     city.handle("!bericht thread", thread=root, event_id="$cmd:example.org")
     [reply] = city.contents()
