@@ -31,6 +31,7 @@ from board_bot.config import Config, parse_config
 from board_bot.db import unit_of_work
 from board_bot.demo_portfolio import seed_work_packages
 from board_bot.demo_round import seed_status_round
+from board_bot.demo_workshops import seed_workshops
 from board_bot.devserver import LocalSynapse, RegisteredUser, port_is_free
 from board_bot.services import absences, boards, importer, people
 
@@ -282,6 +283,7 @@ def seed_sample_data(
                 )
         seed_work_packages(session, board=board, server_name=server_name, now=now, today=today)
         seed_status_round(session, board, server_name=server_name, now=now)
+        seed_workshops(session, board, server_name=server_name, now=now)
     return summary
 
 

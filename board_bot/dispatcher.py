@@ -51,6 +51,18 @@ class IncomingMessage:
 
 
 @dataclass(frozen=True)
+class IncomingReaction:
+    """Someone reacted to an event (``m.reaction``): a vote for a workshop option, or an answer
+    to a workshop's invitation, when it reacts to one of those."""
+
+    event_id: str
+    room_id: str
+    sender: str
+    reacts_to: str
+    key: str
+
+
+@dataclass(frozen=True)
 class IncomingRedaction:
     """Someone removed an event (``m.room.redaction``)."""
 
@@ -249,8 +261,39 @@ class Dispatcher:
             text, _ = done
             return self._enqueue(session, msg.room_id, text, reply_to=msg.replaces, now=now)
 
+    def reacted(self, reaction: IncomingReaction) -> list[int]:
+        """A reaction to a workshop option's message votes for it; one to an invitation answers
+        it (👍 yes, 👎 no, 🤷 maybe). Anything else is left alone; nothing is replied."""
+        from commands.workshops import react
+
+        now = self.clock.now()
+        with unit_of_work(self.engine) as session:
+            if delivery.is_handled(session, reaction.event_id):
+                return []
+            done = react(
+                session,
+                room_id=reaction.room_id,
+                sender=reaction.sender,
+                reacts_to=reaction.reacts_to,
+                key=reaction.key,
+                event_id=reaction.event_id,
+                now=now,
+            )
+            if done is None:
+                return []
+            outcome, ids = done
+            delivery.mark_handled(
+                session,
+                event_id=reaction.event_id,
+                room_id=reaction.room_id,
+                outcome=outcome,
+                now=now,
+            )
+            return ids
+
     def redacted(self, redaction: IncomingRedaction) -> list[int]:
-        """A redacted status answer is removed from its round."""
+        """A redacted status answer is removed from its round; a removed reaction takes its
+        workshop vote or answer back."""
         now = self.clock.now()
         with unit_of_work(self.engine) as session:
             if delivery.is_handled(session, redaction.event_id):
@@ -271,7 +314,9 @@ class Dispatcher:
                 now=now,
             )
             if answer is None:
-                return []
+                from commands.workshops import take_back
+
+                return take_back(session, redaction.redacts, now=now)
             board_lang = self._board_language(session, answer.prompt_id)
             text = t(board_lang, "status.removed")
             return self._enqueue(session, redaction.room_id, text, reply_to=None, now=now)

@@ -1495,6 +1495,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "summary.silent": {"de": "**Nicht gemeldet**", "en": "**Not reported**"},
     "summary.nobody": {"de": "niemand erreichbar", "en": "nobody to ask"},
     "summary.covering": {"de": "in Vertretung für {lead}", "en": "standing in for {lead}"},
+    "summary.workshops": {"de": "**Nächste Workshops**", "en": "**Next workshops**"},
     "summary.more": {"de": "… und {count} weitere", "en": "… and {count} more"},
     "summary.no_such_round": {
         "de": "Für KW {week} gibt es keine Statusrunde.",
@@ -1503,6 +1504,312 @@ MESSAGES: dict[str, dict[str, str]] = {
     "summary.bad_week": {
         "de": "„{week}“ ist keine Kalenderwoche. Beispiele: `kw 48`, `kw 48/2025`, `2025-W48`.",
         "en": '"{week}" is not a calendar week. Examples: `week 48`, `week 48/2025`, `2025-W48`.',
+    },
+    # --- workshops ------------------------------------------------------------------------------
+    "time.clock": {"de": "{time} Uhr", "en": "{time}"},
+    "group.workshop": {
+        "de": "Übergreifende Workshops: planen, abstimmen, festlegen, zusagen, verschieben, "
+        "absagen",
+        "en": "Cross-department workshops: plan, vote, confirm, answer, reschedule, cancel",
+    },
+    "cmd.workshop.plan": {
+        "de": "Plant einen Workshop: Titel, --depts FB 61, FB 13, --duration 2h, "
+        '--options "03.12. 10:00; 04.12. 14:00" und --place oder --online URL; die Termine '
+        "werden zur Abstimmung gestellt",
+        "en": "Plan a workshop: title, --depts FB 61, FB 13, --duration 2h, --options "
+        '"03.12. 10:00; 04.12. 14:00", and --place or --online URL; the options are posted for a '
+        "vote",
+    },
+    "cmd.workshop.vote": {
+        "de": "Gibt an, zu welchen Terminen eines Workshops Sie können (ersetzt Ihre frühere "
+        "Stimme), z. B. 3 1,3",
+        "en": "Say at which options of a workshop you can come (replaces your earlier vote), "
+        "e.g. 3 1,3",
+    },
+    "cmd.workshop.show": {
+        "de": "Zeigt einen Workshop: den Stand der Abstimmung mit Konflikten oder Termin und "
+        "Zusagen",
+        "en": "Show a workshop: the vote's tally with clashes, or the slot and who comes",
+    },
+    "cmd.workshop.confirm": {
+        "de": "Legt den Termin fest: Die Einladung mit .ics-Datei geht in den Raum und per "
+        "Direktnachricht an die Leitungen der eingeladenen Fachbereiche",
+        "en": "Fix a workshop's slot: the invitation with its .ics file goes to the room and, by "
+        "direct message, to the invited departments' leads",
+    },
+    "cmd.workshop.reschedule": {
+        "de": "Verschiebt einen festgelegten Workshop (z. B. 3 08.12. 09:00); alle Eingeladenen "
+        "erhalten die geänderte .ics-Datei",
+        "en": "Move a confirmed workshop to a new slot (e.g. 3 08.12. 09:00); everyone invited "
+        "gets the updated .ics file",
+    },
+    "cmd.workshop.cancel": {
+        "de": "Sagt einen Workshop ab; alle Eingeladenen erhalten die Absage (.ics)",
+        "en": "Call a workshop off; everyone invited gets the cancellation (.ics)",
+    },
+    "cmd.workshop.rsvp": {
+        "de": "Antwortet auf die Einladung: ja, nein oder vielleicht",
+        "en": "Answer a workshop's invitation: ja (yes), nein (no) or vielleicht (maybe)",
+    },
+    "cmd.workshops": {
+        "de": "Listet die anstehenden und vergangenen Workshops des Boards",
+        "en": "List the board's upcoming and past workshops",
+    },
+    "arg.ws_title": {"de": "Titel", "en": "title"},
+    "arg.number": {"de": "Nr", "en": "number"},
+    "arg.positions": {"de": "Optionen", "en": "options"},
+    "arg.option": {"de": "Option", "en": "option"},
+    "arg.answer": {"de": "ja|nein|vielleicht", "en": "ja|nein|vielleicht"},
+    "arg.slot": {"de": "Termin", "en": "slot"},
+    "arg.depts": {"de": "Fachbereiche", "en": "depts"},
+    "arg.duration": {"de": "Dauer", "en": "duration"},
+    "arg.options": {"de": "Termine", "en": "options"},
+    "arg.place": {"de": "Ort", "en": "place"},
+    "arg.online": {"de": "URL", "en": "url"},
+    "workshop.minutes": {"de": "{n} Minuten", "en": "{n} minutes"},
+    "workshop.hours": {"de": "{n} Std.", "en": "{n} h"},
+    "workshop.hours_minutes": {"de": "{h} Std. {m} Min.", "en": "{h} h {m} min"},
+    "workshop.where_both": {"de": "{place} und online: {url}", "en": "{place} and online: {url}"},
+    "workshop.where_online": {"de": "online: {url}", "en": "online: {url}"},
+    "workshop.where_open": {"de": "Ort folgt", "en": "place to follow"},
+    "workshop.planned": {
+        "de": "🗓️ **Workshop {number} {title}** · Terminabstimmung\n\n"
+        "Eingeladen: {depts} · Dauer: {duration} · Ort: {where}\n\n"
+        "Bitte reagieren Sie auf jeden Termin, zu dem Sie können (z. B. mit 👍), oder schreiben "
+        "Sie `{prefix}workshop vote {number} 1,3`. Der Zwischenstand steht unter den Terminen.",
+        "en": "🗓️ **Workshop {number} {title}** · finding a slot\n\n"
+        "Invited: {depts} · Duration: {duration} · Place: {where}\n\n"
+        "Please react to every option you can make (with 👍, say), or write "
+        "`{prefix}workshop vote {number} 1,3`. The tally follows below the options.",
+    },
+    "workshop.option": {
+        "de": "Workshop {number} · **Option {option}:** {when}",
+        "en": "Workshop {number} · **Option {option}:** {when}",
+    },
+    "workshop.tally_title": {
+        "de": "📊 **Zwischenstand Workshop {number} {title}**",
+        "en": "📊 **Tally for workshop {number} {title}**",
+    },
+    "workshop.tally_line": {
+        "de": "Option {option} ({when}): {count} Stimme(n){mark}",
+        "en": "Option {option} ({when}): {count} vote(s){mark}",
+    },
+    "workshop.others": {"de": "weitere", "en": "others"},
+    "workshop.tally_confirmed": {
+        "de": "✅ Festgelegt: {when}",
+        "en": "✅ Confirmed: {when}",
+    },
+    "workshop.tally_cancelled": {"de": "❌ Abgesagt", "en": "❌ Cancelled"},
+    "workshop.clash_holiday": {"de": "Feiertag: {name}", "en": "public holiday: {name}"},
+    "workshop.clash_weekend": {"de": "Wochenende", "en": "weekend"},
+    "workshop.clash_absence": {"de": "abwesend: {who}", "en": "away: {who}"},
+    "workshop.voted": {
+        "de": "Ihre Stimme für Workshop {number}: Option {options}.",
+        "en": "Your vote for workshop {number}: option {options}.",
+    },
+    "workshop.invitation": {
+        "de": "📅 **Einladung: Workshop {number} {title}**\n\n"
+        "- Wann: {when}\n- Wo: {where}\n- Eingeladen: {depts}\n\n"
+        "Die Kalenderdatei (.ics) folgt. Bitte antworten Sie mit einer Reaktion auf diese "
+        "Nachricht (👍 ja, 👎 nein, 🤷 vielleicht) oder mit `{prefix}workshop rsvp {number} ja`.",
+        "en": "📅 **Invitation: workshop {number} {title}**\n\n"
+        "- When: {when}\n- Where: {where}\n- Invited: {depts}\n\n"
+        "The calendar file (.ics) follows. Please answer by reacting to this message (👍 yes, "
+        "👎 no, 🤷 maybe) or with `{prefix}workshop rsvp {number} ja`.",
+    },
+    "workshop.update_notice": {
+        "de": "🔁 **Workshop {number} {title} ist verschoben** auf {when}. Die geänderte "
+        "Kalenderdatei (.ics) folgt; Ihr Kalender ersetzt damit den alten Termin.",
+        "en": "🔁 **Workshop {number} {title} has moved** to {when}. The updated calendar file "
+        "(.ics) follows; your calendar replaces the old entry with it.",
+    },
+    "workshop.cancellation_notice": {
+        "de": "❌ **Workshop {number} {title} ist abgesagt.** Die Absage als Kalenderdatei (.ics) "
+        "folgt; Ihr Kalender entfernt damit den Termin.",
+        "en": "❌ **Workshop {number} {title} is cancelled.** The cancellation follows as a "
+        "calendar file (.ics); your calendar removes the entry with it.",
+    },
+    "workshop.confirmed": {
+        "de": "✅ Workshop {number} ist festgelegt: {when}. Die Einladung folgt.",
+        "en": "✅ Workshop {number} is confirmed: {when}. The invitation follows.",
+    },
+    "workshop.rescheduled": {
+        "de": "🔁 Workshop {number} ist verschoben auf {when}. Alle Eingeladenen werden "
+        "benachrichtigt.",
+        "en": "🔁 Workshop {number} has moved to {when}. Everyone invited is told.",
+    },
+    "workshop.cancelled": {
+        "de": "❌ Workshop {number} {title} ist abgesagt.",
+        "en": "❌ Workshop {number} {title} is cancelled.",
+    },
+    "workshop.cancelled_line": {
+        "de": "❌ Workshop {number} {title} ist abgesagt.",
+        "en": "❌ Workshop {number} {title} was cancelled.",
+    },
+    "workshop.rsvp_yes": {"de": "Zusagen", "en": "Yes"},
+    "workshop.rsvp_maybe": {"de": "Vielleicht", "en": "Maybe"},
+    "workshop.rsvp_no": {"de": "Absagen", "en": "No"},
+    "workshop.answered_yes": {
+        "de": "👍 Sie haben für Workshop {number} {title} zugesagt.",
+        "en": "👍 You said yes to workshop {number} {title}.",
+    },
+    "workshop.answered_no": {
+        "de": "👎 Sie haben für Workshop {number} {title} abgesagt.",
+        "en": "👎 You said no to workshop {number} {title}.",
+    },
+    "workshop.answered_maybe": {
+        "de": "🤷 Sie kommen vielleicht zu Workshop {number} {title}.",
+        "en": "🤷 You may come to workshop {number} {title}.",
+    },
+    "workshop.none": {
+        "de": "Noch keine Workshops. Einen planen Sie mit `{prefix}workshop plan`.",
+        "en": "No workshops yet. Plan one with `{prefix}workshop plan`.",
+    },
+    "workshop.list_upcoming": {"de": "**Anstehende Workshops**", "en": "**Upcoming workshops**"},
+    "workshop.list_past": {
+        "de": "**Vergangene und abgesagte Workshops**",
+        "en": "**Past and cancelled workshops**",
+    },
+    "workshop.list_nothing": {"de": "keine", "en": "none"},
+    "workshop.list_line": {
+        "de": "**Workshop {number}** {title} ({depts}): {state}",
+        "en": "**Workshop {number}** {title} ({depts}): {state}",
+    },
+    "workshop.state_planning": {
+        "de": "Terminabstimmung läuft, {voters} Person(en) abgestimmt",
+        "en": "finding a slot, {voters} person(s) voted",
+    },
+    "workshop.state_confirmed": {
+        "de": "{when}, {yes} Zusage(n)",
+        "en": "{when}, {yes} yes",
+    },
+    "workshop.state_cancelled": {"de": "abgesagt", "en": "cancelled"},
+    "workshop.reminder_day": {
+        "de": "⏰ **Morgen: Workshop {number} {title}**, {when}, {where}. {yes} Zusage(n).",
+        "en": "⏰ **Tomorrow: workshop {number} {title}**, {when}, {where}. {yes} yes.",
+    },
+    "workshop.reminder_hour": {
+        "de": "⏰ **In einer Stunde: Workshop {number} {title}**, {when}, {where}.",
+        "en": "⏰ **In one hour: workshop {number} {title}**, {when}, {where}.",
+    },
+    "workshop.not_found": {
+        "de": "Einen Workshop {number} gibt es nicht. `!workshops` listet alle.",
+        "en": "There is no workshop {number}. `!workshops` lists them all.",
+    },
+    "workshop.bad_number": {
+        "de": "„{text}“ ist keine Workshop-Nummer; gemeint ist z. B. `3`.",
+        "en": '"{text}" is not a workshop number; for example `3`.',
+    },
+    "workshop.title_missing": {
+        "de": 'Bitte geben Sie einen Titel an, z. B. `"Offene Daten im Verkehr"`.',
+        "en": 'Please give a title, e.g. `"Open data in transport"`.',
+    },
+    "workshop.title_too_long": {
+        "de": "Der Titel ist zu lang (höchstens {limit} Zeichen).",
+        "en": "The title is too long (at most {limit} characters).",
+    },
+    "workshop.depts_missing": {
+        "de": "Bitte nennen Sie die eingeladenen Fachbereiche, z. B. `--depts FB 61, FB 13`.",
+        "en": "Please name the invited departments, e.g. `--depts FB 61, FB 13`.",
+    },
+    "workshop.duration_missing": {
+        "de": "Bitte geben Sie die Dauer an, z. B. `--duration 2h` oder `--duration 90min`.",
+        "en": "Please give the duration, e.g. `--duration 2h` or `--duration 90min`.",
+    },
+    "workshop.bad_duration": {
+        "de": "„{duration}“ ist keine Dauer. Beispiele: `2h`, `1,5h`, `1:30`, `90min`.",
+        "en": '"{duration}" is not a duration. Examples: `2h`, `1.5h`, `1:30`, `90min`.',
+    },
+    "workshop.duration_zero": {
+        "de": "Ein Workshop muss länger als 0 Minuten dauern.",
+        "en": "A workshop must last longer than 0 minutes.",
+    },
+    "workshop.duration_too_long": {
+        "de": "Ein Workshop dauert höchstens {hours} Stunden.",
+        "en": "A workshop lasts at most {hours} hours.",
+    },
+    "workshop.options_missing": {
+        "de": 'Bitte nennen Sie die Terminvorschläge, z. B. `--options "03.12. 10:00; '
+        '04.12. 14:00"`.',
+        "en": 'Please give the slot options, e.g. `--options "03.12. 10:00; 04.12. 14:00"`.',
+    },
+    "workshop.too_many_options": {
+        "de": "Höchstens {limit} Terminvorschläge, bitte.",
+        "en": "At most {limit} slot options, please.",
+    },
+    "workshop.option_twice": {
+        "de": "Ein Termin steht doppelt in den Vorschlägen.",
+        "en": "A slot is listed twice.",
+    },
+    "workshop.bad_slot": {
+        "de": "„{slot}“ verstehe ich nicht als Termin. Beispiele: `03.12. 10:00`, "
+        "`03.12.2026 14 Uhr`, `morgen 9:30`.",
+        "en": '"{slot}" is not a slot. Examples: `03.12. 10:00`, `03.12.2026 14:00`, '
+        "`tomorrow 9:30`.",
+    },
+    "workshop.option_past": {
+        "de": "Der Termin {when} liegt in der Vergangenheit.",
+        "en": "The slot {when} is in the past.",
+    },
+    "workshop.option_too_far": {
+        "de": "Termine mehr als zwei Jahre im Voraus plant der Bot nicht.",
+        "en": "The bot does not plan slots more than two years ahead.",
+    },
+    "workshop.place_too_long": {
+        "de": "Der Ort ist zu lang (höchstens {limit} Zeichen).",
+        "en": "The place is too long (at most {limit} characters).",
+    },
+    "workshop.bad_url": {
+        "de": "„{url}“ ist keine Web-Adresse; sie muss mit https:// beginnen.",
+        "en": '"{url}" is not a web address; it must start with https://.',
+    },
+    "workshop.forbidden": {
+        "de": "Workshops planen und ändern dürfen die Admins ({admins}), wer den Workshop "
+        "geplant hat, und die Leitungen und Vertretungen der eingeladenen Fachbereiche.",
+        "en": "Workshops are planned and changed by the admins ({admins}), whoever planned the "
+        "workshop, and the leads and deputies of the invited departments.",
+    },
+    "workshop.bad_positions": {
+        "de": "„{text}“ sind keine Optionsnummern; gemeint ist z. B. `1,3`.",
+        "en": '"{text}" are not option numbers; for example `1,3`.',
+    },
+    "workshop.no_such_option": {
+        "de": "Workshop {number} hat keine Option {option} (es gibt 1 bis {count}).",
+        "en": "Workshop {number} has no option {option} (there are 1 to {count}).",
+    },
+    "workshop.is_cancelled": {
+        "de": "Workshop {number} ist abgesagt; daran ändert sich nichts mehr.",
+        "en": "Workshop {number} is cancelled; nothing about it changes any more.",
+    },
+    "workshop.already_confirmed": {
+        "de": "Der Termin von Workshop {number} steht schon fest; verschieben Sie ihn mit "
+        "`!workshop verschieben`.",
+        "en": "Workshop {number} is confirmed already; move it with `!workshop reschedule`.",
+    },
+    "workshop.not_confirmed": {
+        "de": "Workshop {number} hat noch keinen festen Termin (`!workshop festlegen`).",
+        "en": "Workshop {number} has no fixed slot yet (`!workshop confirm`).",
+    },
+    "workshop.option_passed": {
+        "de": "Option {option} liegt schon in der Vergangenheit; bitte wählen Sie eine andere "
+        "oder verschieben Sie auf einen neuen Termin.",
+        "en": "Option {option} has passed; please pick another one.",
+    },
+    "workshop.same_slot": {
+        "de": "Der Workshop ist schon zu diesem Termin festgelegt.",
+        "en": "The workshop is at that slot already.",
+    },
+    "workshop.slot_missing": {
+        "de": "Bitte nennen Sie den neuen Termin, z. B. `08.12. 09:00`.",
+        "en": "Please give the new slot, e.g. `08.12. 09:00`.",
+    },
+    "workshop.is_over": {
+        "de": "Workshop {number} hat schon stattgefunden.",
+        "en": "Workshop {number} has taken place already.",
+    },
+    "workshop.bad_answer": {
+        "de": "„{answer}“ ist keine Antwort; möglich sind ja, nein und vielleicht.",
+        "en": '"{answer}" is not an answer; possible are ja (yes), nein (no), vielleicht (maybe).',
     },
     "summary.bad_scope": {
         "de": "„{scope}“ verstehe ich nicht. Möglich: nichts (das ganze Board), fb <Kürzel>, "

@@ -364,3 +364,90 @@ class RoundSnapshot(SQLModel, table=True):
     traffic_light: str = Field(max_length=8)
     status: str = Field(max_length=16)
     progress: int
+
+
+# --- workshops (issue 7) -------------------------------------------------------------------------
+
+
+class Workshop(SQLModel, table=True):
+    """A cross-department workshop, ``Workshop 3``: planned with slot options, confirmed to one
+    slot (then it has an iCalendar ``uid`` and ``sequence``), cancelled or held."""
+
+    __tablename__ = "workshop"
+    __table_args__ = (sa.UniqueConstraint("board_id", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    board_id: int = Field(foreign_key="board.id", index=True)
+    number: int
+    title: str = Field(max_length=200)
+    duration_minutes: int
+    place: str | None = Field(default=None, max_length=200)
+    online_url: str | None = Field(default=None, max_length=500)
+    # planning, confirmed, cancelled
+    status: str = Field(default="planning", max_length=16)
+    starts_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
+    uid: str = Field(max_length=255, unique=True)  # the invitation's UID (RFC 5545)
+    sequence: int = Field(default=0)  # raised with every change sent out
+    poll_event_id: str | None = Field(default=None, max_length=255)  # the tally, edited live
+    poll_outbox_id: int | None = Field(default=None)
+    invitation_event_id: str | None = Field(default=None, max_length=255, index=True)
+    invitation_outbox_id: int | None = Field(default=None)
+    # The reminders sent for the current slot (a new slot clears them): 24 hours and 1 hour before.
+    reminded_day_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    reminded_hour_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    minutes_started_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    minutes_ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_by: str = Field(max_length=255)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    updated_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class WorkshopDepartment(SQLModel, table=True):
+    """A department invited to a workshop."""
+
+    __tablename__ = "workshop_department"
+
+    workshop_id: int = Field(foreign_key="workshop.id", primary_key=True)
+    department_id: int = Field(foreign_key="department.id", primary_key=True)
+
+
+class WorkshopOption(SQLModel, table=True):
+    """A slot offered for a workshop (``Option 2``); posted as a message of its own, so that
+    people can vote by reacting to it."""
+
+    __tablename__ = "workshop_option"
+    __table_args__ = (sa.UniqueConstraint("workshop_id", "position"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workshop_id: int = Field(foreign_key="workshop.id", index=True)
+    position: int
+    starts_at: datetime = Field(sa_type=UTCDateTime)
+    outbox_id: int | None = Field(default=None)
+    event_id: str | None = Field(default=None, max_length=255, index=True)
+
+
+class WorkshopVote(SQLModel, table=True):
+    """Someone can come at an option (by reaction or ``!workshop vote``)."""
+
+    __tablename__ = "workshop_vote"
+    __table_args__ = (sa.UniqueConstraint("option_id", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    option_id: int = Field(foreign_key="workshop_option.id", index=True)
+    user_id: str = Field(max_length=255)
+    reaction_event_id: str | None = Field(default=None, max_length=255, index=True)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class WorkshopRsvp(SQLModel, table=True):
+    """Someone's answer to the invitation: yes, no, maybe."""
+
+    __tablename__ = "workshop_rsvp"
+    __table_args__ = (sa.UniqueConstraint("workshop_id", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workshop_id: int = Field(foreign_key="workshop.id", index=True)
+    user_id: str = Field(max_length=255)
+    answer: str = Field(max_length=8)  # yes, no, maybe
+    reaction_event_id: str | None = Field(default=None, max_length=255, index=True)
+    updated_at: datetime = Field(sa_type=UTCDateTime)

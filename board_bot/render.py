@@ -206,6 +206,22 @@ def message_contents(
     return contents
 
 
+def edit_contents(markdown: str, event_id: str, *, msgtype: str = "m.notice") -> dict[str, Any]:
+    """An edit (``m.replace``) of the bot's own message ``event_id`` to say ``markdown`` now (one
+    content: an edited message cannot be split; ``markdown`` must be short)."""
+    new = message_contents(markdown, msgtype=msgtype)[0]
+    new.pop("m.relates_to", None)
+    content = {
+        **new,
+        "body": f"* {new['body']}",
+        "m.new_content": {k: v for k, v in new.items() if k != "m.mentions"},
+        "m.relates_to": {"rel_type": "m.replace", "event_id": event_id},
+    }
+    if "formatted_body" in new:
+        content["formatted_body"] = f"* {new['formatted_body']}"
+    return content
+
+
 def relation(
     reply_to: str | None, thread_root: str | None, *, fallback: str | None = None
 ) -> dict[str, Any] | None:

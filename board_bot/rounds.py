@@ -25,7 +25,7 @@ import os
 import socket
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -37,7 +37,14 @@ from board_bot import round_schedule as rs
 from board_bot.clock import Clock
 from board_bot.db import unit_of_work
 from board_bot.i18n import t
-from board_bot.models import Board, Department, HandledEvent, StatusPrompt, StatusRound
+from board_bot.models import (
+    Board,
+    Department,
+    HandledEvent,
+    StatusPrompt,
+    StatusRound,
+    Workshop,
+)
 from board_bot.render import Safe, escape, message_contents
 from board_bot.services import delivery
 from board_bot.services import status_rounds as sr
@@ -50,6 +57,7 @@ RECONCILE_EVERY = timedelta(minutes=30)
 PROMPT_JOB = "status-prompt-{board}"
 REMINDER_JOB = "status-reminder-{board}-{number}"
 SUMMARY_JOB = "status-summary-{board}"
+WORKSHOP_JOB = "workshop-reminder-{board}-{workshop}-{kind}"
 # A summary not posted at its round's deadline (the bot was down) is posted this late at most.
 SUMMARY_LATE_MAX = timedelta(days=6)
 
@@ -271,14 +279,19 @@ class Plan:
     prompt: rs.RoundTimes | None  # the next round to start
     reminders: list[tuple[int, datetime, str]]  # (number, when, period) of the open round
     summary: tuple[datetime, str] | None = None  # the open round's summary after its deadline
+    #: (workshop id, "day" or "hour", when) of the workshop reminders still to send
+    workshop_reminders: list[tuple[int, str, datetime]] = field(default_factory=list)
 
 
 def catch_up(session: Session, board: Board, *, now: datetime) -> Plan:
     """Start a round missed within the grace period (late), report one missed longer ago, and
     say which jobs the board needs."""
     assert board.id is not None
+    from board_bot.services import workshops
+
+    workshop_reminders = workshops.reminders_to_plan(session, board.id, now)
     if not sr.is_enabled(session, board):
-        return Plan(board.id, None, [])
+        return Plan(board.id, None, [], workshop_reminders=workshop_reminders)
     schedule = sr.schedule_of(session, board)
     current = rs.current_round(schedule, now)
     if current is not None and current.prompt_at < board.created_at:
@@ -302,6 +315,7 @@ def catch_up(session: Session, board: Board, *, now: datetime) -> Plan:
         rs.next_round(schedule, now),
         _reminders_to_plan(session, board, now),
         summary,
+        workshop_reminders,
     )
 
 
@@ -359,6 +373,10 @@ def scheduled_summary(board_id: int, period: str) -> None:
 
 def scheduled_reminder(board_id: int, period: str, number: int) -> None:
     _for_board(board_id, lambda s, b, now: send_reminder(s, b, period, number, now=now))
+
+
+def scheduled_workshop_reminder(board_id: int, workshop_id: int, kind: str) -> None:
+    _for_board(board_id, lambda s, b, now: send_workshop_reminder(s, b, workshop_id, kind, now=now))
 
 
 def reconcile_all() -> None:
@@ -445,6 +463,7 @@ def apply_plan(scheduler: Any, plan: Plan) -> None:
             id=summary_id,
             replace_existing=True,
         )
+    _apply_workshop_reminders(scheduler, plan)
     prefix = REMINDER_JOB.format(board=plan.board_id, number="")
     wanted = {REMINDER_JOB.format(board=plan.board_id, number=n) for n, _, _ in plan.reminders}
     for job in scheduler.get_jobs():
@@ -459,6 +478,62 @@ def apply_plan(scheduler: Any, plan: Plan) -> None:
             id=REMINDER_JOB.format(board=plan.board_id, number=number),
             replace_existing=True,
         )
+
+
+def _apply_workshop_reminders(scheduler: Any, plan: Plan) -> None:
+    prefix = WORKSHOP_JOB.split("{workshop}")[0].format(board=plan.board_id)
+    wanted = {
+        WORKSHOP_JOB.format(board=plan.board_id, workshop=ws, kind=kind): (ws, kind, when)
+        for ws, kind, when in plan.workshop_reminders
+    }
+    for job in scheduler.get_jobs():
+        if job.id.startswith(prefix) and job.id not in wanted:
+            scheduler.remove_job(job.id)
+    for job_id, (ws, kind, when) in wanted.items():
+        scheduler.add_job(
+            "board_bot.rounds:scheduled_workshop_reminder",
+            "date",
+            run_date=when,
+            args=[plan.board_id, ws, kind],
+            id=job_id,
+            replace_existing=True,
+        )
+
+
+def send_workshop_reminder(
+    session: Session, board: Board, workshop_id: int, kind: str, *, now: datetime
+) -> bool:
+    """The reminder 24 hours (``day``) or 1 hour (``hour``) before a workshop, in the board
+    room, mentioning the invited departments' contacts and everyone who said yes or maybe;
+    once per slot. False when it was sent before, or the workshop is not on any more."""
+    from board_bot.services import workshops as wss
+    from commands import workshop_render as wr
+
+    ws = session.get(Workshop, workshop_id)
+    if ws is None or ws.board_id != board.id or ws.starts_at is None or ws.starts_at <= now:
+        return False
+    if not wss.claim_reminder(session, ws, kind, now):
+        return False
+    answers = wss.rsvps(session, ws)
+    contacts = [c for _, c in wss.invitees(session, ws, sr.local_day(board, now)) if c]
+    mentions = tuple(dict.fromkeys([*contacts, *answers["yes"], *answers["maybe"]]))
+    assert ws.starts_at is not None
+    text = t(
+        board.language,
+        f"workshop.reminder_{kind}",
+        number=ws.number,
+        title=wr.title(ws),
+        when=wr.when(board.language, ws.starts_at, board.timezone, ws.duration_minutes),
+        where=wr.where(board.language, ws),
+        yes=len(answers["yes"]),
+    )
+    delivery.enqueue(
+        session,
+        room_id=board.room_id,
+        contents=message_contents(text, mentions=mentions),
+        now=now,
+    )
+    return True
 
 
 def make_scheduler(engine: Engine, zone: str) -> Any:

@@ -13,6 +13,7 @@ from commands import (
     status,
     summary,
     work_packages,
+    workshops,
     wp_export,
 )
 from commands.framework import Registry
@@ -38,4 +39,6 @@ def build_registry() -> Registry:
     registry.add_group(status.group)
     registry.add_command(status.update)
     registry.add_command(summary.summary)
+    registry.add_group(workshops.group)
+    registry.add_command(workshops.workshops_)
     return registry

@@ -4,7 +4,9 @@ A command is a plain function ``(ctx, <positional args>, *, <options>) -> str | 
 
 - positional parameters are positional arguments, required unless they have a default;
 - keyword-only parameters with a default are options ``--name VALUE`` (``bool``: a flag ``--name``);
-- one keyword-only parameter annotated :data:`Rest` takes the rest of the line as free text.
+- one keyword-only parameter annotated :data:`Rest` takes the rest of the line as free text;
+- an option annotated :data:`Words` takes every word up to the next option
+  (``--depts FB 61, FB 13 --duration 2h``), so that its value needs no quotes.
 
 The annotation picks the converter (see ``commands.converters``). The function's docstring is its
 English help; the German help stands in the catalog under ``cmd.<group>.<name>``.
@@ -38,6 +40,16 @@ class _RestMarker:
 REST = _RestMarker()
 Rest = Annotated[str, REST]
 """Free text: everything after the other arguments."""
+
+
+class _WordsMarker:
+    def __repr__(self) -> str:
+        return "Words"
+
+
+WORDS = _WordsMarker()
+Words = Annotated[str, WORDS]
+"""An option's value of several words: everything up to the next option."""
 
 
 class Role(Enum):
@@ -128,7 +140,7 @@ T = TypeVar("T")
 @dataclass(frozen=True)
 class Param:
     name: str
-    kind: str  # "positional" | "option" | "flag" | "rest"
+    kind: str  # "positional" | "option" | "words" | "flag" | "rest"
     converter: Callable[[str], Any]
     required: bool
     default: Any = None
@@ -149,6 +161,8 @@ class Param:
             return f"[{self.option}]"
         if self.kind == "option":
             return f"[{self.option} {meta}]"
+        if self.kind == "words":
+            return f"[{self.option} {self.metavar(lang).upper()} …]"
         return f"<{meta}>" if self.required else f"[{meta}]"
 
 
@@ -256,7 +270,8 @@ def params_of(func: Handler) -> tuple[Param, ...]:
         if index == 0:  # ctx
             continue
         hint = hints.get(p.name, str)
-        is_rest = typing.get_origin(hint) is Annotated and REST in typing.get_args(hint)[1:]
+        marks = typing.get_args(hint)[1:] if typing.get_origin(hint) is Annotated else ()
+        is_rest = REST in marks
         required = p.default is inspect.Parameter.empty
         default = None if required else p.default
         if is_rest:
@@ -264,7 +279,9 @@ def params_of(func: Handler) -> tuple[Param, ...]:
         elif p.kind is inspect.Parameter.KEYWORD_ONLY:
             if required:
                 raise TypeError(f"{func.__name__}: option {p.name} needs a default")
-            if hint is bool:
+            if WORDS in marks:
+                params.append(Param(p.name, "words", converter_for(str), False, default))
+            elif hint is bool:
                 params.append(Param(p.name, "flag", bool, False, default))
             else:
                 params.append(Param(p.name, "option", converter_for(hint), False, default))
@@ -305,7 +322,7 @@ def tokenize(text: str) -> list[str]:
 
 def bind(cmd: Command, tokens: list[str], lang: str = "en") -> dict[str, Any]:
     """Turn tokens into keyword arguments for ``cmd.func``; raises UsageError."""
-    by_option = {p.option: p for p in cmd.params if p.kind in ("option", "flag")}
+    by_option = {p.option: p for p in cmd.params if p.kind in ("option", "words", "flag")}
     values: dict[str, Any] = {}
     positionals: list[str] = []
     i = 0
@@ -321,6 +338,14 @@ def bind(cmd: Command, tokens: list[str], lang: str = "en") -> dict[str, Any]:
                 raise UsageError("parse.unknown_option", option=token)
             if param.kind == "flag":
                 values[param.name] = True
+            elif param.kind == "words":
+                words = [inline] if inline else []
+                while i + 1 < len(tokens) and not _is_option(tokens[i + 1]):
+                    i += 1
+                    words.append(tokens[i])
+                if not words:
+                    raise UsageError("parse.option_needs_value", option=name)
+                values[param.name] = param.converter(" ".join(words))
             else:
                 if not inline:
                     if i + 1 >= len(tokens):
@@ -346,6 +371,10 @@ def bind(cmd: Command, tokens: list[str], lang: str = "en") -> dict[str, Any]:
     if positionals:
         raise UsageError("parse.too_many_arguments", extra=" ".join(positionals))
     return values
+
+
+def _is_option(token: str) -> bool:
+    return token.startswith("--") and len(token) > 2
 
 
 class UnknownCommand(BotError):

@@ -16,6 +16,7 @@ from board_bot.services import work_packages as wps
 from board_bot.timefmt import format_date
 from commands.common import dept_title
 from commands.status_render import period_label
+from commands.workshop_render import when
 from commands.wp_render import light
 
 TREND = {"up": "↑", "down": "↓", "same": "→", "new": ""}
@@ -166,6 +167,30 @@ def render(lang: str, data: sm.SummaryData, scope: str | None = None) -> str:
                 " " + t(lang, "summary.covering", lead=s.covering_for) if s.covering_for else ""
             )
             lines.append(f"- {dept_title(s.department)} ({who}){covered}")
+    if data.workshops:  # absent while the board has none coming
+        lines += ["", t(lang, "summary.workshops")]
+        for w in data.workshops:
+            state = (
+                t(
+                    lang,
+                    "workshop.state_confirmed",
+                    when=when(lang, w.starts_at, data.board.timezone),
+                    yes=w.yes,
+                )
+                if w.starts_at is not None
+                else t(lang, "workshop.state_planning", voters=w.voters)
+            )
+            lines.append(
+                "- "
+                + t(
+                    lang,
+                    "workshop.list_line",
+                    number=w.number,
+                    title=escape(f"„{w.title}“"),
+                    depts=", ".join(w.departments),
+                    state=state,
+                )
+            )
     return "\n".join(lines)
 
 

@@ -34,7 +34,7 @@ from sqlalchemy.engine import Engine
 
 from board_bot.clock import Clock
 from board_bot.db import unit_of_work
-from board_bot.services import delivery, status_rounds
+from board_bot.services import delivery, status_rounds, workshops
 
 log = logging.getLogger(__name__)
 
@@ -388,6 +388,7 @@ class OutboxSender:
             )
             if room_id is not None:
                 status_rounds.prompt_sent(session, outbox_id, room_id, event_id)
+                workshops.message_sent(session, outbox_id, event_id)
 
     def _note_failure(self, outbox_id: int, error: str) -> None:
         with unit_of_work(self.engine) as session:

@@ -18,6 +18,7 @@ from nio import (
     JoinError,
     MegolmEvent,
     MessageDirection,
+    ReactionEvent,
     RedactionEvent,
     RoomMemberEvent,
     RoomMessagesResponse,
@@ -30,7 +31,12 @@ from board_bot import rounds
 from board_bot.clock import Clock
 from board_bot.config import Config
 from board_bot.db import unit_of_work
-from board_bot.dispatcher import Dispatcher, IncomingMessage, IncomingRedaction
+from board_bot.dispatcher import (
+    Dispatcher,
+    IncomingMessage,
+    IncomingReaction,
+    IncomingRedaction,
+)
 from board_bot.i18n import t
 from board_bot.ids import server_of
 from board_bot.matrix.outbox import OutboxSender
@@ -249,6 +255,20 @@ class MatrixBot:
         database, which aborts the batch so that it is fetched again."""
         if isinstance(event, MegolmEvent):
             log.warning("could not decrypt event %s in %s (no room key)", event.event_id, room_id)
+            return
+        if isinstance(event, ReactionEvent):
+            if event.sender == self._account:
+                return
+            reaction = IncomingReaction(
+                event_id=event.event_id,
+                room_id=room_id,
+                sender=event.sender,
+                reacts_to=event.reacts_to,
+                key=event.key,
+            )
+            # Errors propagate (the batch is fetched again): a vote must not be lost.
+            if await asyncio.to_thread(self.dispatcher.reacted, reaction):
+                self.sender.wake()
             return
         if isinstance(event, RedactionEvent):
             redaction = self._as_redaction(room_id, event)

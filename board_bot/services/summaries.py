@@ -119,6 +119,16 @@ class Silent:
     covering_for: str | None
 
 
+@dataclass(frozen=True)
+class UpcomingWorkshop:
+    number: int
+    title: str
+    departments: list[str]  # codes
+    starts_at: datetime | None  # None: the slot is still being voted on
+    voters: int
+    yes: int
+
+
 @dataclass
 class SummaryData:
     board: Board
@@ -134,6 +144,7 @@ class SummaryData:
     milestones: list[tuple[Package, Milestone]] = field(default_factory=list)
     silent: list[Silent] = field(default_factory=list)
     owners: dict[int, str] = field(default_factory=dict)  # department id -> code
+    workshops: list[UpcomingWorkshop] = field(default_factory=list)  # the next ones, soonest first
 
 
 def _state(wp: Package) -> PackageState:
@@ -359,7 +370,45 @@ def build(
         key=lambda wp: (wp.due_date, wp.number),
     )
     data.milestones = _milestones_due(session, view, open_, today)
+    if department_id is None and leitlinie is None:
+        data.workshops = _workshops(session, board, now)
     return data
+
+
+WORKSHOPS_SHOWN = 5
+
+
+def _workshops(session: Session, board: Board, now: datetime) -> list[UpcomingWorkshop]:
+    """The next workshops: confirmed ones that have not ended, then those still voting."""
+    from board_bot.services import workshops as wss
+
+    assert board.id is not None
+    upcoming, _ = wss.listing(session, board.id, now)
+    found = []
+    for ws in upcoming[:WORKSHOPS_SHOWN]:
+        voters = (
+            len(
+                {
+                    u
+                    for e in wss.tally(session, ws, board)
+                    for us in e.by_department.values()
+                    for u in us
+                }
+            )
+            if ws.status == wss.PLANNING
+            else 0
+        )
+        found.append(
+            UpcomingWorkshop(
+                ws.number,
+                ws.title,
+                [d.code for d in wss.departments_of(session, ws)],
+                ws.starts_at if ws.status == wss.CONFIRMED else None,
+                voters,
+                len(wss.rsvps(session, ws)["yes"]) if ws.status == wss.CONFIRMED else 0,
+            )
+        )
+    return found
 
 
 def _leitlinien(

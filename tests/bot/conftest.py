@@ -103,6 +103,17 @@ class BotHarness:
         self.last_ids = self.dispatcher.handle(msg)
         return [c["body"] for c in self.contents(self.last_ids)]
 
+    def posted(self, text: str, **kwargs: Any) -> list[str]:
+        """Handle one message; the bodies of everything it queued, the reply and what the
+        command posted after it (its follow-ups), in order, to any room."""
+        with Session(self.engine) as session:
+            before = session.exec(select(sa.func.max(OutboxMessage.id))).one() or 0
+        self.handle(text, **kwargs)
+        with Session(self.engine) as session:
+            ids = session.exec(select(OutboxMessage.id).where(col(OutboxMessage.id) > before)).all()
+        self.last_ids = sorted(i for i in ids if i is not None)
+        return [c["body"] for c in self.contents(self.last_ids)]
+
     def reply(self, text: str, **kwargs: Any) -> str:
         """Handle one message that must be answered with exactly one reply; that reply's body."""
         bodies = self.handle(text, **kwargs)

@@ -322,6 +322,14 @@ def test_the_demo_sample_data_imports_once(engine: Engine) -> None:
         assert [p.number for p in packages] == list(range(1, 9))
         assert {p.status for p in packages} >= {"planned", "in_progress", "blocked", "done"}
         assert len(session.exec(select(Dependency)).all()) == 2
+        # Two workshops, made once: one voting (with votes), one confirmed with answers.
+        from board_bot.models import Workshop, WorkshopRsvp, WorkshopVote
+
+        shops = session.exec(select(Workshop).order_by(col(Workshop.number))).all()
+        assert [(w.number, w.status) for w in shops] == [(1, "planning"), (2, "confirmed")]
+        assert len(session.exec(select(WorkshopVote)).all()) == 3
+        assert len(session.exec(select(WorkshopRsvp)).all()) == 2
+        assert shops[1].starts_at is not None and shops[1].starts_at > NOW
 
 
 @pytest.mark.parametrize(

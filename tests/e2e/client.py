@@ -378,6 +378,18 @@ class TestClient:
         event_id: str = response.event_id
         return event_id
 
+    async def send_reaction(self, room_id: str, event_id: str, key: str) -> str:
+        """React to an event (``m.reaction``, an annotation), as Element does."""
+        await self._wait_for_room(room_id)
+        content = {"m.relates_to": {"rel_type": "m.annotation", "event_id": event_id, "key": key}}
+        response = await self.client.room_send(
+            room_id, "m.reaction", content, ignore_unverified_devices=True
+        )
+        if not isinstance(response, RoomSendResponse):
+            raise RuntimeError(f"{self.user_id}: reacting in {room_id} failed: {response}")
+        reaction_id: str = response.event_id
+        return reaction_id
+
     async def send_edit(self, room_id: str, original: str, body: str) -> str:
         """Edit an earlier message (``m.replace``), as Element does."""
         room = await self._wait_for_room(room_id)

@@ -19,7 +19,7 @@ def test_demo_console_answers_help(tmp_path: Path) -> None:
     data = tmp_path / "data"
     run = subprocess.run(
         [sys.executable, "-m", "board_bot", "demo", "--data-dir", str(data)],
-        input="!hilfe\n!board show\n",
+        input="!hilfe\n!board show\n!workshops\n",
         capture_output=True,
         text=True,
         timeout=180,
@@ -32,6 +32,7 @@ def test_demo_console_answers_help(tmp_path: Path) -> None:
     assert "Befehle des Smart City Board Bots" in out, out[-3000:]
     assert "Smart City Board Norderstedt (Demo)" in out
     assert "!personen" in out and "!abwesenheiten" in out
+    assert "Anstehende Workshops" in out and "Terminabstimmung läuft" in out
     sample = sample_data(data)
     assert sample["departments"] == {
         "FB 13": "Hauptamt",

@@ -19,6 +19,7 @@ from commands.framework import (
     Rest,
     Role,
     UnknownCommand,
+    Words,
     bind,
     command,
     run,
@@ -393,3 +394,33 @@ def test_no_board_reply_shows_the_prefix_literally() -> None:
     assert exc_info.value.key == "error.no_board"
     html = markdown_to_html(t("de", exc_info.value.key, **exc_info.value.params))
     assert "<code>!board init &lt;Name&gt;</code>" in html
+
+
+@command("plan")
+def plan_cmd(ctx: Context, *, title: Rest, depts: Words = "", hours: str = "") -> str:
+    """Plan something"""
+    return f"{title}|{depts}|{hours}"
+
+
+@pytest.mark.parametrize(
+    ("tokens", "expected"),
+    [
+        (
+            ["Workshop", "--depts", "FB", "61,", "FB", "13", "--hours", "2"],
+            {"title": "Workshop", "depts": "FB 61, FB 13", "hours": "2"},
+        ),
+        (["Titel", "--depts=FB", "61"], {"title": "Titel", "depts": "FB 61"}),
+        (["Titel", "--", "--depts", "x"], {"title": "Titel --depts x"}),
+    ],
+)
+def test_a_words_option_takes_every_word_up_to_the_next_option(
+    tokens: list[str], expected: dict[str, Any]
+) -> None:
+    assert bind(plan_cmd, tokens) == expected
+
+
+def test_a_words_option_needs_a_word_and_shows_so_in_its_usage() -> None:
+    with pytest.raises(UsageError) as caught:
+        bind(plan_cmd, ["Titel", "--depts", "--hours", "2"])
+    assert caught.value.key == "parse.option_needs_value"
+    assert plan_cmd.usage("!") == "!plan <title> [--depts DEPTS …] [--hours HOURS]"

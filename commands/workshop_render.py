@@ -1,0 +1,148 @@
+"""How workshops read in the chat: the poll and its live tally, the invitation, reminders, the
+list. Shared by the commands, the reactions (dispatcher) and the reminder jobs."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from board_bot.i18n import t, weekday_date
+from board_bot.models import Board, Department, Workshop
+from board_bot.render import Safe, escape
+from board_bot.services import workshops as wss
+
+
+def when(lang: str, at: datetime, zone: str, minutes: int | None = None) -> Safe:
+    """``Do, 03.12.2026, 10:00–12:00 Uhr`` (with the end when the duration is given)."""
+    local = at.astimezone(ZoneInfo(zone))
+    clock = local.strftime("%H:%M")
+    if minutes is not None:
+        end = (at + timedelta(minutes=minutes)).astimezone(ZoneInfo(zone)).strftime("%H:%M")
+        clock = f"{clock}–{end}"
+    return Safe(f"{weekday_date(lang, local.date())}, {t(lang, 'time.clock', time=clock)}")
+
+
+def duration(lang: str, minutes: int) -> Safe:
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return t(lang, "workshop.minutes", n=rest)
+    if not rest:
+        return t(lang, "workshop.hours", n=hours)
+    return t(lang, "workshop.hours_minutes", h=hours, m=rest)
+
+
+def where(lang: str, ws: Workshop) -> Safe:
+    if ws.place and ws.online_url:
+        return t(lang, "workshop.where_both", place=ws.place, url=ws.online_url)
+    if ws.place:
+        return escape(ws.place)
+    if ws.online_url:
+        return t(lang, "workshop.where_online", url=ws.online_url)
+    return t(lang, "workshop.where_open")
+
+
+def codes(depts: list[Department]) -> Safe:
+    return escape(", ".join(d.code for d in depts))
+
+
+def title(ws: Workshop) -> Safe:
+    return escape(f"„{ws.title}“")
+
+
+def poll_header(
+    lang: str, ws: Workshop, board: Board, depts: list[Department], prefix: str
+) -> Safe:
+    return t(
+        lang,
+        "workshop.planned",
+        number=ws.number,
+        title=title(ws),
+        depts=codes(depts),
+        duration=duration(lang, ws.duration_minutes),
+        where=where(lang, ws),
+        prefix=Safe(prefix),
+    )
+
+
+def option_line(lang: str, ws: Workshop, board: Board, position: int, at: datetime) -> Safe:
+    return t(
+        lang,
+        "workshop.option",
+        number=ws.number,
+        option=position,
+        when=when(lang, at, board.timezone, ws.duration_minutes),
+    )
+
+
+def tally(session: Session, lang: str, ws: Workshop, board: Board, person: object = None) -> Safe:
+    """The live tally: each option with its votes by department and what it clashes with."""
+    name = person if callable(person) else escape
+    lines: list[str] = [t(lang, "workshop.tally_title", number=ws.number, title=title(ws))]
+    entries = wss.tally(session, ws, board)
+    best = max((e.count for e in entries), default=0)
+    for entry in entries:
+        parts = [
+            f"{escape(code) if code else t(lang, 'workshop.others')}: "
+            + ", ".join(str(name(u)) for u in users)
+            for code, users in sorted(
+                entry.by_department.items(), key=lambda kv: (not kv[0], kv[0])
+            )
+        ]
+        mark = " ⭐" if best and entry.count == best else ""
+        line = t(
+            lang,
+            "workshop.tally_line",
+            option=entry.option.position,
+            when=when(lang, entry.option.starts_at, board.timezone),
+            count=entry.count,
+            mark=Safe(mark),
+        )
+        lines.append(f"- {line}" + (f" — {'; '.join(parts)}" if parts else ""))
+        for kind, detail in entry.clashes:
+            lines.append(f"  - ⚠️ {clash(lang, kind, detail, name)}")
+    if ws.status == wss.CONFIRMED and ws.starts_at is not None:
+        lines.append(
+            t(lang, "workshop.tally_confirmed", when=when(lang, ws.starts_at, board.timezone))
+        )
+    elif ws.status == wss.CANCELLED:
+        lines.append(t(lang, "workshop.tally_cancelled"))
+    return Safe("\n".join(lines))
+
+
+def clash(lang: str, kind: str, detail: str, name: object = None) -> Safe:
+    if kind == "holiday":
+        return t(lang, "workshop.clash_holiday", name=detail)
+    if kind == "weekend":
+        return t(lang, "workshop.clash_weekend")
+    who = name(detail) if callable(name) else escape(detail)
+    return t(lang, "workshop.clash_absence", who=Safe(str(who)))
+
+
+def invitation(lang: str, ws: Workshop, board: Board, depts: list[Department], prefix: str) -> Safe:
+    assert ws.starts_at is not None
+    return t(
+        lang,
+        "workshop.invitation",
+        number=ws.number,
+        title=title(ws),
+        when=when(lang, ws.starts_at, board.timezone, ws.duration_minutes),
+        where=where(lang, ws),
+        depts=codes(depts),
+        prefix=Safe(prefix),
+    )
+
+
+def rsvp_lines(lang: str, answers: dict[str, list[str]], name: object = None) -> list[str]:
+    show = name if callable(name) else escape
+    lines = []
+    for answer in wss.ANSWERS:
+        people = answers.get(answer, [])
+        who = ", ".join(str(show(u)) for u in people) or "–"
+        lines.append(f"- {t(lang, f'workshop.rsvp_{answer}')} ({len(people)}): {who}")
+    return lines
+
+
+def ics_name(ws: Workshop) -> str:
+    return f"workshop-{ws.number}.ics"

@@ -1,0 +1,482 @@
+"""``!workshop`` (``!ws``): cross-department workshops. Plan with slot options, vote (or react to
+an option's message), confirm with an iCalendar invitation, answer it (or react to it),
+reschedule, cancel; ``!workshops`` lists them."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from board_bot import ics, rounds
+from board_bot.dates import parse_date
+from board_bot.errors import Forbidden, UsageError
+from board_bot.i18n import t
+from board_bot.models import Board, Department, Workshop, WorkshopOption
+from board_bot.render import Safe, edit_contents, message_contents, plain_text
+from board_bot.services import delivery
+from board_bot.services import work_packages as wps
+from board_bot.services import workshops as wss
+from commands import workshop_render as r
+from commands.common import board_of, person, today
+from commands.departments import find
+from commands.framework import Context, Group, Rest, Words, command
+
+group = Group(
+    "workshop",
+    "Cross-department workshops: plan, vote, confirm, answer, reschedule, cancel",
+    aliases=("ws",),
+)
+
+_TIME = re.compile(
+    r"^(?P<day>.+?)[\s,]+(?:um\s+|at\s+)?(?P<h>[0-9]{1,2})(?:[:.](?P<m>[0-9]{2}))?\s*(?:uhr|h)?$",
+    re.IGNORECASE,
+)
+_DURATION = re.compile(
+    r"^(?:(?P<h>[0-9]{1,2}(?:[.,][0-9]{1,2})?)\s*(?:h|std\.?|stunden?|hours?)"
+    r"(?:\s*(?P<hm>[0-9]{1,3})\s*(?:min|m|minuten|minutes)?)?"
+    r"|(?P<hh>[0-9]{1,2}):(?P<mm>[0-9]{2})"
+    r"|(?P<min>[0-9]{1,4})\s*(?:min|m|minuten|minutes)?)$",
+    re.IGNORECASE,
+)
+_ANSWERS = {
+    "ja": "yes",
+    "yes": "yes",
+    "zusage": "yes",
+    "nein": "no",
+    "no": "no",
+    "absage": "no",
+    "vielleicht": "maybe",
+    "maybe": "maybe",
+    "evtl": "maybe",
+    "evtl.": "maybe",
+}
+
+
+# --- parsing --------------------------------------------------------------------------------------
+
+
+def parse_slot(text: str, board: Board, now: datetime) -> datetime:
+    """``03.12. 10:00``, ``03.12.2026 10 Uhr``, ``morgen 14:30``: a moment in the board's zone."""
+    match = _TIME.match(" ".join(text.split()))
+    if match is None:
+        raise UsageError("workshop.bad_slot", slot=text.strip()[:50])
+    zone = ZoneInfo(board.timezone)
+    day = parse_date(match["day"], today=now.astimezone(zone).date())
+    hour, minute = int(match["h"]), int(match["m"] or 0)
+    if hour > 23 or minute > 59:
+        raise UsageError("workshop.bad_slot", slot=text.strip()[:50])
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=zone)
+
+
+def parse_duration(text: str) -> timedelta:
+    """``2h``, ``1,5 Std``, ``1h 30``, ``1:30``, ``90 min``, ``90``."""
+    match = _DURATION.match(" ".join(text.split()))
+    if match is None:
+        raise UsageError("workshop.bad_duration", duration=text.strip()[:30])
+    if match["h"] is not None:
+        hours = float(match["h"].replace(",", "."))
+        return timedelta(hours=hours, minutes=int(match["hm"] or 0))
+    if match["hh"] is not None:
+        return timedelta(hours=int(match["hh"]), minutes=int(match["mm"]))
+    return timedelta(minutes=int(match["min"]))
+
+
+def parse_positions(text: str) -> list[int]:
+    """``1,3`` or ``1 3`` or ``1;3``: option numbers."""
+    parts = [p for p in re.split(r"[\s,;]+", text.strip()) if p]
+    if not parts or not all(p.isdigit() and len(p) <= 3 for p in parts):
+        raise UsageError("workshop.bad_positions", text=text.strip()[:40])
+    return [int(p) for p in parts]
+
+
+def _departments(ctx: Context, text: str) -> list[Department]:
+    parts = [p.strip() for p in re.split(r"[,;]", text) if p.strip()]
+    if not parts:
+        raise UsageError("workshop.depts_missing")
+    return [find(ctx, p) for p in parts]
+
+
+def _workshop(ctx: Context, number: str) -> Workshop:
+    value = number.strip().lstrip("#")
+    if value.lower().startswith("ws-"):
+        value = value[3:]
+    if not value.isdigit() or len(value) > 6:
+        raise UsageError("workshop.bad_number", text=number[:20])
+    return wss.find(ctx.session, board_of(ctx).id or 0, int(value))
+
+
+def _may_organise(ctx: Context, ws: Workshop | None, depts: list[Department]) -> None:
+    """Admins, the workshop's planner, and the leads and deputies of its departments."""
+    if ctx.is_admin or (ws is not None and ws.created_by == ctx.sender):
+        return
+    if any(wps.can_manage(ctx.session, d, ctx.sender, False) for d in depts):
+        return
+    raise Forbidden("workshop.forbidden", admins=", ".join(ctx.admins))
+
+
+def _name(ctx: Context) -> object:
+    return lambda user: person(ctx, user)
+
+
+# --- commands -------------------------------------------------------------------------------------
+
+
+@group.command("plan", aliases=("planen", "neu"))
+def plan(
+    ctx: Context,
+    *,
+    ws_title: Rest = "",
+    depts: Words = "",
+    duration: Words = "",
+    options: Words = "",
+    place: Words = "",
+    online: str = "",
+) -> str:
+    """Plan a workshop: title, --depts FB 61, FB 13, --duration 2h, --options "03.12. 10:00;
+    04.12. 14:00", and --place or --online URL; the options are posted for a vote"""
+    board = board_of(ctx)
+    if not ws_title.strip():
+        raise UsageError("workshop.title_missing")
+    invited = _departments(ctx, depts)
+    if not duration:
+        raise UsageError("workshop.duration_missing")
+    length = parse_duration(duration)
+    if not options:
+        raise UsageError("workshop.options_missing")
+    slots = [parse_slot(s, board, ctx.now) for s in options.split(";") if s.strip()]
+    _may_organise(ctx, None, invited)
+    ws, made = wss.plan(
+        ctx.session,
+        board=board,
+        title=ws_title,
+        departments=invited,
+        duration=length,
+        options=slots,
+        place=place or None,
+        online_url=online or None,
+        actor=ctx.sender,
+        now=ctx.now,
+    )
+    lang, prefix = ctx.lang, ctx.prefix
+    depts_sorted = wss.departments_of(ctx.session, ws)
+
+    ctx.follow_ups.append(lambda session: post_poll(session, ws, made, board, lang, ctx.now))
+    return r.poll_header(lang, ws, board, depts_sorted, prefix)
+
+
+@group.command("vote", aliases=("abstimmen", "stimme"))
+def vote(ctx: Context, number: str, *, positions: Rest = "") -> str:
+    """Say at which options of a workshop you can come (replaces your earlier vote)"""
+    ws = _workshop(ctx, number)
+    chosen = wss.vote(ctx.session, ws, ctx.sender, parse_positions(positions), now=ctx.now)
+    queue_tally_edit(ctx.session, ws, board_of(ctx), ctx.lang, ctx.now)
+    return t(
+        ctx.lang,
+        "workshop.voted",
+        number=ws.number,
+        options=", ".join(str(o.position) for o in chosen),
+    )
+
+
+@group.command("show", aliases=("zeigen", "stand"))
+def show(ctx: Context, number: str) -> str:
+    """Show a workshop: the vote's tally with clashes, or the slot and who comes"""
+    ws = _workshop(ctx, number)
+    board = board_of(ctx)
+    depts = wss.departments_of(ctx.session, ws)
+    if ws.status == wss.PLANNING:
+        return r.tally(ctx.session, ctx.lang, ws, board, _name(ctx))
+    lines: list[str] = []
+    if ws.status == wss.CONFIRMED:
+        lines.append(r.invitation(ctx.lang, ws, board, depts, ctx.prefix))
+        lines += r.rsvp_lines(ctx.lang, wss.rsvps(ctx.session, ws), _name(ctx))
+    else:
+        lines.append(t(ctx.lang, "workshop.cancelled_line", number=ws.number, title=r.title(ws)))
+    return "\n".join(lines)
+
+
+@group.command("confirm", aliases=("bestätigen", "festlegen"))
+def confirm(ctx: Context, number: str, option: str) -> str:
+    """Fix a workshop's slot: the invitation with its .ics file goes to the room and, by direct
+    message, to the invited departments' leads"""
+    ws = _workshop(ctx, number)
+    board = board_of(ctx)
+    depts = wss.departments_of(ctx.session, ws)
+    _may_organise(ctx, ws, depts)
+    if not option.strip().isdigit():
+        raise UsageError("workshop.bad_positions", text=option[:40])
+    wss.confirm(ctx.session, ws, int(option), actor=ctx.sender, now=ctx.now)
+    return _announce(ctx, ws, board, depts, kind="invitation", key="workshop.confirmed")
+
+
+@group.command("reschedule", aliases=("verschieben",))
+def reschedule(ctx: Context, number: str, *, slot: Rest = "") -> str:
+    """Move a confirmed workshop to a new slot (03.12. 10:00); everyone invited gets the updated
+    .ics file"""
+    ws = _workshop(ctx, number)
+    board = board_of(ctx)
+    depts = wss.departments_of(ctx.session, ws)
+    _may_organise(ctx, ws, depts)
+    if not slot.strip():
+        raise UsageError("workshop.slot_missing")
+    wss.reschedule(
+        ctx.session,
+        ws,
+        parse_slot(slot, board, ctx.now),
+        zone=board.timezone,
+        actor=ctx.sender,
+        now=ctx.now,
+    )
+    return _announce(ctx, ws, board, depts, kind="update", key="workshop.rescheduled")
+
+
+def _announce(
+    ctx: Context, ws: Workshop, board: Board, depts: list[Department], *, kind: str, key: str
+) -> str:
+    """After a new slot: the invitation (or update) goes out, the reminders are planned anew,
+    and the reply names the slot."""
+    _send_calendar(ctx, ws, board, depts, kind=kind)
+    ctx.after_commit.append(lambda: rounds.replan_soon(board.id or 0))
+    assert ws.starts_at is not None
+    when = r.when(ctx.lang, ws.starts_at, board.timezone, ws.duration_minutes)
+    return t(ctx.lang, key, number=ws.number, when=when)
+
+
+@group.command("cancel", aliases=("absagen",))
+def cancel(ctx: Context, number: str) -> str:
+    """Call a workshop off; everyone invited gets the cancellation (.ics)"""
+    ws = _workshop(ctx, number)
+    board = board_of(ctx)
+    depts = wss.departments_of(ctx.session, ws)
+    _may_organise(ctx, ws, depts)
+    invited = wss.cancel(ctx.session, ws, actor=ctx.sender, now=ctx.now)
+    if invited:
+        _send_calendar(ctx, ws, board, depts, kind="cancellation")
+        ctx.after_commit.append(lambda: rounds.replan_soon(board.id or 0))
+    else:
+        queue_tally_edit(ctx.session, ws, board, ctx.lang, ctx.now)
+    return t(ctx.lang, "workshop.cancelled", number=ws.number, title=r.title(ws))
+
+
+@group.command("rsvp", aliases=("zusage", "antwort"))
+def rsvp(ctx: Context, number: str, answer: str) -> str:
+    """Answer a workshop's invitation: ja, nein or vielleicht"""
+    ws = _workshop(ctx, number)
+    value = _ANSWERS.get(answer.strip().casefold())
+    if value is None:
+        raise UsageError("workshop.bad_answer", answer=answer[:20])
+    wss.rsvp(ctx.session, ws, ctx.sender, value, now=ctx.now)
+    return t(ctx.lang, f"workshop.answered_{value}", number=ws.number, title=r.title(ws))
+
+
+@command("workshops", aliases=("termine",), needs_board=True)
+def workshops_(ctx: Context) -> str:
+    """List the board's upcoming and past workshops"""
+    board = board_of(ctx)
+    upcoming, past = wss.listing(ctx.session, board.id or 0, ctx.now)
+    if not upcoming and not past:
+        return t(ctx.lang, "workshop.none", prefix=Safe(ctx.prefix))
+    lines: list[str] = [t(ctx.lang, "workshop.list_upcoming")]
+    lines += [f"- {list_line(ctx.session, ctx.lang, ws, board)}" for ws in upcoming] or [
+        f"- {t(ctx.lang, 'workshop.list_nothing')}"
+    ]
+    if past:
+        lines.append(t(ctx.lang, "workshop.list_past"))
+        lines += [f"- {list_line(ctx.session, ctx.lang, ws, board)}" for ws in past[:10]]
+    return "\n".join(lines)
+
+
+def list_line(session: Session, lang: str, ws: Workshop, board: Board) -> Safe:
+    depts = r.codes(wss.departments_of(session, ws))
+    if ws.status == wss.PLANNING:
+        voters = {
+            u for e in wss.tally(session, ws, board) for us in e.by_department.values() for u in us
+        }
+        state = t(lang, "workshop.state_planning", voters=len(voters))
+    elif ws.status == wss.CANCELLED:
+        state = t(lang, "workshop.state_cancelled")
+    else:
+        assert ws.starts_at is not None
+        yes = len(wss.rsvps(session, ws)["yes"])
+        state = t(
+            lang,
+            "workshop.state_confirmed",
+            when=r.when(lang, ws.starts_at, board.timezone),
+            yes=yes,
+        )
+    return t(
+        lang, "workshop.list_line", number=ws.number, title=r.title(ws), depts=depts, state=state
+    )
+
+
+# --- messages after a change ----------------------------------------------------------------------
+
+
+def queue_tally_edit(
+    session: Session, ws: Workshop, board: Board, lang: str, now: datetime
+) -> list[int]:
+    """Edit the poll's tally message in place (once it has been sent); the outbox rows."""
+    if ws.poll_event_id is None:
+        return []
+    rows = delivery.enqueue(
+        session,
+        room_id=board.room_id,
+        contents=[edit_contents(r.tally(session, lang, ws, board), ws.poll_event_id)],
+        now=now,
+    )
+    return [row.id for row in rows if row.id is not None]
+
+
+# --- reactions ------------------------------------------------------------------------------------
+
+_YES = ("👍", "✅", "✔", "☑", "👌", "🙋", "🙌", "+1")
+_NO = ("👎", "❌", "✖", "🚫", "⛔", "-1")
+_MAYBE = ("🤷", "❓", "❔", "🤔")
+
+
+def reaction_meaning(key: str) -> str | None:
+    """yes / no / maybe for a reaction's key (skin tones and variation selectors ignored)."""
+    bare = "".join(ch for ch in key if not ("\U0001f3fb" <= ch <= "\U0001f3ff" or ch == "\ufe0f"))
+    for meaning, keys in (("yes", _YES), ("no", _NO), ("maybe", _MAYBE)):
+        if bare.startswith(keys):
+            return meaning
+    return None
+
+
+def react(
+    session: Session,
+    *,
+    room_id: str,
+    sender: str,
+    reacts_to: str,
+    key: str,
+    event_id: str,
+    now: datetime,
+) -> tuple[str, list[int]] | None:
+    """A reaction in a board room to an option's message (a vote, unless it says no) or to an
+    invitation (an answer); the outcome and the outbox rows, or None when it is neither (or the
+    workshop no longer takes it)."""
+    from board_bot.services import boards
+
+    board = boards.for_room(session, room_id)
+    if board is None:
+        return None
+    meaning = reaction_meaning(key)
+    found = wss.option_for_event(session, reacts_to)
+    if found is not None:
+        ws, option = found
+        if ws.board_id != board.id or ws.status != wss.PLANNING or meaning == "no":
+            return None
+        if not wss.vote_by_reaction(session, option, sender, event_id, now):
+            return None
+        return "workshop_vote", queue_tally_edit(session, ws, board, board.language, now)
+    invited = wss.invitation_for_event(session, reacts_to)
+    if invited is None or invited.board_id != board.id or meaning is None:
+        return None
+    if invited.status != wss.CONFIRMED:
+        return None
+    wss.rsvp(session, invited, sender, meaning, now=now, reaction_event_id=event_id)
+    return "workshop_rsvp", []
+
+
+def take_back(session: Session, reaction_event_id: str, *, now: datetime) -> list[int]:
+    """A removed reaction: its vote or answer is taken back; the tally is edited."""
+    ws = wss.take_back_reaction(session, reaction_event_id)
+    if ws is None or ws.status != wss.PLANNING:
+        return []
+    board = session.get(Board, ws.board_id)
+    return queue_tally_edit(session, ws, board, board.language, now) if board else []
+
+
+def _send_calendar(
+    ctx: Context, ws: Workshop, board: Board, depts: list[Department], *, kind: str
+) -> None:
+    lang, prefix, now, day = ctx.lang, ctx.prefix, ctx.now, today(ctx)
+    ctx.follow_ups.append(
+        lambda session: post_calendar(
+            session, ws, board, depts, kind=kind, lang=lang, prefix=prefix, now=now, day=day
+        )
+    )
+
+
+def post_poll(
+    session: Session,
+    ws: Workshop,
+    options: list[WorkshopOption],
+    board: Board,
+    lang: str,
+    now: datetime,
+) -> None:
+    """Each option as a message of its own (to react to), then the tally, edited as votes come."""
+    for option in options:
+        [row] = delivery.enqueue(
+            session,
+            room_id=board.room_id,
+            contents=message_contents(
+                r.option_line(lang, ws, board, option.position, option.starts_at)
+            ),
+            now=now,
+        )
+        option.outbox_id = row.id
+        session.add(option)
+    [poll] = delivery.enqueue(
+        session,
+        room_id=board.room_id,
+        contents=message_contents(r.tally(session, lang, ws, board)),
+        now=now,
+    )
+    ws.poll_outbox_id = poll.id
+    session.add(ws)
+
+
+def post_calendar(
+    session: Session,
+    ws: Workshop,
+    board: Board,
+    depts: list[Department],
+    *,
+    kind: str,
+    lang: str,
+    prefix: str,
+    now: datetime,
+    day: date,
+    direct: bool = True,
+) -> None:
+    """The invitation (``kind`` "invitation"), update or cancellation in the board room with its
+    .ics file, mentioning the invited departments' acting contacts, and (``direct``) the same to
+    each of them by direct message."""
+    if kind == "invitation":
+        text = r.invitation(lang, ws, board, depts, prefix)
+    else:
+        assert ws.starts_at is not None
+        text = t(
+            lang,
+            f"workshop.{kind}_notice",
+            number=ws.number,
+            title=r.title(ws),
+            when=r.when(lang, ws.starts_at, board.timezone, ws.duration_minutes),
+        )
+    data = ics.calendar(
+        wss.meeting(ws, board, description=plain_text(text)),
+        now=now,
+        cancelled=kind == "cancellation",
+    )
+    contacts = list(dict.fromkeys(c for _, c in wss.invitees(session, ws, day) if c))
+    [row] = delivery.enqueue(
+        session,
+        room_id=board.room_id,
+        contents=message_contents(text, mentions=tuple(contacts)),
+        now=now,
+    )
+    if kind == "invitation":
+        ws.invitation_outbox_id = row.id
+        session.add(ws)
+    for room in [board.room_id, *(contacts if direct else [])]:
+        if room != board.room_id:
+            delivery.enqueue(session, room_id=room, contents=message_contents(text), now=now)
+        delivery.enqueue_file(
+            session, room_id=room, filename=r.ics_name(ws), mimetype=ics.MIME, data=data, now=now
+        )

@@ -1,0 +1,338 @@
+"""Workshops in the bot tier, with a fixed clock (Monday 07.12.2026, 09:00 in Berlin): plan, vote
+by command and by reaction, the live tally with clashes, confirm with the .ics invitation and
+direct messages, answers, reschedule and cancel (same UID, higher SEQUENCE), reminders, the
+summary's section, and bad input that changes nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import icalendar
+import pytest
+from sqlmodel import Session, col, select
+
+from board_bot import rounds
+from board_bot.db import unit_of_work
+from board_bot.dispatcher import IncomingReaction, IncomingRedaction
+from board_bot.models import Board, OutboxMessage, Workshop
+from board_bot.services import delivery
+from board_bot.services import workshops as wss
+from tests.bot.city import DEPUTY, LEAD, MEMBER, OBSERVER, make_city
+from tests.bot.conftest import ROOM, START, BotHarness
+
+VERKEHR = "@vera.verkehr:example.org"  # lead of FB 68
+BERLIN = ZoneInfo("Europe/Berlin")
+PLAN = (
+    '!workshop plan "Offene Daten im Verkehr" --depts FB 61, FB 68 --duration 2h '
+    '--options "10.12. 10:00; 11.12. 14:00; 25.12. 09:00" --place "Rathaus, Raum 2.14"'
+)
+
+
+@pytest.fixture
+def city(bot_factory: Callable[..., BotHarness]) -> BotHarness:
+    bot = make_city(bot_factory)
+    bot.reply(f"!rolle zuweisen {VERKEHR} leitung FB 68")
+    return bot
+
+
+def deliver(bot: BotHarness) -> dict[int, str]:
+    """What the outbox does when it sends: every waiting row to a room gets its event id
+    (``$out<id>``), and the workshop messages learn theirs. Returns outbox id -> event id."""
+    sent: dict[int, str] = {}
+    with unit_of_work(bot.engine) as session:
+        rows = session.exec(select(OutboxMessage).where(col(OutboxMessage.sent_at).is_(None))).all()
+        for row in rows:
+            if row.room_id.startswith("@") or row.id is None:
+                continue
+            event_id = f"$out{row.id}"
+            delivery.mark_sent(session, row.id, event_id=event_id, now=bot.clock.now())
+            wss.message_sent(session, row.id, event_id)
+            sent[row.id] = event_id
+    return sent
+
+
+def rows_to(bot: BotHarness, room: str) -> list[OutboxMessage]:
+    with Session(bot.engine) as session:
+        return list(
+            session.exec(
+                select(OutboxMessage)
+                .where(OutboxMessage.room_id == room)
+                .order_by(col(OutboxMessage.id))
+            )
+        )
+
+
+def workshop(bot: BotHarness, number: int = 1) -> Workshop:
+    with Session(bot.engine) as session:
+        board = session.exec(select(Board)).one()
+        return wss.find(session, board.id or 0, number)
+
+
+def option_event(bot: BotHarness, position: int) -> str:
+    with Session(bot.engine) as session:
+        ws = session.exec(select(Workshop)).one()
+        event = {o.position: o.event_id for o in wss.options_of(session, ws)}[position]
+        assert event is not None
+        return event
+
+
+def react(bot: BotHarness, sender: str, to: str, key: str, event_id: str) -> list[int]:
+    ids = bot.dispatcher.reacted(IncomingReaction(event_id, ROOM, sender, to, key))
+    bot.last_ids = ids
+    return ids
+
+
+def parsed(row: OutboxMessage) -> icalendar.Calendar:
+    assert row.attachment is not None
+    return icalendar.Calendar.from_ical(row.attachment)
+
+
+def event_of(cal: icalendar.Calendar) -> Any:
+    [event] = cal.walk("VEVENT")
+    return event
+
+
+def planned(bot: BotHarness) -> None:
+    bodies = bot.posted(PLAN)
+    assert len(bodies) == 5, bodies  # the header, three options, the tally
+    deliver(bot)
+
+
+def test_plan_posts_the_options_and_a_tally(city: BotHarness) -> None:
+    bodies = city.posted(PLAN)
+    header, one, two, three, tally = bodies
+    assert header.startswith("🗓️ **Workshop 1 „Offene Daten im Verkehr“** · Terminabstimmung")
+    assert "Eingeladen: FB 61, FB 68 · Dauer: 2 Std. · Ort: Rathaus, Raum 2.14" in header
+    assert "`!workshop vote 1 1,3`" in header
+    assert one == "Workshop 1 · **Option 1:** Do, 10.12.2026, 10:00–12:00 Uhr"
+    assert two == "Workshop 1 · **Option 2:** Fr, 11.12.2026, 14:00–16:00 Uhr"
+    assert three == "Workshop 1 · **Option 3:** Fr, 25.12.2026, 09:00–11:00 Uhr"
+    assert tally.startswith("📊 **Zwischenstand Workshop 1 „Offene Daten im Verkehr“**")
+    assert "⚠️ Feiertag: Erster Weihnachtstag" in tally  # flagged before anyone votes
+    ws = workshop(city)
+    assert (ws.status, ws.duration_minutes, ws.place) == ("planning", 120, "Rathaus, Raum 2.14")
+
+
+def test_votes_by_reaction_and_command_update_the_tally_in_place(city: BotHarness) -> None:
+    city.reply("!abwesend 11.12.2026", sender=LEAD)
+    planned(city)
+    poll = workshop(city).poll_event_id
+    assert poll is not None
+    react(city, LEAD, option_event(city, 1), "👍🏽", "$r1")
+    [edit] = city.contents()
+    assert edit["m.relates_to"] == {"rel_type": "m.replace", "event_id": poll}
+    text = edit["m.new_content"]["body"]
+    assert "Option 1 (Do, 10.12.2026, 10:00 Uhr): 1 Stimme(n) ⭐ — FB 61: @lena.lehmann" in text
+    assert "abwesend: @lena.lehmann:example.org" in text  # on 11.12.: option 2 clashes
+    assert react(city, LEAD, option_event(city, 1), "✅", "$r1b") == []  # said so already
+    assert react(city, LEAD, option_event(city, 2), "👎", "$r2") == []  # "no" is no vote
+    assert city.reply("!workshop vote 1 1, 2", sender=VERKEHR) == (
+        "Ihre Stimme für Workshop 1: Option 1, 2."
+    )
+    shown = city.reply("!workshop show 1", sender=OBSERVER)
+    assert "Option 1 (Do, 10.12.2026, 10:00 Uhr): 2 Stimme(n) ⭐" in shown
+    assert "FB 61: @lena.lehmann:example.org; FB 68: @vera.verkehr:example.org" in shown
+    assert "Option 2 (Fr, 11.12.2026, 14:00 Uhr): 1 Stimme(n)" in shown
+    # A vote by command replaces the earlier one; removing a reaction takes its vote back.
+    city.reply("!workshop vote 1 2", sender=VERKEHR)
+    ids = city.dispatcher.redacted(IncomingRedaction("$x", ROOM, LEAD, "$r1"))
+    assert ids
+    shown = city.reply("!workshop zeigen 1")
+    assert "Option 1 (Do, 10.12.2026, 10:00 Uhr): 0 Stimme(n)" in shown
+    assert "Option 2 (Fr, 11.12.2026, 14:00 Uhr): 1 Stimme(n) ⭐ — FB 68" in shown
+
+
+def test_confirm_sends_the_invitation_with_its_ics_to_the_room_and_the_leads(
+    city: BotHarness,
+) -> None:
+    planned(city)
+    assert city.reply("!workshop festlegen 1 1", sender=MEMBER).startswith(
+        "Workshops planen und ändern dürfen die Admins"
+    )
+    bodies = city.handle("!workshop confirm 1 1")
+    assert bodies[0] == (
+        "✅ Workshop 1 ist festgelegt: Do, 10.12.2026, 10:00–12:00 Uhr. Die Einladung folgt."
+    )
+    invitation, ics_file = rows_to(city, ROOM)[-2:]
+    assert invitation.content["body"].startswith("📅 **Einladung: Workshop 1")
+    assert set(invitation.content["m.mentions"]["user_ids"]) == {LEAD, VERKEHR}
+    assert ics_file.content["filename"] == "workshop-1.ics"
+    assert ics_file.content["info"]["mimetype"] == "text/calendar"
+    cal = parsed(ics_file)
+    event = event_of(cal)
+    ws = workshop(city)
+    assert str(cal["METHOD"]) == "REQUEST"
+    assert (str(event["UID"]), int(event["SEQUENCE"])) == (ws.uid, 0)
+    start = event.decoded("DTSTART")
+    assert start == datetime(2026, 12, 10, 10, 0, tzinfo=BERLIN)
+    assert event["DTSTART"].params["TZID"] == "Europe/Berlin"
+    assert event.decoded("DTEND") - start == timedelta(hours=2)
+    assert [tz["TZID"] for tz in cal.walk("VTIMEZONE")] == ["Europe/Berlin"]
+    assert str(event["LOCATION"]) == "Rathaus, Raum 2.14"
+    for lead in (LEAD, VERKEHR):  # and by direct message, with the same file
+        text, file = rows_to(city, lead)
+        assert text.content["body"].startswith("📅 **Einladung: Workshop 1")
+        assert file.attachment == ics_file.attachment
+    assert rows_to(city, DEPUTY) == []  # the lead is there: the deputy gets nothing
+
+
+def test_answers_by_reaction_and_command(city: BotHarness) -> None:
+    planned(city)
+    city.handle("!workshop confirm 1 1")
+    deliver(city)
+    invitation = workshop(city).invitation_event_id
+    assert invitation is not None
+    react(city, LEAD, invitation, "👍", "$yes")
+    react(city, DEPUTY, invitation, "🤷‍♀️", "$maybe")
+    assert react(city, MEMBER, invitation, "🎉", "$party") == []  # means nothing
+    assert city.reply("!workshop rsvp 1 nein", sender=VERKEHR) == (
+        "👎 Sie haben für Workshop 1 „Offene Daten im Verkehr“ abgesagt."
+    )
+    shown = city.reply("!workshop show 1")
+    assert "- Zusagen (1): @lena.lehmann:example.org" in shown
+    assert "- Vielleicht (1): @dirk.decker:other.example" in shown
+    assert "- Absagen (1): @vera.verkehr:example.org" in shown
+    city.dispatcher.redacted(IncomingRedaction("$y", ROOM, LEAD, "$yes"))
+    assert "- Zusagen (0): –" in city.reply("!workshop show 1")
+    assert city.reply("!workshop rsvp 1 gern").startswith("„gern“ ist keine Antwort")
+
+
+def test_reschedule_and_cancel_send_updated_ics_with_the_same_uid(city: BotHarness) -> None:
+    planned(city)
+    city.handle("!workshop confirm 1 1")
+    uid = workshop(city).uid
+    assert city.handle("!workshop verschieben 1 11.12. 14:00")[0] == (
+        "🔁 Workshop 1 ist verschoben auf Fr, 11.12.2026, 14:00–16:00 Uhr. Alle Eingeladenen "
+        "werden benachrichtigt."
+    )
+    notice, update = rows_to(city, ROOM)[-2:]
+    assert notice.content["body"].startswith("🔁 **Workshop 1 „Offene Daten im Verkehr“ ist")
+    event = event_of(parsed(update))
+    assert (str(event["UID"]), int(event["SEQUENCE"])) == (uid, 1)
+    assert event.decoded("DTSTART") == datetime(2026, 12, 11, 14, 0, tzinfo=BERLIN)
+    assert len(rows_to(city, VERKEHR)) == 4  # invitation and update, each with its file
+    city.handle("!workshop absagen 1")
+    cancel = rows_to(city, ROOM)[-1]
+    cal = parsed(cancel)
+    event = event_of(cal)
+    assert str(cal["METHOD"]) == "CANCEL" and str(event["STATUS"]) == "CANCELLED"
+    assert (str(event["UID"]), int(event["SEQUENCE"])) == (uid, 2)
+    before = city.domain_state()
+    assert city.reply("!workshop confirm 1 2") == (
+        "Workshop 1 ist abgesagt; daran ändert sich nichts mehr."
+    )
+    assert city.reply("!workshop cancel 1").startswith("Workshop 1 ist abgesagt")
+    assert city.domain_state() == before
+
+
+@pytest.mark.parametrize(
+    ("command", "answer"),
+    [
+        (
+            '!workshop plan "X" --depts FB 61 --duration 2h --options "07.12.2026 08:00"',
+            "Der Termin 07.12.2026, 08:00 Uhr liegt in der Vergangenheit.",
+        ),
+        (
+            '!workshop plan "X" --depts FB 61 --duration 0 --options "10.12. 10:00"',
+            "Ein Workshop muss länger als 0 Minuten dauern.",
+        ),
+        (
+            '!workshop plan "X" --depts FB 61 --duration zwei --options "10.12. 10:00"',
+            "„zwei“ ist keine Dauer.",
+        ),
+        (
+            '!workshop plan "X" --depts FB 99 --duration 2h --options "10.12. 10:00"',
+            "",
+        ),
+        ('!workshop plan "X" --depts FB 61 --duration 2h', "Bitte nennen Sie die Terminvorschläge"),
+        (
+            '!workshop plan "X" --depts FB 61 --duration 2h --options "10.12. 25:00"',
+            "„10.12. 25:00“ verstehe ich nicht als Termin.",
+        ),
+        (
+            '!workshop plan "X" --depts FB 61 --duration 2h --options "10.12. 10:00" '
+            "--online javascript:alert(1)",
+            "„javascript:alert(1)“ ist keine Web-Adresse",
+        ),
+        ("!workshop vote 1 7", "Workshop 1 hat keine Option 7 (es gibt 1 bis 3)."),
+        ("!workshop vote 1 eins", "„eins“ sind keine Optionsnummern"),
+        ("!workshop vote 9 1", "Einen Workshop 9 gibt es nicht."),
+        ("!workshop confirm 1 4", "Workshop 1 hat keine Option 4"),
+        ("!workshop rsvp 1 ja", "Workshop 1 hat noch keinen festen Termin"),
+        ("!workshop verschieben 1 12.12. 10:00", "Workshop 1 hat noch keinen festen Termin"),
+    ],
+)
+def test_bad_input_is_answered_and_changes_nothing(
+    city: BotHarness, command: str, answer: str
+) -> None:
+    planned(city)
+    before = city.domain_state()
+    reply = city.reply(command, sender=LEAD)
+    assert reply.startswith(answer), reply
+    assert city.domain_state() == before
+
+
+def test_reminders_a_day_and_an_hour_before_once_each_and_again_after_a_new_slot(
+    city: BotHarness,
+) -> None:
+    planned(city)
+    city.handle("!workshop confirm 1 1")  # Thursday 10.12., 10:00
+    start = datetime(2026, 12, 10, 10, 0, tzinfo=BERLIN)
+    ws_id = workshop(city).id or 0
+    with unit_of_work(city.engine) as session:
+        board = session.exec(select(Board)).one()
+        plan = rounds.catch_up(session, board, now=START)
+        assert sorted(plan.workshop_reminders) == sorted(
+            [(ws_id, "hour", start - timedelta(hours=1)), (ws_id, "day", start - timedelta(days=1))]
+        )
+    city.reply("!workshop rsvp 1 ja", sender=DEPUTY)
+    day_before = start - timedelta(days=1)
+    with unit_of_work(city.engine) as session:
+        board = session.exec(select(Board)).one()
+        assert rounds.send_workshop_reminder(session, board, ws_id, "day", now=day_before)
+        assert not rounds.send_workshop_reminder(session, board, ws_id, "day", now=day_before)
+    reminder = rows_to(city, ROOM)[-1]
+    assert reminder.content["body"] == (
+        "⏰ **Morgen: Workshop 1 „Offene Daten im Verkehr“**, Do, 10.12.2026, 10:00–12:00 Uhr, "
+        "Rathaus, Raum 2.14. 1 Zusage(n)."
+    )
+    assert set(reminder.content["m.mentions"]["user_ids"]) == {LEAD, VERKEHR, DEPUTY}
+    # The bot was down at the hour: on return, before the start, the hour's reminder is due now.
+    late = start - timedelta(minutes=30)
+    with unit_of_work(city.engine) as session:
+        board = session.exec(select(Board)).one()
+        assert rounds.catch_up(session, board, now=late).workshop_reminders == [
+            (ws_id, "hour", late)
+        ]
+    # A new slot: both reminders are due again.
+    city.clock.advance(timedelta(hours=1))
+    city.handle("!workshop verschieben 1 17.12. 10:00")
+    with unit_of_work(city.engine) as session:
+        board = session.exec(select(Board)).one()
+        kinds = {
+            k for _, k, _ in rounds.catch_up(session, board, now=day_before).workshop_reminders
+        }
+    assert kinds == {"day", "hour"}
+
+
+def test_the_list_and_the_summary_show_the_next_workshops(city: BotHarness) -> None:
+    assert city.reply("!workshops").startswith("Noch keine Workshops.")
+    assert "Nächste Workshops" not in city.handle("!bericht")[0]  # absent without workshops
+    planned(city)
+    city.handle(PLAN.replace("Offene Daten im Verkehr", "Digitale Bauakte"))
+    city.handle("!workshop confirm 2 2")
+    city.reply("!workshop rsvp 2 ja", sender=LEAD)
+    listed = city.reply("!workshops")
+    assert listed.split("\n")[:3] == [
+        "**Anstehende Workshops**",
+        "- **Workshop 2** „Digitale Bauakte“ (FB 61, FB 68): Fr, 11.12.2026, 14:00 Uhr, "
+        "1 Zusage(n)",
+        "- **Workshop 1** „Offene Daten im Verkehr“ (FB 61, FB 68): Terminabstimmung läuft, "
+        "0 Person(en) abgestimmt",
+    ]
+    report = city.handle("!bericht")[0]
+    assert "**Nächste Workshops**" in report
+    assert "- **Workshop 2** „Digitale Bauakte“ (FB 61, FB 68): Fr, 11.12.2026, 14:00 Uhr" in report

@@ -1,0 +1,90 @@
+"""Issue 7 against a real Synapse: a workshop planned in the encrypted board room, voted on by
+two department leads reacting to the option messages, the live tally edited in place, confirmed,
+and the invitation's .ics file received, decrypted and parsed as a calendar would."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import icalendar
+import pytest
+from nio import Event, RoomEncryptedFile
+
+from tests.e2e.helpers import REPLY_WAIT, command
+from tests.e2e.test_status_rounds import Round, board, from_bot
+
+__all__ = ["board"]  # the fixture, shared with the status round tests
+
+pytestmark = [pytest.mark.e2e]
+
+
+def _content(event: Event) -> dict[str, Any]:
+    content: dict[str, Any] = event.source.get("content", {})
+    return content
+
+
+async def test_plan_vote_by_reactions_confirm_and_receive_the_ics(board: Round) -> None:
+    bot, cdo, leads = board.bot, board.cdo, board.leads
+    for lead in (leads["FB 61"], leads["FB 68"]):
+        await cdo.client.room_invite(board.room_id, lead.user_id)
+        await lead.join(board.room_id)
+    header = await command(
+        cdo,
+        board.room_id,
+        '!workshop plan "Offene Daten im Verkehr" --depts FB 61, FB 68 --duration 2h '
+        '--options "+7t 10:00; +8t 14:00" --place "Rathaus, Raum 2.14"',
+    )
+    assert header.body.startswith("🗓️ **Workshop 1")
+    voter = leads["FB 61"]
+    options = [
+        await voter.wait_for(
+            from_bot(bot, f"Workshop 1 · **Option {n}:**"),  # type: ignore[arg-type]
+            REPLY_WAIT,
+            room_id=board.room_id,
+            what=f"option {n}",
+        )
+        for n in (1, 2)
+    ]
+    tally = await cdo.wait_for(
+        from_bot(bot, "📊 **Zwischenstand"),  # type: ignore[arg-type]
+        REPLY_WAIT,
+        room_id=board.room_id,
+        what="the tally",
+    )
+    await leads["FB 61"].send_reaction(board.room_id, options[0].event_id, "👍")
+    await leads["FB 68"].send_reaction(board.room_id, options[0].event_id, "👍")
+    await leads["FB 68"].send_reaction(board.room_id, options[1].event_id, "✅")
+
+    def tally_with_votes(event: Event) -> bool:
+        relates = _content(event).get("m.relates_to", {})
+        new = _content(event).get("m.new_content", {})
+        return (
+            relates.get("rel_type") == "m.replace"
+            and relates.get("event_id") == tally.event_id
+            and ": 2 Stimme(n) ⭐" in new.get("body", "")
+            and "Option 2" in new.get("body", "")
+            and ": 1 Stimme(n)" in new.get("body", "")
+        )
+
+    edited = await cdo.wait_for(
+        tally_with_votes, REPLY_WAIT, room_id=board.room_id, what="the edited tally"
+    )
+    body = _content(edited)["m.new_content"]["body"]
+    assert f"FB 61: {leads['FB 61'].user_id}; FB 68: {leads['FB 68'].user_id}" in body
+
+    confirmed = await command(cdo, board.room_id, "!workshop festlegen 1 1")
+    assert confirmed.body.startswith("✅ Workshop 1 ist festgelegt")
+    invitation_file = await cdo.wait_for(
+        lambda e: isinstance(e, RoomEncryptedFile) and e.body == "workshop-1.ics",
+        REPLY_WAIT,
+        room_id=board.room_id,
+        what="the .ics file",
+    )
+    assert isinstance(invitation_file, RoomEncryptedFile)
+    cal = icalendar.Calendar.from_ical(await cdo.download(invitation_file))
+    [event] = cal.walk("VEVENT")
+    assert str(cal["METHOD"]) == "REQUEST" and int(event["SEQUENCE"]) == 0
+    assert event["DTSTART"].params["TZID"] == "Europe/Berlin"
+    assert event.decoded("DTSTART").strftime("%H:%M") == "10:00"
+    assert str(event["SUMMARY"]) == "Offene Daten im Verkehr"
+    assert str(event["UID"]).startswith("workshop-")
