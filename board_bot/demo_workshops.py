@@ -1,6 +1,8 @@
-"""The demo board's workshops: one still looking for a slot (two departments have voted, the
-newcomer can react to the options), one confirmed for next week with its invitation and .ics
-file in the room and a few answers. Through the same services and messages as the chat. Once."""
+"""The demo board's workshops: one held last week, with its minutes (a decision in the register,
+an action that became a work package); one still looking for a slot (two departments have
+voted, the newcomer can react to the options); one confirmed for next week with its invitation
+and .ics file in the room and a few answers. Through the same services and messages as the
+chat; only the past one's date is written directly (the chat plans nothing in the past). Once."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from sqlmodel import Session, select
 
 from board_bot.models import Board, Workshop
 from board_bot.services import departments
+from board_bot.services import minutes as ms
 from board_bot.services import workshops as wss
 from board_bot.workdays import next_working_day
 
@@ -38,6 +41,41 @@ def seed_workshops(
         day = next_working_day(board.bundesland, day, include_today=False)
         days.append(day)
     lang = board.language
+
+    # Held last week, with its minutes.
+    held, _ = wss.plan(
+        session,
+        board=board,
+        title="Open-Data-Portal: Auftakt mit Hauptamt und Finanzen",
+        departments=[by_code["FB 13"], by_code["FB 20"]],
+        duration=timedelta(hours=2),
+        options=[now + timedelta(days=1)],
+        place="Rathaus, Raum 2.14",
+        online_url=None,
+        actor=ACTOR,
+        now=now,
+    )
+    wss.confirm(session, held, 1, actor=ACTOR, now=now)
+    held.starts_at = _slot(board, today - timedelta(days=7), 10)
+    session.add(held)
+    wss.rsvp(session, held, f"@amt13-leitung:{server_name}", "yes", now=now)
+    wss.rsvp(session, held, f"@fb20-vertretung:{server_name}", "yes", now=now)
+    ms.start(session, held, actor=f"@cdo:{server_name}", now=now)
+    ms.record(
+        session, held, "decision",
+        "Das Open-Data-Portal wird vom Hauptamt betrieben; die Fachbereiche liefern ihre Daten zu.",
+        actor=f"@cdo:{server_name}", now=now,
+    )  # fmt: skip
+    ms.record(
+        session, held, "action", "Datenkatalog der Finanzdaten für das Portal aufstellen",
+        actor=f"@cdo:{server_name}", now=now, assignee=f"@fb20-vertretung:{server_name}",
+        due_on=today + timedelta(days=21),
+    )  # fmt: skip
+    ms.record(
+        session, held, "note", "Nächstes Treffen nach dem Haushaltsbeschluss.",
+        actor=f"@cdo:{server_name}", now=now,
+    )  # fmt: skip
+    ms.end(session, held, board, actor=f"@cdo:{server_name}", now=now, today=today)
 
     # Planning: three options in the coming days, two leads have voted.
     poll, options = wss.plan(

@@ -316,7 +316,14 @@ class Dispatcher:
             if answer is None:
                 from commands.workshops import take_back
 
-                return take_back(session, redaction.redacts, now=now)
+                return take_back(
+                    session,
+                    redaction.redacts,
+                    room_id=redaction.room_id,
+                    sender=redaction.sender,
+                    moderator=redaction.may_redact_others,
+                    now=now,
+                )
             board_lang = self._board_language(session, answer.prompt_id)
             text = t(board_lang, "status.removed")
             return self._enqueue(session, redaction.room_id, text, reply_to=None, now=now)

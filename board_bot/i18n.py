@@ -1508,8 +1508,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     # --- workshops ------------------------------------------------------------------------------
     "time.clock": {"de": "{time} Uhr", "en": "{time}"},
     "group.workshop": {
-        "de": "Übergreifende Workshops: planen, abstimmen, festlegen, zusagen, verschieben, "
-        "absagen",
+        "de": "Fachbereichsübergreifende Workshops: planen, abstimmen, festlegen, zusagen, "
+        "verschieben, absagen",
         "en": "Cross-department workshops: plan, vote, confirm, answer, reschedule, cancel",
     },
     "cmd.workshop.plan": {
@@ -1575,8 +1575,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "workshop.planned": {
         "de": "🗓️ **Workshop {number} {title}** · Terminabstimmung\n\n"
         "Eingeladen: {depts} · Dauer: {duration} · Ort: {where}\n\n"
-        "Bitte reagieren Sie auf jeden Termin, zu dem Sie können (z. B. mit 👍), oder schreiben "
-        "Sie `{prefix}workshop vote {number} 1,3`. Der Zwischenstand steht unter den Terminen.",
+        "Bitte reagieren Sie auf jeden Terminvorschlag, an dem Sie teilnehmen können (z. B. mit "
+        "👍), oder schreiben Sie `{prefix}workshop vote {number} 1,3`. Der Zwischenstand steht "
+        "unter den Vorschlägen.",
         "en": "🗓️ **Workshop {number} {title}** · finding a slot\n\n"
         "Invited: {depts} · Duration: {duration} · Place: {where}\n\n"
         "Please react to every option you can make (with 👍, say), or write "
@@ -1594,7 +1595,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "Option {option} ({when}): {count} Stimme(n){mark}",
         "en": "Option {option} ({when}): {count} vote(s){mark}",
     },
-    "workshop.others": {"de": "weitere", "en": "others"},
+    "workshop.others": {"de": "weitere Personen", "en": "others"},
     "workshop.tally_confirmed": {
         "de": "✅ Festgelegt: {when}",
         "en": "✅ Confirmed: {when}",
@@ -1607,15 +1608,29 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "Ihre Stimme für Workshop {number}: Option {options}.",
         "en": "Your vote for workshop {number}: option {options}.",
     },
-    "workshop.invitation": {
+    "workshop.invitation_head": {
         "de": "📅 **Einladung: Workshop {number} {title}**\n\n"
-        "- Wann: {when}\n- Wo: {where}\n- Eingeladen: {depts}\n\n"
-        "Die Kalenderdatei (.ics) folgt. Bitte antworten Sie mit einer Reaktion auf diese "
-        "Nachricht (👍 ja, 👎 nein, 🤷 vielleicht) oder mit `{prefix}workshop rsvp {number} ja`.",
+        "- Wann: {when}\n- Wo: {where}\n- Eingeladen: {depts}",
         "en": "📅 **Invitation: workshop {number} {title}**\n\n"
-        "- When: {when}\n- Where: {where}\n- Invited: {depts}\n\n"
-        "The calendar file (.ics) follows. Please answer by reacting to this message (👍 yes, "
-        "👎 no, 🤷 maybe) or with `{prefix}workshop rsvp {number} ja`.",
+        "- When: {when}\n- Where: {where}\n- Invited: {depts}",
+    },
+    "workshop.invitation_direct": {
+        "de": "Die Kalenderdatei (.ics) folgt. Bitte antworten Sie im Raum des {board}: mit einer "
+        "Reaktion auf die Einladung (👍 ja, 👎 nein, 🤷 vielleicht) oder mit "
+        "`{prefix}workshop rsvp {number} ja`.",
+        "en": "The calendar file (.ics) follows. Please answer in the room of {board}: by "
+        "reacting to the invitation (👍 yes, 👎 no, 🤷 maybe) or with "
+        "`{prefix}workshop rsvp {number} ja`.",
+    },
+    "workshop.ics_description": {
+        "de": "Workshop {number} des {board}: {title}. Eingeladen: {depts}.",
+        "en": "Workshop {number} of {board}: {title}. Invited: {depts}.",
+    },
+    "workshop.invitation_hint": {
+        "de": "Die Kalenderdatei (.ics) folgt. Bitte antworten Sie mit einer Reaktion auf diese "
+        "Nachricht (👍 ja, 👎 nein, 🤷 vielleicht) oder mit `{prefix}workshop rsvp {number} ja`.",
+        "en": "The calendar file (.ics) follows. Please answer by reacting to this message "
+        "(👍 yes, 👎 no, 🤷 maybe) or with `{prefix}workshop rsvp {number} ja`.",
     },
     "workshop.update_notice": {
         "de": "🔁 **Workshop {number} {title} ist verschoben** auf {when}. Die geänderte "
@@ -1676,7 +1691,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "**Workshop {number}** {title} ({depts}): {state}",
     },
     "workshop.state_planning": {
-        "de": "Terminabstimmung läuft, {voters} Person(en) abgestimmt",
+        "de": "Terminabstimmung läuft, {voters} Person(en) haben abgestimmt",
         "en": "finding a slot, {voters} person(s) voted",
     },
     "workshop.state_confirmed": {
@@ -1724,6 +1739,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "Ein Workshop muss länger als 0 Minuten dauern.",
         "en": "A workshop must last longer than 0 minutes.",
     },
+    "workshop.duration_too_short": {
+        "de": "{minutes} Minuten sind zu kurz für einen Workshop (mindestens 15). Meinten Sie "
+        "Stunden? Dann z. B. `--duration {minutes}h`.",
+        "en": "{minutes} minutes is too short for a workshop (at least 15). Did you mean hours? "
+        "Then e.g. `--duration {minutes}h`.",
+    },
+    "workshop.no_such_time": {
+        "de": "„{slot}“ gibt es nicht: In dieser Nacht wird die Uhr auf Sommerzeit vorgestellt.",
+        "en": '"{slot}" does not exist: the clocks go forward to summer time that night.',
+    },
     "workshop.duration_too_long": {
         "de": "Ein Workshop dauert höchstens {hours} Stunden.",
         "en": "A workshop lasts at most {hours} hours.",
@@ -1760,7 +1785,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The place is too long (at most {limit} characters).",
     },
     "workshop.bad_url": {
-        "de": "„{url}“ ist keine Web-Adresse; sie muss mit https:// beginnen.",
+        "de": "„{url}“ ist keine Web-Adresse; sie muss mit https:// (oder http://) beginnen.",
         "en": '"{url}" is not a web address; it must start with https://.',
     },
     "workshop.forbidden": {
@@ -1810,6 +1835,248 @@ MESSAGES: dict[str, dict[str, str]] = {
     "workshop.bad_answer": {
         "de": "„{answer}“ ist keine Antwort; möglich sind ja, nein und vielleicht.",
         "en": '"{answer}" is not an answer; possible are ja (yes), nein (no), vielleicht (maybe).',
+    },
+    # --- agenda, minutes, decision register -----------------------------------------------------
+    "cmd.workshop.agenda": {
+        "de": "Zeigt die Tagesordnung eines Workshops mit Vorschlägen aus offenen Blockern und "
+        "Abhängigkeiten; add TEXT (oder add P2, ein Vorschlag) und remove N ändern sie",
+        "en": "Show a workshop's agenda with the bot's proposals from open blockers and "
+        "dependencies; add TEXT (or add P2, a proposal) and remove N change it",
+    },
+    "group.minutes": {
+        "de": "Das Protokoll eines Workshops: start, dann Beschlüsse, Aufgaben, Notizen, dann end",
+        "en": "A workshop's minutes: start, then decisions, actions, notes, then end",
+    },
+    "cmd.minutes.start": {
+        "de": "Beginnt das Protokoll eines Workshops; !beschluss, !aufgabe und !notiz gehen dann "
+        "hinein",
+        "en": "Start the minutes of a workshop; !decision, !action and !note then go into them",
+    },
+    "cmd.minutes.end": {
+        "de": "Beendet das Protokoll: Es wird gepostet und gespeichert, Beschlüsse kommen ins "
+        "Beschlussregister, Aufgaben werden Arbeitspakete oder Meilensteine",
+        "en": "End the minutes: they are posted and kept, decisions go into the register, "
+        "actions become work packages or milestones",
+    },
+    "cmd.minutes.show": {
+        "de": "Zeigt das laufende Protokoll oder das gespeicherte Protokoll von Workshop N",
+        "en": "Show the minutes so far (of the running workshop), or those kept of workshop N",
+    },
+    "cmd.decision": {
+        "de": "Hält einen Beschluss fest: im laufenden Protokoll, sonst (Admins) direkt im "
+        "Beschlussregister (vorgeschlagen)",
+        "en": "Record a decision: in the running workshop's minutes, or else (admins) straight "
+        "into the decision register (proposed)",
+    },
+    "cmd.action": {
+        "de": "Hält im laufenden Protokoll eine Aufgabe für eine Person fest (--due DATUM, "
+        "--wp WP-12); sie wird beim Protokollende ein Arbeitspaket oder ein Meilenstein",
+        "en": "Record an action for someone in the running minutes (--due DATE, --wp WP-12); it "
+        "becomes a work package or a milestone when the minutes end",
+    },
+    "cmd.note": {
+        "de": "Hält eine Notiz im laufenden Protokoll fest",
+        "en": "Record a note in the running workshop's minutes",
+    },
+    "group.decisions": {
+        "de": "Das Beschlussregister des Boards: auflisten und den Stand eines Beschlusses setzen",
+        "en": "The board's decision register: list, and set a decision's status",
+    },
+    "cmd.decisions.list": {
+        "de": "Listet das Beschlussregister, auf Wunsch nur einen Stand (vorgeschlagen, "
+        "beschlossen, umgesetzt)",
+        "en": "List the decision register, optionally one status only (vorgeschlagen, "
+        "beschlossen, umgesetzt)",
+    },
+    "cmd.decisions.status": {
+        "de": "Setzt den Stand eines Beschlusses: vorgeschlagen, beschlossen oder umgesetzt",
+        "en": "Set a decision's status: vorgeschlagen (proposed), beschlossen (adopted) or "
+        "umgesetzt (implemented)",
+    },
+    "arg.text": {"de": "Text", "en": "text"},
+    "agenda.title": {
+        "de": "📋 **Tagesordnung Workshop {number} {title}**",
+        "en": "📋 **Agenda of workshop {number} {title}**",
+    },
+    "agenda.heading": {"de": "**Tagesordnung**", "en": "**Agenda**"},
+    "agenda.empty": {
+        "de": "Noch keine Punkte. Hinzufügen: `{prefix}workshop agenda {number} add Text`.",
+        "en": "No items yet. Add one: `{prefix}workshop agenda {number} add text`.",
+    },
+    "agenda.proposals": {
+        "de": "Vorschläge aus offenen Blockern und Abhängigkeiten (übernehmen mit "
+        "`{prefix}workshop agenda {number} add P1`):",
+        "en": "Proposals from open blockers and dependencies (take one with "
+        "`{prefix}workshop agenda {number} add P1`):",
+    },
+    "agenda.text_missing": {
+        "de": "Bitte geben Sie den Text des Tagesordnungspunkts an.",
+        "en": "Please give the agenda item's text.",
+    },
+    "agenda.full": {
+        "de": "Die Tagesordnung hat schon {limit} Punkte; mehr nimmt der Bot nicht auf.",
+        "en": "The agenda has {limit} items already; the bot takes no more.",
+    },
+    "agenda.no_such_item": {
+        "de": "Einen Punkt {position} gibt es nicht (die Tagesordnung hat {count}).",
+        "en": "There is no item {position} (the agenda has {count}).",
+    },
+    "agenda.no_such_proposal": {
+        "de": "Einen Vorschlag P{number} gibt es nicht (es gibt {count}).",
+        "en": "There is no proposal P{number} (there are {count}).",
+    },
+    "agenda.bad_position": {
+        "de": "„{text}“ ist keine Punktnummer; gemeint ist z. B. `remove 2`.",
+        "en": '"{text}" is not an item number; for example `remove 2`.',
+    },
+    "agenda.bad_change": {
+        "de": "„{text}“ verstehe ich nicht. Möglich: `add Text`, `add P1` oder `remove 2`.",
+        "en": '"{text}" is not a change. Possible: `add text`, `add P1` or `remove 2`.',
+    },
+    "minutes.started": {
+        "de": "📝 Das Protokoll von Workshop {number} {title} läuft. Festhalten mit "
+        "`{prefix}beschluss …`, `{prefix}aufgabe @person … [--due DATUM] [--wp WP-12]` und "
+        "`{prefix}notiz …`; beenden mit `{prefix}protokoll ende`.",
+        "en": "📝 The minutes of workshop {number} {title} are running. Record with "
+        "`{prefix}decision …`, `{prefix}action @person … [--due DATE] [--wp WP-12]` and "
+        "`{prefix}note …`; end with `{prefix}minutes end`.",
+    },
+    "minutes.too_long": {
+        "de": "Der Text ist zu lang (höchstens {limit} Zeichen).",
+        "en": "The text is too long (at most {limit} characters).",
+    },
+    "minutes.closed": {
+        "de": "Das Protokoll von Workshop {number} ist schon abgeschlossen.",
+        "en": "The minutes of workshop {number} are closed already.",
+    },
+    "minutes.running_this": {
+        "de": "Das Protokoll von Workshop {number} läuft schon.",
+        "en": "The minutes of workshop {number} are running already.",
+    },
+    "minutes.running_other": {
+        "de": "Gerade läuft das Protokoll von Workshop {number}; bitte beenden Sie es zuerst "
+        "(`!protokoll ende`).",
+        "en": "The minutes of workshop {number} are running; please end them first "
+        "(`!minutes end`).",
+    },
+    "minutes.none_open": {
+        "de": "Gerade läuft kein Protokoll. Beginnen mit `!protokoll start 3` (der Workshop muss "
+        "einen festen Termin haben).",
+        "en": "No minutes are running. Start them with `!minutes start 3` (the workshop must have "
+        "a fixed slot).",
+    },
+    "minutes.none_for": {
+        "de": "Für Workshop {number} gibt es kein Protokoll.",
+        "en": "There are no minutes of workshop {number}.",
+    },
+    "minutes.wp_closed": {
+        "de": "{code} ist abgeschlossen; eine Aufgabe kann kein Meilenstein davon werden.",
+        "en": "{code} is closed; an action cannot become a milestone of it.",
+    },
+    "minutes.decision_missing": {
+        "de": "Bitte geben Sie den Beschluss an, z. B. `!beschluss Datenportal wird gemeinsam "
+        "betrieben`.",
+        "en": "Please give the decision, e.g. `!decision The data portal is run jointly`.",
+    },
+    "minutes.action_missing": {
+        "de": "Bitte geben Sie die Aufgabe an, z. B. `!aufgabe @person Schnittstelle "
+        "beschreiben --due 15.01.`.",
+        "en": "Please give the action, e.g. `!action @person Describe the interface --due 15.01.`.",
+    },
+    "minutes.note_missing": {
+        "de": "Bitte geben Sie den Text der Notiz an.",
+        "en": "Please give the note's text.",
+    },
+    "minutes.unknown_assignee": {
+        "de": "{user} kennt der Bot nicht: Die Person hat keine Rolle im Board und ist nicht im "
+        "Raum. Aufgaben gehen an Personen des Boards.",
+        "en": "The bot does not know {user}: they have no role on the board and are not in the "
+        "room. Actions go to the board's people.",
+    },
+    "minutes.due_past": {
+        "de": "Das Fälligkeitsdatum {due} liegt in der Vergangenheit.",
+        "en": "The due date {due} is in the past.",
+    },
+    "minutes.noted_decision": {
+        "de": "✔️ Beschluss im Protokoll von Workshop {number} festgehalten.",
+        "en": "✔️ Decision recorded in the minutes of workshop {number}.",
+    },
+    "minutes.noted_action": {
+        "de": "✔️ Aufgabe für {who} festgehalten; sie wird beim Protokollende ein Arbeitspaket.",
+        "en": "✔️ Action for {who} recorded; it becomes a work package when the minutes end.",
+    },
+    "minutes.noted_milestone": {
+        "de": "✔️ Aufgabe für {who} festgehalten; sie wird beim Protokollende ein Meilenstein "
+        "von {code}.",
+        "en": "✔️ Action for {who} recorded; it becomes a milestone of {code} when the minutes end.",
+    },
+    "minutes.noted_note": {
+        "de": "✔️ Notiz im Protokoll von Workshop {number} festgehalten.",
+        "en": "✔️ Note recorded in the minutes of workshop {number}.",
+    },
+    "minutes.title": {
+        "de": "📝 **Protokoll Workshop {number} {title}**",
+        "en": "📝 **Minutes of workshop {number} {title}**",
+    },
+    "minutes.draft_title": {
+        "de": "📝 **Protokoll Workshop {number} {title}** (läuft noch)",
+        "en": "📝 **Minutes of workshop {number} {title}** (still running)",
+    },
+    "minutes.head": {
+        "de": "{when} · {where} · Eingeladen: {depts} · Protokoll: {writer}",
+        "en": "{when} · {where} · Invited: {depts} · Minutes: {writer}",
+    },
+    "minutes.present": {"de": "Zugesagt: {people}", "en": "Said yes: {people}"},
+    "minutes.decisions": {
+        "de": "**Beschlüsse** (im Beschlussregister, `!beschlüsse`)",
+        "en": "**Decisions** (in the decision register, `!decisions`)",
+    },
+    "minutes.actions": {"de": "**Aufgaben**", "en": "**Actions**"},
+    "minutes.notes": {"de": "**Notizen**", "en": "**Notes**"},
+    "minutes.due": {"de": "(fällig {due})", "en": "(due {due})"},
+    "minutes.became_wp": {"de": "neues Arbeitspaket {code}", "en": "new work package {code}"},
+    "minutes.became_milestone": {"de": "Meilenstein von {code}", "en": "milestone of {code}"},
+    "minutes.nothing": {
+        "de": "Nichts festgehalten.",
+        "en": "Nothing recorded.",
+    },
+    "decision.recorded": {
+        "de": "✔️ Beschluss B-{number} steht im Beschlussregister (vorgeschlagen).",
+        "en": "✔️ Decision B-{number} is in the register (proposed).",
+    },
+    "decision.none_with_status": {
+        "de": "Kein Beschluss hat den Stand „{status}“.",
+        "en": 'No decision has the status "{status}".',
+    },
+    "decision.none": {
+        "de": "Das Beschlussregister ist leer.",
+        "en": "The decision register is empty.",
+    },
+    "decision.title": {"de": "⚖️ **Beschlussregister**", "en": "⚖️ **Decision register**"},
+    "decision.from_workshop": {"de": "aus Workshop {number}", "en": "from workshop {number}"},
+    "decision.status_proposed": {"de": "vorgeschlagen", "en": "proposed"},
+    "decision.status_adopted": {"de": "beschlossen", "en": "adopted"},
+    "decision.status_implemented": {"de": "umgesetzt", "en": "implemented"},
+    "decision.not_found": {
+        "de": "Einen Beschluss B-{number} gibt es nicht.",
+        "en": "There is no decision B-{number}.",
+    },
+    "decision.bad_number": {
+        "de": "„{text}“ ist keine Beschlussnummer; gemeint ist z. B. `B-3`.",
+        "en": '"{text}" is not a decision number; for example `B-3`.',
+    },
+    "decision.bad_status": {
+        "de": "„{status}“ ist kein Stand; möglich sind vorgeschlagen, beschlossen und umgesetzt.",
+        "en": '"{status}" is not a status; possible are vorgeschlagen (proposed), beschlossen '
+        "(adopted) and umgesetzt (implemented).",
+    },
+    "decision.same_status": {
+        "de": "Der Beschluss hat diesen Stand schon.",
+        "en": "The decision has that status already.",
+    },
+    "decision.status_set": {
+        "de": "✔️ Beschluss B-{number} ist jetzt {status}.",
+        "en": "✔️ Decision B-{number} is now {status}.",
     },
     "summary.bad_scope": {
         "de": "„{scope}“ verstehe ich nicht. Möglich: nichts (das ganze Board), fb <Kürzel>, "

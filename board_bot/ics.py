@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -31,6 +32,14 @@ class Meeting:
     place: str | None = None
     url: str | None = None
     description: str = ""
+    organizer: str | None = None  # a Matrix user id
+    attendees: tuple[str, ...] = ()  # Matrix user ids
+
+
+def matrix_uri(user_id: str) -> str:
+    """``matrix:u/erika:stadt.de`` (the Matrix URI scheme): people have no e-mail address here,
+    and ORGANIZER and ATTENDEE take any calendar user address URI."""
+    return "matrix:u/" + quote(user_id.removeprefix("@"), safe=":.-_=/")
 
 
 def calendar(meeting: Meeting, *, now: datetime, cancelled: bool = False) -> bytes:
@@ -48,7 +57,9 @@ def calendar(meeting: Meeting, *, now: datetime, cancelled: bool = False) -> byt
     event.add("sequence", meeting.sequence)
     event.add("dtstamp", now.astimezone(ZoneInfo("UTC")))
     event.add("dtstart", start)
-    event.add("dtend", start + meeting.duration)
+    # The end from the absolute start: a workshop over the change to summer time still lasts as
+    # long as planned.
+    event.add("dtend", (meeting.starts_at + meeting.duration).astimezone(zone))
     event.add("summary", meeting.title)
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     if meeting.place:
@@ -59,6 +70,14 @@ def calendar(meeting: Meeting, *, now: datetime, cancelled: bool = False) -> byt
         event.add("url", meeting.url)
     if meeting.description:
         event.add("description", meeting.description)
+    # RFC 5546: a REQUEST or CANCEL names its organiser and the attendees.
+    if meeting.organizer:
+        event.add("organizer", icalendar.vCalAddress(matrix_uri(meeting.organizer)))
+    for person in meeting.attendees:
+        attendee = icalendar.vCalAddress(matrix_uri(person))
+        attendee.params["ROLE"] = "REQ-PARTICIPANT"
+        attendee.params["PARTSTAT"] = "NEEDS-ACTION"
+        event.add("attendee", attendee, encode=False)
     cal.add_component(event)
     # Only the years around the workshop: the full history of the zone is long and of no use.
     cal.add_missing_timezones(

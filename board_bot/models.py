@@ -397,6 +397,8 @@ class Workshop(SQLModel, table=True):
     reminded_hour_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     minutes_started_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     minutes_ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    minutes_by: str | None = Field(default=None, max_length=255)  # who started the minutes
+    minutes: str | None = Field(default=None, sa_type=sa.Text)  # the minutes as posted
     created_by: str = Field(max_length=255)
     created_at: datetime = Field(sa_type=UTCDateTime)
     updated_at: datetime = Field(sa_type=UTCDateTime)
@@ -450,4 +452,57 @@ class WorkshopRsvp(SQLModel, table=True):
     user_id: str = Field(max_length=255)
     answer: str = Field(max_length=8)  # yes, no, maybe
     reaction_event_id: str | None = Field(default=None, max_length=255, index=True)
+    updated_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class WorkshopAgendaItem(SQLModel, table=True):
+    """An item of a workshop's agenda (Tagesordnung), in order; ``source`` says where it came
+    from: typed by someone, or proposed by the bot from a blocker or dependency."""
+
+    __tablename__ = "workshop_agenda_item"
+
+    id: int | None = Field(default=None, primary_key=True)
+    workshop_id: int = Field(foreign_key="workshop.id", index=True)
+    position: int
+    text: str = Field(max_length=300)
+    source: str = Field(default="typed", max_length=16)  # typed, proposal
+    created_by: str = Field(max_length=255)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class WorkshopMinute(SQLModel, table=True):
+    """A line of a workshop's minutes (Protokoll): a decision, an action or a note, in the order
+    they were taken; an action names who does it and, once the minutes are closed, the work
+    package or milestone it became."""
+
+    __tablename__ = "workshop_minute"
+
+    id: int | None = Field(default=None, primary_key=True)
+    workshop_id: int = Field(foreign_key="workshop.id", index=True)
+    kind: str = Field(max_length=16)  # decision, action, note
+    text: str = Field(max_length=500)
+    assignee: str | None = Field(default=None, max_length=255)
+    due_on: date | None = Field(default=None)
+    work_package_id: int | None = Field(default=None, foreign_key="work_package.id")
+    milestone_id: int | None = Field(default=None, foreign_key="milestone.id")
+    decision_id: int | None = Field(default=None, foreign_key="decision.id")
+    created_by: str = Field(max_length=255)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class Decision(SQLModel, table=True):
+    """An entry of the board's decision register (Beschlussregister), ``B-3``: proposed,
+    adopted, implemented; from a workshop's minutes or recorded directly."""
+
+    __tablename__ = "decision"
+    __table_args__ = (sa.UniqueConstraint("board_id", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    board_id: int = Field(foreign_key="board.id", index=True)
+    number: int
+    text: str = Field(max_length=500)
+    status: str = Field(default="proposed", max_length=16)  # proposed, adopted, implemented
+    workshop_id: int | None = Field(default=None, foreign_key="workshop.id")
+    created_by: str = Field(max_length=255)
+    created_at: datetime = Field(sa_type=UTCDateTime)
     updated_at: datetime = Field(sa_type=UTCDateTime)

@@ -214,7 +214,7 @@ def edit_contents(markdown: str, event_id: str, *, msgtype: str = "m.notice") ->
     content = {
         **new,
         "body": f"* {new['body']}",
-        "m.new_content": {k: v for k, v in new.items() if k != "m.mentions"},
+        "m.new_content": dict(new),
         "m.relates_to": {"rel_type": "m.replace", "event_id": event_id},
     }
     if "formatted_body" in new:

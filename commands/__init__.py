@@ -9,6 +9,7 @@ from commands import (
     departments,
     help,
     history,
+    minutes,
     people,
     status,
     summary,
@@ -18,8 +19,10 @@ from commands import (
 )
 from commands.framework import Registry
 
-# wp_export adds its command to work_packages.group when it is imported.
+# wp_export adds its command to work_packages.group when it is imported, minutes its agenda
+# command to workshops.group.
 WP_MODULES = (work_packages, wp_export)
+WORKSHOP_MODULES = (workshops, minutes)
 
 
 def build_registry() -> Registry:
@@ -41,4 +44,9 @@ def build_registry() -> Registry:
     registry.add_command(summary.summary)
     registry.add_group(workshops.group)
     registry.add_command(workshops.workshops_)
+    registry.add_group(minutes.minutes_group)
+    registry.add_command(minutes.decision)
+    registry.add_command(minutes.action)
+    registry.add_command(minutes.note)
+    registry.add_group(minutes.decisions_group)
     return registry

@@ -43,7 +43,7 @@ def describe(ctx: Context, entry: AuditEntry) -> Safe:
     return t(ctx.lang, "history.other", action=entry.action)
 
 
-@command("history", aliases=("verlauf", "protokoll"), needs_board=True)
+@command("history", aliases=("verlauf", "änderungen"), needs_board=True)
 def history(ctx: Context, *, dept: Rest) -> str:
     """Show a department's change log, newest first (at most 20 entries)"""
     board = board_of(ctx)

@@ -13,6 +13,8 @@ from board_bot.models import Board, Department, Workshop
 from board_bot.render import Safe, escape
 from board_bot.services import workshops as wss
 
+NAMES_SHOWN = 8  # voters named per department and option in the tally; the rest are counted
+
 
 def when(lang: str, at: datetime, zone: str, minutes: int | None = None) -> Safe:
     """``Do, 03.12.2026, 10:00–12:00 Uhr`` (with the end when the duration is given)."""
@@ -35,12 +37,18 @@ def duration(lang: str, minutes: int) -> Safe:
 
 def where(lang: str, ws: Workshop) -> Safe:
     if ws.place and ws.online_url:
-        return t(lang, "workshop.where_both", place=ws.place, url=ws.online_url)
+        return t(lang, "workshop.where_both", place=ws.place, url=link(ws.online_url))
     if ws.place:
         return escape(ws.place)
     if ws.online_url:
-        return t(lang, "workshop.where_online", url=ws.online_url)
+        return t(lang, "workshop.where_online", url=link(ws.online_url))
     return t(lang, "workshop.where_open")
+
+
+def link(url: str) -> Safe:
+    """A checked web address as a link (``check_url`` let no space, ``<``, ``>`` or quote
+    through)."""
+    return Safe(f"<{url}>")
 
 
 def codes(depts: list[Department]) -> Safe:
@@ -85,7 +93,8 @@ def tally(session: Session, lang: str, ws: Workshop, board: Board, person: objec
     for entry in entries:
         parts = [
             f"{escape(code) if code else t(lang, 'workshop.others')}: "
-            + ", ".join(str(name(u)) for u in users)
+            + ", ".join(str(name(u)) for u in users[:NAMES_SHOWN])
+            + (f" +{len(users) - NAMES_SHOWN}" if len(users) > NAMES_SHOWN else "")
             for code, users in sorted(
                 entry.by_department.items(), key=lambda kv: (not kv[0], kv[0])
             )
@@ -120,18 +129,24 @@ def clash(lang: str, kind: str, detail: str, name: object = None) -> Safe:
     return t(lang, "workshop.clash_absence", who=Safe(str(who)))
 
 
-def invitation(lang: str, ws: Workshop, board: Board, depts: list[Department], prefix: str) -> Safe:
+def invitation_head(lang: str, ws: Workshop, board: Board, depts: list[Department]) -> Safe:
+    """The invitation without the hint how to answer (for the direct messages)."""
     assert ws.starts_at is not None
     return t(
         lang,
-        "workshop.invitation",
+        "workshop.invitation_head",
         number=ws.number,
         title=title(ws),
         when=when(lang, ws.starts_at, board.timezone, ws.duration_minutes),
         where=where(lang, ws),
         depts=codes(depts),
-        prefix=Safe(prefix),
     )
+
+
+def invitation(lang: str, ws: Workshop, board: Board, depts: list[Department], prefix: str) -> Safe:
+    """The invitation in the board room: the head and how to answer there."""
+    hint = t(lang, "workshop.invitation_hint", number=ws.number, prefix=Safe(prefix))
+    return Safe(f"{invitation_head(lang, ws, board, depts)}\n\n{hint}")
 
 
 def rsvp_lines(lang: str, answers: dict[str, list[str]], name: object = None) -> list[str]:

@@ -38,7 +38,7 @@ _DURATION = re.compile(
     r"^(?:(?P<h>[0-9]{1,2}(?:[.,][0-9]{1,2})?)\s*(?:h|std\.?|stunden?|hours?)"
     r"(?:\s*(?P<hm>[0-9]{1,3})\s*(?:min|m|minuten|minutes)?)?"
     r"|(?P<hh>[0-9]{1,2}):(?P<mm>[0-9]{2})"
-    r"|(?P<min>[0-9]{1,4})\s*(?:min|m|minuten|minutes)?)$",
+    r"|(?P<min>[0-9]{1,4})\s*(?:min\.?|m|minuten|minutes)?)$",
     re.IGNORECASE,
 )
 _ANSWERS = {
@@ -68,7 +68,12 @@ def parse_slot(text: str, board: Board, now: datetime) -> datetime:
     hour, minute = int(match["h"]), int(match["m"] or 0)
     if hour > 23 or minute > 59:
         raise UsageError("workshop.bad_slot", slot=text.strip()[:50])
-    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=zone)
+    local = datetime(day.year, day.month, day.day, hour, minute, tzinfo=zone)
+    # A time the clocks skip (02:30 on the night summer time begins) does not exist there.
+    back = local.astimezone(ZoneInfo("UTC")).astimezone(zone)
+    if back.replace(tzinfo=None) != local.replace(tzinfo=None):
+        raise UsageError("workshop.no_such_time", slot=text.strip()[:50])
+    return local
 
 
 def parse_duration(text: str) -> timedelta:
@@ -382,9 +387,19 @@ def react(
     return "workshop_rsvp", []
 
 
-def take_back(session: Session, reaction_event_id: str, *, now: datetime) -> list[int]:
+def take_back(
+    session: Session,
+    reaction_event_id: str,
+    *,
+    room_id: str,
+    sender: str,
+    moderator: bool,
+    now: datetime,
+) -> list[int]:
     """A removed reaction: its vote or answer is taken back; the tally is edited."""
-    ws = wss.take_back_reaction(session, reaction_event_id)
+    ws = wss.take_back_reaction(
+        session, reaction_event_id, room_id=room_id, sender=sender, moderator=moderator
+    )
     if ws is None or ws.status != wss.PLANNING:
         return []
     board = session.get(Board, ws.board_id)
@@ -459,12 +474,20 @@ def post_calendar(
             title=r.title(ws),
             when=r.when(lang, ws.starts_at, board.timezone, ws.duration_minutes),
         )
+    contacts = list(dict.fromkeys(c for _, c in wss.invitees(session, ws, day) if c))
+    description = t(
+        lang,
+        "workshop.ics_description",
+        number=ws.number,
+        title=ws.title,
+        depts=r.codes(depts),
+        board=board.name,
+    )
     data = ics.calendar(
-        wss.meeting(ws, board, description=plain_text(text)),
+        wss.meeting(ws, board, description=plain_text(description), attendees=contacts),
         now=now,
         cancelled=kind == "cancellation",
     )
-    contacts = list(dict.fromkeys(c for _, c in wss.invitees(session, ws, day) if c))
     [row] = delivery.enqueue(
         session,
         room_id=board.room_id,
@@ -474,9 +497,21 @@ def post_calendar(
     if kind == "invitation":
         ws.invitation_outbox_id = row.id
         session.add(ws)
+    private = (
+        t(
+            lang,
+            "workshop.invitation_direct",
+            board=board.name,
+            number=ws.number,
+            prefix=Safe(prefix),
+        )
+        if kind == "invitation"
+        else ""
+    )
     for room in [board.room_id, *(contacts if direct else [])]:
         if room != board.room_id:
-            delivery.enqueue(session, room_id=room, contents=message_contents(text), now=now)
+            body = f"{r.invitation_head(lang, ws, board, depts)}\n\n{private}" if private else text
+            delivery.enqueue(session, room_id=room, contents=message_contents(body), now=now)
         delivery.enqueue_file(
             session, room_id=room, filename=r.ics_name(ws), mimetype=ics.MIME, data=data, now=now
         )

@@ -32,6 +32,7 @@ from board_bot import ics
 from board_bot.errors import BotError, NotFound, UsageError
 from board_bot.models import (
     Board,
+    Decision,
     Department,
     Membership,
     Workshop,
@@ -56,6 +57,9 @@ URL_MAX = 500
 DAY_BEFORE = timedelta(hours=24)
 HOUR_BEFORE = timedelta(hours=1)
 REMINDERS = {"day": DAY_BEFORE, "hour": HOUR_BEFORE}
+# How late a reminder may still go out (the bot was down at its time).
+REMINDER_GRACE = {"day": timedelta(hours=3), "hour": timedelta(minutes=20)}
+MIN_DURATION = timedelta(minutes=15)
 
 
 def label(ws: Workshop | int) -> str:
@@ -112,18 +116,6 @@ def listing(
     return upcoming, past
 
 
-def next_confirmed(session: Session, board_id: int, now: datetime, limit: int) -> list[Workshop]:
-    """The next confirmed workshops that have not ended (for the summary)."""
-    return list(
-        session.exec(
-            select(Workshop)
-            .where(Workshop.board_id == board_id, Workshop.status == CONFIRMED)
-            .where(col(Workshop.starts_at) > now - MAX_DURATION)
-            .order_by(col(Workshop.starts_at), col(Workshop.number))
-        )
-    )[:limit]
-
-
 def ends_at(ws: Workshop) -> datetime:
     assert ws.starts_at is not None
     return ws.starts_at + timedelta(minutes=ws.duration_minutes)
@@ -165,6 +157,8 @@ def plan(
         raise UsageError("workshop.depts_missing")
     if duration <= timedelta(0):
         raise UsageError("workshop.duration_zero")
+    if duration < MIN_DURATION:
+        raise UsageError("workshop.duration_too_short", minutes=int(duration.total_seconds() // 60))
     if duration > MAX_DURATION:
         raise UsageError(
             "workshop.duration_too_long", hours=int(MAX_DURATION.total_seconds() // 3600)
@@ -179,12 +173,7 @@ def plan(
         raise UsageError("workshop.option_twice")
     clean_place = _clean(place, PLACE_MAX, "workshop.place_too_long")
     url = check_url(online_url) if online_url else None
-    number = (
-        session.exec(
-            select(sa.func.max(Workshop.number)).where(Workshop.board_id == board.id)
-        ).one()
-        or 0
-    ) + 1
+    number = next_number(session, Workshop, board.id)
     ws = Workshop(
         board_id=board.id,
         number=number,
@@ -211,8 +200,19 @@ def plan(
     ]
     session.add_all(made)
     session.flush()
-    _audit(session, ws, "workshop.plan", None, _snapshot(ws, options), actor, now)
+    record_change(session, ws, "workshop.plan", None, _snapshot(ws, options), actor, now)
     return ws, made
+
+
+def next_number(session: Session, model: type[Workshop] | type[Decision], board_id: int) -> int:
+    """The next number of a board's workshops or decisions (numbers are never reused)."""
+    table: sa.Table = model.__table__  # type: ignore[union-attr]
+    highest = (
+        session.connection()
+        .execute(sa.select(sa.func.max(table.c.number)).where(table.c.board_id == board_id))
+        .scalar()
+    )
+    return int(highest or 0) + 1
 
 
 def check_slot(at: datetime, now: datetime, zone: str) -> None:
@@ -226,7 +226,7 @@ def check_url(url: str) -> str:
     value = url.strip()
     if not value.lower().startswith(("https://", "http://")) or len(value) > URL_MAX:
         raise UsageError("workshop.bad_url", url=value[:80])
-    if any(ch.isspace() for ch in value):
+    if any(ch.isspace() or ch in '<>"`\\' for ch in value):
         raise UsageError("workshop.bad_url", url=value[:80])
     return value
 
@@ -245,7 +245,7 @@ def _snapshot(ws: Workshop, options: Iterable[datetime] = ()) -> dict[str, objec
     return data
 
 
-def _audit(
+def record_change(
     session: Session,
     ws: Workshop,
     action: str,
@@ -426,7 +426,7 @@ def confirm(
     ws.starts_at = option.starts_at
     ws.updated_at = now
     session.add(ws)
-    _audit(session, ws, "workshop.confirm", before, _snapshot(ws), actor, now)
+    record_change(session, ws, "workshop.confirm", before, _snapshot(ws), actor, now)
     session.flush()
     return option
 
@@ -447,7 +447,7 @@ def reschedule(
     ws.reminded_hour_at = None
     ws.updated_at = now
     session.add(ws)
-    _audit(session, ws, "workshop.reschedule", before, _snapshot(ws), actor, now)
+    record_change(session, ws, "workshop.reschedule", before, _snapshot(ws), actor, now)
     session.flush()
 
 
@@ -464,7 +464,7 @@ def cancel(session: Session, ws: Workshop, *, actor: str, now: datetime) -> bool
         ws.sequence += 1
     ws.updated_at = now
     session.add(ws)
-    _audit(session, ws, "workshop.cancel", before, _snapshot(ws), actor, now)
+    record_change(session, ws, "workshop.cancel", before, _snapshot(ws), actor, now)
     session.flush()
     return was_confirmed
 
@@ -511,25 +511,34 @@ def invitation_for_event(session: Session, event_id: str) -> Workshop | None:
     return session.exec(select(Workshop).where(Workshop.invitation_event_id == event_id)).first()
 
 
-def take_back_reaction(session: Session, reaction_event_id: str) -> Workshop | None:
-    """A removed reaction takes its vote or its answer back; the workshop it was for, if any."""
+def take_back_reaction(
+    session: Session, reaction_event_id: str, *, room_id: str, sender: str, moderator: bool
+) -> Workshop | None:
+    """A removed reaction takes its vote or its answer back, when it was removed in the
+    workshop's board room by the person who reacted (or a moderator there); the workshop it was
+    for, if any."""
     vote_row = session.exec(
         select(WorkshopVote).where(WorkshopVote.reaction_event_id == reaction_event_id)
     ).first()
-    if vote_row is not None:
-        option = session.get(WorkshopOption, vote_row.option_id)
-        session.delete(vote_row)
-        session.flush()
-        return session.get(Workshop, option.workshop_id) if option else None
     answer = session.exec(
         select(WorkshopRsvp).where(WorkshopRsvp.reaction_event_id == reaction_event_id)
     ).first()
-    if answer is not None:
-        ws = session.get(Workshop, answer.workshop_id)
-        session.delete(answer)
-        session.flush()
-        return ws
-    return None
+    row: WorkshopVote | WorkshopRsvp | None = vote_row or answer
+    if row is None:
+        return None
+    if isinstance(row, WorkshopVote):
+        option = session.get(WorkshopOption, row.option_id)
+        ws = session.get(Workshop, option.workshop_id) if option else None
+    else:
+        ws = session.get(Workshop, row.workshop_id)
+    board = session.get(Board, ws.board_id) if ws else None
+    if ws is None or board is None or board.room_id != room_id:
+        return None
+    if row.user_id != sender and not moderator:
+        return None
+    session.delete(row)
+    session.flush()
+    return ws
 
 
 def invitees(session: Session, ws: Workshop, day: date) -> list[tuple[Department, str | None]]:
@@ -539,9 +548,13 @@ def invitees(session: Session, ws: Workshop, day: date) -> list[tuple[Department
     return [(d, acting[d.id].user_id if d.id in acting else None) for d in depts]
 
 
-def meeting(ws: Workshop, board: Board, description: str = "") -> ics.Meeting:
+def meeting(
+    ws: Workshop, board: Board, description: str = "", attendees: Sequence[str] = ()
+) -> ics.Meeting:
     assert ws.starts_at is not None
     return ics.Meeting(
+        organizer=ws.created_by,
+        attendees=tuple(attendees),
         uid=ws.uid,
         sequence=ws.sequence,
         title=ws.title,
@@ -598,9 +611,16 @@ def reminders_to_plan(
         assert ws.starts_at is not None and ws.id is not None
         hour_at = ws.starts_at - HOUR_BEFORE
         day_at = ws.starts_at - DAY_BEFORE
-        if ws.reminded_hour_at is None:
+        # A reminder whose time passed long ago (the workshop was confirmed at short notice,
+        # or the bot was down) is not sent: "tomorrow" an hour before would be wrong.
+        if ws.reminded_hour_at is None and now - hour_at <= REMINDER_GRACE["hour"]:
             due.append((ws.id, "hour", max(hour_at, now)))
-        if ws.reminded_day_at is None and ws.reminded_hour_at is None and hour_at > now:
+        if (
+            ws.reminded_day_at is None
+            and ws.reminded_hour_at is None
+            and now - day_at <= REMINDER_GRACE["day"]
+            and hour_at > now
+        ):
             due.append((ws.id, "day", max(day_at, now)))
     return due
 

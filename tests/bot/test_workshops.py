@@ -18,10 +18,12 @@ from board_bot import rounds
 from board_bot.db import unit_of_work
 from board_bot.dispatcher import IncomingReaction, IncomingRedaction
 from board_bot.models import Board, OutboxMessage, Workshop
+from board_bot.render import plain_text
 from board_bot.services import delivery
 from board_bot.services import workshops as wss
 from tests.bot.city import DEPUTY, LEAD, MEMBER, OBSERVER, make_city
 from tests.bot.conftest import ROOM, START, BotHarness
+from tests.bot.wp_support import add
 
 VERKEHR = "@vera.verkehr:example.org"  # lead of FB 68
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -300,13 +302,16 @@ def test_reminders_a_day_and_an_hour_before_once_each_and_again_after_a_new_slot
         "Rathaus, Raum 2.14. 1 Zusage(n)."
     )
     assert set(reminder.content["m.mentions"]["user_ids"]) == {LEAD, VERKEHR, DEPUTY}
-    # The bot was down at the hour: on return, before the start, the hour's reminder is due now.
-    late = start - timedelta(minutes=30)
+    # The bot was down at the hour: back within 20 minutes, the hour's reminder is due now;
+    # later, "in one hour" would be wrong, and none is sent.
+    late = start - timedelta(minutes=50)
     with unit_of_work(city.engine) as session:
         board = session.exec(select(Board)).one()
         assert rounds.catch_up(session, board, now=late).workshop_reminders == [
             (ws_id, "hour", late)
         ]
+        too_late = start - timedelta(minutes=30)
+        assert rounds.catch_up(session, board, now=too_late).workshop_reminders == []
     # A new slot: both reminders are due again.
     city.clock.advance(timedelta(hours=1))
     city.handle("!workshop verschieben 1 17.12. 10:00")
@@ -331,8 +336,152 @@ def test_the_list_and_the_summary_show_the_next_workshops(city: BotHarness) -> N
         "- **Workshop 2** „Digitale Bauakte“ (FB 61, FB 68): Fr, 11.12.2026, 14:00 Uhr, "
         "1 Zusage(n)",
         "- **Workshop 1** „Offene Daten im Verkehr“ (FB 61, FB 68): Terminabstimmung läuft, "
-        "0 Person(en) abgestimmt",
+        "0 Person(en) haben abgestimmt",
     ]
     report = city.handle("!bericht")[0]
     assert "**Nächste Workshops**" in report
     assert "- **Workshop 2** „Digitale Bauakte“ (FB 61, FB 68): Fr, 11.12.2026, 14:00 Uhr" in report
+
+
+def confirmed(bot: BotHarness) -> None:
+    planned(bot)
+    bot.posted("!workshop confirm 1 1")
+    deliver(bot)
+
+
+def test_the_agenda_takes_items_and_proposes_blockers_and_dependencies(city: BotHarness) -> None:
+    add(city, "Digitale Bauakte --dept FB 61")  # WP-1
+    add(city, "Verkehrsdaten --dept FB 68")  # WP-2
+    add(city, "Baustellenatlas --dept FB 68")  # WP-3
+    city.reply("!wp depend WP-1 WP-2")
+    city.reply("!wp edit WP-3 status blockiert")
+    confirmed(city)
+    shown = city.reply("!workshop agenda 1")
+    assert "Noch keine Punkte." in shown
+    assert "- P1: WP-1 (FB 61) wartet auf WP-2 Verkehrsdaten (FB 68)" in shown
+    assert "- P2: WP-3 Baustellenatlas (FB 68) ist blockiert" in shown
+    city.reply("!workshop agenda 1 add Begrüßung und Ziele")
+    shown = city.reply("!workshop tagesordnung 1 add P1")
+    assert "1. Begrüßung und Ziele\n2. WP-1 (FB 61) wartet auf WP-2 Verkehrsdaten (FB 68)" in shown
+    assert "P1: WP-3 Baustellenatlas" in shown  # taken proposals are not offered again
+    assert city.reply("!workshop agenda 1 add P7").startswith("Einen Vorschlag P7 gibt es nicht")
+    assert "1. WP-1 (FB 61) wartet" in city.reply("!workshop agenda 1 remove 1")
+    assert city.reply("!workshop agenda 1 add Kaffee", sender=OBSERVER).startswith(
+        "Workshops planen und ändern dürfen"
+    )
+
+
+def test_minutes_file_decisions_in_the_register_and_turn_actions_into_packages(
+    city: BotHarness,
+) -> None:
+    add(city, "Digitale Bauakte --dept FB 61")  # WP-1
+    confirmed(city)
+    assert city.reply("!beschluss Datenportal gemeinsam betreiben", sender=LEAD).startswith(
+        "Gerade läuft kein Protokoll."
+    )
+    started = city.reply("!protokoll start 1")
+    assert started.startswith("📝 Das Protokoll von Workshop 1 „Offene Daten im Verkehr“ läuft.")
+    assert city.reply("!protokoll start 1").startswith("Das Protokoll von Workshop 1 läuft schon.")
+    assert city.reply("!beschluss Datenportal wird gemeinsam betrieben").startswith("✔️ Beschluss")
+    assert city.reply(f"!aufgabe {VERKEHR} Schnittstelle beschreiben --due 15.01.2027").startswith(
+        "✔️ Aufgabe für @vera.verkehr:example.org festgehalten"
+    )
+    assert "Meilenstein von WP-1" in city.reply(f"!aufgabe {LEAD} Testdaten liefern --wp WP-1")
+    city.reply("!notiz Nächster Termin im Februar")
+    # Bad input: an unknown person, a date in the past, a closed or missing package.
+    before = city.domain_state()
+    assert city.reply("!aufgabe @niemand:example.org Kaffee kochen").startswith(
+        "@niemand:example.org kennt der Bot nicht"
+    )
+    assert city.reply(f"!aufgabe {LEAD} Alt --due 01.12.2026").startswith(
+        "Das Fälligkeitsdatum 01.12.2026 liegt in der Vergangenheit."
+    )
+    assert city.reply(f"!aufgabe {LEAD} X --wp WP-9").startswith("Ein Arbeitspaket WP-9 gibt es")
+    assert city.reply("!aufgabe kein-name Text").startswith("„kein-name“")
+    assert city.domain_state() == before
+    draft = city.reply("!protokoll zeigen")
+    assert "(läuft noch)" in draft and "Schnittstelle beschreiben" in draft
+
+    minutes = city.reply("!protokoll ende")
+    lines = minutes.split("\n")
+    assert lines[0] == "📝 **Protokoll Workshop 1 „Offene Daten im Verkehr“**"
+    assert "- **B-1** Datenportal wird gemeinsam betrieben" in lines
+    assert (
+        "- @vera.verkehr:example.org: Schnittstelle beschreiben (fällig 15.01.2027) → neues "
+        "Arbeitspaket WP-2" in lines
+    )
+    assert "- @lena.lehmann:example.org: Testdaten liefern → Meilenstein von WP-1" in lines
+    assert "- Nächster Termin im Februar" in lines
+    assert plain_text(workshop(city).minutes or "") == minutes  # kept
+    assert city.reply("!protokoll zeigen 1") == minutes
+    new = city.reply("!wp show WP-2")
+    assert "Schnittstelle beschreiben" in new and "FB 68" in new and "15.01.2027" in new
+    assert "Testdaten liefern" in city.reply("!wp show WP-1")
+    assert city.reply("!protokoll ende").startswith("Gerade läuft kein Protokoll.")
+    assert city.reply("!protokoll start 1").startswith(
+        "Das Protokoll von Workshop 1 ist schon abgeschlossen."
+    )
+
+    register = city.reply("!beschlüsse")
+    assert register.split("\n")[1] == (
+        "- **B-1** Datenportal wird gemeinsam betrieben · vorgeschlagen · aus Workshop 1"
+    )
+    assert city.reply("!beschlüsse status B-1 beschlossen", sender=LEAD).startswith(
+        "Diesen Befehl darf nur"
+    )
+    assert city.reply("!beschlüsse status B-1 beschlossen") == (
+        "✔️ Beschluss B-1 ist jetzt beschlossen."
+    )
+    assert city.reply("!beschlüsse status B-1 erledigt").startswith("„erledigt“ ist kein Stand")
+    assert city.reply("!beschlüsse status B-7 umgesetzt").startswith("Einen Beschluss B-7 gibt")
+    assert city.reply("!beschlüsse liste beschlossen").split("\n")[1] == (
+        "- **B-1** Datenportal wird gemeinsam betrieben · beschlossen · aus Workshop 1"
+    )
+    assert city.reply("!beschlüsse liste umgesetzt") == "Kein Beschluss hat den Stand „umgesetzt“."
+    # Outside minutes, an admin records a decision straight into the register.
+    assert city.reply("!beschluss Open-Data-Leitlinie gilt für alle Fachbereiche") == (
+        "✔️ Beschluss B-2 steht im Beschlussregister (vorgeschlagen)."
+    )
+
+
+def test_only_the_person_who_reacted_takes_a_vote_back_and_only_in_the_board_room(
+    city: BotHarness,
+) -> None:
+    planned(city)
+    react(city, LEAD, option_event(city, 1), "👍", "$mine")
+    assert city.dispatcher.redacted(IncomingRedaction("$a", ROOM, MEMBER, "$mine")) == []
+    assert city.dispatcher.redacted(IncomingRedaction("$b", "!dm:example.org", LEAD, "$mine")) == []
+    assert "1 Stimme(n)" in city.reply("!workshop show 1")
+    assert city.dispatcher.redacted(IncomingRedaction("$c", ROOM, MEMBER, "$mine", True)) != []
+    assert "Option 1 (Do, 10.12.2026, 10:00 Uhr): 0 Stimme(n)" in city.reply("!workshop show 1")
+
+
+def test_the_ics_names_organiser_and_attendees_and_the_dm_says_where_to_answer(
+    city: BotHarness,
+) -> None:
+    planned(city)
+    city.posted("!workshop confirm 1 1")
+    event = event_of(parsed(rows_to(city, ROOM)[-1]))
+    assert str(event["ORGANIZER"]) == "matrix:u/cdo:example.org"
+    attendees = event["ATTENDEE"]
+    assert sorted(str(a) for a in attendees) == [
+        "matrix:u/lena.lehmann:example.org",
+        "matrix:u/vera.verkehr:example.org",
+    ]
+    assert "reagieren" not in str(event["DESCRIPTION"])
+    text, _ = rows_to(city, LEAD)
+    assert "Bitte antworten Sie im Raum des Smart City Board Musterstadt" in text.content["body"]
+
+
+@pytest.mark.parametrize(
+    ("slot", "answer"),
+    [("28.03.2027 02:30", "„28.03.2027 02:30“ gibt es nicht"), ("10.12. 10", "")],
+)
+def test_a_time_the_clocks_skip_is_refused(city: BotHarness, slot: str, answer: str) -> None:
+    reply = city.posted(f'!workshop plan "X" --depts FB 61 --duration 90min --options "{slot}"')[0]
+    assert reply.startswith(answer or "🗓️"), reply
+
+
+def test_a_bare_small_duration_asks_whether_hours_were_meant(city: BotHarness) -> None:
+    reply = city.reply('!workshop plan "X" --depts FB 61 --duration 2 --options "10.12. 10:00"')
+    assert reply.startswith("2 Minuten sind zu kurz für einen Workshop (mindestens 15).")

@@ -315,21 +315,28 @@ def test_the_demo_sample_data_imports_once(engine: Engine) -> None:
     )
     assert not again.changed
     assert (count(engine, Department), count(engine, Membership), count(engine, Absence)) == counts
-    # The sample portfolio: eight packages, made once, with their dependencies and a closed one.
-    assert count(engine, WorkPackage) == 8
+    # The sample portfolio: eight packages, made once, with their dependencies and a closed one,
+    # and a ninth from an action in the minutes of last week's workshop.
+    assert count(engine, WorkPackage) == 9
     with Session(engine) as session:
         packages = session.exec(select(WorkPackage).order_by(col(WorkPackage.number))).all()
-        assert [p.number for p in packages] == list(range(1, 9))
+        assert [p.number for p in packages] == list(range(1, 10))
         assert {p.status for p in packages} >= {"planned", "in_progress", "blocked", "done"}
         assert len(session.exec(select(Dependency)).all()) == 2
-        # Two workshops, made once: one voting (with votes), one confirmed with answers.
-        from board_bot.models import Workshop, WorkshopRsvp, WorkshopVote
+        # Three workshops, made once: one held last week with its minutes, one voting (with
+        # votes), one confirmed with answers.
+        from board_bot.models import Decision, Workshop, WorkshopRsvp, WorkshopVote
 
         shops = session.exec(select(Workshop).order_by(col(Workshop.number))).all()
-        assert [(w.number, w.status) for w in shops] == [(1, "planning"), (2, "confirmed")]
+        assert [(w.number, w.status) for w in shops] == [
+            (1, "confirmed"), (2, "planning"), (3, "confirmed")
+        ]  # fmt: skip
+        assert shops[0].starts_at is not None and shops[0].starts_at < NOW
+        assert shops[0].minutes_ended_at is not None
+        assert [d.number for d in session.exec(select(Decision))] == [1]
         assert len(session.exec(select(WorkshopVote)).all()) == 3
-        assert len(session.exec(select(WorkshopRsvp)).all()) == 2
-        assert shops[1].starts_at is not None and shops[1].starts_at > NOW
+        assert len(session.exec(select(WorkshopRsvp)).all()) == 4
+        assert shops[2].starts_at is not None and shops[2].starts_at > NOW
 
 
 @pytest.mark.parametrize(

@@ -19,7 +19,7 @@ def test_demo_console_answers_help(tmp_path: Path) -> None:
     data = tmp_path / "data"
     run = subprocess.run(
         [sys.executable, "-m", "board_bot", "demo", "--data-dir", str(data)],
-        input="!hilfe\n!board show\n!workshops\n",
+        input="!hilfe\n!board show\n!workshops\n!protokoll zeigen 1\n!beschlüsse\n",
         capture_output=True,
         text=True,
         timeout=180,
@@ -33,6 +33,8 @@ def test_demo_console_answers_help(tmp_path: Path) -> None:
     assert "Smart City Board Norderstedt (Demo)" in out
     assert "!personen" in out and "!abwesenheiten" in out
     assert "Anstehende Workshops" in out and "Terminabstimmung läuft" in out
+    assert "Protokoll Workshop 1" in out and "neues Arbeitspaket WP-9" in out
+    assert "B-1" in out and "vom Hauptamt betrieben" in out
     sample = sample_data(data)
     assert sample["departments"] == {
         "FB 13": "Hauptamt",

@@ -1,6 +1,7 @@
 """Issue 7 against a real Synapse: a workshop planned in the encrypted board room, voted on by
 two department leads reacting to the option messages, the live tally edited in place, confirmed,
-and the invitation's .ics file received, decrypted and parsed as a calendar would."""
+the invitation's .ics file received, decrypted and parsed as a calendar would, and the minutes
+with a decision (into the register) and an action (into a new work package)."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ def _content(event: Event) -> dict[str, Any]:
     return content
 
 
-async def test_plan_vote_by_reactions_confirm_and_receive_the_ics(board: Round) -> None:
+async def test_plan_vote_confirm_receive_the_ics_and_keep_minutes(board: Round) -> None:
     bot, cdo, leads = board.bot, board.cdo, board.leads
     for lead in (leads["FB 61"], leads["FB 68"]):
         await cdo.client.room_invite(board.room_id, lead.user_id)
@@ -88,3 +89,18 @@ async def test_plan_vote_by_reactions_confirm_and_receive_the_ics(board: Round) 
     assert event.decoded("DTSTART").strftime("%H:%M") == "10:00"
     assert str(event["SUMMARY"]) == "Offene Daten im Verkehr"
     assert str(event["UID"]).startswith("workshop-")
+
+    # The minutes: a decision into the register, an action into a new work package.
+    started = await command(cdo, board.room_id, "!protokoll start 1")
+    assert started.body.startswith("📝 Das Protokoll von Workshop 1")
+    await command(cdo, board.room_id, "!beschluss Verkehrsdaten werden gemeinsam veröffentlicht")
+    lead = leads["FB 68"].user_id
+    noted = await command(cdo, board.room_id, f"!aufgabe {lead} Schnittstelle beschreiben")
+    assert noted.body.startswith("✔️ Aufgabe für")
+    minutes = await command(cdo, board.room_id, "!protokoll ende")
+    assert "B-1" in minutes.body and "Verkehrsdaten werden gemeinsam veröffentlicht" in minutes.body
+    assert "neues Arbeitspaket WP-3" in minutes.body  # WP-1 and WP-2 come with the fixture
+    register = await command(cdo, board.room_id, "!beschlüsse")
+    assert "B-1" in register.body and "vorgeschlagen · aus Workshop 1" in register.body
+    package = await command(cdo, board.room_id, "!wp show WP-3")
+    assert "Schnittstelle beschreiben" in package.body and "FB 68" in package.body
