@@ -1699,6 +1699,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{when}, {yes} yes",
     },
     "workshop.state_cancelled": {"de": "abgesagt", "en": "cancelled"},
+    "workshop.state_expired": {
+        "de": "Terminabstimmung abgelaufen, kein Termin festgelegt",
+        "en": "the vote expired, no slot was confirmed",
+    },
     "workshop.reminder_day": {
         "de": "⏰ **Morgen: Workshop {number} {title}**, {when}, {where}. {yes} Zusage(n).",
         "en": "⏰ **Tomorrow: workshop {number} {title}**, {when}, {where}. {yes} yes.",

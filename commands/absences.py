@@ -37,7 +37,7 @@ def _away(ctx: Context, *, dates: Rest, for_: UserId | None = None) -> str:
         for m in people.roles_of(ctx.session, board.id or 0, ctx.sender)
     ):  # observers and people without a role: only admins record absences for them
         raise Forbidden("away.forbidden_no_role", admins=admins(ctx))
-    start, end, reason = split_period(dates)
+    start, end, reason = split_period(dates, today(ctx))
     absence = absences.add(
         ctx.session,
         board=board,

@@ -158,7 +158,7 @@ def split_code(text: str) -> tuple[str, str]:
     raise UsageError("dept.code_first", word=first[:40])
 
 
-_DATE = r"\d{1,2}\.\d{1,2}\.\d{2,4}|\d{4}-\d{2}-\d{2}"
+_DATE = r"\d{1,2}\.\d{1,2}\.(?:\d{4}|\d{2})?|\d{4}-\d{2}-\d{2}"
 _PERIOD = re.compile(
     rf"(?P<start>{_DATE})(?:\s*(?:-|–|—|\bbis\b|\bto\b)\s*(?P<end>{_DATE}))?(?:\s+(?P<rest>.*))?",
     re.IGNORECASE | re.DOTALL,
@@ -166,16 +166,25 @@ _PERIOD = re.compile(
 _DANGLING = re.compile(r"(?:-|–|—|bis|to)(?:\s|$)", re.IGNORECASE)
 
 
-def split_period(text: str) -> tuple[date, date, str]:
+def split_period(text: str, today: date | None = None) -> tuple[date, date, str]:
     """``21.12.2026 - 06.01.2027 Urlaub`` → (start, end, reason). One date is one day; the
-    separator is ``-``, ``–`` or ``bis`` (``to``); dates as :func:`to_date` reads them."""
+    separator is ``-``, ``–`` or ``bis`` (``to``); dates as :func:`to_date` reads them, and
+    with ``today`` also without the year (``21.12. bis 6.1.``, as ``dates.parse_period``)."""
     text = text.strip()
     match = _PERIOD.fullmatch(text)
     if match is None:
         first = text.split()[0] if text.split() else text
         raise UsageError("convert.date", value=first[:50])
-    start = to_date(match["start"])
-    end = to_date(match["end"]) if match["end"] else start
+    if today is not None:
+        from board_bot.dates import parse_date
+
+        start = parse_date(match["start"], today=today)
+        # A day-and-month end is the next such day from the start (21.12. bis 6.1.); an end
+        # before the start is left for the service to refuse, naming both dates.
+        end = parse_date(match["end"], today=start) if match["end"] else start
+    else:
+        start = to_date(match["start"])
+        end = to_date(match["end"]) if match["end"] else start
     rest = match["rest"] or ""
     if match["end"] is None and _DANGLING.match(rest):
         raise UsageError("away.end_missing", start=start)

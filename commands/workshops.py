@@ -290,17 +290,20 @@ def workshops_(ctx: Context) -> str:
     ]
     if past:
         lines.append(t(ctx.lang, "workshop.list_past"))
-        lines += [f"- {list_line(ctx.session, ctx.lang, ws, board)}" for ws in past[:10]]
+        lines += [
+            f"- {list_line(ctx.session, ctx.lang, ws, board, expired=True)}" for ws in past[:10]
+        ]
     return "\n".join(lines)
 
 
-def list_line(session: Session, lang: str, ws: Workshop, board: Board) -> Safe:
+def list_line(
+    session: Session, lang: str, ws: Workshop, board: Board, *, expired: bool = False
+) -> Safe:
     depts = r.codes(wss.departments_of(session, ws))
-    if ws.status == wss.PLANNING:
-        voters = {
-            u for e in wss.tally(session, ws, board) for us in e.by_department.values() for u in us
-        }
-        state = t(lang, "workshop.state_planning", voters=len(voters))
+    if ws.status == wss.PLANNING and expired:
+        state = t(lang, "workshop.state_expired")
+    elif ws.status == wss.PLANNING:
+        state = t(lang, "workshop.state_planning", voters=wss.voter_count(session, ws))
     elif ws.status == wss.CANCELLED:
         state = t(lang, "workshop.state_cancelled")
     else:

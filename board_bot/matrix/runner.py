@@ -266,9 +266,18 @@ class MatrixBot:
                 reacts_to=event.reacts_to,
                 key=event.key,
             )
-            # Errors propagate (the batch is fetched again): a vote must not be lost.
-            if await asyncio.to_thread(self.dispatcher.reacted, reaction):
-                self.sender.wake()
+            # Errors propagate (the batch is fetched again): a vote must not be lost; but one
+            # that fails again and again is given up, so that it cannot stall the sync.
+            try:
+                if await asyncio.to_thread(self.dispatcher.reacted, reaction):
+                    self.sender.wake()
+            except Exception:
+                attempts = self._attempts.get(event.event_id, 0) + 1
+                self._attempts[event.event_id] = attempts
+                if attempts < MAX_EVENT_ATTEMPTS:
+                    raise
+                log.exception("giving up reaction %s after %d attempts", event.event_id, attempts)
+            self._attempts.pop(event.event_id, None)
             return
         if isinstance(event, RedactionEvent):
             redaction = self._as_redaction(room_id, event)

@@ -386,18 +386,7 @@ def _workshops(session: Session, board: Board, now: datetime) -> list[UpcomingWo
     upcoming, _ = wss.listing(session, board.id, now)
     found = []
     for ws in upcoming[:WORKSHOPS_SHOWN]:
-        voters = (
-            len(
-                {
-                    u
-                    for e in wss.tally(session, ws, board)
-                    for us in e.by_department.values()
-                    for u in us
-                }
-            )
-            if ws.status == wss.PLANNING
-            else 0
-        )
+        voters = wss.voter_count(session, ws) if ws.status == wss.PLANNING else 0
         found.append(
             UpcomingWorkshop(
                 ws.number,

@@ -104,16 +104,41 @@ def listing(
     session: Session, board_id: int, now: datetime
 ) -> tuple[list[Workshop], list[Workshop]]:
     """Upcoming workshops (being planned, or confirmed and not over), soonest first; and past or
-    cancelled ones, newest first."""
+    cancelled ones, newest first (also a vote whose options have all passed)."""
     rows = session.exec(select(Workshop).where(Workshop.board_id == board_id)).all()
+    last = last_options(session, [ws.id for ws in rows if ws.status == PLANNING and ws.id])
     upcoming: list[Workshop] = []
     past: list[Workshop] = []
     for ws in rows:
         over = ws.starts_at is not None and ends_at(ws) <= now
-        (past if ws.status == CANCELLED or over else upcoming).append(ws)
+        expired = ws.status == PLANNING and last.get(ws.id or 0, now) <= now
+        (past if ws.status == CANCELLED or over or expired else upcoming).append(ws)
     upcoming.sort(key=lambda w: (w.starts_at is None, w.starts_at or now, w.number))
     past.sort(key=lambda w: (w.starts_at or w.updated_at, w.number), reverse=True)
     return upcoming, past
+
+
+def last_options(session: Session, workshop_ids: list[int]) -> dict[int, datetime]:
+    """The latest option of each of these workshops (one query)."""
+    if not workshop_ids:
+        return {}
+    rows = session.exec(
+        select(WorkshopOption.workshop_id, sa.func.max(WorkshopOption.starts_at))
+        .where(col(WorkshopOption.workshop_id).in_(workshop_ids))
+        .group_by(col(WorkshopOption.workshop_id))
+    ).all()
+    return {ws_id: at for ws_id, at in rows}
+
+
+def voter_count(session: Session, ws: Workshop) -> int:
+    """How many people have voted on the workshop's options."""
+    return int(
+        session.exec(
+            select(sa.func.count(sa.distinct(col(WorkshopVote.user_id))))
+            .join(WorkshopOption, col(WorkshopOption.id) == WorkshopVote.option_id)
+            .where(WorkshopOption.workshop_id == ws.id)
+        ).one()
+    )
 
 
 def ends_at(ws: Workshop) -> datetime:

@@ -485,3 +485,11 @@ def test_a_time_the_clocks_skip_is_refused(city: BotHarness, slot: str, answer: 
 def test_a_bare_small_duration_asks_whether_hours_were_meant(city: BotHarness) -> None:
     reply = city.reply('!workshop plan "X" --depts FB 61 --duration 2 --options "10.12. 10:00"')
     assert reply.startswith("2 Minuten sind zu kurz für einen Workshop (mindestens 15).")
+
+
+def test_a_vote_whose_options_have_all_passed_is_listed_as_expired(city: BotHarness) -> None:
+    planned(city)
+    city.clock.advance(timedelta(days=20))  # 27.12.: after the last option (25.12.)
+    listed = city.reply("!workshops")
+    assert "**Vergangene und abgesagte Workshops**" in listed
+    assert "Terminabstimmung abgelaufen, kein Termin festgelegt" in listed

@@ -160,3 +160,17 @@ def test_history_and_commands_title_departments_alike() -> None:
     assert _title({"code": "FB *61*", "name": "Plan_ung"}) == dept_title(dept)
     assert dept_title(dept) == "FB \\*61\\* – Plan\\_ung"
     assert _title(None) == "? – ?"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("11.12.", (D(2026, 12, 11), D(2026, 12, 11), "")),
+        ("11.12. Fortbildung", (D(2026, 12, 11), D(2026, 12, 11), "Fortbildung")),
+        ("21.12. bis 6.1. Urlaub", (D(2026, 12, 21), D(2027, 1, 6), "Urlaub")),
+        ("20.11. - 22.11.", (D(2027, 11, 20), D(2027, 11, 22), "")),  # the next 20.11.
+        ("21.12.2026 - 06.01.2027 Urlaub", (D(2026, 12, 21), D(2027, 1, 6), "Urlaub")),
+    ],
+)
+def test_split_period_without_the_year(text: str, expected: tuple[date, date, str]) -> None:
+    assert split_period(text, D(2026, 11, 26)) == expected
