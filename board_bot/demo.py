@@ -357,11 +357,13 @@ async def _run(
     print(
         f"Sie schreiben jetzt als {lead.user_id} (Fachbereichsleitung) in den Board-Raum.\n"
         "Das Board hat Beispieldaten: fünf Fachbereiche (FB 13, 20, 40, 61, 68) mit Leitungen\n"
-        "und Vertretungen, die Oberbürgermeisterin als Beobachterin, eine Abwesenheit,\n"
-        "acht Arbeitspakete, acht vergangene Statusrunden und eine laufende (drei Fachbereiche\n"
-        "haben gemeldet).\n"
+        "und Vertretungen, die Oberbürgermeisterin als Beobachterin, zwei Abwesenheiten,\n"
+        "neun Arbeitspakete, acht vergangene Statusrunden und eine laufende (drei Fachbereiche\n"
+        "haben gemeldet), drei Workshops (einer mit Protokoll, einer in der Terminabstimmung,\n"
+        "einer festgelegt) und einen Beschluss im Beschlussregister.\n"
         "Probieren Sie: !hilfe   !status   !update WP-1 gelb 45% Schnittstelle im Test\n"
         "               !bericht   !ap liste   !wp show WP-2   !personen   !abwesenheiten\n"
+        "               !workshops   !workshop vote 2 1,3   !protokoll zeigen 1   !beschlüsse\n"
         "— beenden mit /quit oder Strg+D.\n",
         flush=True,
     )
