@@ -1615,11 +1615,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "- When: {when}\n- Where: {where}\n- Invited: {depts}",
     },
     "workshop.invitation_direct": {
-        "de": "Die Kalenderdatei (.ics) folgt. Bitte antworten Sie im Raum des {board}: mit einer "
-        "Reaktion auf die Einladung (👍 ja, 👎 nein, 🤷 vielleicht) oder mit "
+        "de": "Die Kalenderdatei (.ics) folgt. Bitte antworten Sie mit einer Reaktion auf diese "
+        "Nachricht (👍 ja, 👎 nein, 🤷 vielleicht) oder im Raum des {board} mit "
         "`{prefix}workshop rsvp {number} ja`.",
-        "en": "The calendar file (.ics) follows. Please answer in the room of {board}: by "
-        "reacting to the invitation (👍 yes, 👎 no, 🤷 maybe) or with "
+        "en": "The calendar file (.ics) follows. Please answer by reacting to this message "
+        "(👍 yes, 👎 no, 🤷 maybe) or in the room of {board} with "
         "`{prefix}workshop rsvp {number} ja`.",
     },
     "workshop.ics_description": {

@@ -506,3 +506,17 @@ class Decision(SQLModel, table=True):
     created_by: str = Field(max_length=255)
     created_at: datetime = Field(sa_type=UTCDateTime)
     updated_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class WorkshopDirectInvitation(SQLModel, table=True):
+    """A workshop's invitation sent to someone by direct message: a reaction to it there answers
+    the invitation like one in the board room."""
+
+    __tablename__ = "workshop_direct_invitation"
+
+    id: int | None = Field(default=None, primary_key=True)
+    workshop_id: int = Field(foreign_key="workshop.id", index=True)
+    user_id: str = Field(max_length=255)
+    outbox_id: int = Field(index=True)
+    room_id: str | None = Field(default=None, max_length=255)  # the direct room, once sent
+    event_id: str | None = Field(default=None, max_length=255, index=True)

@@ -14,7 +14,13 @@ from board_bot import ics, rounds
 from board_bot.dates import parse_date
 from board_bot.errors import Forbidden, UsageError
 from board_bot.i18n import t
-from board_bot.models import Board, Department, Workshop, WorkshopOption
+from board_bot.models import (
+    Board,
+    Department,
+    Workshop,
+    WorkshopDirectInvitation,
+    WorkshopOption,
+)
 from board_bot.render import Safe, edit_contents, message_contents, plain_text
 from board_bot.services import delivery
 from board_bot.services import work_packages as wps
@@ -369,10 +375,14 @@ def react(
     workshop no longer takes it)."""
     from board_bot.services import boards
 
-    board = boards.for_room(session, room_id)
-    if board is None:
-        return None
     meaning = reaction_meaning(key)
+    board = boards.for_room(session, room_id)
+    if board is None:  # a direct room: an answer to the invitation sent there, if any
+        invited = wss.direct_invitation_for_event(session, reacts_to, room_id)
+        if invited is None or meaning is None or invited.status != wss.CONFIRMED:
+            return None
+        wss.rsvp(session, invited, sender, meaning, now=now, reaction_event_id=event_id)
+        return "workshop_rsvp", []
     found = wss.option_for_event(session, reacts_to)
     if found is not None:
         ws, option = found
@@ -514,7 +524,13 @@ def post_calendar(
     for room in [board.room_id, *(contacts if direct else [])]:
         if room != board.room_id:
             body = f"{r.invitation_head(lang, ws, board, depts)}\n\n{private}" if private else text
-            delivery.enqueue(session, room_id=room, contents=message_contents(body), now=now)
+            [sent] = delivery.enqueue(
+                session, room_id=room, contents=message_contents(body), now=now
+            )
+            if private and ws.id is not None and sent.id is not None:
+                session.add(
+                    WorkshopDirectInvitation(workshop_id=ws.id, user_id=room, outbox_id=sent.id)
+                )
         delivery.enqueue_file(
             session, room_id=room, filename=r.ics_name(ws), mimetype=ics.MIME, data=data, now=now
         )

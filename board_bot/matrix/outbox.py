@@ -388,7 +388,7 @@ class OutboxSender:
             )
             if room_id is not None:
                 status_rounds.prompt_sent(session, outbox_id, room_id, event_id)
-                workshops.message_sent(session, outbox_id, event_id)
+                workshops.message_sent(session, outbox_id, event_id, room_id)
 
     def _note_failure(self, outbox_id: int, error: str) -> None:
         with unit_of_work(self.engine) as session:

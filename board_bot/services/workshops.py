@@ -37,6 +37,7 @@ from board_bot.models import (
     Membership,
     Workshop,
     WorkshopDepartment,
+    WorkshopDirectInvitation,
     WorkshopOption,
     WorkshopRsvp,
     WorkshopVote,
@@ -536,6 +537,32 @@ def invitation_for_event(session: Session, event_id: str) -> Workshop | None:
     return session.exec(select(Workshop).where(Workshop.invitation_event_id == event_id)).first()
 
 
+def direct_invitation_for_event(session: Session, event_id: str, room_id: str) -> Workshop | None:
+    """The workshop whose invitation, sent by direct message, is ``event_id`` in ``room_id``."""
+    sent = session.exec(
+        select(WorkshopDirectInvitation).where(
+            WorkshopDirectInvitation.event_id == event_id,
+            WorkshopDirectInvitation.room_id == room_id,
+        )
+    ).first()
+    return session.get(Workshop, sent.workshop_id) if sent is not None else None
+
+
+def answer_rooms(session: Session, ws: Workshop, board: Board) -> set[str]:
+    """Where a reaction answers the invitation: the board room and the direct rooms it went to."""
+    rooms = {board.room_id}
+    rooms.update(
+        r
+        for r in session.exec(
+            select(WorkshopDirectInvitation.room_id).where(
+                WorkshopDirectInvitation.workshop_id == ws.id
+            )
+        )
+        if r
+    )
+    return rooms
+
+
 def take_back_reaction(
     session: Session, reaction_event_id: str, *, room_id: str, sender: str, moderator: bool
 ) -> Workshop | None:
@@ -557,7 +584,10 @@ def take_back_reaction(
     else:
         ws = session.get(Workshop, row.workshop_id)
     board = session.get(Board, ws.board_id) if ws else None
-    if ws is None or board is None or board.room_id != room_id:
+    if ws is None or board is None:
+        return None
+    allowed = {board.room_id} if isinstance(row, WorkshopVote) else answer_rooms(session, ws, board)
+    if room_id not in allowed:
         return None
     if row.user_id != sender and not moderator:
         return None
@@ -595,8 +625,15 @@ def meeting(
 # --- the messages' event ids (set when the outbox has sent them) ---------------------------------
 
 
-def message_sent(session: Session, outbox_id: int, event_id: str) -> None:
-    """Remember the event id of a poll, option or invitation message once it is sent."""
+def message_sent(session: Session, outbox_id: int, event_id: str, room_id: str = "") -> None:
+    """Remember the event id of a poll, option or invitation message once it is sent (and, for
+    an invitation by direct message, the direct room it went to)."""
+    for sent in session.exec(
+        select(WorkshopDirectInvitation).where(WorkshopDirectInvitation.outbox_id == outbox_id)
+    ):
+        sent.event_id = event_id
+        sent.room_id = room_id
+        session.add(sent)
     for option in session.exec(select(WorkshopOption).where(WorkshopOption.outbox_id == outbox_id)):
         option.event_id = event_id
         session.add(option)

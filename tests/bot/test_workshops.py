@@ -51,7 +51,7 @@ def deliver(bot: BotHarness) -> dict[int, str]:
                 continue
             event_id = f"$out{row.id}"
             delivery.mark_sent(session, row.id, event_id=event_id, now=bot.clock.now())
-            wss.message_sent(session, row.id, event_id)
+            wss.message_sent(session, row.id, event_id, row.room_id)
             sent[row.id] = event_id
     return sent
 
@@ -470,7 +470,8 @@ def test_the_ics_names_organiser_and_attendees_and_the_dm_says_where_to_answer(
     ]
     assert "reagieren" not in str(event["DESCRIPTION"])
     text, _ = rows_to(city, LEAD)
-    assert "Bitte antworten Sie im Raum des Smart City Board Musterstadt" in text.content["body"]
+    assert "Bitte antworten Sie mit einer Reaktion auf diese Nachricht" in text.content["body"]
+    assert "im Raum des Smart City Board Musterstadt" in text.content["body"]
 
 
 @pytest.mark.parametrize(
@@ -493,3 +494,24 @@ def test_a_vote_whose_options_have_all_passed_is_listed_as_expired(city: BotHarn
     listed = city.reply("!workshops")
     assert "**Vergangene und abgesagte Workshops**" in listed
     assert "Terminabstimmung abgelaufen, kein Termin festgelegt" in listed
+
+
+def test_a_reaction_to_the_invitation_in_a_direct_message_answers_it(city: BotHarness) -> None:
+    from tests.bot.test_status_rounds import open_direct_rooms
+
+    planned(city)
+    city.posted("!workshop confirm 1 1")
+    dms = open_direct_rooms(city)
+    sent = deliver(city)
+    invitation, _ = rows_to(city, dms[LEAD])
+    assert invitation.id is not None
+    event = sent[invitation.id]
+    assert react(city, LEAD, "$something-else", "👍", "$r0") == []  # not the invitation
+    city.dispatcher.reacted(IncomingReaction("$dm-yes", dms[LEAD], LEAD, event, "👍"))
+    assert "- Zusagen (1): @lena.lehmann:example.org" in city.reply("!workshop show 1")
+    # The same event id in another room is not the invitation.
+    city.dispatcher.reacted(IncomingReaction("$elsewhere", dms[VERKEHR], VERKEHR, event, "👍"))
+    assert "- Zusagen (1):" in city.reply("!workshop show 1")
+    # Taking the reaction back in the direct room takes the answer back.
+    city.dispatcher.redacted(IncomingRedaction("$undo", dms[LEAD], LEAD, "$dm-yes"))
+    assert "- Zusagen (0): –" in city.reply("!workshop show 1")

@@ -5,6 +5,7 @@ with a decision (into the register) and an action (into a new work package)."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import icalendar
@@ -89,6 +90,25 @@ async def test_plan_vote_confirm_receive_the_ics_and_keep_minutes(board: Round) 
     assert event.decoded("DTSTART").strftime("%H:%M") == "10:00"
     assert str(event["SUMMARY"]) == "Offene Daten im Verkehr"
     assert str(event["UID"]).startswith("workshop-")
+
+    # The FB 61 lead gets the invitation by direct message and answers it there with a reaction.
+    lead61 = leads["FB 61"]
+    dm = await lead61.wait_for_invite(timeout=REPLY_WAIT)
+    await lead61.join(dm)
+    direct = await lead61.wait_for(
+        from_bot(bot, "📅 **Einladung: Workshop 1"),  # type: ignore[arg-type]
+        REPLY_WAIT,
+        room_id=dm,
+        what="the invitation by direct message",
+    )
+    await lead61.send_reaction(dm, direct.event_id, "👍")
+    for _ in range(50):
+        shown = await command(cdo, board.room_id, "!workshop show 1")
+        if "Zusagen (1): " in shown.body and f"({lead61.user_id})" in shown.body:
+            break
+        await asyncio.sleep(0.2)
+    else:
+        raise AssertionError(f"the answer by direct message did not count: {shown.body}")
 
     # The minutes: a decision into the register, an action into a new work package.
     started = await command(cdo, board.room_id, "!protokoll start 1")
