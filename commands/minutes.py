@@ -18,8 +18,8 @@ from board_bot.services import workshops as wss
 from commands import workshop_render as r
 from commands.common import board_of, person, today
 from commands.framework import Context, Group, Rest, Role, command
-from commands.workshops import _may_organise, _workshop
 from commands.workshops import group as workshop_group
+from commands.workshops import may_organise, workshop_named
 
 minutes_group = Group(
     "minutes", "A workshop's minutes: start, then decisions, actions, notes, then end",
@@ -50,12 +50,12 @@ _PROPOSAL = re.compile(r"[pv]([0-9]{1,2})", re.IGNORECASE)
 def agenda(ctx: Context, number: str, *, change: Rest = "") -> str:
     """Show a workshop's agenda with the bot's proposals from open blockers and dependencies;
     add TEXT (or add P2, a proposal) and remove N change it"""
-    ws = _workshop(ctx, number)
+    ws = workshop_named(ctx, number)
     words = change.split(maxsplit=1)
     verb = words[0].casefold() if words else ""
     rest = words[1] if len(words) > 1 else ""
     if verb:
-        _may_organise(ctx, ws, wss.departments_of(ctx.session, ws))
+        may_organise(ctx, ws, wss.departments_of(ctx.session, ws))
     if verb in ("add", "hinzufügen", "neu", "+"):
         proposal = _PROPOSAL.fullmatch(rest.strip())
         if proposal is not None:
@@ -97,8 +97,8 @@ def _agenda_text(ctx: Context, ws: Workshop) -> str:
 @minutes_group.command("start", aliases=("beginnen", "starten"))
 def start(ctx: Context, number: str) -> str:
     """Start the minutes of a workshop; !decision, !action and !note then go into them"""
-    ws = _workshop(ctx, number)
-    _may_organise(ctx, ws, wss.departments_of(ctx.session, ws))
+    ws = workshop_named(ctx, number)
+    may_organise(ctx, ws, wss.departments_of(ctx.session, ws))
     ms.start(ctx.session, ws, actor=ctx.sender, now=ctx.now)
     return t(
         ctx.lang, "minutes.started", number=ws.number, title=r.title(ws), prefix=Safe(ctx.prefix)
@@ -124,7 +124,7 @@ def show(ctx: Context, number: str = "") -> str:
     """Show the minutes so far (of the running workshop), or those kept of workshop N"""
     board = board_of(ctx)
     if number:
-        ws = _workshop(ctx, number)
+        ws = workshop_named(ctx, number)
         if ws.minutes:
             return ws.minutes
         if ws.minutes_started_at is None:
@@ -138,7 +138,7 @@ def show(ctx: Context, number: str = "") -> str:
 def _may_write(ctx: Context, ws: Workshop) -> None:
     if ws.minutes_by == ctx.sender:
         return
-    _may_organise(ctx, ws, wss.departments_of(ctx.session, ws))
+    may_organise(ctx, ws, wss.departments_of(ctx.session, ws))
 
 
 def _running(ctx: Context) -> Workshop:
@@ -270,11 +270,10 @@ def list_(ctx: Context, status: str = "") -> str:
         )
     if not found:
         return t(ctx.lang, "decision.none")
-    numbers = {w.id: w.number for w in wss.listing(ctx.session, board.id or 0, ctx.now)[0]}
-    numbers.update({w.id: w.number for w in wss.listing(ctx.session, board.id or 0, ctx.now)[1]})
+    numbers = wss.numbers(ctx.session, [d.workshop_id for d in found if d.workshop_id])
     lines: list[str] = [t(ctx.lang, "decision.title")]
     for d in found:
-        lines.append("- " + decision_line(ctx.lang, d, numbers.get(d.workshop_id)))
+        lines.append("- " + decision_line(ctx.lang, d, numbers.get(d.workshop_id or 0)))
     return "\n".join(lines)
 
 

@@ -3,6 +3,7 @@ list. Shared by the commands, the reactions (dispatcher) and the reminder jobs."
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -13,6 +14,8 @@ from board_bot.models import Board, Department, Workshop
 from board_bot.render import Safe, escape
 from board_bot.services import workshops as wss
 
+#: How a person is named in a text: their id escaped, or with their display name.
+Naming = Callable[[str], Safe]
 NAMES_SHOWN = 8  # voters named per department and option in the tally; the rest are counted
 
 
@@ -84,16 +87,18 @@ def option_line(lang: str, ws: Workshop, board: Board, position: int, at: dateti
     )
 
 
-def tally(session: Session, lang: str, ws: Workshop, board: Board, person: object = None) -> Safe:
+def tally(
+    session: Session, lang: str, ws: Workshop, board: Board, person: Naming | None = None
+) -> Safe:
     """The live tally: each option with its votes by department and what it clashes with."""
-    name = person if callable(person) else escape
+    name: Naming = person or escape
     lines: list[str] = [t(lang, "workshop.tally_title", number=ws.number, title=title(ws))]
     entries = wss.tally(session, ws, board)
     best = max((e.count for e in entries), default=0)
     for entry in entries:
         parts = [
             f"{escape(code) if code else t(lang, 'workshop.others')}: "
-            + ", ".join(str(name(u)) for u in users[:NAMES_SHOWN])
+            + ", ".join(name(u) for u in users[:NAMES_SHOWN])
             + (f" +{len(users) - NAMES_SHOWN}" if len(users) > NAMES_SHOWN else "")
             for code, users in sorted(
                 entry.by_department.items(), key=lambda kv: (not kv[0], kv[0])
@@ -120,13 +125,13 @@ def tally(session: Session, lang: str, ws: Workshop, board: Board, person: objec
     return Safe("\n".join(lines))
 
 
-def clash(lang: str, kind: str, detail: str, name: object = None) -> Safe:
+def clash(lang: str, kind: str, detail: str, name: Naming | None = None) -> Safe:
     if kind == "holiday":
         return t(lang, "workshop.clash_holiday", name=detail)
     if kind == "weekend":
         return t(lang, "workshop.clash_weekend")
-    who = name(detail) if callable(name) else escape(detail)
-    return t(lang, "workshop.clash_absence", who=Safe(str(who)))
+    who = (name or escape)(detail)
+    return t(lang, "workshop.clash_absence", who=who)
 
 
 def invitation_head(lang: str, ws: Workshop, board: Board, depts: list[Department]) -> Safe:
@@ -149,12 +154,12 @@ def invitation(lang: str, ws: Workshop, board: Board, depts: list[Department], p
     return Safe(f"{invitation_head(lang, ws, board, depts)}\n\n{hint}")
 
 
-def rsvp_lines(lang: str, answers: dict[str, list[str]], name: object = None) -> list[str]:
-    show = name if callable(name) else escape
+def rsvp_lines(lang: str, answers: dict[str, list[str]], name: Naming | None = None) -> list[str]:
+    show: Naming = name or escape
     lines = []
     for answer in wss.ANSWERS:
         people = answers.get(answer, [])
-        who = ", ".join(str(show(u)) for u in people) or "–"
+        who = ", ".join(show(u) for u in people) or "–"
         lines.append(f"- {t(lang, f'workshop.rsvp_{answer}')} ({len(people)}): {who}")
     return lines
 

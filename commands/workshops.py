@@ -110,7 +110,7 @@ def _departments(ctx: Context, text: str) -> list[Department]:
     return [find(ctx, p) for p in parts]
 
 
-def _workshop(ctx: Context, number: str) -> Workshop:
+def workshop_named(ctx: Context, number: str) -> Workshop:
     value = number.strip().lstrip("#")
     if value.lower().startswith("ws-"):
         value = value[3:]
@@ -119,7 +119,7 @@ def _workshop(ctx: Context, number: str) -> Workshop:
     return wss.find(ctx.session, board_of(ctx).id or 0, int(value))
 
 
-def _may_organise(ctx: Context, ws: Workshop | None, depts: list[Department]) -> None:
+def may_organise(ctx: Context, ws: Workshop | None, depts: list[Department]) -> None:
     """Admins, the workshop's planner, and the leads and deputies of its departments."""
     if ctx.is_admin or (ws is not None and ws.created_by == ctx.sender):
         return
@@ -128,7 +128,7 @@ def _may_organise(ctx: Context, ws: Workshop | None, depts: list[Department]) ->
     raise Forbidden("workshop.forbidden", admins=", ".join(ctx.admins))
 
 
-def _name(ctx: Context) -> object:
+def _name(ctx: Context) -> r.Naming:
     return lambda user: person(ctx, user)
 
 
@@ -158,7 +158,7 @@ def plan(
     if not options:
         raise UsageError("workshop.options_missing")
     slots = [parse_slot(s, board, ctx.now) for s in options.split(";") if s.strip()]
-    _may_organise(ctx, None, invited)
+    may_organise(ctx, None, invited)
     ws, made = wss.plan(
         ctx.session,
         board=board,
@@ -181,7 +181,7 @@ def plan(
 @group.command("vote", aliases=("abstimmen", "stimme"))
 def vote(ctx: Context, number: str, *, positions: Rest = "") -> str:
     """Say at which options of a workshop you can come (replaces your earlier vote)"""
-    ws = _workshop(ctx, number)
+    ws = workshop_named(ctx, number)
     chosen = wss.vote(ctx.session, ws, ctx.sender, parse_positions(positions), now=ctx.now)
     queue_tally_edit(ctx.session, ws, board_of(ctx), ctx.lang, ctx.now)
     return t(
@@ -195,7 +195,7 @@ def vote(ctx: Context, number: str, *, positions: Rest = "") -> str:
 @group.command("show", aliases=("zeigen", "stand"))
 def show(ctx: Context, number: str) -> str:
     """Show a workshop: the vote's tally with clashes, or the slot and who comes"""
-    ws = _workshop(ctx, number)
+    ws = workshop_named(ctx, number)
     board = board_of(ctx)
     depts = wss.departments_of(ctx.session, ws)
     if ws.status == wss.PLANNING:
@@ -213,10 +213,10 @@ def show(ctx: Context, number: str) -> str:
 def confirm(ctx: Context, number: str, option: str) -> str:
     """Fix a workshop's slot: the invitation with its .ics file goes to the room and, by direct
     message, to the invited departments' leads"""
-    ws = _workshop(ctx, number)
+    ws = workshop_named(ctx, number)
     board = board_of(ctx)
     depts = wss.departments_of(ctx.session, ws)
-    _may_organise(ctx, ws, depts)
+    may_organise(ctx, ws, depts)
     if not option.strip().isdigit():
         raise UsageError("workshop.bad_positions", text=option[:40])
     wss.confirm(ctx.session, ws, int(option), actor=ctx.sender, now=ctx.now)
@@ -227,10 +227,10 @@ def confirm(ctx: Context, number: str, option: str) -> str:
 def reschedule(ctx: Context, number: str, *, slot: Rest = "") -> str:
     """Move a confirmed workshop to a new slot (03.12. 10:00); everyone invited gets the updated
     .ics file"""
-    ws = _workshop(ctx, number)
+    ws = workshop_named(ctx, number)
     board = board_of(ctx)
     depts = wss.departments_of(ctx.session, ws)
-    _may_organise(ctx, ws, depts)
+    may_organise(ctx, ws, depts)
     if not slot.strip():
         raise UsageError("workshop.slot_missing")
     wss.reschedule(
@@ -259,10 +259,10 @@ def _announce(
 @group.command("cancel", aliases=("absagen",))
 def cancel(ctx: Context, number: str) -> str:
     """Call a workshop off; everyone invited gets the cancellation (.ics)"""
-    ws = _workshop(ctx, number)
+    ws = workshop_named(ctx, number)
     board = board_of(ctx)
     depts = wss.departments_of(ctx.session, ws)
-    _may_organise(ctx, ws, depts)
+    may_organise(ctx, ws, depts)
     invited = wss.cancel(ctx.session, ws, actor=ctx.sender, now=ctx.now)
     if invited:
         _send_calendar(ctx, ws, board, depts, kind="cancellation")
@@ -275,7 +275,7 @@ def cancel(ctx: Context, number: str) -> str:
 @group.command("rsvp", aliases=("zusage", "antwort"))
 def rsvp(ctx: Context, number: str, answer: str) -> str:
     """Answer a workshop's invitation: ja, nein or vielleicht"""
-    ws = _workshop(ctx, number)
+    ws = workshop_named(ctx, number)
     value = _ANSWERS.get(answer.strip().casefold())
     if value is None:
         raise UsageError("workshop.bad_answer", answer=answer[:20])

@@ -80,6 +80,16 @@ def find(session: Session, board_id: int, number: int) -> Workshop:
     return found
 
 
+def numbers(session: Session, workshop_ids: list[int]) -> dict[int, int]:
+    """Workshop id -> its number, for these workshops (one query)."""
+    if not workshop_ids:
+        return {}
+    rows = session.exec(
+        select(Workshop.id, Workshop.number).where(col(Workshop.id).in_(set(workshop_ids)))
+    ).all()
+    return {ws_id: number for ws_id, number in rows if ws_id is not None}
+
+
 def options_of(session: Session, ws: Workshop) -> list[WorkshopOption]:
     return list(
         session.exec(
