@@ -41,7 +41,7 @@ from nio import (  # noqa: E402
     RoomSendResponse,
 )
 
-from board_bot.devserver import LocalSynapse, RegisteredUser  # noqa: E402
+from board_bot.dev.devserver import LocalSynapse, RegisteredUser  # noqa: E402
 from tests.e2e.bot_process import BotProcess  # noqa: E402
 from tests.e2e.client import TestClient  # noqa: E402
 from tests.e2e.helpers import board_room, command  # noqa: E402

@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from nio import AsyncClient, AsyncClientConfig, MatrixRoom, RoomMessageText  # noqa: E402
 
-from board_bot.devserver import LocalSynapse, RegisteredUser  # noqa: E402
+from board_bot.dev.devserver import LocalSynapse, RegisteredUser  # noqa: E402
 from tests.e2e.bot_process import BotProcess  # noqa: E402
 from tests.e2e.client import TestClient  # noqa: E402
 from tests.e2e.helpers import reply_to  # noqa: E402

@@ -45,6 +45,8 @@ from sqlalchemy.engine import Engine, make_url  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
 from board_bot.app import settle_heap  # noqa: E402
+from board_bot.features.summaries import service as summaries  # noqa: E402
+from board_bot.features.summaries.messages import render  # noqa: E402
 from board_bot.models import (  # noqa: E402
     Board,
     RoundSnapshot,
@@ -54,8 +56,6 @@ from board_bot.models import (  # noqa: E402
     StatusPrompt,
     StatusRound,
 )
-from board_bot.services import summaries  # noqa: E402
-from commands.summary_render import render  # noqa: E402
 
 ROUNDS = 150
 SCALES = (1, 2, 4)

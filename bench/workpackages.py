@@ -9,7 +9,7 @@ dropped here; skipped with a note when the server cannot be reached).
 "Bot time" of one ``!wp list``: a fresh Session runs ``work_packages.list_packages`` for the
 first page (25 rows) plus what the command adds (the department codes, ``waits_for_open`` for
 the page), and the page is rendered to Markdown (the bench's own renderer, like the command's
-lines) and through ``board_bot.render.message_contents``. Every case runs ``--rounds``
+lines) and through ``board_bot.core.render.message_contents``. Every case runs ``--rounds``
 times after two warm-up runs; the figures are the median and the 95th percentile:
 
     figure wp_list_<backend>_<case>_median <ms> ms
@@ -47,8 +47,15 @@ import sqlalchemy as sa  # noqa: E402
 from sqlalchemy.engine import Engine, make_url  # noqa: E402
 from sqlmodel import Session, SQLModel  # noqa: E402
 
-from board_bot import migrate  # noqa: E402
-from board_bot.db import make_engine  # noqa: E402
+from board_bot.core import migrate  # noqa: E402
+from board_bot.core.dates import format_date  # noqa: E402
+from board_bot.core.db import make_engine  # noqa: E402
+from board_bot.core.render import escape, message_contents  # noqa: E402
+from board_bot.features.departments import service as departments  # noqa: E402
+from board_bot.features.departments.service import code_key  # noqa: E402
+from board_bot.features.work_packages import exchange as wp_exchange  # noqa: E402
+from board_bot.features.work_packages import service as wps  # noqa: E402
+from board_bot.features.work_packages.service import WpFilter  # noqa: E402
 from board_bot.models import (  # noqa: E402
     AuditEntry,
     Board,
@@ -60,12 +67,6 @@ from board_bot.models import (  # noqa: E402
     WorkPackageDepartment,
     WorkPackageLink,
 )
-from board_bot.render import escape, message_contents  # noqa: E402
-from board_bot.services import departments, wp_exchange  # noqa: E402
-from board_bot.services import work_packages as wps  # noqa: E402
-from board_bot.services.departments import code_key  # noqa: E402
-from board_bot.services.work_packages import WpFilter  # noqa: E402
-from board_bot.timefmt import format_date  # noqa: E402
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "BOARD_BOT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"

@@ -12,13 +12,14 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 
-from board_bot import __version__, migrate
-from board_bot.clock import Clock
-from board_bot.config import Config
-from board_bot.db import backend_name, make_engine
-from board_bot.dispatcher import Dispatcher
+from board_bot import __version__
+from board_bot.chat.dispatcher import Dispatcher
+from board_bot.chat.framework import Runtime
+from board_bot.core import migrate
+from board_bot.core.clock import Clock
+from board_bot.core.config import Config
+from board_bot.core.db import backend_name, make_engine
 from commands import build_registry
-from commands.framework import Runtime
 
 log = logging.getLogger(__name__)
 

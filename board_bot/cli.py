@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from board_bot import __version__
-from board_bot.errors import ConfigError
+from board_bot.core.errors import ConfigError
 
 if TYPE_CHECKING:
     from board_bot.app import App
@@ -96,13 +96,13 @@ def main(argv: list[str] | None = None) -> int:
     _setup_logging(args.log_level)
 
     if args.command == "demo":
-        from board_bot.demo import run_demo
+        from board_bot.dev.demo import run_demo
 
         return run_demo(args.data_dir, console=not args.no_console)
 
     from board_bot.app import DatabaseUnavailable, build_app
-    from board_bot.clock import SystemClock
-    from board_bot.config import load_config
+    from board_bot.core.clock import SystemClock
+    from board_bot.core.config import load_config
 
     try:
         config = load_config(args.config)
@@ -150,8 +150,10 @@ def _import(app: App, what: str, path: Path, room_id: str, *, dry_run: bool) -> 
     3 no database."""
     from zoneinfo import ZoneInfo
 
-    from board_bot.db import unit_of_work
-    from board_bot.services import boards, importer, wp_exchange
+    from board_bot.core.db import unit_of_work
+    from board_bot.features.boards import service as boards
+    from board_bot.features.people import importer
+    from board_bot.features.work_packages import exchange as wp_exchange
 
     try:
         data = path.read_bytes()

@@ -8,7 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from board_bot.db import UTCDateTime
+from board_bot.core.db import UTCDateTime
 
 # Named constraints, so that migrations can find them again on SQLite and PostgreSQL alike.
 SQLModel.metadata.naming_convention = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from board_bot.chat.framework import Registry
 from commands import (
     about,
     absences,
@@ -17,7 +18,6 @@ from commands import (
     workshops,
     wp_export,
 )
-from commands.framework import Registry
 
 # wp_export adds its command to work_packages.group when it is imported, minutes its agenda
 # command to workshops.group.

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from board_bot.i18n import t
-from board_bot.render import Safe
-from board_bot.services import boards
-from board_bot.timefmt import format_datetime
-from commands.framework import Context, command
+from board_bot.chat.framework import Context, command
+from board_bot.core.dates import format_datetime
+from board_bot.core.i18n import t
+from board_bot.core.render import Safe
+from board_bot.features.boards import service as boards
 
 
 def format_duration(lang: str, delta: timedelta) -> Safe:

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from board_bot.errors import BotError, Forbidden
-from board_bot.i18n import t
-from board_bot.ids import UserId
+from board_bot.chat.common import admins, board_of, dept_title, period, person, today
+from board_bot.chat.converters import split_period
+from board_bot.chat.framework import Context, Rest, command
+from board_bot.core.errors import BotError, Forbidden
+from board_bot.core.i18n import t
+from board_bot.core.ids import UserId
+from board_bot.core.render import Safe
+from board_bot.features.absences import service as absences
+from board_bot.features.departments import service as departments
+from board_bot.features.people import service as people
 from board_bot.models import Department
-from board_bot.render import Safe
-from board_bot.services import absences, departments, people
-from commands.common import admins, board_of, dept_title, period, person, today
-from commands.converters import split_period
-from commands.framework import Context, Rest, command
 
 
 def _subject(ctx: Context, for_: UserId | None) -> str:

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from board_bot import rounds
-from board_bot.errors import BotError
-from board_bot.i18n import t, weekday_date
+from board_bot.chat.common import today
+from board_bot.chat.converters import Language
+from board_bot.chat.framework import Context, Group, Rest, Role
+from board_bot.core.dates import format_datetime
+from board_bot.core.errors import BotError
+from board_bot.core.i18n import t, weekday_date
+from board_bot.core.render import Safe
+from board_bot.core.workdays import BUNDESLAENDER, next_working_day
+from board_bot.features.boards import service as boards
 from board_bot.models import Board
-from board_bot.render import Safe
-from board_bot.services import boards
-from board_bot.timefmt import format_datetime
-from board_bot.workdays import BUNDESLAENDER, next_working_day
-from commands.common import today
-from commands.converters import Language
-from commands.framework import Context, Group, Rest, Role
+from board_bot.scheduler import jobs as rounds
 
 group = Group("board", "Set up and show this room's board", aliases=("gremium",))
 

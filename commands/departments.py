@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from board_bot.errors import UsageError
-from board_bot.i18n import t
-from board_bot.ids import RoomId
+from board_bot.chat.common import board_of, dept_title, people_list, person, today
+from board_bot.chat.converters import split_code, to_room_id
+from board_bot.chat.framework import Context, Group, Rest, Role
+from board_bot.core.errors import UsageError
+from board_bot.core.i18n import t
+from board_bot.core.ids import RoomId
+from board_bot.core.render import Safe, escape
+from board_bot.features.departments import service as departments
+from board_bot.features.people import service as people
 from board_bot.models import Department
-from board_bot.render import Safe, escape
-from board_bot.services import departments, people
-from commands.common import board_of, dept_title, people_list, person, today
-from commands.converters import split_code, to_room_id
-from commands.framework import Context, Group, Rest, Role
 
 group = Group("dept", "Manage the board's departments", aliases=("fb", "fachbereich", "amt"))
 

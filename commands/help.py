@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from board_bot.errors import NotFound
-from board_bot.i18n import t
-from board_bot.render import Safe
-from commands.framework import Command, Context, Group, Rest, Role, command
+from board_bot.chat.framework import Command, Context, Group, Rest, Role, command
+from board_bot.core.errors import NotFound
+from board_bot.core.i18n import t
+from board_bot.core.render import Safe
 
 
 def _command_lines(cmd: Command, ctx: Context, *, detail: bool) -> list[str]:

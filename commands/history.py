@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from board_bot.i18n import t
+from board_bot.chat.common import board_of, code_and_name, dept_title, person, role_name
+from board_bot.chat.framework import Context, Rest, command
+from board_bot.core import audit
+from board_bot.core.dates import format_datetime
+from board_bot.core.i18n import t
+from board_bot.core.render import Safe, escape
+from board_bot.features.departments import service as departments
+from board_bot.features.people import service as people
 from board_bot.models import AuditEntry
-from board_bot.render import Safe, escape
-from board_bot.services import audit, departments, people
-from board_bot.timefmt import format_datetime
-from commands.common import board_of, code_and_name, dept_title, person, role_name
-from commands.framework import Context, Rest, command
 
 LIMIT = 20
 

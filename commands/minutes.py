@@ -6,18 +6,18 @@ from __future__ import annotations
 
 import re
 
-from board_bot.dates import parse_date
-from board_bot.errors import BotError, UsageError
-from board_bot.i18n import t
-from board_bot.ids import UserId
+from board_bot.chat.common import board_of, person, today
+from board_bot.chat.framework import Context, Group, Rest, Role, command
+from board_bot.core.dates import parse_date
+from board_bot.core.errors import BotError, UsageError
+from board_bot.core.i18n import t
+from board_bot.core.ids import UserId
+from board_bot.core.render import Safe, escape
+from board_bot.features.work_packages import service as wps
+from board_bot.features.workshops import messages as r
+from board_bot.features.workshops import minutes as ms
+from board_bot.features.workshops import service as wss
 from board_bot.models import Board, Decision, Workshop
-from board_bot.render import Safe, escape
-from board_bot.services import minutes as ms
-from board_bot.services import work_packages as wps
-from board_bot.services import workshops as wss
-from commands import workshop_render as r
-from commands.common import board_of, person, today
-from commands.framework import Context, Group, Rest, Role, command
 from commands.workshops import group as workshop_group
 from commands.workshops import may_organise, workshop_named
 

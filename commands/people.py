@@ -2,13 +2,7 @@
 
 from __future__ import annotations
 
-from board_bot.errors import UsageError
-from board_bot.i18n import t
-from board_bot.ids import UserId
-from board_bot.models import Department, Membership
-from board_bot.render import Safe
-from board_bot.services import absences, departments, people
-from commands.common import (
+from board_bot.chat.common import (
     board_of,
     dept_title,
     people_list,
@@ -17,9 +11,17 @@ from commands.common import (
     role_name,
     today,
 )
-from commands.converters import RoleName
+from board_bot.chat.converters import RoleName
+from board_bot.chat.framework import Context, Group, Rest, Role, command
+from board_bot.core.errors import UsageError
+from board_bot.core.i18n import t
+from board_bot.core.ids import UserId
+from board_bot.core.render import Safe
+from board_bot.features.absences import service as absences
+from board_bot.features.departments import service as departments
+from board_bot.features.people import service as people
+from board_bot.models import Department, Membership
 from commands.departments import find
-from commands.framework import Context, Group, Rest, Role, command
 
 group = Group("role", "Assign and remove roles on the board", aliases=("rolle", "rollen"))
 

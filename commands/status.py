@@ -5,17 +5,17 @@ from __future__ import annotations
 
 import re
 
-from board_bot import round_schedule as rs
-from board_bot import rounds
-from board_bot.errors import BotError, UsageError
-from board_bot.i18n import t
+from board_bot.chat.common import board_of, person
+from board_bot.chat.framework import Context, Group, Rest, Role, command
+from board_bot.core.errors import BotError, UsageError
+from board_bot.core.i18n import t
+from board_bot.core.render import Safe
+from board_bot.features.departments import service as departments
+from board_bot.features.status_rounds import messages as r
+from board_bot.features.status_rounds import schedule as rs
+from board_bot.features.status_rounds import service as sr
 from board_bot.models import StatusRound
-from board_bot.render import Safe
-from board_bot.services import departments
-from board_bot.services import status_rounds as sr
-from commands import status_render as r
-from commands.common import board_of, person
-from commands.framework import Context, Group, Rest, Role, command
+from board_bot.scheduler import jobs as rounds
 
 group = Group("status", "Status rounds: the weekly prompt to the departments", default="show")
 
@@ -76,7 +76,7 @@ def schedule(ctx: Context, change: Rest = "") -> str:
         upcoming = rs.next_round(current, ctx.now)
         return r.schedule_text(ctx.lang, current, enabled, upcoming, ctx.prefix)
     if not ctx.is_admin:
-        from board_bot.errors import Forbidden
+        from board_bot.core.errors import Forbidden
 
         raise Forbidden("error.forbidden_admin", admins=", ".join(ctx.admins))
     wanted, enabled = _parse_schedule(change, current, enabled)
@@ -258,6 +258,6 @@ def update(ctx: Context, report: Rest = "") -> str:
     report = typed[1].strip() if len(typed) > 1 else ""
     if not report:
         raise UsageError("status.update.empty", prefix=Safe(ctx.prefix))
-    from board_bot import answers
+    from board_bot.features.status_rounds import answers
 
     return answers.answer_by_command(ctx.session, ctx, report)

@@ -8,18 +8,18 @@ from datetime import date
 
 from sqlmodel import select
 
-from board_bot.dates import parse_date
-from board_bot.errors import Forbidden, UsageError
-from board_bot.i18n import t
+from board_bot.chat.common import board_of, today
+from board_bot.chat.converters import to_room_id
+from board_bot.chat.framework import Attachment, Context, Rest, command
+from board_bot.core.dates import format_date, parse_date
+from board_bot.core.errors import Forbidden, UsageError
+from board_bot.core.i18n import t
+from board_bot.core.render import Safe
+from board_bot.features.boards import service as boards
+from board_bot.features.summaries import messages as r
+from board_bot.features.summaries import service as summaries
 from board_bot.models import StatusRound
-from board_bot.render import Safe
-from board_bot.services import boards, summaries
-from board_bot.timefmt import format_date
-from commands import summary_render as r
-from commands.common import board_of, today
-from commands.converters import to_room_id
 from commands.departments import find
-from commands.framework import Attachment, Context, Rest, command
 
 DEPT_WORDS = frozenset({"fb", "dept", "fachbereich", "amt", "department"})
 LL_WORDS = frozenset({"ll", "leitlinie", "guideline"})

@@ -1,8 +1,9 @@
 """``!wp`` (``!ap``, ``!arbeitspaket``): the board's work packages from the chat.
 
-Handlers parse and check; the rules live in ``board_bot.services.work_packages`` and the wording
-in ``commands.wp_render``. Every check (permission, value) comes before the first change, and the
-dispatcher's unit of work rolls back on any refusal, so a refused command changes nothing.
+Handlers parse and check; the rules live in ``board_bot.features.work_packages.service`` and
+the wording in its ``messages``. Every check (permission, value) comes before the first
+change, and the dispatcher's unit of work rolls back on any refusal, so a refused command
+changes nothing.
 """
 
 from __future__ import annotations
@@ -11,17 +12,8 @@ import re
 from datetime import date
 from typing import Any
 
-from board_bot.dates import parse_date
-from board_bot.errors import BotError, Forbidden, NotFound, UsageError
-from board_bot.i18n import t, weekday_date
-from board_bot.ids import UserId
-from board_bot.models import Department, WorkPackage
-from board_bot.render import Safe
-from board_bot.services import departments, people, status_rounds
-from board_bot.services import work_packages as wps
-from commands import wp_render as r
-from commands.common import board_of, dept_title, handlungsfelder, today
-from commands.converters import (
+from board_bot.chat.common import board_of, dept_title, handlungsfelder, today
+from board_bot.chat.converters import (
     WpField,
     WpLight,
     WpNumber,
@@ -31,8 +23,19 @@ from commands.converters import (
     to_wp_light,
     to_wp_status,
 )
+from board_bot.chat.framework import Context, Group, Rest
+from board_bot.core.dates import parse_date
+from board_bot.core.errors import BotError, Forbidden, NotFound, UsageError
+from board_bot.core.i18n import t, weekday_date
+from board_bot.core.ids import UserId
+from board_bot.core.render import Safe
+from board_bot.features.departments import service as departments
+from board_bot.features.people import service as people
+from board_bot.features.status_rounds import service as status_rounds
+from board_bot.features.work_packages import messages as r
+from board_bot.features.work_packages import service as wps
+from board_bot.models import Department, WorkPackage
 from commands.departments import find, find_with_rest
-from commands.framework import Context, Group, Rest
 
 group = Group("wp", "Work packages: the board's portfolio", aliases=("ap", "arbeitspaket"))
 
@@ -164,7 +167,7 @@ def _changes_for(ctx: Context, wp: WorkPackage, name: str, text: str) -> dict[st
         wps.check_manage(ctx.session, target, ctx.sender, ctx.is_admin)
         return {"owner": target}
     if name == "responsible":
-        from commands.converters import to_user_id
+        from board_bot.chat.converters import to_user_id
 
         return {"responsible": None if clear else to_user_id(text)}
     if name == "status":

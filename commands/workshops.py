@@ -10,10 +10,17 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from board_bot import ics, rounds
-from board_bot.dates import parse_date
-from board_bot.errors import Forbidden, UsageError
-from board_bot.i18n import t
+from board_bot.chat.common import board_of, person, today
+from board_bot.chat.framework import Context, Group, Rest, Words, command
+from board_bot.core import delivery
+from board_bot.core.dates import parse_date
+from board_bot.core.errors import Forbidden, UsageError
+from board_bot.core.i18n import t
+from board_bot.core.render import Safe, edit_contents, message_contents, plain_text
+from board_bot.features.work_packages import service as wps
+from board_bot.features.workshops import ics
+from board_bot.features.workshops import messages as r
+from board_bot.features.workshops import service as wss
 from board_bot.models import (
     Board,
     Department,
@@ -21,14 +28,8 @@ from board_bot.models import (
     WorkshopDirectInvitation,
     WorkshopOption,
 )
-from board_bot.render import Safe, edit_contents, message_contents, plain_text
-from board_bot.services import delivery
-from board_bot.services import work_packages as wps
-from board_bot.services import workshops as wss
-from commands import workshop_render as r
-from commands.common import board_of, person, today
+from board_bot.scheduler import jobs as rounds
 from commands.departments import find
-from commands.framework import Context, Group, Rest, Words, command
 
 group = Group(
     "workshop",
@@ -373,7 +374,7 @@ def react(
     """A reaction in a board room to an option's message (a vote, unless it says no) or to an
     invitation (an answer); the outcome and the outbox rows, or None when it is neither (or the
     workshop no longer takes it)."""
-    from board_bot.services import boards
+    from board_bot.features.boards import service as boards
 
     meaning = reaction_meaning(key)
     board = boards.for_room(session, room_id)

@@ -1,17 +1,18 @@
 """``!wp export``: the board's work packages as a CSV file (for Excel) and a JSON file (for
-other systems), uploaded to the room. The files are built by ``board_bot.services.wp_exchange``;
-the CSV file is also what ``board-bot import workpackages`` reads."""
+other systems), uploaded to the room. The files are built by
+``board_bot.features.work_packages.exchange``; the CSV file is also what
+``board-bot import workpackages`` reads."""
 
 from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from board_bot.i18n import t
-from board_bot.render import Safe
-from board_bot.services import wp_exchange
-from board_bot.timefmt import format_datetime
-from commands.common import board_of
-from commands.framework import Attachment, Context
+from board_bot.chat.common import board_of
+from board_bot.chat.framework import Attachment, Context
+from board_bot.core.dates import format_datetime
+from board_bot.core.i18n import t
+from board_bot.core.render import Safe
+from board_bot.features.work_packages import exchange as wp_exchange
 from commands.work_packages import group
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
 import board_bot.models  # noqa: F401  (registers the tables on the metadata)
-from board_bot.db import make_engine
+from board_bot.core.db import make_engine
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logger", True):

@@ -17,8 +17,8 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine, make_url
 
-from board_bot import migrate
-from board_bot.db import make_engine
+from board_bot.core import migrate
+from board_bot.core.db import make_engine
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "BOARD_BOT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"

@@ -32,9 +32,11 @@ from nio import (
 )
 from sqlalchemy.engine import Engine
 
-from board_bot.clock import Clock
-from board_bot.db import unit_of_work
-from board_bot.services import delivery, status_rounds, workshops
+from board_bot.core import delivery
+from board_bot.core.clock import Clock
+from board_bot.core.db import unit_of_work
+from board_bot.features.status_rounds import service as status_rounds
+from board_bot.features.workshops import service as workshops
 
 log = logging.getLogger(__name__)
 

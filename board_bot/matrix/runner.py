@@ -27,23 +27,23 @@ from nio import (
 )
 from sqlalchemy.engine import Engine
 
-from board_bot import rounds
-from board_bot.clock import Clock
-from board_bot.config import Config
-from board_bot.db import unit_of_work
-from board_bot.dispatcher import (
+from board_bot.chat.dispatcher import (
     Dispatcher,
     IncomingMessage,
     IncomingReaction,
     IncomingRedaction,
 )
-from board_bot.i18n import t
-from board_bot.ids import server_of
+from board_bot.chat.framework import Runtime
+from board_bot.core import delivery
+from board_bot.core.clock import Clock
+from board_bot.core.config import Config
+from board_bot.core.db import unit_of_work
+from board_bot.core.i18n import t
+from board_bot.core.ids import server_of
 from board_bot.matrix.outbox import OutboxSender
 from board_bot.matrix.pills import command_text
 from board_bot.matrix.session import LoginFailed, log_in, make_client
-from board_bot.services import delivery
-from commands.framework import Runtime
+from board_bot.scheduler import jobs as rounds
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from nio import AsyncClient, AsyncClientConfig, LoginResponse, WhoamiResponse
 
-from board_bot.config import Config
+from board_bot.core.config import Config
 
 log = logging.getLogger(__name__)
 

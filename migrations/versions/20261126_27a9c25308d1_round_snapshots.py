@@ -11,7 +11,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-import board_bot.db
+import board_bot.core.db
 
 revision: str = "27a9c25308d1"
 down_revision: str | None = "2ae5c68729a4"
@@ -28,7 +28,7 @@ def upgrade() -> None:
     )
     op.add_column(
         "status_round",
-        sa.Column("snapshot_at", board_bot.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("snapshot_at", board_bot.core.db.UTCDateTime(timezone=True), nullable=True),
     )
     op.create_table(
         "round_snapshot",

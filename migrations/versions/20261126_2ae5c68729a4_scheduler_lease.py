@@ -11,7 +11,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-import board_bot.db
+import board_bot.core.db
 
 revision: str = "2ae5c68729a4"
 down_revision: str | None = "53fcf8d9f409"
@@ -24,7 +24,7 @@ def upgrade() -> None:
         "scheduler_lease",
         sa.Column("name", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.Column("holder", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False),
-        sa.Column("expires_at", board_bot.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", board_bot.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("name", name=op.f("pk_scheduler_lease")),
     )
 

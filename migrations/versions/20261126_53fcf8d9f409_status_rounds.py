@@ -11,7 +11,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-import board_bot.db
+import board_bot.core.db
 
 revision: str = "53fcf8d9f409"
 down_revision: str | None = "8bee52feea36"
@@ -24,7 +24,7 @@ def upgrade() -> None:
         "direct_room",
         sa.Column("user_id", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False),
         sa.Column("room_id", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False),
-        sa.Column("created_at", board_bot.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", board_bot.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("user_id", name=op.f("pk_direct_room")),
         sa.UniqueConstraint("room_id", name=op.f("uq_direct_room_room_id")),
     )
@@ -33,14 +33,14 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("board_id", sa.Integer(), nullable=False),
         sa.Column("period", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
-        sa.Column("prompt_at", board_bot.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("prompt_at", board_bot.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("reminders_at", sa.JSON(), nullable=False),
-        sa.Column("deadline_at", board_bot.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("started_at", board_bot.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("deadline_at", board_bot.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("started_at", board_bot.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("started_by", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False),
         sa.Column("late", sa.Boolean(), nullable=False),
         sa.Column("reminders_sent", sa.Integer(), nullable=False),
-        sa.Column("closed_at", board_bot.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("closed_at", board_bot.core.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("closed_by", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True),
         sa.ForeignKeyConstraint(
             ["board_id"], ["board.id"], name=op.f("fk_status_round_board_id_board")
@@ -61,7 +61,7 @@ def upgrade() -> None:
         sa.Column("anchor", sa.Date(), nullable=False),
         sa.Column("enabled", sa.Boolean(), nullable=False),
         sa.Column("updated_by", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False),
-        sa.Column("updated_at", board_bot.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", board_bot.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["board_id"], ["board.id"], name=op.f("fk_status_schedule_board_id_board")
         ),
@@ -77,10 +77,10 @@ def upgrade() -> None:
         sa.Column("room_id", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True),
         sa.Column("event_id", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True),
         sa.Column("outbox_id", sa.Integer(), nullable=True),
-        sa.Column("created_at", board_bot.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", board_bot.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("reminders", sa.Integer(), nullable=False),
-        sa.Column("last_reminded_at", board_bot.db.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("answered_at", board_bot.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("last_reminded_at", board_bot.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("answered_at", board_bot.core.db.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["department_id"],
             ["department.id"],
@@ -108,9 +108,9 @@ def upgrade() -> None:
         sa.Column("kind", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
         sa.Column("text", sa.Text(), nullable=False),
         sa.Column("late", sa.Boolean(), nullable=False),
-        sa.Column("created_at", board_bot.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("edited_at", board_bot.db.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("removed_at", board_bot.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", board_bot.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("edited_at", board_bot.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("removed_at", board_bot.core.db.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["prompt_id"],
             ["status_prompt.id"],
@@ -149,7 +149,7 @@ def upgrade() -> None:
         sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True),
         sa.Column("note", sa.Text(), nullable=False),
         sa.Column("unchanged", sa.Boolean(), nullable=False),
-        sa.Column("created_at", board_bot.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", board_bot.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["answer_id"], ["status_answer.id"], name=op.f("fk_status_item_answer_id_status_answer")
         ),

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-import board_bot.db
+import board_bot.core.db
 
 revision: str = "90d8694408ea"
 down_revision: str | None = "aa1400814d77"
@@ -29,8 +29,8 @@ def upgrade() -> None:
         sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
         sa.Column("workshop_id", sa.Integer(), nullable=True),
         sa.Column("created_by", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False),
-        sa.Column("created_at", board_bot.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", board_bot.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", board_bot.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", board_bot.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["board_id"], ["board.id"], name=op.f("fk_decision_board_id_board")
         ),
@@ -51,7 +51,7 @@ def upgrade() -> None:
         sa.Column("text", sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
         sa.Column("source", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
         sa.Column("created_by", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False),
-        sa.Column("created_at", board_bot.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", board_bot.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["workshop_id"],
             ["workshop.id"],
@@ -76,7 +76,7 @@ def upgrade() -> None:
         sa.Column("milestone_id", sa.Integer(), nullable=True),
         sa.Column("decision_id", sa.Integer(), nullable=True),
         sa.Column("created_by", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False),
-        sa.Column("created_at", board_bot.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", board_bot.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["decision_id"], ["decision.id"], name=op.f("fk_workshop_minute_decision_id_decision")
         ),

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-import board_bot.db
+import board_bot.core.db
 
 revision: str = "a66fdb785d2f"
 down_revision: str | None = None
@@ -29,8 +29,8 @@ def upgrade() -> None:
         sa.Column("language", sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
         sa.Column("timezone", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.Column("created_by", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False),
-        sa.Column("created_at", board_bot.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("archived_at", board_bot.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", board_bot.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("archived_at", board_bot.core.db.UTCDateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_board")),
         sa.UniqueConstraint("room_id", name=op.f("uq_board_room_id")),
     )
@@ -39,7 +39,7 @@ def upgrade() -> None:
         sa.Column("event_id", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False),
         sa.Column("room_id", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False),
         sa.Column("outcome", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
-        sa.Column("handled_at", board_bot.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("handled_at", board_bot.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("event_id", name=op.f("pk_handled_event")),
     )
     with op.batch_alter_table("handled_event", schema=None) as batch_op:
@@ -52,8 +52,8 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("room_id", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False),
         sa.Column("content", sa.JSON(), nullable=False),
-        sa.Column("created_at", board_bot.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("sent_at", board_bot.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", board_bot.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("sent_at", board_bot.core.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("event_id", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("last_error", sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True),
@@ -66,7 +66,7 @@ def upgrade() -> None:
         "sync_state",
         sa.Column("account", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False),
         sa.Column("next_batch", sqlmodel.sql.sqltypes.AutoString(length=1024), nullable=False),
-        sa.Column("updated_at", board_bot.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", board_bot.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("account", name=op.f("pk_sync_state")),
     )
     op.create_table(
@@ -79,7 +79,7 @@ def upgrade() -> None:
         sa.Column("entity_id", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.Column("before", sa.JSON(), nullable=True),
         sa.Column("after", sa.JSON(), nullable=True),
-        sa.Column("at", board_bot.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("at", board_bot.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["board_id"], ["board.id"], name=op.f("fk_audit_entry_board_id_board")
         ),

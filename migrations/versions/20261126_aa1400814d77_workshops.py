@@ -11,7 +11,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-import board_bot.db
+import board_bot.core.db
 
 revision: str = "aa1400814d77"
 down_revision: str | None = "9d3f6b1e2a70"
@@ -31,7 +31,7 @@ def upgrade() -> None:
         sa.Column("place", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
         sa.Column("online_url", sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True),
         sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
-        sa.Column("starts_at", board_bot.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("starts_at", board_bot.core.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("uid", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False),
         sa.Column("sequence", sa.Integer(), nullable=False),
         sa.Column("poll_event_id", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True),
@@ -40,13 +40,15 @@ def upgrade() -> None:
             "invitation_event_id", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True
         ),
         sa.Column("invitation_outbox_id", sa.Integer(), nullable=True),
-        sa.Column("reminded_day_at", board_bot.db.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("reminded_hour_at", board_bot.db.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("minutes_started_at", board_bot.db.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("minutes_ended_at", board_bot.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("reminded_day_at", board_bot.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("reminded_hour_at", board_bot.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column(
+            "minutes_started_at", board_bot.core.db.UTCDateTime(timezone=True), nullable=True
+        ),
+        sa.Column("minutes_ended_at", board_bot.core.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("created_by", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False),
-        sa.Column("created_at", board_bot.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", board_bot.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", board_bot.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", board_bot.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["board_id"], ["board.id"], name=op.f("fk_workshop_board_id_board")
         ),
@@ -84,7 +86,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("workshop_id", sa.Integer(), nullable=False),
         sa.Column("position", sa.Integer(), nullable=False),
-        sa.Column("starts_at", board_bot.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("starts_at", board_bot.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("outbox_id", sa.Integer(), nullable=True),
         sa.Column("event_id", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True),
         sa.ForeignKeyConstraint(
@@ -106,7 +108,7 @@ def upgrade() -> None:
         sa.Column("user_id", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False),
         sa.Column("answer", sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
         sa.Column("reaction_event_id", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True),
-        sa.Column("updated_at", board_bot.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", board_bot.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["workshop_id"], ["workshop.id"], name=op.f("fk_workshop_rsvp_workshop_id_workshop")
         ),
@@ -127,7 +129,7 @@ def upgrade() -> None:
         sa.Column("option_id", sa.Integer(), nullable=False),
         sa.Column("user_id", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False),
         sa.Column("reaction_event_id", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True),
-        sa.Column("created_at", board_bot.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", board_bot.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["option_id"],
             ["workshop_option.id"],

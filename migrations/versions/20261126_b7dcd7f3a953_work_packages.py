@@ -11,7 +11,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-import board_bot.db
+import board_bot.core.db
 
 revision: str = "b7dcd7f3a953"
 down_revision: str | None = "d27764fe0f91"
@@ -41,8 +41,8 @@ def upgrade() -> None:
         sa.Column("funding_programme", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
         sa.Column("funding_deadline", sa.Date(), nullable=True),
         sa.Column("created_by", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False),
-        sa.Column("created_at", board_bot.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", board_bot.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", board_bot.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", board_bot.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["board_id"], ["board.id"], name=op.f("fk_work_package_board_id_board")
         ),
@@ -65,7 +65,7 @@ def upgrade() -> None:
         "dependency",
         sa.Column("work_package_id", sa.Integer(), nullable=False),
         sa.Column("depends_on_id", sa.Integer(), nullable=False),
-        sa.Column("created_at", board_bot.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", board_bot.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["depends_on_id"],
             ["work_package.id"],
@@ -89,8 +89,8 @@ def upgrade() -> None:
         sa.Column("work_package_id", sa.Integer(), nullable=False),
         sa.Column("title", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
         sa.Column("due_on", sa.Date(), nullable=False),
-        sa.Column("done_at", board_bot.db.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("created_at", board_bot.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("done_at", board_bot.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", board_bot.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["work_package_id"],
             ["work_package.id"],
@@ -127,7 +127,7 @@ def upgrade() -> None:
         sa.Column("work_package_id", sa.Integer(), nullable=False),
         sa.Column("url", sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
         sa.Column("title", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
-        sa.Column("created_at", board_bot.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", board_bot.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["work_package_id"],
             ["work_package.id"],

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-import board_bot.db
+import board_bot.core.db
 
 revision: str = "d27764fe0f91"
 down_revision: str | None = "a66fdb785d2f"
@@ -29,8 +29,8 @@ def upgrade() -> None:
         sa.Column("ends_on", sa.Date(), nullable=False),
         sa.Column("reason", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
         sa.Column("created_by", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False),
-        sa.Column("created_at", board_bot.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("cancelled_at", board_bot.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", board_bot.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("cancelled_at", board_bot.core.db.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(["board_id"], ["board.id"], name=op.f("fk_absence_board_id_board")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_absence")),
     )
@@ -46,8 +46,8 @@ def upgrade() -> None:
         sa.Column("code_key", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
         sa.Column("name", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
         sa.Column("room_id", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True),
-        sa.Column("created_at", board_bot.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("archived_at", board_bot.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", board_bot.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("archived_at", board_bot.core.db.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["board_id"], ["board.id"], name=op.f("fk_department_board_id_board")
         ),
@@ -64,8 +64,8 @@ def upgrade() -> None:
         sa.Column("department_id", sa.Integer(), nullable=True),
         sa.Column("user_id", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False),
         sa.Column("role", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
-        sa.Column("created_at", board_bot.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("ended_at", board_bot.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", board_bot.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("ended_at", board_bot.core.db.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["board_id"], ["board.id"], name=op.f("fk_membership_board_id_board")
         ),

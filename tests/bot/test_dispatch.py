@@ -10,11 +10,12 @@ from typing import Any
 
 import pytest
 
-from board_bot.dispatcher import Dispatcher
+from board_bot.chat.dispatcher import Dispatcher
+from board_bot.chat.framework import Context, Group, Registry, Role
+from board_bot.core import delivery
+from board_bot.features.boards import service as boards
 from board_bot.models import AuditEntry, Board, HandledEvent, OutboxMessage
-from board_bot.services import boards, delivery
 from commands import build_registry
-from commands.framework import Context, Group, Registry, Role
 from tests.bot.conftest import ADMIN, ROOM, USER, BotHarness
 
 APOLOGY = (

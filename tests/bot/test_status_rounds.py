@@ -11,9 +11,10 @@ from typing import Any
 import pytest
 from sqlmodel import Session, col, select
 
-from board_bot import rounds
-from board_bot.db import unit_of_work
-from board_bot.dispatcher import IncomingMessage, IncomingRedaction
+from board_bot.chat.dispatcher import IncomingMessage, IncomingRedaction
+from board_bot.core import delivery
+from board_bot.core.db import unit_of_work
+from board_bot.features.status_rounds import service as sr
 from board_bot.models import (
     Board,
     OutboxMessage,
@@ -23,8 +24,7 @@ from board_bot.models import (
     StatusPrompt,
     StatusRound,
 )
-from board_bot.services import delivery
-from board_bot.services import status_rounds as sr
+from board_bot.scheduler import jobs as rounds
 from tests.bot.city import DEPUTY, LEAD, MEMBER, OBSERVER, make_city
 from tests.bot.conftest import ADMIN, ROOM, START, BotHarness
 from tests.bot.wp_support import add, field

@@ -6,8 +6,8 @@ from collections.abc import Callable
 
 import pytest
 
+from board_bot.core.render import content_size
 from board_bot.models import Dependency, Milestone, WorkPackageLink
-from board_bot.render import content_size
 from tests.bot.city import LEAD, MEMBER, OBSERVER, STRANGER, make_city
 from tests.bot.conftest import ADMIN, BotHarness
 from tests.bot.wp_support import add, refused, seed

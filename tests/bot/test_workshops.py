@@ -14,13 +14,13 @@ import icalendar
 import pytest
 from sqlmodel import Session, col, select
 
-from board_bot import rounds
-from board_bot.db import unit_of_work
-from board_bot.dispatcher import IncomingReaction, IncomingRedaction
+from board_bot.chat.dispatcher import IncomingReaction, IncomingRedaction
+from board_bot.core import delivery
+from board_bot.core.db import unit_of_work
+from board_bot.core.render import plain_text
+from board_bot.features.workshops import service as wss
 from board_bot.models import Board, OutboxMessage, Workshop
-from board_bot.render import plain_text
-from board_bot.services import delivery
-from board_bot.services import workshops as wss
+from board_bot.scheduler import jobs as rounds
 from tests.bot.city import DEPUTY, LEAD, MEMBER, OBSERVER, make_city
 from tests.bot.conftest import ROOM, START, BotHarness
 from tests.bot.wp_support import add

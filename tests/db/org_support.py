@@ -9,9 +9,10 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from board_bot.db import unit_of_work
+from board_bot.core.db import unit_of_work
+from board_bot.features.boards import service as boards
+from board_bot.features.departments import service as departments
 from board_bot.models import Absence, AuditEntry, Board, Department, Membership
-from board_bot.services import boards, departments
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)  # a Thursday
 TODAY = date(2026, 11, 26)

@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from board_bot.db import unit_of_work
-from board_bot.errors import BotError
+from board_bot.core.db import unit_of_work
+from board_bot.core.errors import BotError
+from board_bot.features.absences import service as absences
 from board_bot.models import Absence, Board
-from board_bot.services import absences
 from tests.db.org_support import (
     ALICE,
     BOB,

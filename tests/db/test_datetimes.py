@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from board_bot.db import unit_of_work
+from board_bot.core.db import unit_of_work
 from board_bot.models import Board, HandledEvent
 
 BERLIN = ZoneInfo("Europe/Berlin")

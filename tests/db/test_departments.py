@@ -8,10 +8,11 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from board_bot.db import unit_of_work
-from board_bot.errors import BotError, NotFound
+from board_bot.core.db import unit_of_work
+from board_bot.core.errors import BotError, NotFound
+from board_bot.features.departments import service as departments
+from board_bot.features.people import service as people
 from board_bot.models import Board, Department
-from board_bot.services import departments, people
 from tests.db.org_support import (
     ALICE,
     CDO,

@@ -11,7 +11,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from board_bot.cli import main
-from board_bot.db import unit_of_work
+from board_bot.core.db import unit_of_work
+from board_bot.features.boards import service as boards
+from board_bot.features.people import importer
 from board_bot.models import (
     Absence,
     AuditEntry,
@@ -21,7 +23,6 @@ from board_bot.models import (
     Membership,
     WorkPackage,
 )
-from board_bot.services import boards, importer
 from tests.db.test_startup import GOOD
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
@@ -287,7 +288,7 @@ def test_the_command_runs_the_migrations_first(
 
 
 def test_the_demo_sample_data_imports_once(engine: Engine) -> None:
-    from board_bot.demo import seed_sample_data
+    from board_bot.dev.demo import seed_sample_data
 
     make_board(engine)
     today = NOW.date()
@@ -345,7 +346,7 @@ def test_the_demo_sample_data_imports_once(engine: Engine) -> None:
      ("2027-01-07", "2027-12-21")],
 )  # fmt: skip
 def test_the_demo_absence_is_the_coming_or_current_christmas(today: str, start: str) -> None:
-    from board_bot.demo import christmas_holidays
+    from board_bot.dev.demo import christmas_holidays
 
     begins, ends = christmas_holidays(date.fromisoformat(today))
     assert begins.isoformat() == start

@@ -9,9 +9,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from board_bot import migrate
+from board_bot.core import migrate
+from board_bot.features.people import service as people
 from board_bot.models import Board
-from board_bot.services import people
 
 PREVIOUS = "a66fdb785d2f"  # the initial schema, before departments and bundesland
 NEW_TABLES = {"department", "membership", "absence"}

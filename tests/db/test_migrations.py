@@ -9,7 +9,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
 import board_bot.models  # noqa: F401  (registers the tables on the metadata)
-from board_bot import migrate
+from board_bot.core import migrate
 
 OUR_TABLES = set(SQLModel.metadata.tables)
 

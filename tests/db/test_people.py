@@ -10,10 +10,12 @@ from sqlalchemy import event as sa_event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from board_bot.db import unit_of_work
-from board_bot.errors import BotError, NotFound
+from board_bot.core.db import unit_of_work
+from board_bot.core.errors import BotError, NotFound
+from board_bot.features.absences import service as absences
+from board_bot.features.departments import service as departments
+from board_bot.features.people import service as people
 from board_bot.models import Board, Department, Membership
-from board_bot.services import absences, departments, people
 from tests.db.org_support import (
     ALICE,
     BOB,

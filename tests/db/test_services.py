@@ -9,10 +9,11 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from board_bot.db import unit_of_work
-from board_bot.errors import BotError
+from board_bot.core import delivery
+from board_bot.core.db import unit_of_work
+from board_bot.core.errors import BotError
+from board_bot.features.boards import service as boards
 from board_bot.models import AuditEntry, Board, HandledEvent, OutboxMessage, SyncState
-from board_bot.services import boards, delivery
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 ALICE = "@alice:example.org"

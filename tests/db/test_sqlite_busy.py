@@ -19,10 +19,10 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from board_bot import migrate
-from board_bot.db import SQLITE_BUSY_TIMEOUT_MS, make_engine, unit_of_work
+from board_bot.core import delivery, migrate
+from board_bot.core.db import SQLITE_BUSY_TIMEOUT_MS, make_engine, unit_of_work
+from board_bot.features.boards import service as boards
 from board_bot.models import Board, HandledEvent, SyncState
-from board_bot.services import boards, delivery
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 HOLD_SECONDS = 0.5

@@ -12,10 +12,10 @@ import pytest_asyncio
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from board_bot import rounds
-from board_bot.clock import FixedClock
-from board_bot.db import unit_of_work
+from board_bot.core.clock import FixedClock
+from board_bot.core.db import unit_of_work
 from board_bot.models import OutboxMessage, StatusPrompt, StatusRound
+from board_bot.scheduler import jobs as rounds
 from tests.db.org_support import ALICE, CAROL, CDO, NOW
 from tests.db.wp_support import City, add_wp, setup_city
 
@@ -59,7 +59,7 @@ async def test_start_up_plans_the_next_prompt(scheduler: Any, city: City) -> Non
     rounds.reconcile(NOW)
     assert jobs(scheduler) == {
         f"status-prompt-{city.board_id}": (
-            "board_bot.rounds:scheduled_prompt",
+            "board_bot.scheduler.jobs:scheduled_prompt",
             (city.board_id, "2026-W49"),
             MONDAY,
         )
@@ -86,17 +86,17 @@ async def test_the_prompt_job_starts_the_round_once_and_plans_the_next(
     assert sorted(m.room_id for m in queued) == sorted(p.contact for p in prompts if p.contact)
     assert jobs(scheduler) == {
         f"status-prompt-{city.board_id}": (
-            "board_bot.rounds:scheduled_prompt",
+            "board_bot.scheduler.jobs:scheduled_prompt",
             (city.board_id, "2026-W50"),
             MONDAY + timedelta(days=7),
         ),
         f"status-reminder-{city.board_id}-1": (
-            "board_bot.rounds:scheduled_reminder",
+            "board_bot.scheduler.jobs:scheduled_reminder",
             (city.board_id, "2026-W49", 1),
             MONDAY + timedelta(days=1, hours=1),  # Tue 10:00
         ),
         f"status-summary-{city.board_id}": (
-            "board_bot.rounds:scheduled_summary",
+            "board_bot.scheduler.jobs:scheduled_summary",
             (city.board_id, "2026-W49"),
             MONDAY + timedelta(days=2, hours=3),  # Wed 12:00, the deadline
         ),
@@ -126,7 +126,7 @@ async def test_the_prompt_job_starts_the_round_once_and_plans_the_next(
 
 
 async def test_a_paused_schedule_plans_nothing(scheduler: Any, city: City, engine: Engine) -> None:
-    from board_bot.services import status_rounds as sr
+    from board_bot.features.status_rounds import service as sr
 
     with unit_of_work(engine) as session:
         board = session.get(type(city.board), city.board_id)
@@ -143,7 +143,7 @@ async def test_a_paused_schedule_plans_nothing(scheduler: Any, city: City, engin
 
 
 def test_one_process_holds_the_scheduler_lease(engine: Engine) -> None:
-    from board_bot.services import lease
+    from board_bot.scheduler import lease
 
     ttl = timedelta(seconds=90)
     with unit_of_work(engine) as session:
@@ -173,7 +173,7 @@ async def test_a_reminder_claimed_by_two_processes_goes_out_once(
     rounds.reconcile(NOW)
     set_clock(MONDAY)
     rounds.scheduled_prompt(city.board_id, "2026-W49")
-    from board_bot.services import status_rounds as sr
+    from board_bot.features.status_rounds import service as sr
 
     at = MONDAY + timedelta(days=1, hours=1)
     if engine.dialect.name == "postgresql":

@@ -10,11 +10,13 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from board_bot.db import unit_of_work
+from board_bot.core.db import unit_of_work
+from board_bot.features.absences import service as absences
+from board_bot.features.status_rounds import service as status_rounds
+from board_bot.features.status_rounds.schedule import RoundTimes
+from board_bot.features.summaries import service as summaries
+from board_bot.features.work_packages import service as wps
 from board_bot.models import Board, StatusRound, WorkPackage
-from board_bot.round_schedule import RoundTimes
-from board_bot.services import absences, status_rounds, summaries
-from board_bot.services import work_packages as wps
 from tests.db.org_support import ALICE, CAROL, CDO, NOW, TODAY
 from tests.db.wp_support import City, add_wp, setup_city
 
@@ -167,9 +169,9 @@ def test_decisions_blockers_milestones_and_silent_departments(engine: Engine) ->
 def test_no_rendered_summary_exceeds_the_event_size_limit(engine: Engine) -> None:
     """Everything late, red, blocked and escalated, with the longest texts allowed: the summary
     goes out in several events, each under the limit, no folded section cut in two."""
-    from board_bot.render import MAX_CONTENT_BYTES, content_size, message_contents
-    from board_bot.services import departments
-    from commands.summary_render import render
+    from board_bot.core.render import MAX_CONTENT_BYTES, content_size, message_contents
+    from board_bot.features.departments import service as departments
+    from board_bot.features.summaries.messages import render
 
     city = setup_city(engine)
     with unit_of_work(engine) as session:

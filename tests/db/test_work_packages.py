@@ -14,11 +14,13 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from board_bot.db import unit_of_work
-from board_bot.errors import BotError, Forbidden, NotFound
+from board_bot.core.db import unit_of_work
+from board_bot.core.errors import BotError, Forbidden, NotFound
+from board_bot.features.departments import service as departments
+from board_bot.features.people import service as people
+from board_bot.features.work_packages import service as work_packages
+from board_bot.features.work_packages.service import WpFilter
 from board_bot.models import Department, WorkPackage
-from board_bot.services import departments, people, work_packages
-from board_bot.services.work_packages import WpFilter
 from tests.db.org_support import ALICE, BOB, CAROL, CDO, DAVE, NOW, TODAY, make_board
 from tests.db.wp_support import (
     EVE,

@@ -8,10 +8,10 @@ from datetime import date, timedelta
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from board_bot.db import unit_of_work
+from board_bot.core.db import unit_of_work
+from board_bot.features.absences import service as absences
+from board_bot.features.workshops import service as wss
 from board_bot.models import Board, Workshop
-from board_bot.services import absences
-from board_bot.services import workshops as wss
 from tests.db.org_support import ALICE, BOB, CAROL, CDO, NOW
 from tests.db.wp_support import City, setup_city
 

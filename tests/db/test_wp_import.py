@@ -13,10 +13,11 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from board_bot.cli import main
-from board_bot.db import unit_of_work
+from board_bot.core.db import unit_of_work
+from board_bot.features.people.importer import ImportRejected
+from board_bot.features.work_packages import exchange as wp_exchange
+from board_bot.features.work_packages import service as work_packages
 from board_bot.models import AuditEntry, Board, Dependency, Milestone, WorkPackage
-from board_bot.services import work_packages, wp_exchange
-from board_bot.services.importer import ImportRejected
 from tests.db.org_support import ALICE, NOW, ROOM, TODAY
 from tests.db.test_importer import write_config
 from tests.db.wp_support import HANDLUNGSFELDER, add_wp, setup_city, wp_rows

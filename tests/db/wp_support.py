@@ -9,7 +9,10 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from board_bot.db import unit_of_work
+from board_bot.core.db import unit_of_work
+from board_bot.features.departments import service as departments
+from board_bot.features.people import service as people
+from board_bot.features.work_packages import service as work_packages
 from board_bot.models import (
     AuditEntry,
     Board,
@@ -20,7 +23,6 @@ from board_bot.models import (
     WorkPackageDepartment,
     WorkPackageLink,
 )
-from board_bot.services import departments, people, work_packages
 from tests.db.org_support import ALICE, BOB, CAROL, CDO, DAVE, NOW, make_board, rows
 
 EVE = "@eve:kiel.de"  # member of FB 61, responsible for nothing

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from board_bot.devserver import LocalSynapse, RegisteredUser
+from board_bot.dev.devserver import LocalSynapse, RegisteredUser
 
 CONFIG = """\
 [matrix]

@@ -42,7 +42,7 @@ from nio import (
 )
 from nio.crypto.attachments import decrypt_attachment
 
-from board_bot.devserver import RegisteredUser
+from board_bot.dev.devserver import RegisteredUser
 
 __all__ = ["EventPredicate", "Membership", "TestClient", "thread_events"]
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from nio import Event, RoomMessageNotice
 
-from board_bot.devserver import LocalSynapse, RegisteredUser
+from board_bot.dev.devserver import LocalSynapse, RegisteredUser
 from tests.e2e.bot_process import BotProcess
 from tests.e2e.client import TestClient
 

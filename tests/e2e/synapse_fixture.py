@@ -18,7 +18,7 @@ from typing import Protocol
 import pytest
 import pytest_asyncio
 
-from board_bot.devserver import LocalSynapse, RegisteredUser
+from board_bot.dev.devserver import LocalSynapse, RegisteredUser
 from tests.e2e.client import TestClient
 
 __all__ = [

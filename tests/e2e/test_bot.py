@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from nio import RoomMemberEvent, RoomMessageNotice
 
-from board_bot.devserver import LocalSynapse, RegisteredUser
+from board_bot.dev.devserver import LocalSynapse, RegisteredUser
 from tests.e2e.bot_process import BotProcess
 from tests.e2e.helpers import (
     REPLY_WAIT,

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from board_bot.devserver import RegisteredUser
+from board_bot.dev.devserver import RegisteredUser
 from tests.e2e.bot_process import BotProcess
 from tests.e2e.helpers import REPLY_WAIT, board_room, command, reply_to
 from tests.e2e.synapse_fixture import ClientFactory, UserFactory

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
-from board_bot.devserver import LocalSynapse, RegisteredUser
+from board_bot.dev.devserver import LocalSynapse, RegisteredUser
 from tests.e2e.bot_process import BotProcess
 from tests.e2e.faulty_proxy import FaultyProxy, bad_gateway, fail_next, rate_limited
 from tests.e2e.helpers import REPLY_WAIT, board_room, command, reply_to

@@ -15,7 +15,7 @@ import pytest
 import pytest_asyncio
 import sqlalchemy as sa
 
-from board_bot.devserver import LocalSynapse, RegisteredUser
+from board_bot.dev.devserver import LocalSynapse, RegisteredUser
 from tests.e2e.bot_process import BotProcess
 from tests.e2e.client import TestClient
 from tests.e2e.helpers import REPLY_WAIT, board_room, command, replies_to, reply_to

@@ -14,7 +14,7 @@ import pytest
 import pytest_asyncio
 from nio import Event, RoomEncryptedFile, RoomEncryptedImage, RoomMessageText
 
-from board_bot.devserver import LocalSynapse
+from board_bot.dev.devserver import LocalSynapse
 from tests.e2e.bot_process import BotProcess
 from tests.e2e.client import TestClient, thread_events
 from tests.e2e.helpers import REPLY_WAIT, board_room, command, replies_to, reply_to

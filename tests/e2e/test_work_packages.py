@@ -10,7 +10,7 @@ from collections.abc import Callable
 import pytest
 from nio import Event, RoomEncryptedFile, RoomMessageFile
 
-from board_bot.devserver import RegisteredUser
+from board_bot.dev.devserver import RegisteredUser
 from tests.e2e.bot_process import BotProcess
 from tests.e2e.client import TestClient
 from tests.e2e.helpers import board_room, command

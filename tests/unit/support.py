@@ -7,9 +7,9 @@ from typing import Any, cast
 
 from sqlmodel import Session
 
-from board_bot.ids import RoomId, UserId
+from board_bot.chat.framework import Context, Registry, Runtime
+from board_bot.core.ids import RoomId, UserId
 from commands import build_registry
-from commands.framework import Context, Registry, Runtime
 
 NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import struct
 
-from board_bot.chart import traffic_chart
+from board_bot.features.summaries.chart import traffic_chart
 
 
 def png_size(data: bytes) -> tuple[int, int]:

@@ -1,4 +1,4 @@
-"""Only ``board_bot/clock.py`` reads the real time; everything else gets ``now`` or a Clock."""
+"""Only ``board_bot/core/clock.py`` reads the real time; everything else gets ``now`` or a Clock."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 # The one place allowed to read the wall clock.
-ALLOWED = {"board_bot/clock.py"}
+ALLOWED = {"board_bot/core/clock.py"}
 FORBIDDEN = re.compile(
     r"\bdatetime\.(now|utcnow|today)\b"
     r"|\bdate\.today\b"
@@ -62,7 +62,7 @@ def test_the_scanner_lets_clock_use_pass(line: str) -> None:
 
 def test_the_devserver_is_scanned_too() -> None:
     """devserver.py is dev tooling; it measures with time.monotonic and needs no exception."""
-    assert ROOT / "board_bot" / "devserver.py" in sources()
+    assert ROOT / "board_bot" / "dev" / "devserver.py" in sources()
 
 
 @pytest.mark.parametrize(
@@ -76,4 +76,4 @@ def test_no_wall_clock_outside_clock_module(path: Path) -> None:
 
 
 def test_system_clock_is_where_the_time_is_read() -> None:
-    assert offences((ROOT / "board_bot" / "clock.py").read_text(encoding="utf-8"))
+    assert offences((ROOT / "board_bot" / "core" / "clock.py").read_text(encoding="utf-8"))

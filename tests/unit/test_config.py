@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from board_bot import config as config_module
-from board_bot.config import DEFAULT_HANDLUNGSFELDER, LANGUAGES, load_config, parse_config
-from board_bot.errors import ConfigError
+from board_bot.core import config as config_module
+from board_bot.core.config import DEFAULT_HANDLUNGSFELDER, LANGUAGES, load_config, parse_config
+from board_bot.core.errors import ConfigError
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "config.example.toml"

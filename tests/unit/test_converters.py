@@ -8,9 +8,7 @@ from typing import Any, Optional
 
 import pytest
 
-from board_bot.errors import UsageError
-from board_bot.ids import UserId
-from commands.converters import (
+from board_bot.chat.converters import (
     MAX_TEXT,
     Language,
     converter_for,
@@ -20,6 +18,8 @@ from commands.converters import (
     to_text,
     to_user_id,
 )
+from board_bot.core.errors import UsageError
+from board_bot.core.ids import UserId
 
 GOOD = [
     (to_date, "31.12.2026", date(2026, 12, 31)),

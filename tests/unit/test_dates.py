@@ -10,8 +10,8 @@ from datetime import date
 
 import pytest
 
-from board_bot.dates import MAX_ECHO, add_months, parse_date, parse_period
-from board_bot.errors import UsageError
+from board_bot.core.dates import MAX_ECHO, add_months, parse_date, parse_period
+from board_bot.core.errors import UsageError
 
 D = date
 TODAY = D(2026, 11, 26)

@@ -7,11 +7,7 @@ from typing import Any
 
 import pytest
 
-from board_bot.errors import BotError, Forbidden, UsageError
-from board_bot.i18n import t
-from board_bot.render import Safe, markdown_to_html
-from commands import build_registry
-from commands.framework import (
+from board_bot.chat.framework import (
     Command,
     Context,
     Group,
@@ -25,6 +21,10 @@ from commands.framework import (
     run,
     tokenize,
 )
+from board_bot.core.errors import BotError, Forbidden, UsageError
+from board_bot.core.i18n import t
+from board_bot.core.render import Safe, markdown_to_html
+from commands import build_registry
 from tests.unit.support import make_context
 
 # --- throwaway commands ----------------------------------------------------------------------

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from board_bot.errors import NotFound
-from board_bot.render import markdown_to_html
+from board_bot.chat.framework import Context, run
+from board_bot.core.errors import NotFound
+from board_bot.core.render import markdown_to_html
 from commands import build_registry
-from commands.framework import Context, run
 from tests.unit.support import make_context
 
 REGISTRY = build_registry()

@@ -15,13 +15,13 @@ from pathlib import Path
 
 import pytest
 
-from board_bot.config import LANGUAGES
-from board_bot.errors import BotError
-from board_bot.i18n import DEFAULT_LANGUAGE, MESSAGES, t
-from board_bot.render import Safe, escape, markdown_to_html, plain_text
-from board_bot.services import people
+from board_bot.chat.framework import UnknownCommand
+from board_bot.core.config import LANGUAGES
+from board_bot.core.errors import BotError
+from board_bot.core.i18n import DEFAULT_LANGUAGE, MESSAGES, t
+from board_bot.core.render import Safe, escape, markdown_to_html, plain_text
+from board_bot.features.people import service as people
 from commands import build_registry
-from commands.framework import UnknownCommand
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = sorted([*ROOT.glob("board_bot/**/*.py"), *ROOT.glob("commands/**/*.py")])

@@ -7,7 +7,7 @@ import importlib
 import inspect
 import re
 
-from board_bot import rounds
+from board_bot.scheduler import jobs as rounds
 
 
 def test_every_job_reference_resolves() -> None:

@@ -6,11 +6,11 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from board_bot.errors import UsageError
-from board_bot.i18n import t
+from board_bot.chat.common import dept_title
+from board_bot.chat.converters import split_code, split_period, strip_control, to_role, to_room_id
+from board_bot.core.errors import UsageError
+from board_bot.core.i18n import t
 from board_bot.models import Department
-from commands.common import dept_title
-from commands.converters import split_code, split_period, strip_control, to_role, to_room_id
 from commands.history import _title
 
 

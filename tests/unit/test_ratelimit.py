@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from board_bot import ratelimit
-from board_bot.clock import FixedClock
-from board_bot.ratelimit import RateLimiter
+from board_bot.core import ratelimit
+from board_bot.core.clock import FixedClock
+from board_bot.core.ratelimit import RateLimiter
 
 ERIKA = "@erika:stadt.example"
 MAX = "@max:stadt.example"

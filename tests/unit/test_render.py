@@ -14,8 +14,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from board_bot import render
-from board_bot.render import (
+from board_bot.core import render
+from board_bot.core.render import (
     Safe,
     content_size,
     escape,

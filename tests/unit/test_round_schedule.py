@@ -1,4 +1,4 @@
-"""The dates and times of a board's status rounds (``board_bot.round_schedule``).
+"""The dates and times of a board's status rounds (``board_bot.features.status_rounds.schedule``).
 
 Dates picked so that each case tests something. Note that Easter Sunday 2027 is 28.03.2027 – the
 day the clocks go forward – so Ostermontag 2027 is Monday 29.03.2027, not 05.04.2027; the week
@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from board_bot.round_schedule import (
+from board_bot.features.status_rounds.schedule import (
     DEFAULT,
     Moment,
     RoundTimes,

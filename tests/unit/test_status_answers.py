@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from board_bot.status_answers import (
+from board_bot.features.status_rounds.parser import (
     MAX_PROBLEM_TEXT,
     Answer,
     Blocker,

@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from board_bot.ids import is_server_name, is_user_id, server_of
-from board_bot.timefmt import format_date, format_datetime
+from board_bot.core.dates import format_date, format_datetime
+from board_bot.core.ids import is_server_name, is_user_id, server_of
 from commands.about import format_duration
 
 

@@ -12,7 +12,7 @@ from datetime import date
 
 import pytest
 
-from board_bot.workdays import (
+from board_bot.core.workdays import (
     BUNDESLAENDER,
     DEFAULT_BUNDESLAND,
     holiday_name,

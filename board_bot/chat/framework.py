@@ -1,0 +1,492 @@
+"""The chat grammar: commands declared by their signature, help rendered from the registry.
+
+A command is a plain function ``(ctx, <positional args>, *, <options>) -> str | None``:
+
+- positional parameters are positional arguments, required unless they have a default;
+- keyword-only parameters with a default are options ``--name VALUE`` (``bool``: a flag ``--name``);
+- one keyword-only parameter annotated :data:`Rest` takes the rest of the line as free text;
+- an option annotated :data:`Words` takes every word up to the next option
+  (``--depts FB 61, FB 13 --duration 2h``), so that its value needs no quotes.
+
+The annotation picks the converter (see ``board_bot.chat.converters``). The function's
+docstring is its English help; the German help stands in the catalog under ``cmd.<group>.<name>``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import inspect
+import typing
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import Enum
+from typing import Annotated, Any, TypeVar
+
+from sqlmodel import Session
+
+from board_bot.core.errors import BotError, Forbidden, UsageError
+from board_bot.core.i18n import MESSAGES, t
+from board_bot.core.ids import RoomId, UserId
+from board_bot.core.render import Safe
+from board_bot.models import Board
+
+
+class _RestMarker:
+    def __repr__(self) -> str:
+        return "Rest"
+
+
+REST = _RestMarker()
+Rest = Annotated[str, REST]
+"""Free text: everything after the other arguments."""
+
+
+class _WordsMarker:
+    def __repr__(self) -> str:
+        return "Words"
+
+
+WORDS = _WordsMarker()
+Words = Annotated[str, WORDS]
+"""An option's value of several words: everything up to the next option."""
+
+
+class Role(Enum):
+    ANYONE = "anyone"
+    ADMIN = "admin"
+
+
+def _unknown_name(room_id: str, user_id: str) -> str | None:
+    return None
+
+
+def _unknown_members(room_id: str) -> frozenset[str] | None:
+    return None
+
+
+@dataclass
+class Runtime:
+    """Facts about the running bot that commands may show; kept up to date by the app.
+
+    The Matrix side installs ``display_name`` and ``room_members``; without it (in tests of the
+    bot tier) names are unknown and membership cannot be checked.
+    """
+
+    version: str
+    started_at: datetime
+    database: str
+    encryption: bool
+    joined_rooms: int = 0
+    #: (room id, user id) -> the user's display name in that room, if known. Shown, never trusted.
+    display_name: Callable[[str, str], str | None] = _unknown_name
+    #: room id -> the joined and invited members, or None when the room is not known
+    room_members: Callable[[str], frozenset[str] | None] = _unknown_members
+    #: the deployment's fields of action (bot.handlungsfelder)
+    handlungsfelder: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file a command sends after its text reply (``!wp export``)."""
+
+    filename: str
+    mimetype: str
+    data: bytes
+    msgtype: str = "m.file"
+    description: str | None = None  # an image's alt text
+    info: dict[str, Any] | None = None  # more of the event's info (an image's w and h)
+
+
+@dataclass
+class Context:
+    """What a command handler gets: who asked, where, when, and a session for the services."""
+
+    session: Session
+    sender: UserId
+    room_id: RoomId
+    board: Board | None
+    lang: str
+    now: datetime
+    prefix: str
+    is_admin: bool
+    #: the board's admins (or the configured ones while the room has no board), for refusals
+    admins: tuple[str, ...]
+    config_admins: tuple[str, ...]
+    default_language: str
+    default_timezone: str
+    default_bundesland: str
+    runtime: Runtime
+    registry: Registry
+    #: files to send after the reply, in this order (only when the command succeeds)
+    attachments: list[Attachment] = field(default_factory=list)
+    #: the event of the command, when it came from the chat
+    event_id: str | None = None
+    #: the root of the thread the command was written in, if any (the reply goes there too)
+    thread_root: str | None = None
+    #: the message as typed, without the prefix
+    text: str = ""
+    #: called with the session after the reply is queued, in the same transaction (messages
+    #: that belong after the reply, such as a round's summary when it is closed)
+    follow_ups: list[Callable[[Session], object]] = field(default_factory=list)
+    #: called after the command's changes are committed (only when it succeeds)
+    after_commit: list[Callable[[], None]] = field(default_factory=list)
+
+
+Handler = Callable[..., str | None]
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    kind: str  # "positional" | "option" | "words" | "flag" | "rest"
+    converter: Callable[[str], Any]
+    required: bool
+    default: Any = None
+
+    @property
+    def option(self) -> str:
+        """``--name``; a trailing underscore (``for_``, a Python keyword) is dropped."""
+        return "--" + self.name.rstrip("_").replace("_", "-")
+
+    def metavar(self, lang: str) -> str:
+        """The placeholder in usage lines: ``arg.<name>`` from the catalog, else the name."""
+        key = f"arg.{self.name}"
+        return t(lang, key) if key in MESSAGES else self.name
+
+    def usage(self, lang: str = "en") -> str:
+        meta = self.metavar(lang).upper() if self.kind == "option" else self.metavar(lang)
+        if self.kind == "flag":
+            return f"[{self.option}]"
+        if self.kind == "option":
+            return f"[{self.option} {meta}]"
+        if self.kind == "words":
+            return f"[{self.option} {self.metavar(lang).upper()} …]"
+        return f"<{meta}>" if self.required else f"[{meta}]"
+
+
+@dataclass
+class Command:
+    name: str
+    func: Handler
+    group: str | None
+    aliases: tuple[str, ...] = ()
+    requires: Role = Role.ANYONE
+    needs_board: bool = True
+    params: tuple[Param, ...] = ()
+
+    @property
+    def path(self) -> str:
+        return f"{self.group}.{self.name}" if self.group else self.name
+
+    def words(self, prefix: str) -> str:
+        return f"{prefix}{self.group} {self.name}" if self.group else f"{prefix}{self.name}"
+
+    def usage(self, prefix: str, lang: str = "en") -> str:
+        return " ".join([self.words(prefix), *(p.usage(lang) for p in self.params)])
+
+    def help(self, lang: str) -> str:
+        key = f"cmd.{self.path}"
+        if lang != "en" and key in MESSAGES:
+            return t(lang, key)
+        doc = inspect.getdoc(self.func) or ""
+        return doc.split("\n", 1)[0] or (t(lang, key) if key in MESSAGES else self.name)
+
+
+@dataclass
+class Group:
+    name: str
+    summary: str
+    aliases: tuple[str, ...] = ()
+    commands: dict[str, Command] = field(default_factory=dict)
+    #: the command that runs when the group's word comes alone (``!status``)
+    default: str | None = None
+
+    def command(
+        self,
+        name: str,
+        *,
+        aliases: Iterable[str] = (),
+        requires: Role = Role.ANYONE,
+        needs_board: bool = True,
+    ) -> Callable[[Handler], Handler]:
+        def register(func: Handler) -> Handler:
+            cmd = Command(
+                name=name,
+                func=func,
+                group=self.name,
+                aliases=tuple(aliases),
+                requires=requires,
+                needs_board=needs_board,
+                params=params_of(func),
+            )
+            for word in (name, *cmd.aliases):
+                if word in self.commands:
+                    raise ValueError(f"duplicate command word {self.name} {word}")
+                self.commands[word] = cmd
+            return func
+
+        return register
+
+    def unique_commands(self) -> list[Command]:
+        return _distinct(self.commands.values())
+
+    def help(self, lang: str) -> str:
+        key = f"group.{self.name}"
+        return t(lang, key) if lang != "en" and key in MESSAGES else self.summary
+
+
+def command(
+    name: str,
+    *,
+    aliases: Iterable[str] = (),
+    requires: Role = Role.ANYONE,
+    needs_board: bool = False,
+) -> Callable[[Handler], Command]:
+    """Declare a top-level command (``!help``); group commands use ``Group.command``."""
+
+    def make(func: Handler) -> Command:
+        return Command(
+            name=name,
+            func=func,
+            group=None,
+            aliases=tuple(aliases),
+            requires=requires,
+            needs_board=needs_board,
+            params=params_of(func),
+        )
+
+    return make
+
+
+def params_of(func: Handler) -> tuple[Param, ...]:
+    from board_bot.chat.converters import converter_for
+
+    hints = typing.get_type_hints(func, include_extras=True)
+    params: list[Param] = []
+    signature = inspect.signature(func)
+    for index, p in enumerate(signature.parameters.values()):
+        if index == 0:  # ctx
+            continue
+        hint = hints.get(p.name, str)
+        marks = typing.get_args(hint)[1:] if typing.get_origin(hint) is Annotated else ()
+        is_rest = REST in marks
+        required = p.default is inspect.Parameter.empty
+        default = None if required else p.default
+        if is_rest:
+            params.append(Param(p.name, "rest", converter_for(str), required, default))
+        elif p.kind is inspect.Parameter.KEYWORD_ONLY:
+            if required:
+                raise TypeError(f"{func.__name__}: option {p.name} needs a default")
+            if WORDS in marks:
+                params.append(Param(p.name, "words", converter_for(str), False, default))
+            elif hint is bool:
+                params.append(Param(p.name, "flag", bool, False, default))
+            else:
+                params.append(Param(p.name, "option", converter_for(hint), False, default))
+        else:
+            params.append(Param(p.name, "positional", converter_for(hint), required, default))
+    return tuple(params)
+
+
+def tokenize(text: str) -> list[str]:
+    """Split like a shell, but friendlier to prose: double quotes (also „…“ and “…”) group words;
+    apostrophes and backslashes are ordinary characters."""
+    tokens: list[str] = []
+    current: list[str] = []
+    in_token = False
+    closing: str | None = None
+    for ch in text:
+        if closing is not None:
+            if ch == closing or (closing == "“" and ch == "”"):
+                closing = None
+            else:
+                current.append(ch)
+        elif ch in '"„“':
+            closing = {'"': '"', "„": "“", "“": "”"}[ch]
+            in_token = True
+        elif ch.isspace():
+            if in_token:
+                tokens.append("".join(current))
+                current, in_token = [], False
+        else:
+            current.append(ch)
+            in_token = True
+    if closing is not None:
+        raise UsageError("parse.unclosed_quote")
+    if in_token:
+        tokens.append("".join(current))
+    return tokens
+
+
+def bind(cmd: Command, tokens: list[str], lang: str = "en") -> dict[str, Any]:
+    """Turn tokens into keyword arguments for ``cmd.func``; raises UsageError."""
+    by_option = {p.option: p for p in cmd.params if p.kind in ("option", "words", "flag")}
+    values: dict[str, Any] = {}
+    positionals: list[str] = []
+    i = 0
+    options_done = False
+    while i < len(tokens):
+        token = tokens[i]
+        if token == "--" and not options_done:
+            options_done = True
+        elif token.startswith("--") and len(token) > 2 and not options_done:
+            name, _, inline = token.partition("=")
+            param = by_option.get(name)
+            if param is None:
+                raise UsageError("parse.unknown_option", option=token)
+            if param.kind == "flag":
+                values[param.name] = True
+            elif param.kind == "words":
+                words = [inline] if inline else []
+                while i + 1 < len(tokens) and not _is_option(tokens[i + 1]):
+                    i += 1
+                    words.append(tokens[i])
+                if not words:
+                    raise UsageError("parse.option_needs_value", option=name)
+                values[param.name] = param.converter(" ".join(words))
+            else:
+                if not inline:
+                    if i + 1 >= len(tokens):
+                        raise UsageError("parse.option_needs_value", option=name)
+                    i += 1
+                    inline = tokens[i]
+                values[param.name] = param.converter(inline)
+        else:
+            positionals.append(token)
+        i += 1
+    for param in cmd.params:
+        if param.kind == "positional":
+            if positionals:
+                values[param.name] = param.converter(positionals.pop(0))
+            elif param.required:
+                raise UsageError("parse.missing_argument", name=Safe(param.metavar(lang)))
+        elif param.kind == "rest":
+            if positionals:
+                values[param.name] = param.converter(" ".join(positionals))
+                positionals = []
+            elif param.required:
+                raise UsageError("parse.missing_argument", name=Safe(param.metavar(lang)))
+    if positionals:
+        raise UsageError("parse.too_many_arguments", extra=" ".join(positionals))
+    return values
+
+
+def _is_option(token: str) -> bool:
+    return token.startswith("--") and len(token) > 2
+
+
+class UnknownCommand(BotError):
+    """No command matches; carries suggestions."""
+
+
+@dataclass
+class Registry:
+    """All commands: top-level ones and groups, each reachable by its name and aliases."""
+
+    top: dict[str, Command] = field(default_factory=dict)
+    groups: dict[str, Group] = field(default_factory=dict)
+
+    def add_command(self, cmd: Command) -> None:
+        for word in (cmd.name, *cmd.aliases):
+            self._claim(word)
+            self.top[word] = cmd
+
+    def add_group(self, group: Group) -> None:
+        for word in (group.name, *group.aliases):
+            self._claim(word)
+            self.groups[word] = group
+
+    def _claim(self, word: str) -> None:
+        if word in self.top or word in self.groups:
+            raise ValueError(f"command word {word!r} is used twice")
+
+    def commands(self) -> list[Command]:
+        """Every command once, top-level ones first."""
+        return self.unique_top() + [c for g in self.unique_groups() for c in g.unique_commands()]
+
+    def unique_groups(self) -> list[Group]:
+        return _distinct(self.groups.values())
+
+    def unique_top(self) -> list[Command]:
+        return _distinct(self.top.values())
+
+    def _close_words(self, word: str) -> list[str]:
+        targets: dict[str, object] = {**self.top, **self.groups}
+        return _close(word, targets)
+
+    def resolve(self, tokens: list[str], prefix: str) -> tuple[Command, list[str]]:
+        """The command named by the first token(s), and the tokens left for its arguments."""
+        word = tokens[0].lower()
+        if word in self.top:
+            return self.top[word], tokens[1:]
+        group = self.groups.get(word)
+        if group is None:
+            raise UnknownCommand(
+                "error.unknown_command",
+                command=f"{prefix}{_clip(tokens[0])}",
+                suggestions=[f"{prefix}{w}" for w in self._close_words(word)],
+            )
+        if len(tokens) < 2 and group.default is not None:
+            return group.commands[group.default], []
+        if len(tokens) < 2:
+            raise UnknownCommand(
+                "error.missing_subcommand",
+                command=Safe(f"{prefix}{group.name}"),
+                group=Safe(f"{prefix}{group.name}"),
+                suggestions=[f"{prefix}{group.name} {c.name}" for c in group.unique_commands()],
+            )
+        sub = tokens[1].lower()
+        cmd = group.commands.get(sub)
+        if cmd is None:
+            close = _close(sub, group.commands)
+            raise UnknownCommand(
+                "error.unknown_subcommand",
+                command=_clip(tokens[1]),
+                group=Safe(f"{prefix}{group.name}"),
+                suggestions=[f"{prefix}{group.name} {group.commands[c].name}" for c in close]
+                or [f"{prefix}{group.name} {c.name}" for c in group.unique_commands()],
+            )
+        return cmd, tokens[2:]
+
+
+ECHO_LIMIT = 40
+
+
+def _clip(word: str) -> str:
+    """A word the user typed, as an error message repeats it: at most ECHO_LIMIT characters."""
+    return word if len(word) <= ECHO_LIMIT else word[: ECHO_LIMIT - 1] + "…"
+
+
+def _distinct(values: Iterable[T]) -> list[T]:
+    """Each object once (a command is listed under its name and each alias), in order."""
+    return list({id(v): v for v in values}.values())
+
+
+def _close(word: str, targets: Mapping[str, object]) -> list[str]:
+    """Words close to ``word``, at most one per command (``!help``, not also ``!hilfe``)."""
+    seen: set[int] = set()
+    result = []
+    for match in difflib.get_close_matches(word, list(targets)):
+        if id(targets[match]) not in seen:
+            seen.add(id(targets[match]))
+            result.append(match)
+    return result
+
+
+def run(ctx: Context, text: str) -> str | None:
+    """Parse ``text`` (the message without its prefix), authorise, and call the handler."""
+    tokens = tokenize(text)
+    if not tokens:
+        raise UnknownCommand("error.unknown_command", command=ctx.prefix, suggestions=[])
+    cmd, rest = ctx.registry.resolve(tokens, ctx.prefix)
+    if cmd.requires is Role.ADMIN and not ctx.is_admin:
+        raise Forbidden("error.forbidden_admin", admins=", ".join(ctx.admins))
+    if cmd.needs_board and ctx.board is None:
+        raise BotError("error.no_board", prefix=Safe(ctx.prefix))
+    try:
+        return cmd.func(ctx, **bind(cmd, rest, ctx.lang))
+    except UsageError as exc:
+        exc.usage = exc.usage or cmd.usage(ctx.prefix, ctx.lang)
+        raise

@@ -1,0 +1,376 @@
+"""Configuration: a TOML file read into frozen dataclasses.
+
+Every problem is reported with the key path that caused it (``bot.timezone: ...``), all at once,
+so that an operator fixes a config in one go. A string value ``"env:NAME"`` is read from the
+environment variable NAME, so that secrets need not stand in the file.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from board_bot.core.errors import ConfigError
+from board_bot.core.ids import UserId, is_server_name, is_user_id
+from board_bot.core.workdays import BUNDESLAENDER, DEFAULT_BUNDESLAND
+
+LANGUAGES = ("de", "en")
+# Values that must never protect a real crypto store: nio's default and our own placeholders.
+PLACEHOLDER_SECRETS = frozenset({"DEFAULT_KEY", "change-me", "changeme", "CHANGE-ME", "secret"})
+MIN_PICKLE_KEY_LENGTH = 16
+# The key in config.example.toml: fine for the demo on this machine, refused anywhere else.
+DEMO_PICKLE_KEY = "demo-pickle-key-not-for-production-use"
+DEFAULT_DEVICE_NAME = "Smart City Board Bot"
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+# The city's fields of action (Handlungsfelder) that work packages are filed under.
+DEFAULT_HANDLUNGSFELDER = (
+    "Verwaltung",
+    "Gesundheit",
+    "Kommunikationsinfrastruktur",
+    "Bildung",
+    "Mobilität",
+    "Energie",
+    "Digitale Identität",
+    "Sicheres Wohnen",
+    "Gesellschaftlicher Diskurs",
+    "Sozialer Zusammenhalt",
+)
+MAX_HANDLUNGSFELD_LENGTH = 100
+# Control characters (other than whitespace, which is folded to single spaces) and the bidi
+# overrides and isolates that make a name display other than it reads.
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+@dataclass(frozen=True)
+class MatrixConfig:
+    homeserver: str
+    user_id: UserId
+    password: str | None
+    access_token: str | None
+    device_name: str
+
+
+@dataclass(frozen=True)
+class BotConfig:
+    command_prefix: str
+    language: str
+    timezone: str
+    admins: tuple[UserId, ...]
+    allowed_inviters: tuple[str, ...]
+    max_command_age: timedelta
+    max_command_bytes: int
+    rate_limit_per_minute: int
+    rate_limit_burst: int
+    bundesland: str
+    handlungsfelder: tuple[str, ...]
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+@dataclass(frozen=True)
+class StorageConfig:
+    data_dir: Path
+    database_url: str
+
+
+@dataclass(frozen=True)
+class EncryptionConfig:
+    enabled: bool
+    pickle_key: str
+
+
+@dataclass(frozen=True)
+class Config:
+    matrix: MatrixConfig
+    bot: BotConfig
+    storage: StorageConfig
+    encryption: EncryptionConfig
+
+
+class _Reader:
+    """Reads typed values out of nested tables and collects problems by key path."""
+
+    def __init__(self, data: Mapping[str, Any], env: Mapping[str, str]) -> None:
+        self.data = data
+        self.env = env
+        self.problems: list[str] = []
+
+    def _table(self, section: str) -> Mapping[str, Any]:
+        table = self.data.get(section, {})
+        if not isinstance(table, Mapping):
+            self.problems.append(f"{section}: must be a table ([{section}])")
+            return {}
+        return table
+
+    def raw(self, section: str, key: str, default: Any) -> Any:
+        value = self._table(section).get(key, default)
+        if isinstance(value, str) and value.startswith("env:"):
+            name = value[4:]
+            if name not in self.env:
+                self.problems.append(f"{section}.{key}: environment variable {name} is not set")
+                return default
+            return self.env[name]
+        return value
+
+    def string(self, section: str, key: str, default: str | None = None) -> str | None:
+        value = self.raw(section, key, default)
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            self.problems.append(f"{section}.{key}: must be a string, got {value!r}")
+            return default
+        return value
+
+    def integer(self, section: str, key: str, default: int, *, minimum: int) -> int:
+        value = self.raw(section, key, default)
+        if isinstance(value, str) and value.strip().isdigit():
+            value = int(value)
+        if not isinstance(value, int) or isinstance(value, bool):
+            self.problems.append(f"{section}.{key}: must be a whole number, got {value!r}")
+            return default
+        if value < minimum:
+            self.problems.append(f"{section}.{key}: must be at least {minimum}, got {value}")
+            return default
+        return value
+
+    def boolean(self, section: str, key: str, default: bool) -> bool:
+        value = self.raw(section, key, default)
+        if isinstance(value, str) and value.lower() in ("true", "false", "1", "0"):
+            value = value.lower() in ("true", "1")
+        if not isinstance(value, bool):
+            self.problems.append(f"{section}.{key}: must be true or false, got {value!r}")
+            return default
+        return value
+
+    def string_list(self, section: str, key: str) -> list[str]:
+        value = self.raw(section, key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.problems.append(f"{section}.{key}: must be a list of strings, got {value!r}")
+            return []
+        return [v.strip() for v in value]
+
+    def unknown_keys(self, known: Mapping[str, set[str]]) -> None:
+        for section, table in self.data.items():
+            if section not in known:
+                self.problems.append(f"{section}: unknown section (known: {', '.join(known)})")
+                continue
+            if isinstance(table, Mapping):
+                for key in table:
+                    if key not in known[section]:
+                        self.problems.append(f"{section}.{key}: unknown key")
+
+
+def _handlungsfelder(r: _Reader) -> tuple[str, ...]:
+    """``bot.handlungsfelder``: at least one name, each non-empty, at most 100 characters, no
+    name twice (ignoring case). Names are NFC-normalised with their whitespace folded."""
+    key = "bot.handlungsfelder"
+    value = r.raw("bot", "handlungsfelder", None)
+    if value is None:
+        return DEFAULT_HANDLUNGSFELDER
+    if not isinstance(value, list):
+        r.problems.append(f"{key}: must be a list of strings, got {value!r}")
+        return DEFAULT_HANDLUNGSFELDER
+    if not value:
+        r.problems.append(f"{key}: at least one Handlungsfeld is needed")
+    names: list[str] = []
+    seen: dict[str, int] = {}
+    for i, item in enumerate(value):
+        if not isinstance(item, str):
+            r.problems.append(f"{key}[{i}]: must be a string, got {item!r}")
+            continue
+        name = " ".join(unicodedata.normalize("NFC", item).split())
+        if not name:
+            r.problems.append(f"{key}[{i}]: must not be empty")
+        elif len(name) > MAX_HANDLUNGSFELD_LENGTH:
+            r.problems.append(
+                f"{key}[{i}]: at most {MAX_HANDLUNGSFELD_LENGTH} characters, got {len(name)}"
+            )
+        elif _CONTROL.search(name):
+            r.problems.append(f"{key}[{i}]: contains control characters, got {item!r}")
+        elif name.casefold() in seen:
+            first = seen[name.casefold()]
+            r.problems.append(f"{key}[{i}]: {name!r} is already listed as {key}[{first}]")
+        else:
+            seen[name.casefold()] = i
+            names.append(name)
+    return tuple(names)
+
+
+_KNOWN = {
+    "matrix": {"homeserver", "user_id", "password", "access_token", "device_name"},
+    "bot": {
+        "command_prefix",
+        "language",
+        "timezone",
+        "admins",
+        "allowed_inviters",
+        "max_command_age_hours",
+        "max_command_bytes",
+        "rate_limit_per_minute",
+        "rate_limit_burst",
+        "bundesland",
+        "handlungsfelder",
+    },
+    "storage": {"data_dir", "database_url"},
+    "encryption": {"enabled", "pickle_key"},
+}
+
+
+def parse_config(
+    data: Mapping[str, Any], *, base_dir: Path, env: Mapping[str, str] | None = None
+) -> Config:
+    """Validate a parsed TOML document. Relative paths are taken relative to ``base_dir``."""
+    r = _Reader(data, os.environ if env is None else env)
+    r.unknown_keys(_KNOWN)
+
+    homeserver = r.string("matrix", "homeserver") or ""
+    parsed = urlparse(homeserver)
+    if not homeserver:
+        r.problems.append("matrix.homeserver: missing (for example https://matrix.example.org)")
+    elif parsed.scheme not in ("http", "https") or not parsed.netloc:
+        r.problems.append(
+            f"matrix.homeserver: must be an http(s) URL like https://matrix.example.org, "
+            f"got {homeserver!r}"
+        )
+    user_id = r.string("matrix", "user_id") or ""
+    if not user_id:
+        r.problems.append("matrix.user_id: missing (for example @board-bot:example.org)")
+    elif not is_user_id(user_id):
+        r.problems.append(
+            f"matrix.user_id: not a Matrix user id like @board-bot:example.org, got {user_id!r}"
+        )
+    password = r.string("matrix", "password") or None
+    access_token = r.string("matrix", "access_token") or None
+    if password is None and access_token is None:
+        r.problems.append(
+            "matrix.password: missing; set matrix.password or matrix.access_token "
+            '(secrets may come from the environment: password = "env:BOARD_BOT_PASSWORD")'
+        )
+    device_name = r.string("matrix", "device_name", DEFAULT_DEVICE_NAME) or DEFAULT_DEVICE_NAME
+
+    prefix = r.string("bot", "command_prefix", "!") or ""
+    if not prefix or len(prefix) > 3 or any(c.isspace() for c in prefix):
+        r.problems.append(
+            f"bot.command_prefix: must be 1 to 3 characters without spaces, got {prefix!r}"
+        )
+    language = r.string("bot", "language", "de") or "de"
+    if language not in LANGUAGES:
+        r.problems.append(f"bot.language: must be one of {', '.join(LANGUAGES)}, got {language!r}")
+    timezone = r.string("bot", "timezone", "Europe/Berlin") or ""
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        r.problems.append(
+            f"bot.timezone: unknown time zone {timezone!r} (use an IANA name like Europe/Berlin)"
+        )
+    admins = r.string_list("bot", "admins")
+    for i, admin in enumerate(admins):
+        if not is_user_id(admin):
+            r.problems.append(
+                f"bot.admins[{i}]: not a Matrix user id like @cdo:example.org, got {admin!r}"
+            )
+    if not admins:
+        r.problems.append("bot.admins: at least one admin (a Matrix user id) is needed")
+    inviters = r.string_list("bot", "allowed_inviters")
+    for i, inviter in enumerate(inviters):
+        if not (is_user_id(inviter) or is_server_name(inviter)):
+            r.problems.append(
+                f"bot.allowed_inviters[{i}]: must be a user id (@cdo:example.org) or a server "
+                f"name (example.org), got {inviter!r}"
+            )
+    max_age_hours = r.integer("bot", "max_command_age_hours", 24, minimum=1)
+    max_bytes = r.integer("bot", "max_command_bytes", 8192, minimum=256)
+    per_minute = r.integer("bot", "rate_limit_per_minute", 20, minimum=1)
+    burst = r.integer("bot", "rate_limit_burst", 10, minimum=1)
+    bundesland = (r.string("bot", "bundesland", DEFAULT_BUNDESLAND) or "").upper()
+    if bundesland not in BUNDESLAENDER:
+        r.problems.append(
+            f"bot.bundesland: must be the code of a Bundesland ({', '.join(BUNDESLAENDER)}), "
+            f"got {bundesland!r}"
+        )
+    handlungsfelder = _handlungsfelder(r)
+
+    data_dir_text = r.string("storage", "data_dir", "data") or "data"
+    data_dir = Path(data_dir_text).expanduser()
+    if not data_dir.is_absolute():
+        data_dir = (base_dir / data_dir).resolve()
+    database_url = r.string("storage", "database_url", "") or ""
+    if not database_url:
+        database_url = f"sqlite:///{data_dir / 'board.db'}"
+    elif not database_url.startswith(
+        ("sqlite:///", "postgres://", "postgresql://", "postgresql+psycopg://")
+    ):
+        r.problems.append(
+            "storage.database_url: must start with sqlite:/// or postgresql+psycopg://, "
+            f"got {database_url.split(':', 1)[0]!r}"
+        )
+
+    enabled = r.boolean("encryption", "enabled", True)
+    pickle_key = r.string("encryption", "pickle_key", "") or ""
+    if enabled:
+        if not pickle_key:
+            r.problems.append(
+                "encryption.pickle_key: missing; it protects the encryption keys on disk "
+                '(for example pickle_key = "env:BOARD_BOT_PICKLE_KEY")'
+            )
+        elif pickle_key in PLACEHOLDER_SECRETS or len(pickle_key) < MIN_PICKLE_KEY_LENGTH:
+            r.problems.append(
+                f"encryption.pickle_key: must be a secret of at least {MIN_PICKLE_KEY_LENGTH} "
+                "characters, not a placeholder or matrix-nio's default"
+            )
+        elif pickle_key == DEMO_PICKLE_KEY and parsed.hostname not in LOOPBACK_HOSTS:
+            r.problems.append(
+                "encryption.pickle_key: the demo key of config.example.toml is only accepted for "
+                "a homeserver on this machine; generate a secret of your own"
+            )
+
+    if r.problems:
+        raise ConfigError(r.problems)
+    return Config(
+        matrix=MatrixConfig(
+            homeserver=homeserver.rstrip("/"),
+            user_id=UserId(user_id),
+            password=password,
+            access_token=access_token,
+            device_name=device_name,
+        ),
+        bot=BotConfig(
+            command_prefix=prefix,
+            language=language,
+            timezone=timezone,
+            admins=tuple(UserId(a) for a in admins),
+            allowed_inviters=tuple(inviters),
+            max_command_age=timedelta(hours=max_age_hours),
+            max_command_bytes=max_bytes,
+            rate_limit_per_minute=per_minute,
+            rate_limit_burst=burst,
+            bundesland=bundesland,
+            handlungsfelder=handlungsfelder,
+        ),
+        storage=StorageConfig(data_dir=data_dir, database_url=database_url),
+        encryption=EncryptionConfig(enabled=enabled, pickle_key=pickle_key),
+    )
+
+
+def load_config(path: Path, env: Mapping[str, str] | None = None) -> Config:
+    """Read and validate a TOML config file; raises ConfigError naming every bad key."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError([f"{path}: cannot be read ({exc.strerror})"]) from exc
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError([f"{path}: not valid TOML ({exc})"]) from exc
+    return parse_config(data, base_dir=path.resolve().parent, env=env)

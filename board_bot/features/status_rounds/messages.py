@@ -1,0 +1,289 @@
+"""The words of status rounds: prompts, reminders, confirmations, the round at a glance.
+
+Functions take plain values (language, time zone, a way to name people), not a command
+context, because the scheduler's jobs send prompts and reminders without a command.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from board_bot.chat.common import dept_title
+from board_bot.core.dates import format_date
+from board_bot.core.i18n import t, weekday_date
+from board_bot.core.render import Safe, escape
+from board_bot.features.status_rounds import schedule as rs
+from board_bot.features.status_rounds import service as sr
+from board_bot.features.work_packages import service as wps
+from board_bot.features.work_packages.messages import light as light_words
+from board_bot.features.work_packages.messages import status_name
+from board_bot.models import Department, StatusAnswer, StatusFlag, StatusItem, StatusRound
+
+Namer = Callable[[str], Safe]
+MONTHS_DE = (
+    "Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September",
+    "Oktober", "November", "Dezember",
+)  # fmt: skip
+MONTHS_EN = (
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+)  # fmt: skip
+
+
+def period_label(lang: str, period: str) -> str:
+    """``KW 48`` (``week 48``) for a weekly period, ``November 2026`` for a monthly one; a
+    further round an admin started in the same period (``2026-W48.2``) gets its number."""
+    period, _, again = period.partition(".")
+    if again.isdigit():
+        extra = f" ({again}. Runde)" if lang == "de" else f" (round {again})"
+        return period_label(lang, period) + extra
+    year, _, rest = period.partition("-")
+    if rest.startswith("W") and rest[1:].isdigit():
+        return f"KW {int(rest[1:])}" if lang == "de" else f"week {int(rest[1:])}"
+    if rest.isdigit() and 1 <= int(rest) <= 12:
+        months = MONTHS_DE if lang == "de" else MONTHS_EN
+        return f"{months[int(rest) - 1]} {year}"
+    return period
+
+
+def moment(lang: str, at: datetime, zone: str) -> Safe:
+    """``Mi, 25.11.2026, 12:00 Uhr`` in the board's zone."""
+    from zoneinfo import ZoneInfo
+
+    local = at.astimezone(ZoneInfo(zone))
+    clock = local.strftime("%H:%M")
+    return Safe(f"{weekday_date(lang, local.date())}, {clock}" + (" Uhr" if lang == "de" else ""))
+
+
+def _item_state(lang: str, light: str | None, progress: int | None, status: str | None) -> str:
+    parts = []
+    if light:
+        parts.append(str(light_words(lang, light)))
+    if progress is not None:
+        parts.append(f"{progress} %")
+    if status and status not in ("in_progress", "planned"):
+        parts.append(str(status_name(lang, status)))
+    return " · ".join(parts)
+
+
+def prompt_text(
+    lang: str,
+    zone: str,
+    rnd: StatusRound,
+    planned: sr.Planned,
+    name: Namer,
+    *,
+    in_department_room: bool,
+) -> str:
+    """The prompt to a department's acting contact."""
+    prompt, dept = planned.prompt, planned.department
+    lines = [
+        t(
+            lang,
+            "status.prompt.title",
+            period=period_label(lang, rnd.period),
+            dept=dept_title(dept),
+        ),
+        "",
+    ]
+    if in_department_room and prompt.contact:
+        lines.append(t(lang, "status.prompt.to", person=name(prompt.contact)))
+    if prompt.covering_for:
+        lines.append(t(lang, "status.prompt.covering", lead=name(prompt.covering_for)))
+    lines.append(t(lang, "status.prompt.ask", deadline=moment(lang, rnd.deadline_at, zone)))
+    if rnd.late:
+        lines.append(t(lang, "status.prompt.late"))
+    lines.append("")
+    if planned.packages:
+        for wp in planned.packages:
+            state = light_words(lang, wp.traffic_light)
+            due = (
+                f" · {t(lang, 'status.prompt.due', due=format_date(wp.due_date))}"
+                if wp.due_date
+                else ""
+            )
+            last = planned.last.get(wp.id or 0)
+            said = (
+                " — " + t(lang, "status.prompt.last", note=last.note[:120])
+                if last is not None and last.note
+                else ""
+            )
+            lines.append(
+                f"- **{wps.code(wp)}** {escape(wp.title)} · {state} · {wp.progress} %{due}{said}"
+            )
+    else:
+        lines.append(t(lang, "status.prompt.no_packages"))
+    lines += ["", t(lang, "status.prompt.how")]
+    return "\n".join(lines)
+
+
+def reminder_text(
+    lang: str, zone: str, rnd: StatusRound, dept: Department, contact: str, name: Namer
+) -> str:
+    return t(
+        lang,
+        "status.reminder",
+        person=name(contact),
+        dept=dept_title(dept),
+        period=period_label(lang, rnd.period),
+        deadline=moment(lang, rnd.deadline_at, zone),
+    )
+
+
+def confirmation(lang: str, recorded: sr.Recorded, rnd: StatusRound) -> str:
+    """What the bot understood of an answer, per work package, so the lead can correct it."""
+    key = "status.confirm.edited" if recorded.edited else "status.confirm.title"
+    lines: list[str] = [
+        t(
+            lang,
+            key,
+            dept=dept_title(recorded.department),
+            period=period_label(lang, rnd.period),
+        )
+    ]
+    if recorded.answer.late:
+        lines.append(t(lang, "status.confirm.late"))
+    parsed = recorded.parsed
+    if parsed.kind == "unchanged":
+        codes = ", ".join(wps.code(wp) for wp in recorded.carried) or "–"
+        lines.append(t(lang, "status.confirm.unchanged", codes=codes))
+    elif parsed.kind == "free":
+        lines.append(t(lang, "status.confirm.free"))
+    if recorded.applied:
+        lines.append("")
+        for wp, item, _changed in recorded.applied:
+            if item.unchanged:
+                state = t(lang, "status.confirm.item_unchanged")
+            else:
+                state = escape(_item_state(lang, item.traffic_light, item.progress, item.status))
+            note = f" — {escape(item.note)}" if item.note else ""
+            lines.append(f"- **{wps.code(wp)}** {escape(wp.title)}: {state}{note}")
+    if recorded.refused:
+        lines += ["", t(lang, "status.confirm.refused")]
+        for refused in sorted(recorded.refused, key=lambda r: r.line):
+            reason = t(lang, refused.key, **refused.params)
+            lines.append(
+                "- "
+                + t(lang, "status.confirm.refused_line", line=refused.line, text=refused.text)
+                + f" {reason}"
+            )
+    flags = [(b.text, "status.confirm.blocker") for b in parsed.blockers]
+    flags += [(e.text, f"status.confirm.escalation_{e.audience}") for e in parsed.escalations]
+    if flags:
+        lines.append("")
+        lines += ["- " + t(lang, key, text=text) for text, key in flags]
+    lines += ["", t(lang, "status.confirm.correct")]
+    return "\n".join(lines)
+
+
+def overview_text(
+    lang: str,
+    zone: str,
+    rnd: StatusRound,
+    states: list[sr.PromptState],
+    flags: list[StatusFlag],
+    name: Namer,
+    now: datetime,
+) -> str:
+    """``!status``: who answered, who is late, who is away and covered by whom."""
+    answered = sum(1 for s in states if s.answers)
+    head = "status.overview.closed" if rnd.closed_at else "status.overview.title"
+    lines: list[str] = [
+        t(
+            lang,
+            head,
+            period=period_label(lang, rnd.period),
+            deadline=moment(lang, rnd.deadline_at, zone),
+            answered=answered,
+            total=len(states),
+        ),
+    ]
+    if rnd.late:
+        lines.append(t(lang, "status.overview.started_late"))
+    lines.append("")
+    for state in states:
+        prompt = state.prompt
+        title = dept_title(state.department)
+        if state.answers:
+            first: StatusAnswer = state.answers[0]
+            key = "status.overview.answered_late" if first.late else "status.overview.answered"
+            lines.append(
+                "- "
+                + t(
+                    lang,
+                    key,
+                    dept=title,
+                    at=moment(lang, first.created_at, zone),
+                    person=name(first.sender),
+                )
+            )
+        elif prompt.contact is None:
+            lines.append("- " + t(lang, "status.overview.nobody", dept=title))
+        else:
+            overdue = now > rnd.deadline_at
+            key = "status.overview.overdue" if overdue else "status.overview.open"
+            lines.append(
+                "- "
+                + t(lang, key, dept=title, person=name(prompt.contact), reminders=prompt.reminders)
+            )
+        if prompt.covering_for:
+            until = state.lead_away_until
+            lines.append(
+                "  "
+                + t(
+                    lang,
+                    "status.overview.covered",
+                    lead=name(prompt.covering_for),
+                    until=format_date(until) if until else "–",
+                    person=name(prompt.contact) if prompt.contact else "–",
+                )
+            )
+    owner = {a.id: s.department.code for s in states for a in s.answers}
+    blockers = [f for f in flags if f.kind == "blocker"]
+    escalations = [f for f in flags if f.kind == "escalation"]
+    if blockers or escalations:
+        lines.append("")
+        for flag in blockers + escalations:
+            key = (
+                "status.confirm.blocker"
+                if flag.kind == "blocker"
+                else f"status.confirm.escalation_{flag.audience}"
+            )
+            who = escape(owner.get(flag.answer_id, "?"))
+            lines.append(f"- {who}: {t(lang, key, text=flag.text)}")
+    return "\n".join(lines)
+
+
+def schedule_text(
+    lang: str, schedule: rs.Schedule, enabled: bool, upcoming: rs.RoundTimes, prefix: str
+) -> str:
+    lines: list[str] = [
+        t(lang, "status.schedule.title"),
+        "",
+        "- " + t(lang, "status.schedule.rule", rule=rs.describe(schedule, lang)),
+        "- "
+        + t(
+            lang,
+            "status.schedule.next",
+            period=period_label(lang, upcoming.period),
+            at=moment(lang, upcoming.prompt_at, schedule.timezone),
+        ),
+    ]
+    if upcoming.shifted_by_holiday:
+        lines.append("  " + t(lang, "status.schedule.holiday", holiday=upcoming.shifted_by_holiday))
+    if not enabled:
+        lines.append("- " + t(lang, "status.schedule.paused", prefix=Safe(prefix)))
+    lines += ["", t(lang, "status.schedule.how", prefix=Safe(prefix))]
+    return "\n".join(lines)
+
+
+def status_line(lang: str, item: StatusItem, at: datetime, zone: str) -> str:
+    """One status line of a package for ``!wp show``."""
+    state = _item_state(lang, item.traffic_light, item.progress, item.status)
+    if item.unchanged:
+        state = str(t(lang, "status.confirm.item_unchanged"))
+    from zoneinfo import ZoneInfo
+
+    note = f" — {escape(item.note)}" if item.note else ""
+    return f"- {format_date(at.astimezone(ZoneInfo(zone)).date())} · {escape(state)}{note}"

@@ -1,0 +1,573 @@
+"""What a board summary says (issue 6), as data: the wording is ``commands``' business.
+
+Decisions worth knowing:
+
+* A Leitlinie's traffic light comes from its open packages: red when at least a fifth of them
+  are red, yellow when at least a fifth are red or yellow, else green; a Leitlinie without open
+  packages has none. The reason shown is the worst package's (red before yellow, the one due
+  soonest first).
+* Trends compare with the snapshot of the previous round (``round_snapshot``): the state of
+  every package when that round's summary was made. :func:`take_snapshot` writes a round's
+  snapshot once; a summary for a round compares the round's own snapshot (or, for the running
+  round, the live state) with the one before.
+* "Blocked" is a package with status blocked, or one that waits for an open package; "since" is
+  when it became blocked (its last change to blocked in the audit log), or when the dependency
+  was added.
+* Packages are read as plain rows (:class:`Package`), not ORM objects, and only the packages in
+  view: a board has thousands, and the time to build a summary should grow with their number and
+  nothing more (``bench/summary.py``). Lists of ids never go to the database as parameters;
+  the view's conditions do, as a subquery.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import NamedTuple
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from board_bot.features.status_rounds import service as sr
+from board_bot.features.work_packages import service as wps
+from board_bot.models import (
+    AuditEntry,
+    Board,
+    Department,
+    Dependency,
+    Milestone,
+    RoundSnapshot,
+    StatusAnswer,
+    StatusFlag,
+    StatusPrompt,
+    StatusRound,
+    WorkPackage,
+    WorkPackageDepartment,
+)
+
+LIGHT_ORDER = {"green": 0, "yellow": 1, "red": 2}
+SHARE = 0.2  # a fifth of the open packages decides the Leitlinie's colour
+MILESTONE_DAYS = 14
+_WP_REF = re.compile(r"\b(?:WP|AP)[ -]?(\d{1,9})\b", re.IGNORECASE)  # "WP-12" in a text
+
+
+class Package(NamedTuple):
+    """What a summary shows of a work package."""
+
+    id: int
+    number: int
+    title: str
+    leitlinie: int | None
+    owner_department_id: int
+    status: str
+    traffic_light: str
+    traffic_reason: str | None
+    progress: int
+    due_date: date | None
+    updated_at: datetime
+
+
+class PackageState(NamedTuple):
+    """A package's state in a round (a tuple: thousands of them, and the garbage collector
+    leaves tuples of plain values alone)."""
+
+    leitlinie: int | None
+    traffic_light: str
+    status: str
+    progress: int
+
+
+@dataclass(frozen=True)
+class LeitlinieLight:
+    leitlinie: int | None  # None: packages not filed under a Leitlinie yet
+    light: str | None  # None: no open packages
+    counts: dict[str, int]  # green / yellow / red among the open packages
+    trend: str  # "up" (better), "down" (worse), "same", "new" (no earlier round)
+    reason: str | None  # the worst package's reason, with its code
+    packages: list[Package]  # the open packages, worst first
+
+
+@dataclass(frozen=True)
+class Decision:
+    department: str
+    text: str
+    audience: str  # board or mayor
+    package: str | None  # "WP-12" when the text names one
+
+
+@dataclass(frozen=True)
+class Change:
+    wp: Package
+    before: PackageState | None  # None: new since the last round
+    after: PackageState
+
+
+@dataclass(frozen=True)
+class Blocked:
+    wp: Package
+    since: date
+    waits_for: list[Package]
+
+
+@dataclass(frozen=True)
+class Silent:
+    department: Department
+    contact: str | None
+    covering_for: str | None
+
+
+@dataclass(frozen=True)
+class UpcomingWorkshop:
+    number: int
+    title: str
+    departments: list[str]  # codes
+    starts_at: datetime | None  # None: the slot is still being voted on
+    voters: int
+    yes: int
+
+
+@dataclass
+class SummaryData:
+    board: Board
+    round: StatusRound | None
+    today: date
+    leitlinien: list[LeitlinieLight]
+    totals: dict[str, int]  # on track (green), at risk (yellow), off track (red)
+    decisions: list[Decision] = field(default_factory=list)
+    changed: list[Change] = field(default_factory=list)
+    closed: list[Package] = field(default_factory=list)
+    blocked: list[Blocked] = field(default_factory=list)
+    overdue: list[Package] = field(default_factory=list)
+    milestones: list[tuple[Package, Milestone]] = field(default_factory=list)
+    silent: list[Silent] = field(default_factory=list)
+    owners: dict[int, str] = field(default_factory=dict)  # department id -> code
+    workshops: list[UpcomingWorkshop] = field(default_factory=list)  # the next ones, soonest first
+
+
+def _state(wp: Package) -> PackageState:
+    return PackageState(wp.leitlinie, wp.traffic_light, wp.status, wp.progress)
+
+
+_WP = WorkPackage.__table__  # type: ignore[attr-defined]
+_PACKAGE_COLUMNS = [_WP.c[name] for name in Package._fields]
+
+
+def _view(
+    board_id: int, department_id: int | None, leitlinie: int | None
+) -> list[sa.ColumnElement[bool]]:
+    """The conditions on ``work_package`` for the packages a summary looks at."""
+    conditions = [_WP.c.board_id == board_id]
+    if department_id is not None:
+        contributing = select(WorkPackageDepartment.work_package_id).where(
+            WorkPackageDepartment.department_id == department_id
+        )
+        conditions.append(
+            sa.or_(
+                _WP.c.owner_department_id == department_id,
+                _WP.c.id.in_(contributing.scalar_subquery()),
+            )
+        )
+    if leitlinie is not None:
+        conditions.append(_WP.c.leitlinie == leitlinie)
+    return conditions
+
+
+def _packages(session: Session, view: list[sa.ColumnElement[bool]]) -> list[Package]:
+    rows = session.connection().execute(sa.select(*_PACKAGE_COLUMNS).where(*view))
+    return [Package(*row) for row in rows]
+
+
+def leitlinie_light(lights: Sequence[str]) -> str | None:
+    """The colour of a group of open packages (see the module's decisions)."""
+    if not lights:
+        return None
+    counts = Counter(lights)
+    if counts["red"] >= SHARE * len(lights):
+        return "red"
+    if counts["red"] + counts["yellow"] >= SHARE * len(lights):
+        return "yellow"
+    return "green"
+
+
+def light_history(
+    session: Session, board_id: int, limit: int = 12
+) -> list[tuple[StatusRound, dict[int, str | None]]]:
+    """The Leitlinien's traffic lights in the newest ``limit`` rounds that were kept, oldest
+    first (one query for the rounds, one counting their open packages by light)."""
+    rounds = list(
+        session.exec(
+            select(StatusRound)
+            .where(StatusRound.board_id == board_id)
+            .where(col(StatusRound.id).in_(select(RoundSnapshot.round_id).distinct()))
+            .order_by(col(StatusRound.started_at).desc(), col(StatusRound.id).desc())
+            .limit(limit)
+        )
+    )[::-1]
+    counts: dict[int, dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
+    if rounds:
+        rows = session.exec(
+            select(
+                RoundSnapshot.round_id,
+                RoundSnapshot.leitlinie,
+                RoundSnapshot.traffic_light,
+                sa.func.count(),
+            )
+            .where(col(RoundSnapshot.round_id).in_([r.id for r in rounds]))
+            .where(col(RoundSnapshot.status).not_in(wps.CLOSED))
+            .group_by(
+                col(RoundSnapshot.round_id),
+                col(RoundSnapshot.leitlinie),
+                col(RoundSnapshot.traffic_light),
+            )
+        )
+        for round_id, leitlinie, light, number in rows:
+            if leitlinie is not None:
+                counts[round_id][leitlinie] += [light] * int(number)
+    return [
+        (r, {ll: leitlinie_light(counts[r.id or 0].get(ll, [])) for ll in (1, 2, 3, 4)})
+        for r in rounds
+    ]
+
+
+def take_snapshot(session: Session, rnd: StatusRound, *, now: datetime) -> bool:
+    """Keep every package's state for ``rnd`` (once; False when it was kept before)."""
+    assert rnd.id is not None
+    if rnd.snapshot_at is not None:
+        return False
+    rnd.snapshot_at = now
+    session.add(rnd)
+    session.flush()
+    snap = RoundSnapshot.__table__  # type: ignore[attr-defined]
+    columns = ("leitlinie", "traffic_light", "status", "progress")
+    session.connection().execute(
+        snap.insert().from_select(
+            ["round_id", "work_package_id", *columns],
+            sa.select(sa.literal(rnd.id, sa.Integer), _WP.c.id, *(_WP.c[c] for c in columns)).where(
+                _WP.c.board_id == rnd.board_id
+            ),
+        )
+    )
+    session.flush()
+    return True
+
+
+def snapshot_of(session: Session, round_id: int) -> dict[int, PackageState]:
+    """The kept states of a round (plain rows, not ORM objects: thousands of them)."""
+    table = RoundSnapshot.__table__  # type: ignore[attr-defined]
+    rows = session.connection().execute(
+        sa.select(
+            table.c.work_package_id,
+            table.c.leitlinie,
+            table.c.traffic_light,
+            table.c.status,
+            table.c.progress,
+        ).where(table.c.round_id == round_id)
+    )
+    return {wp_id: PackageState(ll, light, status, pr) for wp_id, ll, light, status, pr in rows}
+
+
+def _previous_round(session: Session, rnd: StatusRound | None, board_id: int) -> StatusRound | None:
+    """The newest round before ``rnd`` (before now, when None) that has a snapshot."""
+    query = (
+        select(StatusRound)
+        .where(StatusRound.board_id == board_id, col(StatusRound.snapshot_at).is_not(None))
+        .order_by(col(StatusRound.started_at).desc(), col(StatusRound.id).desc())
+    )
+    if rnd is not None:
+        query = query.where(col(StatusRound.started_at) < rnd.started_at)
+    return session.exec(query).first()
+
+
+def _first_round_since(session: Session, board: Board, since: date) -> StatusRound | None:
+    """The first kept round that started on or after ``since`` (the board's calendar)."""
+    from zoneinfo import ZoneInfo
+
+    start = datetime.combine(since, datetime.min.time(), ZoneInfo(board.timezone))
+    return session.exec(
+        select(StatusRound)
+        .where(StatusRound.board_id == board.id, col(StatusRound.snapshot_at).is_not(None))
+        .where(StatusRound.started_at >= start)
+        .order_by(col(StatusRound.started_at), col(StatusRound.id))
+    ).first()
+
+
+def build(
+    session: Session,
+    board: Board,
+    *,
+    now: datetime,
+    rnd: StatusRound | None = None,
+    department_id: int | None = None,
+    leitlinie: int | None = None,
+    since: date | None = None,
+) -> SummaryData:
+    """The summary of ``rnd`` as it was kept when the round closed; by default the state now,
+    compared with the last kept round, with the decisions and missing reports of the open (or
+    newest) round. Optionally only one department's packages (owned or contributed to) or one
+    Leitlinie's. About a dozen queries, whatever the board's size."""
+    assert board.id is not None
+    today = sr.local_day(board, now)
+    live = rnd is None  # the state now, against the last kept round
+    rnd = rnd or sr.open_round(session, board.id) or sr.latest_round(session, board.id)
+    session.flush()  # the rows are read past the ORM: it must have written what it holds
+    view = _view(board.id, department_id, leitlinie)
+    packages = _packages(session, view)
+    by_id = {wp.id: wp for wp in packages}
+    open_ = [wp for wp in packages if wp.status not in wps.CLOSED]
+
+    previous = (
+        _first_round_since(session, board, since)
+        if since is not None
+        else _previous_round(session, None if live else rnd, board.id)
+    )
+    before = snapshot_of(session, previous.id) if previous and previous.id else {}
+    kept = {} if live or rnd is None or rnd.id is None else snapshot_of(session, rnd.id)
+    current: dict[int, PackageState] | None = kept or None  # None: the packages as they are now
+
+    data = SummaryData(
+        board=board,
+        round=rnd,
+        today=today,
+        leitlinien=_leitlinien(open_, before, by_id),
+        totals={k: sum(1 for wp in open_ if wp.traffic_light == k) for k in LIGHT_ORDER},
+        owners={
+            d.id: d.code
+            for d in session.exec(select(Department).where(Department.board_id == board.id))
+            if d.id is not None
+        },
+    )
+    for wp_id, wp in by_id.items():
+        after = current.get(wp_id) if current is not None else _state(wp)
+        if after is None:
+            continue
+        was = before.get(wp_id)
+        if was is not None and after.status in wps.CLOSED and was.status not in wps.CLOSED:
+            data.closed.append(wp)
+        elif was is None and before:
+            data.changed.append(Change(wp, None, after))
+        elif was is not None and (
+            was.traffic_light != after.traffic_light
+            or was.status != after.status
+            or was.progress != after.progress
+        ):
+            data.changed.append(Change(wp, was, after))
+    data.changed.sort(key=lambda c: c.wp.number)
+    data.closed.sort(key=lambda wp: wp.number)
+    if rnd is not None and rnd.id is not None:
+        data.decisions = _decisions(session, rnd.id, data.owners, department_id)
+        data.silent = _silent(session, board, rnd, department_id)
+    if leitlinie is not None:
+        # One Leitlinie: its own line, and the decisions about its packages.
+        data.leitlinien = [ll for ll in data.leitlinien if ll.leitlinie == leitlinie]
+        codes = {wps.code(wp) for wp in packages}
+        data.decisions = [d for d in data.decisions if d.package in codes]
+    data.blocked = _blocked(session, board.id, view, open_, today)
+    data.overdue = sorted(
+        (wp for wp in open_ if wp.due_date is not None and wp.due_date < today),
+        key=lambda wp: (wp.due_date, wp.number),
+    )
+    data.milestones = _milestones_due(session, view, open_, today)
+    if department_id is None and leitlinie is None:
+        data.workshops = _workshops(session, board, now)
+    return data
+
+
+WORKSHOPS_SHOWN = 5
+
+
+def _workshops(session: Session, board: Board, now: datetime) -> list[UpcomingWorkshop]:
+    """The next workshops: confirmed ones that have not ended, then those still voting."""
+    from board_bot.features.workshops import service as wss
+
+    assert board.id is not None
+    upcoming, _ = wss.listing(session, board.id, now)
+    found = []
+    for ws in upcoming[:WORKSHOPS_SHOWN]:
+        voters = wss.voter_count(session, ws) if ws.status == wss.PLANNING else 0
+        found.append(
+            UpcomingWorkshop(
+                ws.number,
+                ws.title,
+                [d.code for d in wss.departments_of(session, ws)],
+                ws.starts_at if ws.status == wss.CONFIRMED else None,
+                voters,
+                len(wss.rsvps(session, ws)["yes"]) if ws.status == wss.CONFIRMED else 0,
+            )
+        )
+    return found
+
+
+def _leitlinien(
+    open_: list[Package], before: dict[int, PackageState], by_id: dict[int, Package]
+) -> list[LeitlinieLight]:
+    groups: dict[int | None, list[Package]] = defaultdict(list)
+    for wp in open_:
+        groups[wp.leitlinie].append(wp)
+    earlier: dict[int | None, list[str]] = defaultdict(list)
+    for wp_id, state in before.items():
+        if state.status not in wps.CLOSED and wp_id in by_id:
+            earlier[state.leitlinie].append(state.traffic_light)
+    result = []
+    for leitlinie in (1, 2, 3, 4, None):
+        members = groups.get(leitlinie, [])
+        if leitlinie is None and not members:
+            continue
+        members.sort(
+            key=lambda wp: (
+                -LIGHT_ORDER.get(wp.traffic_light, 0),
+                wp.due_date or date.max,
+                wp.number,
+            )
+        )
+        light = leitlinie_light([wp.traffic_light for wp in members])
+        was = leitlinie_light(earlier.get(leitlinie, [])) if before else None
+        if not before or was is None or light is None:
+            trend = "new" if not before else "same"
+        elif LIGHT_ORDER[light] < LIGHT_ORDER[was]:
+            trend = "up"
+        elif LIGHT_ORDER[light] > LIGHT_ORDER[was]:
+            trend = "down"
+        else:
+            trend = "same"
+        worst = members[0] if members and members[0].traffic_light != "green" else None
+        reason = f"{wps.code(worst)}: {worst.traffic_reason or worst.title}" if worst else None
+        result.append(
+            LeitlinieLight(
+                leitlinie,
+                light,
+                {k: sum(1 for wp in members if wp.traffic_light == k) for k in LIGHT_ORDER},
+                trend,
+                reason,
+                members,
+            )
+        )
+    return result
+
+
+def _decisions(
+    session: Session, round_id: int, owners: dict[int, str], department_id: int | None
+) -> list[Decision]:
+    rows = session.exec(
+        select(StatusFlag, StatusPrompt.department_id)
+        .join(StatusAnswer, col(StatusAnswer.id) == StatusFlag.answer_id)
+        .join(StatusPrompt, col(StatusPrompt.id) == StatusAnswer.prompt_id)
+        .where(StatusPrompt.round_id == round_id, StatusFlag.kind == "escalation")
+        .where(col(StatusAnswer.removed_at).is_(None))
+        .order_by(col(StatusFlag.id))
+    ).all()
+    found = []
+    for flag, dept_id in rows:
+        if department_id is not None and dept_id != department_id:
+            continue
+        named = _WP_REF.search(flag.text)
+        package = wps.code(int(named.group(1))) if named else None
+        found.append(
+            Decision(owners.get(dept_id, "?"), flag.text, flag.audience or "board", package)
+        )
+    return found
+
+
+def _silent(
+    session: Session, board: Board, rnd: StatusRound, department_id: int | None
+) -> list[Silent]:
+    assert rnd.id is not None
+    prompts = sr.prompts_of(session, rnd.id)
+    depts = {
+        d.id: d
+        for d in session.exec(
+            select(Department).where(
+                col(Department.id).in_([p.department_id for p in prompts] or [0])
+            )
+        )
+    }
+    answered = set(
+        session.exec(
+            select(StatusAnswer.prompt_id)
+            .where(col(StatusAnswer.prompt_id).in_([p.id for p in prompts] or [0]))
+            .where(col(StatusAnswer.removed_at).is_(None))
+        )
+    )
+    silent = [
+        Silent(depts[p.department_id], p.contact, p.covering_for)
+        for p in prompts
+        if p.id not in answered
+        and p.department_id in depts
+        and (department_id is None or p.department_id == department_id)
+    ]
+    from board_bot.features.departments import service as departments
+
+    return sorted(silent, key=lambda s: departments.code_key(s.department.code))
+
+
+def _blocked(
+    session: Session,
+    board_id: int,
+    view: list[sa.ColumnElement[bool]],
+    open_: list[Package],
+    today: date,
+) -> list[Blocked]:
+    """``open_``: the open packages in ``view``; a package in view may wait for one outside it."""
+    by_id = {wp.id: wp for wp in open_}
+    waits: dict[int, list[tuple[Package, datetime]]] = defaultdict(list)
+    dep = Dependency.__table__  # type: ignore[attr-defined]
+    other = _WP.alias("waited")
+    in_view = sa.select(_WP.c.id).where(*view, _WP.c.status.not_in(wps.CLOSED))
+    for row in session.connection().execute(
+        sa.select(dep.c.work_package_id, dep.c.created_at, *(other.c[n] for n in Package._fields))
+        .join(other, other.c.id == dep.c.depends_on_id)
+        .where(dep.c.work_package_id.in_(in_view.scalar_subquery()))
+        .where(other.c.status.not_in(wps.CLOSED))
+    ):
+        waits[row[0]].append((Package(*row[2:]), row[1]))
+    blocked_ids = {wp.id for wp in open_ if wp.status == "blocked"} | set(waits)
+    since_status: dict[int, datetime] = {}
+    if blocked_ids:
+        audit = AuditEntry.__table__  # type: ignore[attr-defined]
+        blocked_now = sa.select(sa.cast(_WP.c.id, sa.String)).where(
+            *view, _WP.c.status == "blocked"
+        )
+        for entity_id, after, at in session.connection().execute(
+            sa.select(audit.c.entity_id, audit.c.after, audit.c.at)
+            # Package ids are the board's through the subquery; no condition on the board, or
+            # SQLite walks all of the board's entries by its index instead of the entity's.
+            .where(audit.c.entity == wps.ENTITY)
+            .where(audit.c.entity_id.in_(blocked_now.scalar_subquery()))
+            # Only entries that name the status "blocked" (JSON as text on both databases).
+            .where(sa.cast(audit.c.after, sa.String).like('%"blocked"%'))
+            .order_by(audit.c.at)
+        ):
+            if (after or {}).get("status") == "blocked":
+                since_status[int(entity_id)] = at
+    found = []
+    for wp_id in blocked_ids:
+        wp = by_id.get(wp_id)
+        if wp is None:
+            continue
+        moments = [at for _, at in waits.get(wp_id, [])]
+        if wp.status == "blocked":
+            moments.append(since_status.get(wp_id, wp.updated_at))
+        since = min(moments).date() if moments else today
+        others = sorted((o for o, _ in waits.get(wp_id, [])), key=lambda o: o.number)
+        found.append(Blocked(wp, since, others))
+    found.sort(key=lambda b: (b.since, b.wp.number))
+    return found
+
+
+def _milestones_due(
+    session: Session, view: list[sa.ColumnElement[bool]], open_: list[Package], today: date
+) -> list[tuple[Package, Milestone]]:
+    by_id = {wp.id: wp for wp in open_}
+    in_view = sa.select(_WP.c.id).where(*view, _WP.c.status.not_in(wps.CLOSED))
+    rows = session.exec(
+        select(Milestone)
+        .where(col(Milestone.work_package_id).in_(in_view.scalar_subquery()))
+        .where(col(Milestone.done_at).is_(None))
+        .where(
+            Milestone.due_on >= today, Milestone.due_on <= today + timedelta(days=MILESTONE_DAYS)
+        )
+        .order_by(col(Milestone.due_on), col(Milestone.id))
+    )
+    return [(by_id[m.work_package_id], m) for m in rows if m.work_package_id in by_id]

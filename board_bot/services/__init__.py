@@ -1,1 +1,0 @@
-"""Domain rules as plain functions over a session; ``now`` is always passed in."""
