@@ -45,6 +45,7 @@ from sqlalchemy.engine import Engine, make_url  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
 from board_bot.app import settle_heap  # noqa: E402
+from board_bot.core.naming import plain_names  # noqa: E402
 from board_bot.features.summaries import service as summaries  # noqa: E402
 from board_bot.features.summaries.messages import render  # noqa: E402
 from board_bot.models import (  # noqa: E402
@@ -191,7 +192,7 @@ def build_summary(engine: Engine, board_id: int) -> int:
         board = session.get(Board, board_id)
         assert board is not None
         data = summaries.build(session, board, now=wpb.NOW)
-        return len(render("de", data))
+        return len(render("de", data, name=plain_names))
 
 
 def scaled_data(scale: int) -> tuple[wpb.DataSet, dict[type, list[dict[str, Any]]]]:

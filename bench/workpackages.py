@@ -7,9 +7,9 @@ once in a temporary SQLite file and once in a fresh temporary PostgreSQL databas
 dropped here; skipped with a note when the server cannot be reached).
 
 "Bot time" of one ``!wp list``: a fresh Session runs ``work_packages.list_packages`` for the
-first page (25 rows) plus what the command adds (the department codes, ``waits_for_open`` for
-the page), and the page is rendered to Markdown (the bench's own renderer, like the command's
-lines) and through ``board_bot.core.render.message_contents``. Every case runs ``--rounds``
+first page (25 rows) plus what the command adds (the owners' codes, ``waits_for_open`` for the
+page), and the page is rendered to Markdown by the feature's own renderer (the one the command
+calls) and through ``board_bot.core.render.message_contents``. Every case runs ``--rounds``
 times after two warm-up runs; the figures are the median and the 95th percentile:
 
     figure wp_list_<backend>_<case>_median <ms> ms
@@ -48,12 +48,14 @@ from sqlalchemy.engine import Engine, make_url  # noqa: E402
 from sqlmodel import Session, SQLModel  # noqa: E402
 
 from board_bot.core import migrate  # noqa: E402
-from board_bot.core.dates import format_date  # noqa: E402
 from board_bot.core.db import make_engine  # noqa: E402
-from board_bot.core.render import escape, message_contents  # noqa: E402
+from board_bot.core.naming import plain_names  # noqa: E402
+from board_bot.core.render import Safe, message_contents  # noqa: E402
 from board_bot.features.departments import service as departments  # noqa: E402
 from board_bot.features.departments.service import code_key  # noqa: E402
+from board_bot.features.status_rounds import service as status_rounds  # noqa: E402
 from board_bot.features.work_packages import exchange as wp_exchange  # noqa: E402
+from board_bot.features.work_packages import messages as wp_messages  # noqa: E402
 from board_bot.features.work_packages import service as wps  # noqa: E402
 from board_bot.features.work_packages.service import WpFilter  # noqa: E402
 from board_bot.models import (  # noqa: E402
@@ -112,16 +114,6 @@ STEPS = (
 STATUS_WEIGHTS = {"planned": 25, "in_progress": 40, "blocked": 8, "done": 20, "discarded": 7}
 LIGHT_WEIGHTS = {"green": 60, "yellow": 25, "red": 15}
 REASONS = ("Lieferverzug", "Personalengpass", "Förderbescheid fehlt", "Abstimmung mit Datenschutz")
-
-STATUS_WORDS = {
-    "planned": "geplant",
-    "in_progress": "in Arbeit",
-    "blocked": "blockiert",
-    "done": "erledigt",
-    "discarded": "verworfen",
-}
-LIGHT_WORDS = {"green": ("🟢", "grün"), "yellow": ("🟡", "gelb"), "red": ("🔴", "rot")}
-
 
 # --- data set -----------------------------------------------------------------------------------
 
@@ -346,42 +338,26 @@ def load(engine: Engine, data: DataSet) -> None:
 # --- what is measured ---------------------------------------------------------------------------
 
 
-def render_list(
-    rows: list[WorkPackage], total: int, owners: dict[int, str], waiting: set[int], title: str
-) -> list[dict[str, Any]]:
-    """A compact phone list, grouped by Leitlinie (page order kept within a group), one line a
-    package: ``- 🟡 gelb · **WP-3** Titel · FB 61 · in Arbeit · 40 % · fällig 31.12.2026``.
+@dataclass(frozen=True)
+class BenchReader:
+    """Whom the page is written for, as a command's context would say (the renderer's Reader)."""
 
-    The bench's own stand-in, shaped like the line of commands/wp_render.py: ``!wp list`` in
-    commands/work_packages.py was being written in parallel and renders only inside a command
-    Context with its session, so it cannot be called here without one."""
-    groups: dict[int | None, list[WorkPackage]] = {}
-    for wp in rows:
-        groups.setdefault(wp.leitlinie, []).append(wp)
-    lines = [f"**{escape(title)}** ({total})"]
-    for leitlinie in sorted(groups, key=lambda g: (g is None, g or 0)):
-        lines.append("")
-        lines.append(f"**Leitlinie {leitlinie}**" if leitlinie else "**Ohne Leitlinie**")
-        for wp in groups[leitlinie]:
-            emoji, word = LIGHT_WORDS[wp.traffic_light]
-            parts = [
-                f"{emoji} {word}",
-                f"**{wps.code(wp)}** {escape(wp.title)}",
-                escape(owners.get(wp.owner_department_id, "?")),
-                STATUS_WORDS[wp.status],
-                f"{wp.progress} %",
-            ]
-            if wp.due_date:
-                late = wp.due_date < TODAY and wp.status not in wps.CLOSED
-                word = "überfällig seit" if late else "fällig"
-                parts.append(f"{word} {format_date(wp.due_date)}")
-            if wp.id in waiting:
-                parts.append("⏳ wartet")
-            lines.append("- " + " · ".join(parts))
-    pages = max(1, -(-total // PAGE))
-    if pages > 1:
-        lines.append("")
-        lines.append(f"Seite 1 von {pages} · weiter mit `!wp list --page 2`")
+    lang: str = "de"
+    board: Board | None = None
+    prefix: str = "!"
+
+    def name(self, user_id: str) -> Safe:
+        return plain_names(user_id)
+
+
+READER = BenchReader()
+
+
+def render_list(
+    rows: list[WorkPackage], total: int, owners: dict[int, str], waiting: set[int]
+) -> list[dict[str, Any]]:
+    """The page as ``!wp list`` renders it (the feature's own renderer), as message contents."""
+    lines = wp_messages.list_page(READER, rows, total, owners, waiting, TODAY)
     return message_contents("\n".join(lines), reply_to="$bench-event")
 
 
@@ -394,7 +370,7 @@ def query_page(
         rows, total = wps.list_packages(
             session, board_id, f, today=TODAY, sort=sort, limit=PAGE, offset=0
         )
-        owners = {d.id: d.code for d in departments.active(session, board_id) if d.id is not None}
+        owners = departments.codes(session, board_id, {wp.owner_department_id for wp in rows})
         waiting = wps.waits_for_open(session, [wp.id for wp in rows if wp.id is not None])
     return rows, total, owners, waiting
 
@@ -402,7 +378,7 @@ def query_page(
 def wp_list(engine: Engine, board_id: int, f: WpFilter, sort: str) -> int:
     """One ``!wp list``: returns the number of message contents (so nothing is optimised away)."""
     rows, total, owners, waiting = query_page(engine, board_id, f, sort)
-    return len(render_list(rows, total, owners, waiting, "Arbeitspakete"))
+    return len(render_list(rows, total, owners, waiting))
 
 
 def wp_export(engine: Engine, board_id: int, sizes: list[int]) -> int:
@@ -417,32 +393,17 @@ def wp_export(engine: Engine, board_id: int, sizes: list[int]) -> int:
 
 
 def wp_show(engine: Engine, board_id: int, number: int) -> int:
-    """One ``!wp show``: the package in full with its last five history lines."""
+    """One ``!wp show``: the package in full with its last status lines, as the command
+    renders it."""
     with Session(engine) as session:
-        d = wps.details(session, wps.get(session, board_id, number))
-        history = wps.history(session, d.wp, limit=5)
-    wp = d.wp
-    emoji, word = LIGHT_WORDS[wp.traffic_light]
-    lines = [
-        f"**{wps.code(wp)} {escape(wp.title)}**",
-        f"{emoji} {word} · {wp.status} · {wp.progress} % · fällig "
-        f"{format_date(wp.due_date) if wp.due_date else '–'}",
-        f"Federführung: {escape(d.owner.code)}; beteiligt: "
-        + (", ".join(escape(c.code) for c in d.contributors) or "–"),
-        "",
-        escape(wp.description),
-        "",
-        "**Meilensteine**",
-        *(f"- {'✅' if m.done_at else '⬜'} {format_date(m.due_on)} {escape(m.title)}"
-          for m in d.milestones),
-        "",
-        "Wartet auf: " + (", ".join(wps.code(w) for w in d.waits_for) or "–"),
-        "Blockiert: " + (", ".join(wps.code(w) for w in d.blocks) or "–"),
-        "",
-        "**Zuletzt**",
-        *(f"- {e.at:%d.%m.%Y} {escape(e.actor)} {e.action}" for e in history),
-    ]  # fmt: skip
-    return len(message_contents("\n".join(lines), reply_to="$bench-event"))
+        package = wps.get(session, board_id, number)
+        d = wps.details(session, package)
+        reports = status_rounds.status_lines(session, package, limit=3)
+        if reports:
+            text = wp_messages.show(READER, d, [], reports=reports)
+        else:
+            text = wp_messages.show(READER, d, wps.status_history(session, package, limit=3))
+    return len(message_contents(text, reply_to="$bench-event"))
 
 
 @dataclass(frozen=True)
@@ -513,9 +474,7 @@ def measure_backend(
         figures.append((f"wp_list_{backend}_{case.name}_median", median, "ms"))
         figures.append((f"wp_list_{backend}_{case.name}_p95", high, "ms"))
         rows, total, owners, waiting = query_page(engine, data.board_id, case.filter, case.sort)
-        render = statistics.median(
-            timed(partial(render_list, rows, total, owners, waiting, "Arbeitspakete"), 10)
-        )
+        render = statistics.median(timed(partial(render_list, rows, total, owners, waiting), 10))
         print(
             f"# {backend} {case.name} (sort {case.sort}): {total} match, {len(rows)} shown, "
             f"rendering {render:.1f} ms of the {median:.1f} ms median",

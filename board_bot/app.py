@@ -19,9 +19,14 @@ from board_bot.core import migrate
 from board_bot.core.clock import Clock
 from board_bot.core.config import Config
 from board_bot.core.db import backend_name, make_engine
+from board_bot.features.status_rounds import events as status_round_events
+from board_bot.features.workshops import events as workshop_events
 from commands import build_registry
 
 log = logging.getLogger(__name__)
+
+#: The features' handlers for chat events that are not commands, asked in this order.
+EVENT_HANDLERS = (status_round_events.HANDLERS, workshop_events.HANDLERS)
 
 
 class DatabaseUnavailable(RuntimeError):
@@ -100,5 +105,6 @@ def build_app(config: Config, clock: Clock) -> App:
         clock=clock,
         registry=build_registry(),
         runtime=runtime,
+        handlers=EVENT_HANDLERS,
     )
     return App(config=config, clock=clock, engine=engine, runtime=runtime, dispatcher=dispatcher)

@@ -174,6 +174,8 @@ class WorkPackage(SQLModel, table=True):
     due_date: date | None = Field(default=None, index=True)
     funding_programme: str | None = Field(default=None, max_length=200)
     funding_deadline: date | None = Field(default=None)
+    # planned cost in whole euros
+    budget: int | None = Field(default=None, sa_type=sa.BigInteger)
     created_by: str = Field(max_length=255)
     created_at: datetime = Field(sa_type=UTCDateTime)
     updated_at: datetime = Field(sa_type=UTCDateTime)

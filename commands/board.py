@@ -57,7 +57,7 @@ def show(ctx: Context) -> str:
         language=t(ctx.lang, f"language.{board.language}"),  # Safe: a catalog text
         timezone=board.timezone,
         created=format_datetime(board.created_at, board.timezone),
-        created_by=board.created_by,
+        created_by=ctx.name(board.created_by),
         bundesland=BUNDESLAENDER.get(board.bundesland, board.bundesland),
         next_day=weekday_date(ctx.lang, next_day),
         summary_to=_summary_places(ctx.lang, board),

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from board_bot.chat.common import board_of, dept_title, people_list, person, today
+from board_bot.chat.common import board_of, people_list, today
 from board_bot.chat.converters import split_code, to_room_id
-from board_bot.chat.framework import Context, Group, Rest, Role
+from board_bot.chat.framework import Code, Context, Group, Rest, Role
 from board_bot.core.errors import UsageError
 from board_bot.core.i18n import t
 from board_bot.core.ids import RoomId
 from board_bot.core.render import Safe, escape
 from board_bot.features.departments import service as departments
+from board_bot.features.departments.messages import dept_title
 from board_bot.features.people import service as people
 from board_bot.models import Department
 
@@ -65,15 +66,11 @@ def add(ctx: Context, code: str, *, name: Rest, room: RoomId | None = None) -> s
 
 
 @group.command("rename", aliases=("umbenennen",), requires=Role.ADMIN)
-def rename(ctx: Context, dept: str, *, name: Rest = "", code: str | None = None) -> str:
+def rename(ctx: Context, dept: str, *, name: Rest = "", code: Code | None = None) -> str:
     """Rename a department; --code gives it a new code"""
     found, new_name = find_with_rest(ctx, f"{dept} {name}")
     if not new_name and code is None:
         raise UsageError("dept.rename_nothing")
-    last = new_name.rsplit(" ", 1)[-1]
-    if code is not None and code.isalpha() and last.isdigit():
-        # "--code FB 62" without quotes: the option took "FB", and "62" ended the name.
-        raise UsageError("dept.code_quote", code=f"{code} {last}")
     before = dept_title(found)
     departments.rename(
         ctx.session,
@@ -120,10 +117,10 @@ def _acting(ctx: Context, acting: people.Acting) -> Safe:
         return t(
             ctx.lang,
             "dept.acting_for_until",
-            person=person(ctx, acting.user_id),
+            person=ctx.name(acting.user_id),
             end=acting.lead_away_until,
         )
-    return person(ctx, acting.user_id)
+    return ctx.name(acting.user_id)
 
 
 @group.command("list", aliases=("liste", "alle"))
@@ -143,7 +140,7 @@ def list_(ctx: Context) -> str:
         if acting.user_id is None:
             line = Safe(line + t(ctx.lang, "dept.list_nobody"))
         elif acting.stand_in:  # only then is the contact someone other than the lead
-            line = Safe(line + t(ctx.lang, "dept.list_acting", person=person(ctx, acting.user_id)))
+            line = Safe(line + t(ctx.lang, "dept.list_acting", person=ctx.name(acting.user_id)))
         lines.append(line)
     return "\n".join(lines)
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from board_bot.chat.common import board_of, code_and_name, dept_title, person, role_name
+from board_bot.chat.common import board_of, role_name
 from board_bot.chat.framework import Context, Rest, command
 from board_bot.core import audit
 from board_bot.core.dates import format_datetime
 from board_bot.core.i18n import t
 from board_bot.core.render import Safe, escape
 from board_bot.features.departments import service as departments
+from board_bot.features.departments.messages import code_and_name, dept_title
 from board_bot.features.people import service as people
 from board_bot.models import AuditEntry
 
@@ -41,7 +42,7 @@ def describe(ctx: Context, entry: AuditEntry) -> Safe:
         role = str(snapshot.get("role", ""))
         label = role_name(ctx.lang, role) if role in people.ROLES else escape(role)
         key = "history.role_assigned" if entry.action == "role.assign" else "history.role_removed"
-        return t(ctx.lang, key, user=person(ctx, str(snapshot.get("user_id", "?"))), role=label)
+        return t(ctx.lang, key, user=ctx.name(str(snapshot.get("user_id", "?"))), role=label)
     return t(ctx.lang, "history.other", action=entry.action)
 
 
@@ -61,7 +62,7 @@ def history(ctx: Context, *, dept: Rest) -> str:
     lines = [t(ctx.lang, key, dept=dept_title(found), limit=LIMIT), ""]
     for entry in entries:
         when = format_datetime(entry.at, board.timezone)
-        lines.append(f"- {Safe(when)} · {person(ctx, entry.actor)} · {describe(ctx, entry)}")
+        lines.append(f"- {Safe(when)} · {ctx.name(entry.actor)} · {describe(ctx, entry)}")
     if not entries:
         lines.append(t(ctx.lang, "history.empty"))
     return "\n".join(lines)

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import re
 
-from board_bot.chat.common import board_of, person, today
+from board_bot.chat.common import board_of, today
 from board_bot.chat.framework import Context, Group, Rest, Role, command
 from board_bot.core.dates import parse_date
 from board_bot.core.errors import BotError, UsageError
 from board_bot.core.i18n import t
 from board_bot.core.ids import UserId
+from board_bot.core.naming import Person
 from board_bot.core.render import Safe, escape
 from board_bot.features.work_packages import service as wps
 from board_bot.features.workshops import messages as r
@@ -114,8 +115,7 @@ def end(ctx: Context) -> str:
     _may_write(ctx, ws)
     outcomes = ms.end(ctx.session, ws, board, actor=ctx.sender, now=ctx.now, today=today(ctx))
     text = minutes_text(ctx, ws, board, outcomes)
-    ws.minutes = text
-    ctx.session.add(ws)
+    ms.keep_text(ctx.session, ws, text)
     return text
 
 
@@ -173,7 +173,7 @@ def action(ctx: Context, user: UserId, *, text: Rest = "", due: str = "", wp: st
     board = board_of(ctx)
     members = ctx.runtime.room_members(ctx.room_id)
     if not ms.known_person(ctx.session, board.id or 0, user, members):
-        raise BotError("minutes.unknown_assignee", user=user)
+        raise BotError("minutes.unknown_assignee", user=Person(user))
     due_on = parse_date(due, today=today(ctx)) if due else None
     if due_on is not None and due_on < today(ctx):
         raise UsageError("minutes.due_past", due=due_on)
@@ -184,7 +184,7 @@ def action(ctx: Context, user: UserId, *, text: Rest = "", due: str = "", wp: st
     )  # fmt: skip
     key = "minutes.noted_milestone" if package else "minutes.noted_action"
     return t(
-        ctx.lang, key, number=ws.number, who=person(ctx, user),
+        ctx.lang, key, number=ws.number, who=ctx.name(user),
         code=wps.code(package) if package else "",
     )  # fmt: skip
 
@@ -214,12 +214,12 @@ def minutes_text(
         t(lang, "minutes.head",
           when=r.when(lang, ws.starts_at, board.timezone, ws.duration_minutes),
           where=r.where(lang, ws), depts=r.codes(depts),
-          writer=person(ctx, ws.minutes_by) if ws.minutes_by else "–"),
+          writer=ctx.name(ws.minutes_by) if ws.minutes_by else "–"),
     ]  # fmt: skip
     coming = wss.rsvps(ctx.session, ws)["yes"]
     if coming:
         lines.append(
-            t(lang, "minutes.present", people=Safe(", ".join(person(ctx, u) for u in coming)))
+            t(lang, "minutes.present", people=Safe(", ".join(ctx.name(u) for u in coming)))
         )
     items = ms.agenda(ctx.session, ws)
     if items:
@@ -244,7 +244,7 @@ def minutes_text(
                 made = " → " + t(lang, "minutes.became_milestone", code=wps.code(o.work_package))
             elif o.work_package:
                 made = " → " + t(lang, "minutes.became_wp", code=wps.code(o.work_package))
-            who = person(ctx, o.line.assignee) if o.line.assignee else "–"
+            who = ctx.name(o.line.assignee) if o.line.assignee else "–"
             lines.append(f"- {who}: {escape(o.line.text)}{due}{made}")
     if sections["note"]:
         lines += ["", t(lang, "minutes.notes")]

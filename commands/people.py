@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-from board_bot.chat.common import (
-    board_of,
-    dept_title,
-    people_list,
-    period,
-    person,
-    role_name,
-    today,
-)
+from board_bot.chat.common import board_of, people_list, period, role_name, today
 from board_bot.chat.converters import RoleName
 from board_bot.chat.framework import Context, Group, Rest, Role, command
 from board_bot.core.errors import UsageError
 from board_bot.core.i18n import t
 from board_bot.core.ids import UserId
+from board_bot.core.naming import People
 from board_bot.core.render import Safe
 from board_bot.features.absences import service as absences
 from board_bot.features.departments import service as departments
+from board_bot.features.departments.messages import dept_title
 from board_bot.features.people import service as people
 from board_bot.models import Department, Membership
 from commands.departments import find
@@ -60,26 +54,26 @@ def assign(ctx: Context, user: UserId, role: RoleName, *, dept: Rest = "") -> st
         t(
             ctx.lang,
             "role.assigned",
-            user=person(ctx, user),
+            user=ctx.name(user),
             role=role_name(ctx.lang, role),
             where=_where(ctx, department),
         )
     ]
     if result.replaced is not None:
-        lines.append(t(ctx.lang, "role.replaced", user=person(ctx, result.replaced)))
+        lines.append(t(ctx.lang, "role.replaced", user=ctx.name(result.replaced)))
     for ended in result.ended:  # one role per person and department
         lines.append(
             t(
                 ctx.lang,
                 "role.other_ended",
-                user=person(ctx, user),
+                user=ctx.name(user),
                 role=role_name(ctx.lang, ended),
                 where=_where(ctx, department),
             )
         )
     members = ctx.runtime.room_members(ctx.room_id)
     if members is not None and user not in members:
-        lines.append(t(ctx.lang, "role.not_in_room", user=person(ctx, user)))
+        lines.append(t(ctx.lang, "role.not_in_room", user=ctx.name(user)))
     return "\n\n".join(lines)
 
 
@@ -101,7 +95,7 @@ def remove(ctx: Context, user: UserId, role: RoleName, *, dept: Rest = "") -> st
         t(
             ctx.lang,
             "role.removed",
-            user=person(ctx, user),
+            user=ctx.name(user),
             role=role_name(ctx.lang, role),
             where=_where(ctx, department),
         )
@@ -123,11 +117,11 @@ def remove(ctx: Context, user: UserId, role: RoleName, *, dept: Rest = "") -> st
                     ctx.lang,
                     "role.lead_vacant",
                     dept=dept_title(department),
-                    person=person(ctx, contact),
+                    person=ctx.name(contact),
                 )
             )
     if role == "admin" and user in ctx.config_admins:
-        lines.append(t(ctx.lang, "role.config_admin", user=person(ctx, user)))
+        lines.append(t(ctx.lang, "role.config_admin", user=ctx.name(user)))
     return "\n\n".join(lines)
 
 
@@ -136,7 +130,7 @@ def whoami(ctx: Context) -> str:
     """Show your roles on this board and your absences"""
     board = board_of(ctx)
     by_id = {d.id: d for d in departments.active(ctx.session, board.id or 0)}
-    lines = [t(ctx.lang, "whoami.title", user=person(ctx, ctx.sender)), ""]
+    lines = [t(ctx.lang, "whoami.title", user=ctx.name(ctx.sender)), ""]
     roles = []
     held = people.roles_of(ctx.session, board.id or 0, ctx.sender)
     for m in held:
@@ -150,7 +144,7 @@ def whoami(ctx: Context) -> str:
     if roles:
         lines += roles
     else:
-        lines.append(t(ctx.lang, "whoami.no_role", admins=", ".join(ctx.admins)))
+        lines.append(t(ctx.lang, "whoami.no_role", admins=People(ctx.admins)))
     mine = absences.of_people_from(ctx.session, board.id or 0, [ctx.sender], today(ctx))
     if mine:
         lines += ["", t(ctx.lang, "whoami.absences")]

@@ -5,15 +5,19 @@ from __future__ import annotations
 
 import re
 
-from board_bot.chat.common import board_of, person
+from board_bot.chat.common import board_of
 from board_bot.chat.framework import Context, Group, Rest, Role, command
 from board_bot.core.errors import BotError, UsageError
 from board_bot.core.i18n import t
+from board_bot.core.naming import People
 from board_bot.core.render import Safe
 from board_bot.features.departments import service as departments
+from board_bot.features.status_rounds import answers
+from board_bot.features.status_rounds import jobs as status_jobs
 from board_bot.features.status_rounds import messages as r
 from board_bot.features.status_rounds import schedule as rs
 from board_bot.features.status_rounds import service as sr
+from board_bot.features.summaries import jobs as summary_jobs
 from board_bot.models import StatusRound
 from board_bot.scheduler import jobs as rounds
 
@@ -39,10 +43,6 @@ OFF_WORDS = frozenset({"aus", "off", "pause", "pausieren"})
 ON_WORDS = frozenset({"an", "on", "ein", "fortsetzen"})
 
 
-def _names(ctx: Context) -> r.Namer:
-    return lambda user_id: person(ctx, user_id)
-
-
 @group.command("show", aliases=("zeigen", "runde", "round"))
 def show(ctx: Context) -> str:
     """Show the current round: who answered, who is late, who is away and covered"""
@@ -62,7 +62,7 @@ def show(ctx: Context) -> str:
         )
     states = sr.overview(ctx.session, board, rnd, ctx.now)
     flags = sr.flags_of(ctx.session, [a.id for s in states for a in s.answers if a.id])
-    return r.overview_text(ctx.lang, board.timezone, rnd, states, flags, _names(ctx), ctx.now)
+    return r.overview_text(ctx.lang, board.timezone, rnd, states, flags, ctx.name, ctx.now)
 
 
 @group.command("schedule", aliases=("zeitplan", "plan"))
@@ -78,7 +78,7 @@ def schedule(ctx: Context, change: Rest = "") -> str:
     if not ctx.is_admin:
         from board_bot.core.errors import Forbidden
 
-        raise Forbidden("error.forbidden_admin", admins=", ".join(ctx.admins))
+        raise Forbidden("error.forbidden_admin", admins=People(ctx.admins))
     wanted, enabled = _parse_schedule(change, current, enabled)
     saved = sr.set_schedule(
         ctx.session, board, wanted, enabled=enabled, actor=ctx.sender, now=ctx.now
@@ -171,7 +171,7 @@ def run_now(ctx: Context) -> str:
     started = sr.start_round(ctx.session, board, times, started_by=ctx.sender, now=ctx.now)
     if started is None:
         return _already(ctx, sr.find_round(ctx.session, board.id, times.period))
-    rounds.queue_prompts(ctx.session, board, started, now=ctx.now)
+    status_jobs.queue_prompts(ctx.session, board, started, name=ctx.name, now=ctx.now)
     return t(
         ctx.lang,
         "status.started",
@@ -221,7 +221,7 @@ def remind(ctx: Context) -> str:
     prompts = sr.remind_now(ctx.session, rnd, now=ctx.now)
     if not prompts:
         return t(ctx.lang, "status.all_answered", period=r.period_label(ctx.lang, rnd.period))
-    rounds.queue_reminders(ctx.session, board, rnd, prompts, ctx.now)
+    status_jobs.queue_reminders(ctx.session, board, rnd, prompts, name=ctx.name, now=ctx.now)
     reminded = {p.department_id for p in prompts}
     depts = [d for d in departments.active(ctx.session, board.id) if d.id in reminded]
     codes = sorted((d.code for d in depts), key=departments.code_key)
@@ -240,12 +240,15 @@ def close(ctx: Context) -> str:
     sr.close_round(ctx.session, rnd, actor=ctx.sender, now=ctx.now)
     # The round's summary follows the reply, unless it went out at the deadline already.
     now, period = ctx.now, rnd.period
-    ctx.follow_ups.append(lambda session: rounds.post_summary(session, board, period, now=now))
+    name = ctx.name
+    ctx.follow_ups.append(
+        lambda session: summary_jobs.post_summary(session, board, period, name=name, now=now)
+    )
     return t(
         ctx.lang,
         "status.closed",
         period=r.period_label(ctx.lang, rnd.period),
-        answered=sum(1 for s in states if s.answers),
+        answered=sum(1 for s in states if s.answered),
         total=len(states),
     )
 
@@ -258,6 +261,13 @@ def update(ctx: Context, report: Rest = "") -> str:
     report = typed[1].strip() if len(typed) > 1 else ""
     if not report:
         raise UsageError("status.update.empty", prefix=Safe(ctx.prefix))
-    from board_bot.features.status_rounds import answers
-
-    return answers.answer_by_command(ctx.session, ctx, report)
+    return answers.answer_by_command(
+        ctx.session,
+        sender=ctx.sender,
+        room_id=ctx.room_id,
+        board_id=ctx.board.id if ctx.board else None,
+        event_id=ctx.event_id,
+        report=report,
+        prefix=ctx.prefix,
+        now=ctx.now,
+    )

@@ -6,19 +6,18 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from sqlmodel import select
-
 from board_bot.chat.common import board_of, today
 from board_bot.chat.converters import to_room_id
 from board_bot.chat.framework import Attachment, Context, Rest, command
 from board_bot.core.dates import format_date, parse_date
 from board_bot.core.errors import Forbidden, UsageError
 from board_bot.core.i18n import t
+from board_bot.core.naming import People
 from board_bot.core.render import Safe
 from board_bot.features.boards import service as boards
+from board_bot.features.status_rounds import service as sr
 from board_bot.features.summaries import messages as r
 from board_bot.features.summaries import service as summaries
-from board_bot.models import StatusRound
 from commands.departments import find
 
 DEPT_WORDS = frozenset({"fb", "dept", "fachbereich", "amt", "department"})
@@ -95,11 +94,11 @@ def summary(ctx: Context, scope: Rest = "") -> str:
                 )
             )
         scope_text = t(ctx.lang, "summary.since", since=format_date(since)) if since else None
-        return r.render(ctx.lang, data, scope=scope_text)
+        return r.render(ctx.lang, data, name=ctx.name, scope=scope_text)
     if kind in EXPORT_WORDS and not rest:
         data = summaries.build(ctx.session, board, now=ctx.now)
         drawn = r.chart(ctx.session, data, ctx.lang, with_now=True)
-        markdown = r.render(ctx.lang, data)
+        markdown = r.render(ctx.lang, data, name=ctx.name)
         stem = r.export_stem(ctx.lang, data)
         page = r.html_page(ctx.lang, data, markdown, drawn)
         ctx.attachments.append(Attachment(f"{stem}.html", "text/html", page.encode()))
@@ -108,23 +107,19 @@ def summary(ctx: Context, scope: Rest = "") -> str:
     if kind in DEPT_WORDS and rest:
         dept = find(ctx, rest)
         data = summaries.build(ctx.session, board, now=ctx.now, department_id=dept.id)
-        return r.render(ctx.lang, data, scope=dept.code)
+        return r.render(ctx.lang, data, name=ctx.name, scope=dept.code)
     if kind in LL_WORDS and re.fullmatch(r"[1-4]", rest):
         data = summaries.build(ctx.session, board, now=ctx.now, leitlinie=int(rest))
-        return r.render(ctx.lang, data, scope=f"LL {rest}")
+        return r.render(ctx.lang, data, name=ctx.name, scope=f"LL {rest}")
     week = _week(scope, today(ctx))
     if week is not None:
         year, number = week
         period = f"{year}-W{number:02d}"
-        found = ctx.session.exec(
-            select(StatusRound).where(
-                StatusRound.board_id == board.id, StatusRound.period == period
-            )
-        ).first()
+        found = sr.find_round(ctx.session, board.id or 0, period)
         if found is None:
             raise UsageError("summary.no_such_round", week=f"{number}/{year}")
         data = summaries.build(ctx.session, board, now=ctx.now, rnd=found)
-        return r.render(ctx.lang, data)
+        return r.render(ctx.lang, data, name=ctx.name)
     if kind in ROOM_WORDS and rest:
         return _summary_room(ctx, rest)
     if kind in THREAD_WORDS:
@@ -135,7 +130,7 @@ def summary(ctx: Context, scope: Rest = "") -> str:
 def _summary_room(ctx: Context, text: str) -> str:
     """``!bericht raum !abc:stadt.de`` (or ``aus``): a further room for the round's summary."""
     if not ctx.is_admin:
-        raise Forbidden("error.forbidden_admin", admins=", ".join(ctx.admins))
+        raise Forbidden("error.forbidden_admin", admins=People(ctx.admins))
     board = board_of(ctx)
     room = None if text.casefold() in NO_ROOM else to_room_id(text)
     boards.set_summary_room(ctx.session, board, room, actor=ctx.sender, now=ctx.now)
@@ -148,7 +143,7 @@ def _summary_thread(ctx: Context, text: str) -> str:
     """``!bericht thread``, written in a thread of the board room: each round's summary also goes
     into that thread; ``!bericht thread aus`` ends it."""
     if not ctx.is_admin:
-        raise Forbidden("error.forbidden_admin", admins=", ".join(ctx.admins))
+        raise Forbidden("error.forbidden_admin", admins=People(ctx.admins))
     board = board_of(ctx)
     if text and text.casefold() not in NO_ROOM:
         raise UsageError("summary.thread_usage", prefix=Safe(ctx.prefix))

@@ -12,7 +12,7 @@ import re
 from datetime import date
 from typing import Any
 
-from board_bot.chat.common import board_of, dept_title, handlungsfelder, today
+from board_bot.chat.common import board_of, handlungsfelder, today
 from board_bot.chat.converters import (
     WpField,
     WpLight,
@@ -20,18 +20,21 @@ from board_bot.chat.converters import (
     WpSort,
     WpStatus,
     to_int,
+    to_user_id,
     to_wp_light,
     to_wp_status,
 )
-from board_bot.chat.framework import Context, Group, Rest
+from board_bot.chat.framework import Code, Context, Group, Rest
 from board_bot.core.dates import parse_date
-from board_bot.core.errors import BotError, Forbidden, NotFound, UsageError
+from board_bot.core.errors import BotError, Forbidden, UsageError
 from board_bot.core.i18n import t, weekday_date
 from board_bot.core.ids import UserId
 from board_bot.core.render import Safe
 from board_bot.features.departments import service as departments
+from board_bot.features.departments.messages import dept_title
 from board_bot.features.people import service as people
 from board_bot.features.status_rounds import service as status_rounds
+from board_bot.features.work_packages import fields
 from board_bot.features.work_packages import messages as r
 from board_bot.features.work_packages import service as wps
 from board_bot.models import Department, WorkPackage
@@ -69,24 +72,7 @@ def _own_department(ctx: Context) -> Department:
     }
     if len(ids) != 1:
         raise UsageError("wp.dept_needed")
-    dept = ctx.session.get(Department, ids.pop())
-    assert dept is not None
-    return dept
-
-
-def _owner_option(ctx: Context, dept: str, title: str) -> tuple[Department, str]:
-    """``--dept FB 61`` without quotes: the option took "FB" and "61" ended the title."""
-    words = title.split()
-    if dept.isalpha() and len(words) > 1 and words[-1].isdigit():
-        try:
-            return find(ctx, f"{dept} {words[-1]}"), " ".join(words[:-1])
-        except NotFound:
-            try:
-                return find(ctx, dept), title
-            except NotFound:
-                pass
-            raise
-    return find(ctx, dept), title
+    return departments.by_id(ctx.session, ids.pop())
 
 
 def _handlungsfeld(ctx: Context, text: str) -> str:
@@ -105,7 +91,7 @@ def add(
     ctx: Context,
     *,
     wp_title: Rest,
-    dept: str | None = None,
+    dept: Code | None = None,
     ll: int | None = None,
     hf: str | None = None,
     start: str | None = None,
@@ -113,9 +99,7 @@ def add(
     resp: UserId | None = None,
 ) -> str:
     """Add a work package; the owner is your own department unless --dept names one"""
-    owner, wp_title = (
-        _owner_option(ctx, dept, wp_title) if dept else (_own_department(ctx), wp_title)
-    )
+    owner = find(ctx, dept) if dept else _own_department(ctx)
     wps.check_manage(ctx.session, owner, ctx.sender, ctx.is_admin)
     start_date = _date(ctx, start) if start else None
     due_date = _date(ctx, due) if due else None
@@ -151,47 +135,50 @@ def add(
 
 
 def _changes_for(ctx: Context, wp: WorkPackage, name: str, text: str) -> dict[str, Any]:
-    """The service's changes for ``!wp edit <WP> <field> <text>``."""
-    clear = text.strip().casefold() in CLEAR
-    if name == "title":
-        return {"title": text}
-    if name == "description":
-        return {"description": "" if clear else text}
-    if name == "leitlinie":
-        return {"leitlinie": None if clear else to_int(text)}
-    if name == "handlungsfeld":
-        return {"handlungsfeld": None if clear else _handlungsfeld(ctx, text)}
-    if name == "owner":
+    """The service's changes for ``!wp edit <WP> <field> <text>``, read by the field's kind."""
+    kind = fields.spec(name).kind
+    clear = fields.spec(name).clearable and text.strip().casefold() in CLEAR
+    if kind == "owner":
         target = find(ctx, text)
         # Handing a package over needs a say of the receiving department too.
         wps.check_manage(ctx.session, target, ctx.sender, ctx.is_admin)
         return {"owner": target}
-    if name == "responsible":
-        from board_bot.chat.converters import to_user_id
-
-        return {"responsible": None if clear else to_user_id(text)}
-    if name == "status":
-        return {"status": to_wp_status(text)}
-    if name == "traffic_light":
+    if kind == "light":
         word, _, reason = text.strip().partition(" ")
         return {"traffic_light": to_wp_light(word), "traffic_reason": reason.strip() or None}
-    if name == "progress":
+    if kind == "long_text":
+        return {name: "" if clear else text}
+    if clear:
+        return {name: None}
+    if kind == "text":
+        return {name: text}
+    if kind == "leitlinie":
+        return {name: to_int(text)}
+    if kind == "handlungsfeld":
+        return {name: _handlungsfeld(ctx, text)}
+    if kind == "user":
+        return {name: to_user_id(text)}
+    if kind == "status":
+        return {name: to_wp_status(text)}
+    if kind == "percent":
         match = re.fullmatch(r"\s*(-?\d{1,9})\s*%?\s*", text)
         if match is None:
             raise BotError("wp.progress_invalid", value=text[:20])
-        return {"progress": int(match.group(1))}
-    if name in ("start_date", "due_date", "funding_deadline"):
-        return {name: None if clear else _date(ctx, text)}
-    if name == "funding_programme":
-        return {name: None if clear else text}
+        return {name: int(match.group(1))}
+    if kind == "date":
+        return {name: _date(ctx, text)}
+    if kind == "euro":
+        return {name: fields.parse_euros(text)}
     raise AssertionError(name)
 
 
-@group.command("edit", aliases=("ändern", "aendern", "bearbeiten"))
+@group.command(
+    "edit",
+    aliases=("ändern", "aendern", "bearbeiten"),
+    help_params={"fields": ", ".join(fields.EDIT_HELP_WORDS)},
+)
 def edit(ctx: Context, wp: WpNumber, field: WpField, *, value: Rest = "") -> str:
-    """Change one field: titel, beschreibung, leitlinie, handlungsfeld, fachbereich,
-    verantwortlich, status, ampel, fortschritt, beginn, fällig, förderprogramm, antragsfrist,
-    beteiligt"""
+    """Change one field: {fields}"""
     name = field
     package = _get(ctx, wp)
     if not value and name not in ("description",):
@@ -256,7 +243,7 @@ def show(ctx: Context, wp: WpNumber) -> str:
 def list_(
     ctx: Context,
     *,
-    dept: str | None = None,
+    dept: Code | None = None,
     ll: int | None = None,
     hf: str | None = None,
     status: WpStatus | None = None,
@@ -303,11 +290,7 @@ def list_(
     pages = (total + PAGE_SIZE - 1) // PAGE_SIZE
     if not rows:
         return t(ctx.lang, "wp.list.no_page", page=page, pages=pages)
-    codes = {d.id: d.code for d in departments.active(ctx.session, _board_id(ctx))}
-    for wp in rows:  # an archived owner: rare, and cached by the session
-        if wp.owner_department_id not in codes:
-            archived = ctx.session.get(Department, wp.owner_department_id)
-            codes[wp.owner_department_id] = archived.code if archived else "?"
+    codes = departments.codes(ctx.session, _board_id(ctx), {wp.owner_department_id for wp in rows})
     waiting = wps.waits_for_open(ctx.session, [wp.id for wp in rows if wp.id is not None])
     lines = r.list_page(ctx, rows, total, codes, waiting, day)
     if pages > 1:

@@ -5,28 +5,24 @@ reschedule, cancel; ``!workshops`` lists them."""
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session
-
-from board_bot.chat.common import board_of, person, today
+from board_bot.chat.common import board_of
 from board_bot.chat.framework import Context, Group, Rest, Words, command
-from board_bot.core import delivery
 from board_bot.core.dates import parse_date
 from board_bot.core.errors import Forbidden, UsageError
 from board_bot.core.i18n import t
-from board_bot.core.render import Safe, edit_contents, message_contents, plain_text
+from board_bot.core.naming import People
+from board_bot.core.render import Safe
 from board_bot.features.work_packages import service as wps
-from board_bot.features.workshops import ics
 from board_bot.features.workshops import messages as r
 from board_bot.features.workshops import service as wss
+from board_bot.features.workshops.posting import post_calendar, post_poll, queue_tally_edit
 from board_bot.models import (
     Board,
     Department,
     Workshop,
-    WorkshopDirectInvitation,
-    WorkshopOption,
 )
 from board_bot.scheduler import jobs as rounds
 from commands.departments import find
@@ -126,11 +122,7 @@ def may_organise(ctx: Context, ws: Workshop | None, depts: list[Department]) -> 
         return
     if any(wps.can_manage(ctx.session, d, ctx.sender, False) for d in depts):
         return
-    raise Forbidden("workshop.forbidden", admins=", ".join(ctx.admins))
-
-
-def _name(ctx: Context) -> r.Naming:
-    return lambda user: person(ctx, user)
+    raise Forbidden("workshop.forbidden", admins=People(ctx.admins))
 
 
 # --- commands -------------------------------------------------------------------------------------
@@ -175,7 +167,10 @@ def plan(
     lang, prefix = ctx.lang, ctx.prefix
     depts_sorted = wss.departments_of(ctx.session, ws)
 
-    ctx.follow_ups.append(lambda session: post_poll(session, ws, made, board, lang, ctx.now))
+    name = ctx.name
+    ctx.follow_ups.append(
+        lambda session: post_poll(session, ws, made, board, lang, name=name, now=ctx.now)
+    )
     return r.poll_header(lang, ws, board, depts_sorted, prefix)
 
 
@@ -184,7 +179,7 @@ def vote(ctx: Context, number: str, *, positions: Rest = "") -> str:
     """Say at which options of a workshop you can come (replaces your earlier vote)"""
     ws = workshop_named(ctx, number)
     chosen = wss.vote(ctx.session, ws, ctx.sender, parse_positions(positions), now=ctx.now)
-    queue_tally_edit(ctx.session, ws, board_of(ctx), ctx.lang, ctx.now)
+    queue_tally_edit(ctx.session, ws, board_of(ctx), ctx.lang, name=ctx.name, now=ctx.now)
     return t(
         ctx.lang,
         "workshop.voted",
@@ -200,11 +195,11 @@ def show(ctx: Context, number: str) -> str:
     board = board_of(ctx)
     depts = wss.departments_of(ctx.session, ws)
     if ws.status == wss.PLANNING:
-        return r.tally(ctx.session, ctx.lang, ws, board, _name(ctx))
+        return r.tally(ctx.session, ctx.lang, ws, board, ctx.name)
     lines: list[str] = []
     if ws.status == wss.CONFIRMED:
         lines.append(r.invitation(ctx.lang, ws, board, depts, ctx.prefix))
-        lines += r.rsvp_lines(ctx.lang, wss.rsvps(ctx.session, ws), _name(ctx))
+        lines += r.rsvp_lines(ctx.lang, wss.rsvps(ctx.session, ws), ctx.name)
     else:
         lines.append(t(ctx.lang, "workshop.cancelled_line", number=ws.number, title=r.title(ws)))
     return "\n".join(lines)
@@ -269,7 +264,7 @@ def cancel(ctx: Context, number: str) -> str:
         _send_calendar(ctx, ws, board, depts, kind="cancellation")
         ctx.after_commit.append(lambda: rounds.replan_soon(board.id or 0))
     else:
-        queue_tally_edit(ctx.session, ws, board, ctx.lang, ctx.now)
+        queue_tally_edit(ctx.session, ws, board, ctx.lang, name=ctx.name, now=ctx.now)
     return t(ctx.lang, "workshop.cancelled", number=ws.number, title=r.title(ws))
 
 
@@ -292,246 +287,26 @@ def workshops_(ctx: Context) -> str:
     if not upcoming and not past:
         return t(ctx.lang, "workshop.none", prefix=Safe(ctx.prefix))
     lines: list[str] = [t(ctx.lang, "workshop.list_upcoming")]
-    lines += [f"- {list_line(ctx.session, ctx.lang, ws, board)}" for ws in upcoming] or [
+    lines += [f"- {r.list_line(ctx.session, ctx.lang, ws, board)}" for ws in upcoming] or [
         f"- {t(ctx.lang, 'workshop.list_nothing')}"
     ]
     if past:
         lines.append(t(ctx.lang, "workshop.list_past"))
         lines += [
-            f"- {list_line(ctx.session, ctx.lang, ws, board, expired=True)}" for ws in past[:10]
+            f"- {r.list_line(ctx.session, ctx.lang, ws, board, expired=True)}" for ws in past[:10]
         ]
     return "\n".join(lines)
-
-
-def list_line(
-    session: Session, lang: str, ws: Workshop, board: Board, *, expired: bool = False
-) -> Safe:
-    depts = r.codes(wss.departments_of(session, ws))
-    if ws.status == wss.PLANNING and expired:
-        state = t(lang, "workshop.state_expired")
-    elif ws.status == wss.PLANNING:
-        state = t(lang, "workshop.state_planning", voters=wss.voter_count(session, ws))
-    elif ws.status == wss.CANCELLED:
-        state = t(lang, "workshop.state_cancelled")
-    else:
-        assert ws.starts_at is not None
-        yes = len(wss.rsvps(session, ws)["yes"])
-        state = t(
-            lang,
-            "workshop.state_confirmed",
-            when=r.when(lang, ws.starts_at, board.timezone),
-            yes=yes,
-        )
-    return t(
-        lang, "workshop.list_line", number=ws.number, title=r.title(ws), depts=depts, state=state
-    )
 
 
 # --- messages after a change ----------------------------------------------------------------------
 
 
-def queue_tally_edit(
-    session: Session, ws: Workshop, board: Board, lang: str, now: datetime
-) -> list[int]:
-    """Edit the poll's tally message in place (once it has been sent); the outbox rows."""
-    if ws.poll_event_id is None:
-        return []
-    rows = delivery.enqueue(
-        session,
-        room_id=board.room_id,
-        contents=[edit_contents(r.tally(session, lang, ws, board), ws.poll_event_id)],
-        now=now,
-    )
-    return [row.id for row in rows if row.id is not None]
-
-
-# --- reactions ------------------------------------------------------------------------------------
-
-_YES = ("👍", "✅", "✔", "☑", "👌", "🙋", "🙌", "+1")
-_NO = ("👎", "❌", "✖", "🚫", "⛔", "-1")
-_MAYBE = ("🤷", "❓", "❔", "🤔")
-
-
-def reaction_meaning(key: str) -> str | None:
-    """yes / no / maybe for a reaction's key (skin tones and variation selectors ignored)."""
-    bare = "".join(ch for ch in key if not ("\U0001f3fb" <= ch <= "\U0001f3ff" or ch == "\ufe0f"))
-    for meaning, keys in (("yes", _YES), ("no", _NO), ("maybe", _MAYBE)):
-        if bare.startswith(keys):
-            return meaning
-    return None
-
-
-def react(
-    session: Session,
-    *,
-    room_id: str,
-    sender: str,
-    reacts_to: str,
-    key: str,
-    event_id: str,
-    now: datetime,
-) -> tuple[str, list[int]] | None:
-    """A reaction in a board room to an option's message (a vote, unless it says no) or to an
-    invitation (an answer); the outcome and the outbox rows, or None when it is neither (or the
-    workshop no longer takes it)."""
-    from board_bot.features.boards import service as boards
-
-    meaning = reaction_meaning(key)
-    board = boards.for_room(session, room_id)
-    if board is None:  # a direct room: an answer to the invitation sent there, if any
-        invited = wss.direct_invitation_for_event(session, reacts_to, room_id)
-        if invited is None or meaning is None or invited.status != wss.CONFIRMED:
-            return None
-        wss.rsvp(session, invited, sender, meaning, now=now, reaction_event_id=event_id)
-        return "workshop_rsvp", []
-    found = wss.option_for_event(session, reacts_to)
-    if found is not None:
-        ws, option = found
-        if ws.board_id != board.id or ws.status != wss.PLANNING or meaning == "no":
-            return None
-        if not wss.vote_by_reaction(session, option, sender, event_id, now):
-            return None
-        return "workshop_vote", queue_tally_edit(session, ws, board, board.language, now)
-    invited = wss.invitation_for_event(session, reacts_to)
-    if invited is None or invited.board_id != board.id or meaning is None:
-        return None
-    if invited.status != wss.CONFIRMED:
-        return None
-    wss.rsvp(session, invited, sender, meaning, now=now, reaction_event_id=event_id)
-    return "workshop_rsvp", []
-
-
-def take_back(
-    session: Session,
-    reaction_event_id: str,
-    *,
-    room_id: str,
-    sender: str,
-    moderator: bool,
-    now: datetime,
-) -> list[int]:
-    """A removed reaction: its vote or answer is taken back; the tally is edited."""
-    ws = wss.take_back_reaction(
-        session, reaction_event_id, room_id=room_id, sender=sender, moderator=moderator
-    )
-    if ws is None or ws.status != wss.PLANNING:
-        return []
-    board = session.get(Board, ws.board_id)
-    return queue_tally_edit(session, ws, board, board.language, now) if board else []
-
-
 def _send_calendar(
     ctx: Context, ws: Workshop, board: Board, depts: list[Department], *, kind: str
 ) -> None:
-    lang, prefix, now, day = ctx.lang, ctx.prefix, ctx.now, today(ctx)
+    lang, prefix, now = ctx.lang, ctx.prefix, ctx.now
     ctx.follow_ups.append(
         lambda session: post_calendar(
-            session, ws, board, depts, kind=kind, lang=lang, prefix=prefix, now=now, day=day
+            session, ws, board, depts, kind=kind, lang=lang, prefix=prefix, now=now
         )
     )
-
-
-def post_poll(
-    session: Session,
-    ws: Workshop,
-    options: list[WorkshopOption],
-    board: Board,
-    lang: str,
-    now: datetime,
-) -> None:
-    """Each option as a message of its own (to react to), then the tally, edited as votes come."""
-    for option in options:
-        [row] = delivery.enqueue(
-            session,
-            room_id=board.room_id,
-            contents=message_contents(
-                r.option_line(lang, ws, board, option.position, option.starts_at)
-            ),
-            now=now,
-        )
-        option.outbox_id = row.id
-        session.add(option)
-    [poll] = delivery.enqueue(
-        session,
-        room_id=board.room_id,
-        contents=message_contents(r.tally(session, lang, ws, board)),
-        now=now,
-    )
-    ws.poll_outbox_id = poll.id
-    session.add(ws)
-
-
-def post_calendar(
-    session: Session,
-    ws: Workshop,
-    board: Board,
-    depts: list[Department],
-    *,
-    kind: str,
-    lang: str,
-    prefix: str,
-    now: datetime,
-    day: date,
-    direct: bool = True,
-) -> None:
-    """The invitation (``kind`` "invitation"), update or cancellation in the board room with its
-    .ics file, mentioning the invited departments' acting contacts, and (``direct``) the same to
-    each of them by direct message."""
-    if kind == "invitation":
-        text = r.invitation(lang, ws, board, depts, prefix)
-    else:
-        assert ws.starts_at is not None
-        text = t(
-            lang,
-            f"workshop.{kind}_notice",
-            number=ws.number,
-            title=r.title(ws),
-            when=r.when(lang, ws.starts_at, board.timezone, ws.duration_minutes),
-        )
-    contacts = list(dict.fromkeys(c for _, c in wss.invitees(session, ws, day) if c))
-    description = t(
-        lang,
-        "workshop.ics_description",
-        number=ws.number,
-        title=ws.title,
-        depts=r.codes(depts),
-        board=board.name,
-    )
-    data = ics.calendar(
-        wss.meeting(ws, board, description=plain_text(description), attendees=contacts),
-        now=now,
-        cancelled=kind == "cancellation",
-    )
-    [row] = delivery.enqueue(
-        session,
-        room_id=board.room_id,
-        contents=message_contents(text, mentions=tuple(contacts)),
-        now=now,
-    )
-    if kind == "invitation":
-        ws.invitation_outbox_id = row.id
-        session.add(ws)
-    private = (
-        t(
-            lang,
-            "workshop.invitation_direct",
-            board=board.name,
-            number=ws.number,
-            prefix=Safe(prefix),
-        )
-        if kind == "invitation"
-        else ""
-    )
-    for room in [board.room_id, *(contacts if direct else [])]:
-        if room != board.room_id:
-            body = f"{r.invitation_head(lang, ws, board, depts)}\n\n{private}" if private else text
-            [sent] = delivery.enqueue(
-                session, room_id=room, contents=message_contents(body), now=now
-            )
-            if private and ws.id is not None and sent.id is not None:
-                session.add(
-                    WorkshopDirectInvitation(workshop_id=ws.id, user_id=room, outbox_id=sent.id)
-                )
-        delivery.enqueue_file(
-            session, room_id=room, filename=r.ics_name(ws), mimetype=ics.MIME, data=data, now=now
-        )

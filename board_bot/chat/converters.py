@@ -10,14 +10,18 @@ from datetime import date
 from typing import Any, NewType
 
 from board_bot.core.config import LANGUAGES
+from board_bot.core.dates import parse_full_date
 from board_bot.core.errors import BotError, UsageError
+from board_bot.core.i18n import Localized
 from board_bot.core.ids import RoomId, UserId, is_server_name, is_user_id
+from board_bot.core.naming import CONTROL
+from board_bot.features.work_packages import fields
 from board_bot.features.work_packages import service as wps
+from board_bot.features.work_packages.vocabulary import LIGHT, STATUS
 
 MAX_TEXT = 500
 # C0 and C1 control characters except the ordinary whitespace \t \n \v \f \r (folded to spaces),
 # and the bidi embeddings, overrides and isolates that can make text display other than it reads.
-_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 Language = NewType("Language", str)
 #: A role word, normalised to the service's English name: admin, observer, lead, deputy, member.
@@ -31,7 +35,7 @@ def to_int(text: str) -> int:
 
 
 def to_text(text: str) -> str:
-    if _CONTROL.search(text):
+    if CONTROL.search(text):
         raise UsageError("convert.text_control")
     text = " ".join(text.split())
     if not text:
@@ -42,20 +46,10 @@ def to_text(text: str) -> str:
 
 
 def to_date(text: str) -> date:
-    """``31.12.2026``, ``31.12.26`` or ISO ``2026-12-31``."""
-    text = text.strip()
-    german = re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{2}|\d{4})", text)
-    iso = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", text)
-    try:
-        if german:
-            day, month, year = (int(g) for g in german.groups())
-            return date(year + 2000 if year < 100 else year, month, day)
-        if iso:
-            year, month, day = (int(g) for g in iso.groups())
-            return date(year, month, day)
-    except ValueError:
-        pass
-    raise UsageError("convert.date", value=text[:50])
+    """``31.12.2026``, ``31.12.26`` or ISO ``2026-12-31``: the forms that need no today
+    (:func:`board_bot.core.dates.parse_full_date`). Commands that take ``morgen`` or ``+2w``
+    read their text with ``dates.parse_date``."""
+    return parse_full_date(text)
 
 
 def to_user_id(text: str) -> UserId:
@@ -114,15 +108,15 @@ def to_role(text: str) -> RoleName:
     return RoleName(role)
 
 
-def strip_control(text: str) -> str:
-    """Text from elsewhere (a display name) made fit for one line: no control or bidi characters,
-    whitespace folded."""
-    return " ".join(_CONTROL.sub("", text).split())
-
-
 _QUOTES = {'"': '"', "„": "“", "“": "”"}
 # "61", "61.2", "13a": a number; "II", "IV": a Roman numeral (Dezernat II).
 _NUMBER = re.compile(r"\d.*|[IVX]+")
+
+
+def code_continues(first: str, following: str) -> bool:
+    """A word of letters followed by a number makes one code: ``FB 61``, ``Amt 13``,
+    ``Dez. II``."""
+    return first.rstrip(".").isalpha() and bool(_NUMBER.fullmatch(following))
 
 
 def split_code(text: str) -> tuple[str, str]:
@@ -151,44 +145,11 @@ def split_code(text: str) -> tuple[str, str]:
     if not words:
         raise UsageError("dept.code_missing")
     first = words[0]
-    if first.rstrip(".").isalpha() and len(words) > 1 and _NUMBER.fullmatch(words[1]):
+    if len(words) > 1 and code_continues(first, words[1]):
         return f"{first} {words[1]}", " ".join(words[2:])
     if any(ch.isdigit() for ch in first) or (first.isalpha() and first.isupper()):
         return first, " ".join(words[1:])
     raise UsageError("dept.code_first", word=first[:40])
-
-
-_DATE = r"\d{1,2}\.\d{1,2}\.(?:\d{4}|\d{2})?|\d{4}-\d{2}-\d{2}"
-_PERIOD = re.compile(
-    rf"(?P<start>{_DATE})(?:\s*(?:-|–|—|\bbis\b|\bto\b)\s*(?P<end>{_DATE}))?(?:\s+(?P<rest>.*))?",
-    re.IGNORECASE | re.DOTALL,
-)
-_DANGLING = re.compile(r"(?:-|–|—|bis|to)(?:\s|$)", re.IGNORECASE)
-
-
-def split_period(text: str, today: date | None = None) -> tuple[date, date, str]:
-    """``21.12.2026 - 06.01.2027 Urlaub`` → (start, end, reason). One date is one day; the
-    separator is ``-``, ``–`` or ``bis`` (``to``); dates as :func:`to_date` reads them, and
-    with ``today`` also without the year (``21.12. bis 6.1.``, as ``dates.parse_period``)."""
-    text = text.strip()
-    match = _PERIOD.fullmatch(text)
-    if match is None:
-        first = text.split()[0] if text.split() else text
-        raise UsageError("convert.date", value=first[:50])
-    if today is not None:
-        from board_bot.core.dates import parse_date
-
-        start = parse_date(match["start"], today=today)
-        # A day-and-month end is the next such day from the start (21.12. bis 6.1.); an end
-        # before the start is left for the service to refuse, naming both dates.
-        end = parse_date(match["end"], today=start) if match["end"] else start
-    else:
-        start = to_date(match["start"])
-        end = to_date(match["end"]) if match["end"] else start
-    rest = match["rest"] or ""
-    if match["end"] is None and _DANGLING.match(rest):
-        raise UsageError("away.end_missing", start=start)
-    return start, end, " ".join(rest.split())
 
 
 def to_language(text: str) -> Language:
@@ -217,17 +178,17 @@ def to_wp_number(text: str) -> WpNumber:
 
 def to_wp_status(text: str) -> WpStatus:
     """A status in German or English: ``geplant``, ``in Arbeit``, ``blockiert``, ..."""
-    status = wps.STATUS_WORDS.get(wps.word_key(text))
+    status = STATUS.parse(text)
     if status is None:
-        raise UsageError("wp.status_invalid", value=text[:40], known="")
+        raise UsageError("wp.status_invalid", value=text[:40], known=Localized(STATUS.choices))
     return WpStatus(status)
 
 
 def to_wp_light(text: str) -> WpLight:
     """A traffic light in German or English: ``grün``, ``gelb``, ``rot``."""
-    light = wps.LIGHT_WORDS.get(wps.word_key(text))
+    light = LIGHT.parse(text)
     if light is None:
-        raise UsageError("wp.traffic_invalid", value=text[:40], known="")
+        raise UsageError("wp.traffic_invalid", value=text[:40], known=Localized(LIGHT.choices))
     return WpLight(light)
 
 
@@ -236,40 +197,6 @@ WpField = NewType("WpField", str)
 #: A sort order for ``!wp list``: the service's name (due, number, status, traffic, progress).
 WpSort = NewType("WpSort", str)
 
-FIELD_WORDS = {
-    "titel": "title",
-    "title": "title",
-    "beschreibung": "description",
-    "description": "description",
-    "leitlinie": "leitlinie",
-    "ll": "leitlinie",
-    "handlungsfeld": "handlungsfeld",
-    "hf": "handlungsfeld",
-    "fachbereich": "owner",
-    "fb": "owner",
-    "owner": "owner",
-    "dept": "owner",
-    "verantwortlich": "responsible",
-    "responsible": "responsible",
-    "resp": "responsible",
-    "status": "status",
-    "ampel": "traffic_light",
-    "traffic": "traffic_light",
-    "fortschritt": "progress",
-    "progress": "progress",
-    "beginn": "start_date",
-    "start": "start_date",
-    "fällig": "due_date",
-    "faellig": "due_date",
-    "due": "due_date",
-    "förderprogramm": "funding_programme",
-    "foerderprogramm": "funding_programme",
-    "funding": "funding_programme",
-    "antragsfrist": "funding_deadline",
-    "deadline": "funding_deadline",
-    "beteiligt": "contributors",
-    "contributors": "contributors",
-}
 SORT_WORDS = {
     "due": "due",
     "fällig": "due",
@@ -286,7 +213,7 @@ SORT_WORDS = {
 
 def to_wp_field(text: str) -> WpField:
     """A field in German or English: ``titel``, ``fällig``, ``ampel``, ``beteiligt``, ..."""
-    name = FIELD_WORDS.get(text.strip().casefold())
+    name = fields.EDIT_WORDS.get(text.strip().casefold())
     if name is None:
         raise UsageError("wp.field_unknown", field=text[:40])
     return WpField(name)
@@ -321,6 +248,8 @@ def converter_for(annotation: Any) -> Callable[[str], Any]:
         args = [a for a in typing.get_args(annotation) if a is not type(None)]
         if len(args) == 1:
             annotation = args[0]
+    if typing.get_origin(annotation) is typing.Annotated:  # Code: a str with a mark
+        annotation = typing.get_args(annotation)[0]
     try:
         return CONVERTERS[annotation]
     except KeyError:

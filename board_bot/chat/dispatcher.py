@@ -8,12 +8,11 @@ synchronous (the Matrix side runs it in a worker thread) and never does network 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session
 
 from board_bot.chat import framework
@@ -21,72 +20,25 @@ from board_bot.chat.framework import Registry, Runtime, UnknownCommand
 from board_bot.core import delivery
 from board_bot.core.clock import Clock
 from board_bot.core.config import Config
-from board_bot.core.db import unit_of_work
+from board_bot.core.db import database_down, unit_of_work
 from board_bot.core.errors import BotError, UsageError
+from board_bot.core.events import (
+    EventContext,
+    EventHandlers,
+    IncomingMessage,
+    IncomingReaction,
+    IncomingRedaction,
+    Outcome,
+)
 from board_bot.core.i18n import t
+from board_bot.core.naming import Namer, named, namer
 from board_bot.core.ratelimit import RateLimiter
-from board_bot.core.render import Safe, message_contents
+from board_bot.core.render import Safe
 from board_bot.features.boards import service as boards
 from board_bot.features.people import service as people
-from board_bot.features.status_rounds import answers
-from board_bot.features.status_rounds import service as status_rounds
-from board_bot.features.status_rounds.parser import parse_answer
 from board_bot.models import Board
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class IncomingMessage:
-    """A text message from a room, as the Matrix side hands it over."""
-
-    event_id: str
-    room_id: str
-    sender: str
-    body: str
-    sent_at: datetime
-    #: the event this message replies to (``m.in_reply_to``), if any
-    reply_to: str | None = None
-    #: for an edit (``m.replace``): the event it replaces; ``body`` is the new text
-    replaces: str | None = None
-    #: the root of the thread the message was written in (``m.thread``); the reply goes there too
-    thread_root: str | None = None
-
-
-@dataclass(frozen=True)
-class IncomingReaction:
-    """Someone reacted to an event (``m.reaction``): a vote for a workshop option, or an answer
-    to a workshop's invitation, when it reacts to one of those."""
-
-    event_id: str
-    room_id: str
-    sender: str
-    reacts_to: str
-    key: str
-
-
-@dataclass(frozen=True)
-class IncomingRedaction:
-    """Someone removed an event (``m.room.redaction``)."""
-
-    event_id: str
-    room_id: str
-    sender: str
-    redacts: str
-    #: the room's power levels let the sender redact other people's events
-    may_redact_others: bool = False
-
-
-def _replied_to(msg: IncomingMessage) -> set[str]:
-    """The events a message answers: the one it replies to, and the root of its thread."""
-    return {e for e in (msg.reply_to, msg.thread_root) if e is not None}
-
-
-def _database_down(exc: Exception) -> bool:
-    """The database is unreachable or busy: the event is retried later, not apologised for."""
-    return isinstance(exc, OperationalError) or (
-        isinstance(exc, DBAPIError) and exc.connection_invalidated
-    )
 
 
 class Dispatcher:
@@ -98,12 +50,15 @@ class Dispatcher:
         clock: Clock,
         registry: Registry,
         runtime: Runtime,
+        handlers: Sequence[EventHandlers] = (),
     ) -> None:
         self.config = config
         self.engine = engine
         self.clock = clock
         self.registry = registry
         self.runtime = runtime
+        #: the features' handlers for chat events that are not commands, asked in this order
+        self.handlers = tuple(handlers)
         self.limiter = RateLimiter(
             clock,
             per_minute=config.bot.rate_limit_per_minute,
@@ -170,175 +125,72 @@ class Dispatcher:
                 log.exception("a command's follow-up failed")
         return ids
 
-    # --- status answers (not commands) ----------------------------------------------------------
+    # --- chat events that are not commands ------------------------------------------------------
+
+    def _route(
+        self,
+        event_id: str,
+        room_id: str,
+        pick: Callable[[EventHandlers], Callable[[EventContext, Any], Outcome | None] | None],
+        event: object,
+        *,
+        unclaimed: str | None = None,
+    ) -> list[int]:
+        """Offer an event to the features' handlers, in order, in one unit of work; the first
+        that takes it decides the outcome. An event nobody takes is recorded as ``unclaimed``
+        (edits and redactions, so that they are looked at once) or not at all."""
+        now = self.clock.now()
+        with unit_of_work(self.engine) as session:
+            if delivery.is_handled(session, event_id):
+                return []
+            ctx = EventContext(
+                session=session,
+                now=now,
+                default_language=self.config.bot.language,
+                names=self._names,
+            )
+            for handlers in self.handlers:
+                handler = pick(handlers)
+                done = handler(ctx, event) if handler is not None else None
+                if done is not None:
+                    delivery.mark_handled(
+                        session, event_id=event_id, room_id=room_id, outcome=done.outcome, now=now
+                    )
+                    return done.outbox_ids
+            if unclaimed is not None:
+                delivery.mark_handled(
+                    session, event_id=event_id, room_id=room_id, outcome=unclaimed, now=now
+                )
+            return []
+
+    def _names(self, room_id: str) -> Namer:
+        """How people are named in a message to ``room_id``."""
+        return namer(room_id, self.runtime.display_name, self.runtime.room_members)
 
     def _answer(self, msg: IncomingMessage) -> list[int]:
-        """A message that may answer a status prompt: in the sender's direct room, or in a
-        department room (as a reply to the prompt, or with package lines). Anything else is
-        chat and is left alone."""
-        if not msg.body.strip():
-            return []
-        now = self.clock.now()
-        with unit_of_work(self.engine) as session:
-            if delivery.is_handled(session, msg.event_id):
-                return []
-            prompts = status_rounds.answerable_prompts(
-                session, room_id=msg.room_id, sender=msg.sender, at=min(msg.sent_at, now)
-            )
-            if not prompts:
-                return self._not_for_you(session, msg, now)
-            if not self._in_direct_room(session, msg):
-                # In a shared room only a reply to the prompt, or package lines, are answers;
-                # a reply to anything else is conversation.
-                to_prompt = [p for p in prompts if p.event_id in _replied_to(msg)]
-                if to_prompt:
-                    prompts = to_prompt
-                elif not parse_answer(msg.body).items:
-                    return []
-            # Answers are not rate-limited: only the departments' contacts can give them, and a
-            # dropped answer would be lost (the event is not seen again).
-            delivery.mark_handled(
-                session, event_id=msg.event_id, room_id=msg.room_id, outcome="answer", now=now
-            )
-            text: str
-            try:
-                with session.begin_nested():
-                    text, _ = answers.record(
-                        session,
-                        prompts,
-                        event_id=msg.event_id,
-                        room_id=msg.room_id,
-                        sender=msg.sender,
-                        text=msg.body,
-                        now=now,
-                        sent_at=min(msg.sent_at, now),
-                    )
-            except BotError as exc:
-                text = t(self.config.bot.language, exc.key, **exc.params)
-            except Exception as exc:
-                if _database_down(exc):
-                    raise
-                log.exception("a status answer could not be recorded")
-                text = t(self.config.bot.language, "error.internal")
-            return self._enqueue(
-                session, msg.room_id, text, reply_to=msg.event_id, now=now, thread=msg.thread_root
-            )
-
-    def _not_for_you(self, session: Session, msg: IncomingMessage, now: datetime) -> list[int]:
-        """Package lines, or a reply to the prompt, in a department room from someone who does
-        not answer for the department: say so, instead of keeping silent."""
-        at = min(msg.sent_at, now)
-        prompts = status_rounds.room_prompts(session, room_id=msg.room_id, sender=msg.sender, at=at)
-        if not prompts:
-            return []
-        # Only an explicit reply: chat in a thread under the prompt is not meant as an answer.
-        replied = any(msg.reply_to and p.event_id == msg.reply_to for p in prompts)
-        if not replied and not parse_answer(msg.body).items:
-            return []  # conversation
-        delivery.mark_handled(
-            session, event_id=msg.event_id, room_id=msg.room_id, outcome="not_lead", now=now
-        )
-        text = t(self._board_language(session, prompts[0].id or 0), "status.update.not_lead")
-        return self._enqueue(
-            session, msg.room_id, text, reply_to=msg.event_id, now=now, thread=msg.thread_root
-        )
-
-    @staticmethod
-    def _in_direct_room(session: Session, msg: IncomingMessage) -> bool:
-        return status_rounds.direct_room(session, msg.sender) == msg.room_id
+        """A message that is not a command: an answer to a status prompt, or chat."""
+        return self._route(msg.event_id, msg.room_id, lambda h: h.message, msg)
 
     def _edit(self, msg: IncomingMessage) -> list[int]:
-        """An edit of a status answer replaces what it said; edits of anything else are ignored
-        (a command is sent anew, not edited)."""
-        assert msg.replaces is not None
-        now = self.clock.now()
-        with unit_of_work(self.engine) as session:
-            if delivery.is_handled(session, msg.event_id):
-                return []
-            delivery.mark_handled(
-                session, event_id=msg.event_id, room_id=msg.room_id, outcome="edit", now=now
-            )
-            done = answers.edit(session, msg.replaces, sender=msg.sender, text=msg.body, now=now)
-            if done is None:
-                return []
-            text, _ = done
-            return self._enqueue(session, msg.room_id, text, reply_to=msg.replaces, now=now)
+        """An edit: of a status answer it replaces what it said; edits of anything else are
+        ignored (a command is sent anew, not edited)."""
+        return self._route(msg.event_id, msg.room_id, lambda h: h.edit, msg, unclaimed="edit")
 
     def reacted(self, reaction: IncomingReaction) -> list[int]:
-        """A reaction to a workshop option's message votes for it; one to an invitation answers
-        it (👍 yes, 👎 no, 🤷 maybe). Anything else is left alone; nothing is replied."""
-        from commands.workshops import react
-
-        now = self.clock.now()
-        with unit_of_work(self.engine) as session:
-            if delivery.is_handled(session, reaction.event_id):
-                return []
-            done = react(
-                session,
-                room_id=reaction.room_id,
-                sender=reaction.sender,
-                reacts_to=reaction.reacts_to,
-                key=reaction.key,
-                event_id=reaction.event_id,
-                now=now,
-            )
-            if done is None:
-                return []
-            outcome, ids = done
-            delivery.mark_handled(
-                session,
-                event_id=reaction.event_id,
-                room_id=reaction.room_id,
-                outcome=outcome,
-                now=now,
-            )
-            return ids
+        """A reaction: a vote for a workshop option, or an answer to an invitation. Anything
+        else is left alone."""
+        return self._route(reaction.event_id, reaction.room_id, lambda h: h.reaction, reaction)
 
     def redacted(self, redaction: IncomingRedaction) -> list[int]:
-        """A redacted status answer is removed from its round; a removed reaction takes its
-        workshop vote or answer back."""
-        now = self.clock.now()
-        with unit_of_work(self.engine) as session:
-            if delivery.is_handled(session, redaction.event_id):
-                return []
-            delivery.mark_handled(
-                session,
-                event_id=redaction.event_id,
-                room_id=redaction.room_id,
-                outcome="redaction",
-                now=now,
-            )
-            answer = status_rounds.remove_answer(
-                session,
-                redaction.redacts,
-                room_id=redaction.room_id,
-                sender=redaction.sender,
-                moderator=redaction.may_redact_others,
-                now=now,
-            )
-            if answer is None:
-                from commands.workshops import take_back
-
-                return take_back(
-                    session,
-                    redaction.redacts,
-                    room_id=redaction.room_id,
-                    sender=redaction.sender,
-                    moderator=redaction.may_redact_others,
-                    now=now,
-                )
-            board_lang = self._board_language(session, answer.prompt_id)
-            text = t(board_lang, "status.removed")
-            return self._enqueue(session, redaction.room_id, text, reply_to=None, now=now)
-
-    def _board_language(self, session: Session, prompt_id: int) -> str:
-        """The language of the board a prompt belongs to."""
-        from board_bot.models import StatusPrompt, StatusRound
-
-        prompt = session.get(StatusPrompt, prompt_id)
-        rnd = session.get(StatusRound, prompt.round_id) if prompt else None
-        board = session.get(Board, rnd.board_id) if rnd else None
-        return board.language if board else self.config.bot.language
+        """A redaction: of a status answer it removes the answer; of a reaction, its vote or
+        answer."""
+        return self._route(
+            redaction.event_id,
+            redaction.room_id,
+            lambda h: h.redaction,
+            redaction,
+            unclaimed="redaction",
+        )
 
     def greet(self, room_id: str) -> list[int]:
         """The greeting after joining a room: once per room, ever (deduplicated like an event)."""
@@ -385,16 +237,7 @@ class Dispatcher:
         now: datetime,
         thread: str | None = None,
     ) -> list[int]:
-        """Queue ``reply`` as a reply to ``reply_to``, in the thread of ``thread`` if given."""
-        if reply is None:
-            return []
-        rows = delivery.enqueue(
-            session,
-            room_id=room_id,
-            contents=message_contents(reply, reply_to=reply_to, thread_root=thread),
-            now=now,
-        )
-        return [row.id for row in rows if row.id is not None]
+        return delivery.reply(session, room_id, reply, reply_to=reply_to, now=now, thread=thread)
 
     def _reply(
         self, session: Session, msg: IncomingMessage, board: Board | None, lang: str, now: datetime
@@ -455,14 +298,14 @@ class Dispatcher:
         except UnknownCommand as exc:
             return "unknown", self._unknown(exc, lang), [], [], []
         except UsageError as exc:
-            lines = [t(lang, exc.key, **exc.params)]
+            lines = [t(lang, exc.key, **named(exc.params, ctx.name))]
             if exc.usage:
                 lines.append(t(lang, "usage.line", usage=Safe(f"`{exc.usage}`")))
             return "usage", "\n\n".join(lines), [], [], []
         except BotError as exc:
-            return "refused", t(lang, exc.key, **exc.params), [], [], []
+            return "refused", t(lang, exc.key, **named(exc.params, ctx.name)), [], [], []
         except Exception as exc:
-            if _database_down(exc):
+            if database_down(exc):
                 raise  # the database is unreachable or busy: the caller retries the event
             # The traceback goes to the log; the user gets an apology, never the exception text.
             # Only the command word is logged: message bodies stay out of the logs.

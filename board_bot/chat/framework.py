@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import difflib
 import inspect
+import types
 import typing
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -25,9 +26,19 @@ from typing import Annotated, Any, TypeVar
 
 from sqlmodel import Session
 
+from board_bot.chat import converters
 from board_bot.core.errors import BotError, Forbidden, UsageError
 from board_bot.core.i18n import MESSAGES, t
 from board_bot.core.ids import RoomId, UserId
+from board_bot.core.naming import (
+    MemberLookup,
+    NameLookup,
+    Namer,
+    People,
+    namer,
+    no_members,
+    unknown_name,
+)
 from board_bot.core.render import Safe
 from board_bot.models import Board
 
@@ -52,17 +63,19 @@ Words = Annotated[str, WORDS]
 """An option's value of several words: everything up to the next option."""
 
 
+class _CodeMarker:
+    def __repr__(self) -> str:
+        return "Code"
+
+
+CODE = _CodeMarker()
+Code = Annotated[str, CODE]
+"""A department's code, which may take two words without quotes (``--dept FB 68``)."""
+
+
 class Role(Enum):
     ANYONE = "anyone"
     ADMIN = "admin"
-
-
-def _unknown_name(room_id: str, user_id: str) -> str | None:
-    return None
-
-
-def _unknown_members(room_id: str) -> frozenset[str] | None:
-    return None
 
 
 @dataclass
@@ -79,9 +92,9 @@ class Runtime:
     encryption: bool
     joined_rooms: int = 0
     #: (room id, user id) -> the user's display name in that room, if known. Shown, never trusted.
-    display_name: Callable[[str, str], str | None] = _unknown_name
+    display_name: NameLookup = unknown_name
     #: room id -> the joined and invited members, or None when the room is not known
-    room_members: Callable[[str], frozenset[str] | None] = _unknown_members
+    room_members: MemberLookup = no_members
     #: the deployment's fields of action (bot.handlungsfelder)
     handlungsfelder: tuple[str, ...] = ()
 
@@ -132,6 +145,14 @@ class Context:
     #: called after the command's changes are committed (only when it succeeds)
     after_commit: list[Callable[[], None]] = field(default_factory=list)
 
+    _namer: Namer | None = field(default=None, repr=False)
+
+    def name(self, user_id: str) -> Safe:
+        """The person as shown in this room (:mod:`board_bot.core.naming`)."""
+        if self._namer is None:
+            self._namer = namer(self.room_id, self.runtime.display_name, self.runtime.room_members)
+        return self._namer(user_id)
+
 
 Handler = Callable[..., str | None]
 T = TypeVar("T")
@@ -144,6 +165,8 @@ class Param:
     converter: Callable[[str], Any]
     required: bool
     default: Any = None
+    #: a department's code: takes a second word when the two make one code (``FB 68``)
+    code: bool = False
 
     @property
     def option(self) -> str:
@@ -175,6 +198,8 @@ class Command:
     requires: Role = Role.ANYONE
     needs_board: bool = True
     params: tuple[Param, ...] = ()
+    #: values for placeholders in the help text (``{fields}``), from what the command knows
+    help_params: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def path(self) -> str:
@@ -189,9 +214,11 @@ class Command:
     def help(self, lang: str) -> str:
         key = f"cmd.{self.path}"
         if lang != "en" and key in MESSAGES:
-            return t(lang, key)
-        doc = inspect.getdoc(self.func) or ""
-        return doc.split("\n", 1)[0] or (t(lang, key) if key in MESSAGES else self.name)
+            return t(lang, key, **self.help_params)
+        doc = (inspect.getdoc(self.func) or "").split("\n", 1)[0]
+        if doc:
+            return doc.format(**self.help_params) if self.help_params else doc
+        return t(lang, key, **self.help_params) if key in MESSAGES else self.name
 
 
 @dataclass
@@ -210,6 +237,7 @@ class Group:
         aliases: Iterable[str] = (),
         requires: Role = Role.ANYONE,
         needs_board: bool = True,
+        help_params: Mapping[str, str] | None = None,
     ) -> Callable[[Handler], Handler]:
         def register(func: Handler) -> Handler:
             cmd = Command(
@@ -220,6 +248,7 @@ class Group:
                 requires=requires,
                 needs_board=needs_board,
                 params=params_of(func),
+                help_params=dict(help_params or {}),
             )
             for word in (name, *cmd.aliases):
                 if word in self.commands:
@@ -260,9 +289,14 @@ def command(
     return make
 
 
-def params_of(func: Handler) -> tuple[Param, ...]:
-    from board_bot.chat.converters import converter_for
+def _marks(hint: Any) -> tuple[Any, ...]:
+    """The marks of an annotation (``Rest``, ``Words``, ``Code``), also of ``Code | None``."""
+    if isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union:
+        return tuple(m for arg in typing.get_args(hint) for m in _marks(arg))
+    return typing.get_args(hint)[1:] if typing.get_origin(hint) is Annotated else ()
 
+
+def params_of(func: Handler) -> tuple[Param, ...]:
     hints = typing.get_type_hints(func, include_extras=True)
     params: list[Param] = []
     signature = inspect.signature(func)
@@ -270,23 +304,42 @@ def params_of(func: Handler) -> tuple[Param, ...]:
         if index == 0:  # ctx
             continue
         hint = hints.get(p.name, str)
-        marks = typing.get_args(hint)[1:] if typing.get_origin(hint) is Annotated else ()
+        marks = _marks(hint)
         is_rest = REST in marks
+        is_code = CODE in marks
         required = p.default is inspect.Parameter.empty
         default = None if required else p.default
         if is_rest:
-            params.append(Param(p.name, "rest", converter_for(str), required, default))
+            params.append(Param(p.name, "rest", converters.converter_for(str), required, default))
         elif p.kind is inspect.Parameter.KEYWORD_ONLY:
             if required:
                 raise TypeError(f"{func.__name__}: option {p.name} needs a default")
             if WORDS in marks:
-                params.append(Param(p.name, "words", converter_for(str), False, default))
+                params.append(Param(p.name, "words", converters.converter_for(str), False, default))
             elif hint is bool:
                 params.append(Param(p.name, "flag", bool, False, default))
             else:
-                params.append(Param(p.name, "option", converter_for(hint), False, default))
+                params.append(
+                    Param(
+                        p.name,
+                        "option",
+                        converters.converter_for(hint),
+                        False,
+                        default,
+                        code=is_code,
+                    )
+                )
         else:
-            params.append(Param(p.name, "positional", converter_for(hint), required, default))
+            params.append(
+                Param(
+                    p.name,
+                    "positional",
+                    converters.converter_for(hint),
+                    required,
+                    default,
+                    code=is_code,
+                )
+            )
     return tuple(params)
 
 
@@ -352,6 +405,9 @@ def bind(cmd: Command, tokens: list[str], lang: str = "en") -> dict[str, Any]:
                         raise UsageError("parse.option_needs_value", option=name)
                     i += 1
                     inline = tokens[i]
+                if param.code and i + 1 < len(tokens) and code_continues(inline, tokens[i + 1]):
+                    i += 1
+                    inline = f"{inline} {tokens[i]}"
                 values[param.name] = param.converter(inline)
         else:
             positionals.append(token)
@@ -359,7 +415,10 @@ def bind(cmd: Command, tokens: list[str], lang: str = "en") -> dict[str, Any]:
     for param in cmd.params:
         if param.kind == "positional":
             if positionals:
-                values[param.name] = param.converter(positionals.pop(0))
+                value = positionals.pop(0)
+                if param.code and positionals and code_continues(value, positionals[0]):
+                    value = f"{value} {positionals.pop(0)}"
+                values[param.name] = param.converter(value)
             elif param.required:
                 raise UsageError("parse.missing_argument", name=Safe(param.metavar(lang)))
         elif param.kind == "rest":
@@ -371,6 +430,12 @@ def bind(cmd: Command, tokens: list[str], lang: str = "en") -> dict[str, Any]:
     if positionals:
         raise UsageError("parse.too_many_arguments", extra=" ".join(positionals))
     return values
+
+
+def code_continues(first: str, following: str) -> bool:
+    """Whether two words make one department code: a word of letters and a number, ``FB 68``,
+    ``Amt 13``, ``Dez. II`` (the rule by which ``!dept add`` reads a code)."""
+    return not _is_option(following) and converters.code_continues(first, following)
 
 
 def _is_option(token: str) -> bool:
@@ -482,7 +547,7 @@ def run(ctx: Context, text: str) -> str | None:
         raise UnknownCommand("error.unknown_command", command=ctx.prefix, suggestions=[])
     cmd, rest = ctx.registry.resolve(tokens, ctx.prefix)
     if cmd.requires is Role.ADMIN and not ctx.is_admin:
-        raise Forbidden("error.forbidden_admin", admins=", ".join(ctx.admins))
+        raise Forbidden("error.forbidden_admin", admins=People(ctx.admins))
     if cmd.needs_board and ctx.board is None:
         raise BotError("error.no_board", prefix=Safe(ctx.prefix))
     try:

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
-from board_bot.core.render import relation
+from board_bot.core.render import message_contents, relation
 from board_bot.models import HandledEvent, OutboxMessage, SyncState
 
 MAX_ERROR = 500
@@ -34,6 +34,28 @@ def enqueue(
     session.add_all(rows)
     session.flush()
     return rows
+
+
+def reply(
+    session: Session,
+    room_id: str,
+    markdown: str | None,
+    *,
+    reply_to: str | None,
+    now: datetime,
+    thread: str | None = None,
+) -> list[int]:
+    """Queue ``markdown`` as a reply to ``reply_to``, in the thread of ``thread`` if given; the
+    ids of the outbox rows (none for no text)."""
+    if markdown is None:
+        return []
+    rows = enqueue(
+        session,
+        room_id=room_id,
+        contents=message_contents(markdown, reply_to=reply_to, thread_root=thread),
+        now=now,
+    )
+    return [row.id for row in rows if row.id is not None]
 
 
 def enqueue_file(

@@ -10,10 +10,12 @@ and has a German text.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
 from board_bot.core.dates import format_date
+from board_bot.core.naming import People, Person, named, plain_names
 from board_bot.core.render import Safe, escape_param
 
 DEFAULT_LANGUAGE = "de"
@@ -101,8 +103,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "“{value}” is not a whole number.",
     },
     "convert.date": {
-        "de": "„{value}“ ist kein gültiges Datum. Bitte so angeben: 31.12.2026 (oder 2026-12-31).",
-        "en": "“{value}” is not a valid date. Please write it like 31.12.2026 (or 2026-12-31).",
+        "de": "„{value}“ ist kein gültiges Datum. Bitte so angeben: 31.12.2026, 31.12., morgen "
+        "oder +2w.",
+        "en": "“{value}” is not a valid date. Please write it like 31.12.2026, 31.12., tomorrow "
+        "or +2w.",
+    },
+    "convert.no_such_day": {
+        "de": "„{value}“ gibt es nicht: der {month:de} hat {days} Tage.",
+        "en": "“{value}” does not exist: {month:en} has {days} days.",
     },
     "convert.period_reversed": {
         "de": "Das Ende ({end}) liegt vor dem Beginn ({start}). "
@@ -286,10 +294,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "Bitte geben Sie einen neuen Namen oder mit `--code` ein neues Kürzel an.",
         "en": "Please give a new name, or a new code with `--code`.",
     },
-    "dept.code_quote": {
-        "de": 'Ein Kürzel mit Leerzeichen setzen Sie bitte in Anführungszeichen: --code "{code}"',
-        "en": 'Please put a code with a space in quotes: --code "{code}"',
-    },
     "dept.renamed": {
         "de": "Fachbereich **{old}** heißt jetzt **{new}**.",
         "en": "Department **{old}** is now **{new}**.",
@@ -442,8 +446,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{user} is the board's last chair. Please make someone else a chair first.",
     },
     "whoami.title": {
-        "de": "**Ihre Rollen in diesem Board** ({user})",
-        "en": "**Your roles on this board** ({user})",
+        "de": "**Ihre Rollen in diesem Board** – {user}",
+        "en": "**Your roles on this board** – {user}",
     },
     "whoami.config_admin": {
         "de": "Leitung des Boards (laut Konfiguration)",
@@ -544,14 +548,56 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The absence of {user} has ended.",
     },
     "away.cancelled_self": {
-        "de": "Sie sind heute nicht abwesend; Ihre nächste Abwesenheit ist gestrichen: {period}. "
-        "Eine Abwesenheit mit anderen Daten tragen Sie mit `{prefix}abwesend <von> - <bis>` ein.",
-        "en": "You are not away today; your next absence is cancelled: {period}. Record one "
-        "with other dates with `{prefix}away <from> - <to>`.",
+        "de": "Ihre Abwesenheit ist gestrichen: {period}. Eine Abwesenheit mit anderen Daten "
+        "tragen Sie mit `{prefix}abwesend <von> - <bis>` ein.",
+        "en": "Your absence is cancelled: {period}. Record one with other dates with "
+        "`{prefix}away <from> - <to>`.",
     },
     "away.cancelled_other": {
-        "de": "{user} ist heute nicht abwesend; die nächste Abwesenheit ist gestrichen: {period}.",
-        "en": "{user} is not away today; their next absence is cancelled: {period}.",
+        "de": "Die Abwesenheit von {user} ist gestrichen: {period}.",
+        "en": "The absence of {user} is cancelled: {period}.",
+    },
+    "away.not_away_today_self": {
+        "de": "Sie sind heute nicht abwesend. Geplant ist: {planned}. Soll diese Abwesenheit "
+        "gestrichen werden? Dann: `{prefix}abwesend streichen {day}`",
+        "en": "You are not away today. Planned: {planned}. Should this absence be cancelled? "
+        "Then: `{prefix}away cancel {day}`",
+    },
+    "away.not_away_today_self_many": {
+        "de": "Sie sind heute nicht abwesend. Geplant sind: {planned}. Soll eine davon "
+        "gestrichen werden? Dann mit ihrem ersten Tag, z. B.: `{prefix}abwesend streichen {day}`",
+        "en": "You are not away today. Planned: {planned}. Should one of them be cancelled? "
+        "Then with its first day, e.g.: `{prefix}away cancel {day}`",
+    },
+    "away.not_away_today_other": {
+        "de": "{user} ist heute nicht abwesend. Geplant ist: {planned}. Soll diese Abwesenheit "
+        "gestrichen werden? Dann: `{prefix}abwesend streichen {day} --for {user_id}`",
+        "en": "{user} is not away today. Planned: {planned}. Should this absence be cancelled? "
+        "Then: `{prefix}away cancel {day} --for {user_id}`",
+    },
+    "away.not_away_today_other_many": {
+        "de": "{user} ist heute nicht abwesend. Geplant sind: {planned}. Soll eine davon "
+        "gestrichen werden? Dann mit ihrem ersten Tag, z. B.: "
+        "`{prefix}abwesend streichen {day} --for {user_id}`",
+        "en": "{user} is not away today. Planned: {planned}. Should one of them be cancelled? "
+        "Then with its first day, e.g.: `{prefix}away cancel {day} --for {user_id}`",
+    },
+    "away.cancel_date_missing": {
+        "de": "Welche Abwesenheit soll gestrichen werden? Bitte ihren ersten Tag angeben, "
+        "z. B. `{prefix}abwesend streichen 21.12.2026`.",
+        "en": "Which absence should be cancelled? Please give its first day, e.g. "
+        "`{prefix}away cancel 21.12.2026`.",
+    },
+    "away.no_such_absence": {
+        "de": "Für {user} ist am {day} keine aktuelle oder geplante Abwesenheit eingetragen; "
+        "nichts wurde gestrichen.",
+        "en": "{user} has no current or planned absence on {day}; nothing was cancelled.",
+    },
+    "away.no_such_absence_self": {
+        "de": "Für Sie ist am {day} keine aktuelle oder geplante Abwesenheit eingetragen; "
+        "nichts wurde gestrichen. Eingetragene zeigt `{prefix}abwesenheiten`.",
+        "en": "You have no current or planned absence on {day}; nothing was cancelled. "
+        "`{prefix}absences` lists the recorded ones.",
     },
     "away.none": {
         "de": "Derzeit sind keine Abwesenheiten eingetragen. Ihre eigene tragen Sie mit "
@@ -662,15 +708,25 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "Das Fälligkeitsdatum ({due}) liegt vor dem Beginn ({start}).",
         "en": "The due date ({due}) is before the start ({start}).",
     },
+    "wp.euros_invalid": {
+        "de": "„{value}“ ist kein Betrag. Bitte ganze Euro angeben, etwa 120.000 oder 120000 €.",
+        "en": "“{value}” is not an amount. Please give whole euros, like 120,000 or 120000 €.",
+    },
+    "wp.euros_cents": {
+        "de": "„{value}“ hat Cent. Das Budget wird in ganzen Euro geplant, etwa 120.000.",
+        "en": "“{value}” has cents. The budget is planned in whole euros, like 120,000.",
+    },
+    "wp.euros_too_large": {
+        "de": "„{value}“ ist mehr als eine Billion Euro – bitte prüfen Sie die Nullen.",
+        "en": "“{value}” is more than a trillion euros – please check the zeros.",
+    },
     "wp.status_invalid": {
-        "de": "„{value}“ ist kein Status. Möglich sind: geplant, in Arbeit, blockiert, erledigt, "
-        "verworfen.",
-        "en": "“{value}” is not a status. Choose one of: planned, in progress, blocked, done, "
-        "discarded.",
+        "de": "„{value}“ ist kein Status. Möglich sind: {known}.",
+        "en": "“{value}” is not a status. Choose one of: {known}.",
     },
     "wp.traffic_invalid": {
-        "de": "„{value}“ ist keine Ampelfarbe. Möglich sind: grün, gelb, rot.",
-        "en": "“{value}” is not a traffic light. Choose one of: green, yellow, red.",
+        "de": "„{value}“ ist keine Ampelfarbe. Möglich sind: {known}.",
+        "en": "“{value}” is not a traffic light. Choose one of: {known}.",
     },
     "wp.traffic_needs_reason": {
         "de": "Eine gelbe oder rote Ampel braucht eine Begründung.",
@@ -773,6 +829,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "wp.field.due_date": {"de": "Fällig", "en": "Due"},
     "wp.field.funding_programme": {"de": "Förderprogramm", "en": "Funding programme"},
     "wp.field.funding_deadline": {"de": "Antragsfrist", "en": "Application deadline"},
+    "wp.field.budget": {"de": "Budget", "en": "Budget"},
     "wp.field.contributors": {"de": "Beteiligt", "en": "Contributing"},
     "wp.forbidden_field_named": {
         "de": "Das Feld „{field}“ von {code} ändern nur die Leitung des Boards und die Leitung "
@@ -1025,13 +1082,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "deputies, members",
     },
     "cmd.away": {
-        "de": "Trägt eine Abwesenheit ein: ein Datum oder von - bis, dann optional der Grund",
-        "en": "Record an absence: a date, or from - to, then an optional reason",
+        "de": "Trägt eine Abwesenheit ein: ein Datum (31.12.2026, 31.12., morgen, +2w) oder "
+        "von - bis, dann optional der Grund; `streichen <Datum>` nimmt eine zurück",
+        "en": "Record an absence: a date or from - to, then a reason; `cancel <date>` takes one "
+        "back",
     },
     "cmd.back": {
-        "de": "Beendet Ihre aktuelle Abwesenheit oder streicht Ihre nächste (Leitung des "
-        "Boards: auch die anderer)",
-        "en": "End your current absence, or cancel your next one (admins: also someone else's)",
+        "de": "Beendet Ihre heutige Abwesenheit (Leitung des Boards: auch die anderer); eine "
+        "geplante streichen Sie mit `abwesend streichen <Datum>`",
+        "en": "End your absence today (admins: anyone's); `away cancel <date>` cancels a "
+        "planned one",
     },
     "cmd.absences": {
         "de": "Listet aktuelle und geplante Abwesenheiten und wer die Leitungen vertritt",
@@ -1052,10 +1112,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Add a work package; the owner is your own department unless --dept names one",
     },
     "cmd.wp.edit": {
-        "de": "Ändert ein Feld: titel, beschreibung, leitlinie, handlungsfeld, fachbereich, "
-        "verantwortlich, status, ampel (rot Begründung …), fortschritt, beginn, fällig, "
-        "förderprogramm, antragsfrist, beteiligt",
-        "en": "Change one field of a work package",
+        "de": "Ändert ein Feld: {fields} (ampel mit Begründung: ampel rot Förderbescheid fehlt)",
+        "en": "Change one field: {fields}",
     },
     "cmd.wp.show": {
         "de": "Zeigt ein Arbeitspaket vollständig, mit den letzten Statusmeldungen",
@@ -1167,6 +1225,16 @@ MESSAGES: dict[str, dict[str, str]] = {
     "status.confirm.title": {
         "de": "✅ Danke! Statusmeldung von {dept} für {period} gespeichert.",
         "en": "✅ Thank you! Status report of {dept} for {period} saved.",
+    },
+    "status.confirm.nothing": {
+        "de": "⚠️ Nichts übernommen: Die Statusmeldung von {dept} für {period} steht noch aus.",
+        "en": "⚠️ Nothing taken: the status report of {dept} for {period} is still missing.",
+    },
+    "status.confirm.nothing_kept": {
+        "de": "⚠️ Aus dieser Nachricht wurde nichts übernommen. Die bisherige Statusmeldung von "
+        "{dept} für {period} gilt weiter.",
+        "en": "⚠️ Nothing was taken from this message. The earlier status report of {dept} "
+        "for {period} still stands.",
     },
     "status.confirm.edited": {
         "de": "✏️ Korrektur übernommen: Statusmeldung von {dept} für {period} aktualisiert.",
@@ -2135,6 +2203,17 @@ def weekday_date(lang: str, day: date) -> Safe:
     return Safe(f"{names[day.weekday()]}, {format_date(day)}")
 
 
+class Localized:
+    """A parameter whose text depends on the reader's language (the list of status words in an
+    error raised where the language is not known yet): filled in by :func:`t`."""
+
+    def __init__(self, text: Callable[[str], str]) -> None:
+        self.text = text
+
+    def __repr__(self) -> str:
+        return f"Localized({self.text(DEFAULT_LANGUAGE)!r})"
+
+
 def t(lang: str, key: str, /, **params: Any) -> Safe:
     """The message ``key`` in ``lang`` (German when missing there), with ``params`` filled in:
     strings escaped unless they are :class:`Safe`, other values as they are."""
@@ -2142,11 +2221,15 @@ def t(lang: str, key: str, /, **params: Any) -> Safe:
     text = entry.get(lang) or entry[DEFAULT_LANGUAGE]
     if not params:
         return Safe(text)
-    return Safe(text.format(**{k: _param(v) for k, v in params.items()}))
+    return Safe(text.format(**{k: _param(v, lang) for k, v in params.items()}))
 
 
-def _param(value: Any) -> Any:
+def _param(value: Any, lang: str) -> Any:
     """Dates as the board reads them (31.12.2026); strings escaped unless Safe."""
+    if isinstance(value, Localized):
+        value = value.text(lang)
+    if isinstance(value, Person | People):  # not named for a reader: without display names
+        value = named({"v": value}, plain_names)["v"]
     if isinstance(value, date) and not isinstance(value, datetime):
         return Safe(format_date(value))
     return escape_param(value)

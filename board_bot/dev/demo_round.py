@@ -11,11 +11,12 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
+from board_bot.core.naming import plain_names
 from board_bot.features.departments import service as departments
+from board_bot.features.status_rounds import jobs as status_jobs
 from board_bot.features.status_rounds import schedule as rs
 from board_bot.features.status_rounds import service as sr
 from board_bot.models import Board, RoundSnapshot, StatusRound, WorkPackage
-from board_bot.scheduler import jobs as rounds
 
 ACTOR = "import:demo"
 
@@ -100,7 +101,7 @@ def seed_status_round(session: Session, board: Board, *, server_name: str, now: 
     started = sr.start_round(session, board, times, started_by=ACTOR, now=now)
     if started is None:
         return False
-    rounds.queue_prompts(session, board, started, now=now)
+    status_jobs.queue_prompts(session, board, started, name=plain_names, now=now)
     by_code = {d.id: d.code for d in departments.active(session, board.id)}
     for planned in started.prompts:
         sample = ANSWERS.get(by_code.get(planned.prompt.department_id, ""))

@@ -11,9 +11,11 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
+from board_bot.core.naming import plain_names
 from board_bot.core.workdays import next_working_day
 from board_bot.features.departments import service as departments
 from board_bot.features.workshops import minutes as ms
+from board_bot.features.workshops import posting
 from board_bot.features.workshops import service as wss
 from board_bot.models import Board, Workshop
 
@@ -28,8 +30,6 @@ def seed_workshops(
     session: Session, board: Board, *, server_name: str, now: datetime, prefix: str = "!"
 ) -> bool:
     """False when the board has workshops already."""
-    from commands import workshops as commands
-
     assert board.id is not None
     if session.exec(select(Workshop).where(Workshop.board_id == board.id)).first() is not None:
         return False
@@ -92,7 +92,7 @@ def seed_workshops(
     )
     wss.vote(session, poll, f"@fb61-leitung:{server_name}", [1, 2], now=now)
     wss.vote(session, poll, f"@fb68-vertretung:{server_name}", [1], now=now)
-    commands.post_poll(session, poll, options, board, lang, now)
+    posting.post_poll(session, poll, options, board, lang, name=plain_names, now=now)
 
     # Confirmed for next week, with its invitation, the .ics file and some answers.
     meeting, _ = wss.plan(
@@ -110,7 +110,7 @@ def seed_workshops(
     wss.confirm(session, meeting, 1, actor=ACTOR, now=now)
     wss.rsvp(session, meeting, f"@fb61-leitung:{server_name}", "yes", now=now)
     wss.rsvp(session, meeting, f"@amt13-leitung:{server_name}", "maybe", now=now)
-    commands.post_calendar(
+    posting.post_calendar(
         session,
         meeting,
         board,
@@ -119,7 +119,6 @@ def seed_workshops(
         lang=lang,
         prefix=prefix,
         now=now,
-        day=today,
         direct=False,
     )
     return True

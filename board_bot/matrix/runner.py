@@ -27,23 +27,20 @@ from nio import (
 )
 from sqlalchemy.engine import Engine
 
-from board_bot.chat.dispatcher import (
-    Dispatcher,
-    IncomingMessage,
-    IncomingReaction,
-    IncomingRedaction,
-)
+from board_bot.chat.dispatcher import Dispatcher
 from board_bot.chat.framework import Runtime
 from board_bot.core import delivery
 from board_bot.core.clock import Clock
 from board_bot.core.config import Config
 from board_bot.core.db import unit_of_work
+from board_bot.core.events import IncomingMessage, IncomingReaction, IncomingRedaction
 from board_bot.core.i18n import t
 from board_bot.core.ids import server_of
 from board_bot.matrix.outbox import OutboxSender
 from board_bot.matrix.pills import command_text
 from board_bot.matrix.session import LoginFailed, log_in, make_client
-from board_bot.scheduler import jobs as rounds
+from board_bot.scheduler import jobs
+from board_bot.scheduler.runner import run_scheduler
 
 log = logging.getLogger(__name__)
 
@@ -149,20 +146,22 @@ class MatrixBot:
     async def _run_scheduler(self) -> None:
         """The status rounds' scheduler; its jobs wake the outbox when they queued prompts."""
         loop = asyncio.get_running_loop()
-        context = rounds.JobContext(
+        context = jobs.JobContext(
             engine=self.engine,
             clock=self.clock,
             prefix=self.config.bot.command_prefix,
             wake=lambda: _call_soon(loop, self.sender.wake),
+            display_name=self._display_name,
+            room_members=self._room_members,
         )
         try:
-            await rounds.run_scheduler(context, self.config.bot.timezone)
+            await run_scheduler(context, self.config.bot.timezone)
         except asyncio.CancelledError:
             raise
         except Exception:
             log.exception("the status round scheduler stopped")
         finally:
-            rounds.install(None)
+            jobs.install(None)
 
     async def _log_in(self) -> None:
         """Log in (or restore the login), retrying while the homeserver is unreachable."""
@@ -394,8 +393,18 @@ class MatrixBot:
             await self._leave(room_id, t(self.config.bot.language, "invite.refused"))
 
     def _display_name(self, room_id: str, user_id: str) -> str | None:
-        room = self.client.rooms.get(room_id)
+        """The user's display name in ``room_id``; when they are not in it (a deputy named in
+        a direct room, say), the name they have in another room the bot shares with them."""
+        rooms = self.client.rooms
+        room = rooms.get(room_id)
         user = room.users.get(user_id) if room else None
+        if user is None:
+            try:  # called from worker threads while the loop may add rooms
+                user = next(
+                    (r.users[user_id] for r in list(rooms.values()) if user_id in r.users), None
+                )
+            except RuntimeError:
+                user = None
         return user.display_name if user and user.display_name else None
 
     def _room_members(self, room_id: str) -> frozenset[str] | None:

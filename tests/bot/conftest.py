@@ -21,10 +21,11 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, col, select
 
 from board_bot.app import build_app
-from board_bot.chat.dispatcher import Dispatcher, IncomingMessage
+from board_bot.chat.dispatcher import Dispatcher
 from board_bot.core import migrate
 from board_bot.core.clock import FixedClock
 from board_bot.core.config import Config, parse_config
+from board_bot.core.events import IncomingMessage
 from board_bot.models import OutboxMessage
 
 ADMIN = "@cdo:example.org"

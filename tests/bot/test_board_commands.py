@@ -14,7 +14,7 @@ NO_BOARD = (
     "es mit `!board init <Name>` ein."
 )
 # The refusal names who may do it instead: here the configured admin (no board, or its admins).
-FORBIDDEN = "Diesen Befehl darf nur die Leitung des Boards ausführen: @cdo:example.org."
+FORBIDDEN = "Diesen Befehl darf nur die Leitung des Boards ausführen: cdo (@cdo:example.org)."
 
 
 def test_admin_creates_a_board_and_show_shows_it(bot: BotHarness) -> None:
@@ -53,7 +53,7 @@ def test_admin_creates_a_board_and_show_shows_it(bot: BotHarness) -> None:
         "- Bundesland (Feiertage): Schleswig-Holstein\n"
         "- Nächster Arbeitstag: Fr, 11.12.2026\n"
         "- Lagebericht nach jeder Runde: im Board-Raum\n"
-        "- Eingerichtet am 07.12.2026, 09:00 Uhr von @cdo:example.org"
+        "- Eingerichtet am 07.12.2026, 09:00 Uhr von cdo (@cdo:example.org)"
     )
 
 
@@ -189,7 +189,7 @@ def test_html_and_room_ping_in_a_board_name_are_escaped(bot: BotHarness) -> None
     [content] = bot.contents()
     assert content["formatted_body"].startswith("<p><strong>&lt;b&gt;Fett&lt;/b&gt; @")
     assert "<li>Zeitzone: Europe/Berlin</li>" in content["formatted_body"]
-    assert "von @cdo:example.org</li>" in content["formatted_body"]
+    assert "von cdo (@cdo:example.org)</li>" in content["formatted_body"]
 
 
 def test_a_board_name_in_a_refusal_is_escaped(bot: BotHarness) -> None:

@@ -219,6 +219,7 @@ def failing_bot(bot: BotHarness) -> Iterator[BotHarness]:
         clock=bot.clock,
         registry=registry,
         runtime=bot.dispatcher.runtime,
+        handlers=bot.dispatcher.handlers,
     )
     yield bot
 

@@ -138,7 +138,8 @@ def test_help_on_departments_lists_usage_and_the_code_rule(bot: BotHarness) -> N
 def test_help_on_away_and_roles(bot: BotHarness) -> None:
     assert bot.reply("!hilfe urlaub").splitlines()[0] == (
         "- `!away <von [- bis] [Grund]> [--for PERSON]` — Trägt eine Abwesenheit ein: ein Datum "
-        "oder von - bis, dann optional der Grund"
+        "(31.12.2026, 31.12., morgen, +2w) oder von - bis, dann optional der Grund; "
+        "`streichen <Datum>` nimmt eine zurück"
     )
     assert (
         bot.reply("!hilfe rolle zuweisen")

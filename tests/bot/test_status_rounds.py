@@ -11,9 +11,11 @@ from typing import Any
 import pytest
 from sqlmodel import Session, col, select
 
-from board_bot.chat.dispatcher import IncomingMessage, IncomingRedaction
 from board_bot.core import delivery
 from board_bot.core.db import unit_of_work
+from board_bot.core.events import IncomingMessage, IncomingRedaction
+from board_bot.core.naming import plain_names
+from board_bot.features.status_rounds import jobs as status_jobs
 from board_bot.features.status_rounds import service as sr
 from board_bot.models import (
     Board,
@@ -31,6 +33,10 @@ from tests.bot.wp_support import add, field
 
 VERKEHR = "@vera.verkehr:example.org"  # lead of FB 68
 HAUPTAMT = "@hans.haupt:example.org"  # lead of FB 13
+# How the bot names them: the harness knows no display names.
+LEAD_NAMED = "lena.lehmann (@lena.lehmann:example.org)"
+DEPUTY_NAMED = "dirk.decker (@dirk.decker:other.example)"
+HAUPTAMT_NAMED = "hans.haupt (@hans.haupt:example.org)"
 
 
 @pytest.fixture
@@ -141,10 +147,22 @@ def test_a_round_from_start_to_overview(city: BotHarness) -> None:
         board = session.exec(select(Board)).one()
         rnd = session.exec(select(StatusRound)).one()
         rnd.reminders_at = [(START + timedelta(days=1)).isoformat()]
-        assert rounds.send_reminder(session, board, rnd.period, 1, now=city.clock.now()) == 1
-        assert rounds.send_reminder(session, board, rnd.period, 1, now=city.clock.now()) == 0
+        assert (
+            status_jobs.send_reminder(
+                session, board, rnd.period, 1, name=plain_names, now=city.clock.now()
+            )
+            == 1
+        )
+        assert (
+            status_jobs.send_reminder(
+                session, board, rnd.period, 1, name=plain_names, now=city.clock.now()
+            )
+            == 0
+        )
     [_, reminder] = sent_to(city, dms[HAUPTAMT])
-    assert reminder["body"].startswith(f"⏰ Erinnerung an {HAUPTAMT}: Die Statusmeldung von FB 13")
+    assert reminder["body"].startswith(
+        f"⏰ Erinnerung an {HAUPTAMT_NAMED}: Die Statusmeldung von FB 13"
+    )
     assert reminder["m.mentions"] == {"user_ids": [HAUPTAMT]}
     assert len(sent_to(city, dms[LEAD])) == 2  # prompt and confirmation, no reminder
 
@@ -223,9 +241,11 @@ def test_an_absent_lead_is_covered_by_the_deputy(city: BotHarness) -> None:
     dms = started(city)
     assert LEAD not in dms and DEPUTY in dms
     [prompt] = sent_to(city, dms[DEPUTY])
-    assert f"Sie vertreten {LEAD}, die Leitung ist abwesend." in prompt["body"]
+    assert f"Sie vertreten {LEAD_NAMED}, die Leitung ist abwesend." in prompt["body"]
     overview = city.reply("!status")
-    assert f"🌴 {LEAD} ist abwesend bis 18.12.2026, vertreten durch {DEPUTY}" in overview
+    assert (
+        f"🌴 {LEAD_NAMED} ist abwesend bis 18.12.2026, vertreten durch {DEPUTY_NAMED}" in overview
+    )
 
 
 def test_a_second_start_prompts_nobody_twice(city: BotHarness) -> None:
@@ -235,7 +255,9 @@ def test_a_second_start_prompts_nobody_twice(city: BotHarness) -> None:
     assert city.reply("!status run-now").startswith("Die Statusrunde KW 50 läuft schon")
     with unit_of_work(city.engine) as session:  # the scheduled job of the same week
         board = session.exec(select(Board)).one()
-        assert not rounds.start_planned_round(session, board, "2026-W50", now=START)
+        assert not status_jobs.start_planned_round(
+            session, board, "2026-W50", name=plain_names, now=START
+        )
     assert (city.count(StatusPrompt), city.count(OutboxMessage)) == (prompts, rows + 1)
 
 
@@ -283,7 +305,7 @@ def test_a_scheduled_round_is_started_once_and_late_within_grace(
     late = START + timedelta(hours=1, minutes=30)
     with unit_of_work(city.engine) as session:
         board = session.exec(select(Board)).one()
-        plan = rounds.catch_up(session, board, now=late)
+        plan = rounds.catch_up(session, board, name=plain_names, prefix="!", now=late)
     [rnd] = city.rows(StatusRound)
     assert (rnd.period, rnd.late, rnd.started_by) == ("2026-W50", True, "schedule")
     assert plan.prompt is not None and plan.prompt.period == "2026-W51"
@@ -297,8 +319,10 @@ def test_a_round_missed_beyond_grace_is_reported_once(city: BotHarness) -> None:
     too_late = START + timedelta(hours=7)
     with unit_of_work(city.engine) as session:
         board = session.exec(select(Board)).one()
-        rounds.catch_up(session, board, now=too_late)
-        rounds.catch_up(session, board, now=too_late + timedelta(minutes=5))
+        rounds.catch_up(session, board, name=plain_names, prefix="!", now=too_late)
+        rounds.catch_up(
+            session, board, name=plain_names, prefix="!", now=too_late + timedelta(minutes=5)
+        )
     assert city.rows(StatusRound) == []
     [notice] = sent_to(city, ROOM)[-1:]
     assert notice["m.mentions"] == {"user_ids": [ADMIN]}  # the admins can start it by hand
@@ -415,6 +439,78 @@ def test_a_reply_of_only_refused_lines_leaves_the_department_unanswered(
     assert prompt.answered_at is None
 
 
+def test_an_update_whose_every_line_is_refused_stores_nothing_and_says_so(
+    city: BotHarness,
+) -> None:
+    dms = started(city)
+    reply = plain(city.reply("!update WP-9 gelb 50%\nWP-3 rot Verzug", sender=LEAD))
+    assert "gespeichert" not in reply and "Danke" not in reply
+    assert reply.startswith(
+        "⚠️ Nichts übernommen: Die Statusmeldung von FB 61 – Stadtplanung für KW 50 steht noch aus."
+    ), reply
+    assert "Zeile 1 „WP-9 gelb 50%“: WP-9 gibt es in diesem Board nicht." in reply
+    assert "Zeile 2 „WP-3 rot Verzug“: WP-3 gehört zu FB 68" in reply
+    assert reply.endswith(
+        "Stimmt etwas nicht? Bearbeiten Sie Ihre Nachricht; die Meldung wird ersetzt."
+    )
+    assert field(city, 3, "traffic_light") == "green"
+
+    # Everyone who asks agrees that FB 61 has not reported: !status, its reminder, the summary.
+    overview = plain(city.reply("!status"))
+    assert "0 von 3 gemeldet" in overview
+    assert any(line.startswith("- ⏳ FB 61 – Stadtplanung: offen") for line in overview.split("\n"))
+    with unit_of_work(city.engine) as session:
+        board = session.exec(select(Board)).one()
+        rnd = session.exec(select(StatusRound)).one()
+        rnd.reminders_at = [(START + timedelta(days=1)).isoformat()]
+        assert (
+            status_jobs.send_reminder(
+                session, board, rnd.period, 1, name=plain_names, now=city.clock.now()
+            )
+            == 3
+        )
+    [_, reminder] = sent_to(city, dms[LEAD])
+    assert reminder["body"].startswith(
+        f"⏰ Erinnerung an {LEAD_NAMED}: Die Statusmeldung von FB 61"
+    )
+    report = plain(city.handle("!bericht")[0]).split("\n")
+    silent = report[report.index("Nicht gemeldet") + 1 :]
+    assert any(line.startswith("- FB 61 – Stadtplanung") for line in silent), report
+    assert city.reply("!status close").startswith(
+        "⏹️ Statusrunde KW 50 abgeschlossen: 0 von 3 Fachbereichen haben gemeldet."
+    )
+
+
+def test_one_good_line_is_stored_and_thanked_for(city: BotHarness) -> None:
+    started(city)
+    reply = plain(city.reply("!update WP-9 gelb 50%\nWP-1 gelb 40% Verzug", sender=LEAD))
+    assert reply.startswith(
+        "✅ Danke! Statusmeldung von FB 61 – Stadtplanung für KW 50 gespeichert."
+    )
+    assert "Zeile 1 „WP-9 gelb 50%“: WP-9 gibt es in diesem Board nicht." in reply
+    assert "WP-1 Digitale Bauakte: 🟡 gelb · 40 % — Verzug" in reply
+    assert "1 von 3 gemeldet" in city.reply("!status")
+
+
+def test_an_edit_that_takes_nothing_makes_the_department_unanswered_again(
+    city: BotHarness,
+) -> None:
+    dms = started(city)
+    answer(city, dms[LEAD], LEAD, "WP-1 gelb 60% Verzug", event_id="$first")
+    assert "1 von 3 gemeldet" in city.reply("!status")
+    [edited] = answer(city, dms[LEAD], LEAD, "WP-9 gelb", event_id="$edit", replaces="$first")
+    assert edited.startswith("⚠️ Nichts übernommen: Die Statusmeldung von FB 61"), edited
+    assert "0 von 3 gemeldet" in city.reply("!status")
+    # With another answer that took, the department stays answered and is told so.
+    answer(city, dms[LEAD], LEAD, "WP-2 grün 10%", event_id="$second")
+    [again] = answer(city, dms[LEAD], LEAD, "WP-8 rot", event_id="$edit2", replaces="$second")
+    assert "Nichts übernommen" in again  # the first answer took nothing either now
+    answer(city, dms[LEAD], LEAD, "WP-1 rot 50% Verzug", event_id="$edit3", replaces="$first")
+    [kept] = answer(city, dms[LEAD], LEAD, "WP-7 rot", event_id="$edit4", replaces="$second")
+    assert kept.startswith("⚠️ Aus dieser Nachricht wurde nichts übernommen."), kept
+    assert "1 von 3 gemeldet" in city.reply("!status")
+
+
 def test_after_a_downtime_only_the_latest_missed_reminder_is_planned(city: BotHarness) -> None:
     started(city)
     with unit_of_work(city.engine) as session:
@@ -425,7 +521,9 @@ def test_after_a_downtime_only_the_latest_missed_reminder_is_planned(city: BotHa
             (START + timedelta(hours=5)).isoformat(),  # ahead
         ]
         board = session.exec(select(Board)).one()
-        plan = rounds.catch_up(session, board, now=START + timedelta(hours=3))
+        plan = rounds.catch_up(
+            session, board, name=plain_names, prefix="!", now=START + timedelta(hours=3)
+        )
     assert [number for number, _, _ in plan.reminders] == [2, 3]
 
 
@@ -436,7 +534,12 @@ def test_a_reminder_by_hand_does_not_cancel_the_scheduled_one(city: BotHarness) 
     city.clock.advance(timedelta(days=1, hours=1))  # Tuesday 10:00, the scheduled reminder
     with unit_of_work(city.engine) as session:
         board = session.exec(select(Board)).one()
-        assert rounds.send_reminder(session, board, "2026-W50", 1, now=city.clock.now()) == 2
+        assert (
+            status_jobs.send_reminder(
+                session, board, "2026-W50", 1, name=plain_names, now=city.clock.now()
+            )
+            == 2
+        )
 
 
 def test_the_summary_on_demand(city: BotHarness) -> None:
@@ -508,8 +611,10 @@ def test_a_summary_missed_at_the_deadline_is_posted_once_on_return(city: BotHarn
     after_deadline = START + timedelta(days=3)  # Thursday: the bot was down on Wednesday
     with unit_of_work(city.engine) as session:
         board = session.exec(select(Board)).one()
-        first = rounds.catch_up(session, board, now=after_deadline)
-        again = rounds.catch_up(session, board, now=after_deadline + timedelta(minutes=5))
+        first = rounds.catch_up(session, board, name=plain_names, prefix="!", now=after_deadline)
+        again = rounds.catch_up(
+            session, board, name=plain_names, prefix="!", now=after_deadline + timedelta(minutes=5)
+        )
     assert first.summary is None and again.summary is None
     posted = [c for c in sent_to(city, ROOM) if c["body"].startswith("📊 Lagebericht")]
     assert len(posted) == 1 and "KW 50" in posted[0]["body"]

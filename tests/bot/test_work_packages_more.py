@@ -12,6 +12,10 @@ from tests.bot.city import LEAD, MEMBER, OBSERVER, STRANGER, make_city
 from tests.bot.conftest import ADMIN, BotHarness
 from tests.bot.wp_support import add, refused, seed
 
+# How the bot names them: the harness knows no display names.
+LEAD_NAMED = "lena.lehmann (@lena.lehmann:example.org)"
+ADMIN_NAMED = "cdo (@cdo:example.org)"
+
 
 @pytest.fixture
 def city(bot_factory: Callable[..., BotHarness]) -> BotHarness:
@@ -261,16 +265,19 @@ def test_history_shows_who_changed_what(seeded: BotHarness) -> None:
     assert lines == [
         "**Änderungsprotokoll WP-1** (neueste zuerst, höchstens 20)",
         "",
-        f"{stamp}{LEAD} · Meilenstein „Konzept“ erreicht",
-        f"{stamp}{ADMIN} · wieder geöffnet: Status: erledigt → in Arbeit",
-        f"{stamp}{LEAD} · abgeschlossen: Status: geplant → erledigt; Fortschritt: 30 % → 100 %",
-        f"{stamp}{ADMIN} · wartet nicht mehr auf WP-2",
-        f"{stamp}{ADMIN} · wartet jetzt auf WP-2",
-        f"{stamp}{LEAD} · Link hinzugefügt: https://example.org/a",
-        f"{stamp}{LEAD} · Meilenstein „Konzept“ angelegt, fällig Do, 10.12.2026",
-        f"{stamp}{LEAD} · geändert: Beteiligt: – → FB 13",
-        f"{stamp}{LEAD} · geändert: Fortschritt: 0 % → 30 %",
-        f"{stamp}{LEAD} · angelegt für FB 61",
+        f"{stamp}{LEAD_NAMED} · Meilenstein „Konzept“ erreicht",
+        f"{stamp}{ADMIN_NAMED} · wieder geöffnet: Status: erledigt → in Arbeit",
+        (
+            f"{stamp}{LEAD_NAMED} · abgeschlossen: Status: geplant → erledigt; "
+            "Fortschritt: 30 % → 100 %"
+        ),
+        f"{stamp}{ADMIN_NAMED} · wartet nicht mehr auf WP-2",
+        f"{stamp}{ADMIN_NAMED} · wartet jetzt auf WP-2",
+        f"{stamp}{LEAD_NAMED} · Link hinzugefügt: https://example.org/a",
+        f"{stamp}{LEAD_NAMED} · Meilenstein „Konzept“ angelegt, fällig Do, 10.12.2026",
+        f"{stamp}{LEAD_NAMED} · geändert: Beteiligt: – → FB 13",
+        f"{stamp}{LEAD_NAMED} · geändert: Fortschritt: 0 % → 30 %",
+        f"{stamp}{LEAD_NAMED} · angelegt für FB 61",
     ]
 
 

@@ -14,10 +14,12 @@ import icalendar
 import pytest
 from sqlmodel import Session, col, select
 
-from board_bot.chat.dispatcher import IncomingReaction, IncomingRedaction
 from board_bot.core import delivery
 from board_bot.core.db import unit_of_work
+from board_bot.core.events import IncomingReaction, IncomingRedaction
+from board_bot.core.naming import plain_names
 from board_bot.core.render import plain_text
+from board_bot.features.workshops import jobs as workshop_jobs
 from board_bot.features.workshops import service as wss
 from board_bot.models import Board, OutboxMessage, Workshop
 from board_bot.scheduler import jobs as rounds
@@ -26,6 +28,10 @@ from tests.bot.conftest import ROOM, START, BotHarness
 from tests.bot.wp_support import add
 
 VERKEHR = "@vera.verkehr:example.org"  # lead of FB 68
+# How the bot names them: the harness knows no display names.
+LEAD_NAMED = "lena.lehmann (@lena.lehmann:example.org)"
+DEPUTY_NAMED = "dirk.decker (@dirk.decker:other.example)"
+VERKEHR_NAMED = "vera.verkehr (@vera.verkehr:example.org)"
 BERLIN = ZoneInfo("Europe/Berlin")
 PLAN = (
     '!workshop plan "Offene Daten im Verkehr" --depts FB 61, FB 68 --duration 2h '
@@ -127,8 +133,8 @@ def test_votes_by_reaction_and_command_update_the_tally_in_place(city: BotHarnes
     [edit] = city.contents()
     assert edit["m.relates_to"] == {"rel_type": "m.replace", "event_id": poll}
     text = edit["m.new_content"]["body"]
-    assert "Option 1 (Do, 10.12.2026, 10:00 Uhr): 1 Stimme(n) ⭐ — FB 61: @lena.lehmann" in text
-    assert "abwesend: @lena.lehmann:example.org" in text  # on 11.12.: option 2 clashes
+    assert f"Option 1 (Do, 10.12.2026, 10:00 Uhr): 1 Stimme(n) ⭐ — FB 61: {LEAD_NAMED}" in text
+    assert f"abwesend: {LEAD_NAMED}" in text  # on 11.12.: option 2 clashes
     assert react(city, LEAD, option_event(city, 1), "✅", "$r1b") == []  # said so already
     assert react(city, LEAD, option_event(city, 2), "👎", "$r2") == []  # "no" is no vote
     assert city.reply("!workshop vote 1 1, 2", sender=VERKEHR) == (
@@ -136,7 +142,7 @@ def test_votes_by_reaction_and_command_update_the_tally_in_place(city: BotHarnes
     )
     shown = city.reply("!workshop show 1", sender=OBSERVER)
     assert "Option 1 (Do, 10.12.2026, 10:00 Uhr): 2 Stimme(n) ⭐" in shown
-    assert "FB 61: @lena.lehmann:example.org; FB 68: @vera.verkehr:example.org" in shown
+    assert f"FB 61: {LEAD_NAMED}; FB 68: {VERKEHR_NAMED}" in shown
     assert "Option 2 (Fr, 11.12.2026, 14:00 Uhr): 1 Stimme(n)" in shown
     # A vote by command replaces the earlier one; removing a reaction takes its vote back.
     city.reply("!workshop vote 1 2", sender=VERKEHR)
@@ -194,9 +200,9 @@ def test_answers_by_reaction_and_command(city: BotHarness) -> None:
         "👎 Sie haben für Workshop 1 „Offene Daten im Verkehr“ abgesagt."
     )
     shown = city.reply("!workshop show 1")
-    assert "- Zusagen (1): @lena.lehmann:example.org" in shown
-    assert "- Vielleicht (1): @dirk.decker:other.example" in shown
-    assert "- Absagen (1): @vera.verkehr:example.org" in shown
+    assert f"- Zusagen (1): {LEAD_NAMED}" in shown
+    assert f"- Vielleicht (1): {DEPUTY_NAMED}" in shown
+    assert f"- Absagen (1): {VERKEHR_NAMED}" in shown
     city.dispatcher.redacted(IncomingRedaction("$y", ROOM, LEAD, "$yes"))
     assert "- Zusagen (0): –" in city.reply("!workshop show 1")
     assert city.reply("!workshop rsvp 1 gern").startswith("„gern“ ist keine Antwort")
@@ -228,6 +234,63 @@ def test_reschedule_and_cancel_send_updated_ics_with_the_same_uid(city: BotHarne
     )
     assert city.reply("!workshop cancel 1").startswith("Workshop 1 ist abgesagt")
     assert city.domain_state() == before
+
+
+def test_a_lead_away_today_but_back_for_the_workshop_gets_the_invitation(
+    city: BotHarness,
+) -> None:
+    city.reply("!abwesend 07.12.2026 - 08.12.2026 Urlaub", sender=LEAD)  # back on Wednesday
+    planned(city)
+    city.posted("!workshop confirm 1 1")  # Thursday 10.12.
+    invitation, ics_file = rows_to(city, ROOM)[-2:]
+    assert set(invitation.content["m.mentions"]["user_ids"]) == {LEAD, VERKEHR}
+    text, file = rows_to(city, LEAD)
+    assert text.content["body"].startswith("📅 **Einladung: Workshop 1")
+    assert file.attachment == ics_file.attachment
+    assert rows_to(city, DEPUTY) == []
+
+
+def test_a_lead_away_on_the_workshop_day_is_represented_by_the_deputy(city: BotHarness) -> None:
+    city.reply("!abwesend 10.12.2026 Dienstreise", sender=LEAD)  # here today, away on the day
+    planned(city)
+    city.posted("!workshop confirm 1 1")  # Thursday 10.12.
+    invitation, ics_file = rows_to(city, ROOM)[-2:]
+    assert set(invitation.content["m.mentions"]["user_ids"]) == {DEPUTY, VERKEHR}
+    attendees = sorted(str(a) for a in event_of(parsed(ics_file))["ATTENDEE"])
+    assert attendees == ["matrix:u/dirk.decker:other.example", "matrix:u/vera.verkehr:example.org"]
+    text, file = rows_to(city, DEPUTY)
+    assert text.content["body"].startswith("📅 **Einladung: Workshop 1")
+    assert file.attachment == ics_file.attachment
+    assert rows_to(city, LEAD) == []
+    # The reminder the day before (the lead is still here then) names the deputy.
+    ws_id = workshop(city).id or 0
+    with unit_of_work(city.engine) as session:
+        board = session.exec(select(Board)).one()
+        day_before = datetime(2026, 12, 9, 10, 0, tzinfo=BERLIN)
+        assert workshop_jobs.send_workshop_reminder(session, board, ws_id, "day", now=day_before)
+    reminder = rows_to(city, ROOM)[-1]
+    assert set(reminder.content["m.mentions"]["user_ids"]) == {DEPUTY, VERKEHR}
+
+
+def test_a_new_slot_goes_to_the_new_days_contacts_and_to_everyone_invited_before(
+    city: BotHarness,
+) -> None:
+    city.reply("!abwesend 11.12.2026", sender=LEAD)
+    planned(city)
+    city.posted("!workshop confirm 1 1")  # Thursday 10.12.: the lead is here
+    assert len(rows_to(city, LEAD)) == 2 and rows_to(city, DEPUTY) == []
+    city.posted("!workshop verschieben 1 11.12. 14:00")  # Friday: the lead is away
+    notice, update = rows_to(city, ROOM)[-2:]
+    assert set(notice.content["m.mentions"]["user_ids"]) == {DEPUTY, VERKEHR, LEAD}
+    for person in (DEPUTY, LEAD):  # the stand-in, and the lead who has the old entry
+        text, file = rows_to(city, person)[-2:]
+        assert text.content["body"].startswith("🔁 **Workshop 1"), person
+        assert file.attachment == update.attachment
+    assert int(event_of(parsed(update))["SEQUENCE"]) == 1
+    city.posted("!workshop absagen 1")
+    cancel = rows_to(city, ROOM)[-1]
+    for person in (DEPUTY, LEAD, VERKEHR):
+        assert rows_to(city, person)[-1].attachment == cancel.attachment, person
 
 
 @pytest.mark.parametrize(
@@ -286,7 +349,7 @@ def test_reminders_a_day_and_an_hour_before_once_each_and_again_after_a_new_slot
     ws_id = workshop(city).id or 0
     with unit_of_work(city.engine) as session:
         board = session.exec(select(Board)).one()
-        plan = rounds.catch_up(session, board, now=START)
+        plan = rounds.catch_up(session, board, name=plain_names, prefix="!", now=START)
         assert sorted(plan.workshop_reminders) == sorted(
             [(ws_id, "hour", start - timedelta(hours=1)), (ws_id, "day", start - timedelta(days=1))]
         )
@@ -294,8 +357,10 @@ def test_reminders_a_day_and_an_hour_before_once_each_and_again_after_a_new_slot
     day_before = start - timedelta(days=1)
     with unit_of_work(city.engine) as session:
         board = session.exec(select(Board)).one()
-        assert rounds.send_workshop_reminder(session, board, ws_id, "day", now=day_before)
-        assert not rounds.send_workshop_reminder(session, board, ws_id, "day", now=day_before)
+        assert workshop_jobs.send_workshop_reminder(session, board, ws_id, "day", now=day_before)
+        assert not workshop_jobs.send_workshop_reminder(
+            session, board, ws_id, "day", now=day_before
+        )
     reminder = rows_to(city, ROOM)[-1]
     assert reminder.content["body"] == (
         "⏰ **Morgen: Workshop 1 „Offene Daten im Verkehr“**, Do, 10.12.2026, 10:00–12:00 Uhr, "
@@ -307,18 +372,26 @@ def test_reminders_a_day_and_an_hour_before_once_each_and_again_after_a_new_slot
     late = start - timedelta(minutes=50)
     with unit_of_work(city.engine) as session:
         board = session.exec(select(Board)).one()
-        assert rounds.catch_up(session, board, now=late).workshop_reminders == [
-            (ws_id, "hour", late)
-        ]
+        assert rounds.catch_up(
+            session, board, name=plain_names, prefix="!", now=late
+        ).workshop_reminders == [(ws_id, "hour", late)]
         too_late = start - timedelta(minutes=30)
-        assert rounds.catch_up(session, board, now=too_late).workshop_reminders == []
+        assert (
+            rounds.catch_up(
+                session, board, name=plain_names, prefix="!", now=too_late
+            ).workshop_reminders
+            == []
+        )
     # A new slot: both reminders are due again.
     city.clock.advance(timedelta(hours=1))
     city.handle("!workshop verschieben 1 17.12. 10:00")
     with unit_of_work(city.engine) as session:
         board = session.exec(select(Board)).one()
         kinds = {
-            k for _, k, _ in rounds.catch_up(session, board, now=day_before).workshop_reminders
+            k
+            for _, k, _ in rounds.catch_up(
+                session, board, name=plain_names, prefix="!", now=day_before
+            ).workshop_reminders
         }
     assert kinds == {"day", "hour"}
 
@@ -384,14 +457,14 @@ def test_minutes_file_decisions_in_the_register_and_turn_actions_into_packages(
     assert city.reply("!protokoll start 1").startswith("Das Protokoll von Workshop 1 läuft schon.")
     assert city.reply("!beschluss Datenportal wird gemeinsam betrieben").startswith("✔️ Beschluss")
     assert city.reply(f"!aufgabe {VERKEHR} Schnittstelle beschreiben --due 15.01.2027").startswith(
-        "✔️ Aufgabe für @vera.verkehr:example.org festgehalten"
+        f"✔️ Aufgabe für {VERKEHR_NAMED} festgehalten"
     )
     assert "Meilenstein von WP-1" in city.reply(f"!aufgabe {LEAD} Testdaten liefern --wp WP-1")
     city.reply("!notiz Nächster Termin im Februar")
     # Bad input: an unknown person, a date in the past, a closed or missing package.
     before = city.domain_state()
     assert city.reply("!aufgabe @niemand:example.org Kaffee kochen").startswith(
-        "@niemand:example.org kennt der Bot nicht"
+        "niemand (@niemand:example.org) kennt der Bot nicht"
     )
     assert city.reply(f"!aufgabe {LEAD} Alt --due 01.12.2026").startswith(
         "Das Fälligkeitsdatum 01.12.2026 liegt in der Vergangenheit."
@@ -407,10 +480,10 @@ def test_minutes_file_decisions_in_the_register_and_turn_actions_into_packages(
     assert lines[0] == "📝 **Protokoll Workshop 1 „Offene Daten im Verkehr“**"
     assert "- **B-1** Datenportal wird gemeinsam betrieben" in lines
     assert (
-        "- @vera.verkehr:example.org: Schnittstelle beschreiben (fällig 15.01.2027) → neues "
+        f"- {VERKEHR_NAMED}: Schnittstelle beschreiben (fällig 15.01.2027) → neues "
         "Arbeitspaket WP-2" in lines
     )
-    assert "- @lena.lehmann:example.org: Testdaten liefern → Meilenstein von WP-1" in lines
+    assert f"- {LEAD_NAMED}: Testdaten liefern → Meilenstein von WP-1" in lines
     assert "- Nächster Termin im Februar" in lines
     assert plain_text(workshop(city).minutes or "") == minutes  # kept
     assert city.reply("!protokoll zeigen 1") == minutes
@@ -508,7 +581,7 @@ def test_a_reaction_to_the_invitation_in_a_direct_message_answers_it(city: BotHa
     event = sent[invitation.id]
     assert react(city, LEAD, "$something-else", "👍", "$r0") == []  # not the invitation
     city.dispatcher.reacted(IncomingReaction("$dm-yes", dms[LEAD], LEAD, event, "👍"))
-    assert "- Zusagen (1): @lena.lehmann:example.org" in city.reply("!workshop show 1")
+    assert f"- Zusagen (1): {LEAD_NAMED}" in city.reply("!workshop show 1")
     # The same event id in another room is not the invitation.
     city.dispatcher.reacted(IncomingReaction("$elsewhere", dms[VERKEHR], VERKEHR, event, "👍"))
     assert "- Zusagen (1):" in city.reply("!workshop show 1")

@@ -1,4 +1,5 @@
-"""Absences: add with its refusals, back, who is away, what is coming; on SQLite and PostgreSQL."""
+"""Absences: add with its refusals, back, cancel, who is away, what is coming; on SQLite and
+PostgreSQL."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from board_bot.core.db import unit_of_work
-from board_bot.core.errors import BotError
+from board_bot.core.errors import BotError, NotFound
+from board_bot.core.naming import Person
 from board_bot.features.absences import service as absences
 from board_bot.models import Absence, Board
 from tests.db.org_support import (
@@ -313,38 +315,20 @@ def test_back_on_the_last_day(engine: Engine) -> None:
         (D(2026, 12, 21), D(2027, 1, 6)),  # later
     ],
 )
-def test_back_when_not_away_cancels_the_next_absence(
+def test_back_when_not_away_leaves_a_planned_absence_alone(
     engine: Engine, start: date, end: date
 ) -> None:
-    """A lead who typed wrong dates takes them back with ``!back`` before the absence begins."""
+    """``!back`` is about today: a planned absence (the Christmas leave) is never cancelled by
+    it; that takes ``cancel`` and a date."""
     board, _ = setup_board(engine)
-    following = add(engine, board, ALICE, D(2027, 2, 1), D(2027, 2, 5))
-    absence = add(engine, board, ALICE, start, end, "Urlaub")
+    add(engine, board, ALICE, start, end, "Urlaub")
     add(engine, board, BOB, D(2026, 11, 20), D(2026, 12, 4))  # someone else is away
-    before = len(audit_entries(engine))
-    later = NOW + timedelta(hours=1)
+    unchanged = snapshot(engine)
 
-    cancelled = back(engine, board, ALICE, now=later)
-    assert cancelled.id == absence.id
-    with Session(engine) as session:
-        stored = session.get(Absence, absence.id)
-        assert stored is not None
-        assert (stored.starts_on, stored.ends_on, stored.cancelled_at) == (start, end, later)
-        assert session.get(Absence, following.id).cancelled_at is None  # only the next one
-    [entry] = audit_entries(engine, since=before)
-    assert (entry.actor, entry.action, entry.entity_id, entry.at) == (
-        ALICE,
-        "absence.cancel",
-        str(absence.id),
-        later,
-    )
-    assert entry.before == {
-        "user_id": ALICE,
-        "starts_on": start.isoformat(),
-        "ends_on": end.isoformat(),
-        "reason": "Urlaub",
-    }
-    assert entry.after is None
+    with pytest.raises(BotError) as caught:
+        back(engine, board, ALICE)
+    assert (caught.value.key, caught.value.params) == ("away.not_away", {"user": Person(ALICE)})
+    assert snapshot(engine) == unchanged
 
 
 def test_back_without_any_absence_is_refused(engine: Engine) -> None:
@@ -356,7 +340,7 @@ def test_back_without_any_absence_is_refused(engine: Engine) -> None:
     with pytest.raises(BotError) as caught:
         back(engine, board, ALICE)
     assert caught.value.key == "away.not_away"
-    assert caught.value.params == {"user": ALICE}
+    assert caught.value.params == {"user": Person(ALICE)}
     assert snapshot(engine) == unchanged
 
 
@@ -369,6 +353,123 @@ def test_back_twice_is_refused(engine: Engine) -> None:
         back(engine, board, ALICE)
     assert caught.value.key == "away.not_away"
     assert snapshot(engine) == unchanged
+
+
+# --- cancel -------------------------------------------------------------------------------------
+
+
+def cancel(
+    engine: Engine,
+    board: Board,
+    user: str,
+    day: date,
+    *,
+    actor: str | None = None,
+    now: datetime = NOW,
+) -> Absence:
+    with unit_of_work(engine) as session:
+        return absences.cancel(
+            session, board=board, user_id=user, day=day, actor=actor or user, now=now, today=TODAY
+        )
+
+
+@pytest.mark.parametrize(
+    "day",
+    [D(2026, 12, 21), D(2026, 12, 24), D(2027, 1, 6)],  # its first day, one within, its last
+)
+def test_cancel_marks_the_absence_on_that_day_cancelled(engine: Engine, day: date) -> None:
+    board, _ = setup_board(engine)
+    absence = add(engine, board, ALICE, D(2026, 12, 21), D(2027, 1, 6), "Urlaub")
+    following = add(engine, board, ALICE, D(2027, 2, 1), D(2027, 2, 5))
+    add(engine, board, BOB, D(2026, 12, 21), D(2027, 1, 6))  # someone else, the same days
+    before = len(audit_entries(engine))
+    later = NOW + timedelta(hours=1)
+
+    cancelled = cancel(engine, board, ALICE, day, actor=CDO, now=later)
+    assert cancelled.id == absence.id
+    with Session(engine) as session:
+        stored = session.get(Absence, absence.id)
+        assert stored is not None  # kept, not deleted
+        assert (stored.starts_on, stored.ends_on, stored.cancelled_at) == (
+            D(2026, 12, 21),
+            D(2027, 1, 6),
+            later,
+        )
+        assert session.get(Absence, following.id).cancelled_at is None  # only that one
+        assert absences.away_on(session, board.id, [ALICE, BOB], D(2026, 12, 24)) == {BOB}
+    [entry] = audit_entries(engine, since=before)
+    assert (entry.actor, entry.action, entry.entity, entry.entity_id, entry.at) == (
+        CDO,
+        "absence.cancel",
+        "absence",
+        str(absence.id),
+        later,
+    )
+    assert entry.before == {
+        "user_id": ALICE,
+        "starts_on": "2026-12-21",
+        "ends_on": "2027-01-06",
+        "reason": "Urlaub",
+    }
+    assert entry.after is None
+
+
+def test_cancel_takes_back_a_current_absence_too(engine: Engine) -> None:
+    """Entered with wrong dates and already begun: cancelled as a whole, still on record."""
+    board, _ = setup_board(engine)
+    absence = add(engine, board, ALICE, D(2026, 11, 20), D(2026, 12, 4))
+    cancel(engine, board, ALICE, TODAY)
+    with Session(engine) as session:
+        stored = session.get(Absence, absence.id)
+        assert stored is not None and stored.cancelled_at == NOW
+
+
+@pytest.mark.parametrize(
+    "day",
+    [
+        D(2026, 12, 20),  # the day before it
+        D(2027, 1, 7),  # the day after it
+        D(2026, 11, 4),  # an absence that is over: history stays
+        D(2026, 11, 24),  # someone else's absence
+    ],
+)
+def test_cancel_without_an_absence_on_that_day_changes_nothing(engine: Engine, day: date) -> None:
+    board, _ = setup_board(engine)
+    add(engine, board, ALICE, D(2026, 12, 21), D(2027, 1, 6))
+    add(engine, board, ALICE, D(2026, 11, 2), D(2026, 11, 6), today=D(2026, 11, 1))  # over
+    add(engine, board, BOB, D(2026, 11, 20), D(2026, 12, 4))
+    unchanged = snapshot(engine)
+
+    with pytest.raises(NotFound) as caught:
+        cancel(engine, board, ALICE, day)
+    assert (caught.value.key, caught.value.params) == (
+        "away.no_such_absence",
+        {"user": Person(ALICE), "day": day},
+    )
+    assert snapshot(engine) == unchanged
+
+
+def test_cancel_twice_is_refused(engine: Engine) -> None:
+    board, _ = setup_board(engine)
+    add(engine, board, ALICE, D(2026, 12, 21), D(2027, 1, 6))
+    cancel(engine, board, ALICE, D(2026, 12, 21))
+    unchanged = snapshot(engine)
+    with pytest.raises(NotFound):
+        cancel(engine, board, ALICE, D(2026, 12, 21))
+    assert snapshot(engine) == unchanged
+
+
+def test_planned_lists_what_begins_after_today(engine: Engine) -> None:
+    board, _ = setup_board(engine)
+    add(engine, board, ALICE, D(2026, 11, 20), TODAY)  # current
+    later = add(engine, board, ALICE, D(2027, 2, 1), D(2027, 2, 5))
+    sooner = add(engine, board, ALICE, D(2026, 12, 21), D(2027, 1, 6))
+    add(engine, board, ALICE, D(2027, 3, 1), D(2027, 3, 1))
+    cancel(engine, board, ALICE, D(2027, 3, 1))  # cancelled
+    add(engine, board, BOB, D(2026, 12, 21), D(2027, 1, 6))  # someone else's
+    with Session(engine) as session:
+        found = absences.planned(session, board.id, ALICE, TODAY)
+    assert [a.id for a in found] == [sooner.id, later.id]
 
 
 # --- queries ------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 
 from board_bot.core.db import unit_of_work
 from board_bot.core.errors import BotError, NotFound
+from board_bot.core.naming import Person
 from board_bot.features.absences import service as absences
 from board_bot.features.departments import service as departments
 from board_bot.features.people import service as people
@@ -366,7 +367,7 @@ def test_a_role_held_already_is_refused(engine: Engine, role: str, code: str | N
     with pytest.raises(BotError) as caught, unit_of_work(engine) as session:
         assign(session, board, ALICE, role, code)
     assert caught.value.key == "role.already"
-    assert caught.value.params == {"user": ALICE, "role": role}
+    assert caught.value.params == {"user": Person(ALICE), "role": role}
     assert snapshot(engine) == unchanged
 
 
@@ -448,7 +449,7 @@ def test_the_last_admin_cannot_be_removed(engine: Engine) -> None:
     with pytest.raises(BotError) as caught, unit_of_work(engine) as session:
         remove(session, board, CDO, "admin", actor=CDO)
     assert caught.value.key == "role.last_admin"
-    assert caught.value.params == {"user": CDO}
+    assert caught.value.params == {"user": Person(CDO)}
     assert snapshot(engine) == unchanged
 
 

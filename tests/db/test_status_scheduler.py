@@ -16,6 +16,7 @@ from board_bot.core.clock import FixedClock
 from board_bot.core.db import unit_of_work
 from board_bot.models import OutboxMessage, StatusPrompt, StatusRound
 from board_bot.scheduler import jobs as rounds
+from board_bot.scheduler.runner import make_scheduler
 from tests.db.org_support import ALICE, CAROL, CDO, NOW
 from tests.db.wp_support import City, add_wp, setup_city
 
@@ -34,7 +35,7 @@ async def scheduler(engine: Engine, city: City) -> AsyncIterator[Any]:
     context = rounds.JobContext(
         engine=engine, clock=FixedClock(NOW), prefix="!", wake=lambda: woken.append(1)
     )
-    made = rounds.make_scheduler(engine, "Europe/Berlin")
+    made = make_scheduler(engine, "Europe/Berlin")
     context.scheduler = made
     rounds.install(context)
     made.start(paused=True)

@@ -47,8 +47,8 @@ def snapshot(engine: Engine, rnd: StatusRound) -> None:
     with unit_of_work(engine) as session:
         fresh = session.get(StatusRound, rnd.id)
         assert fresh is not None
-        assert summaries.take_snapshot(session, fresh, now=NOW)
-        assert not summaries.take_snapshot(session, fresh, now=NOW)  # once
+        assert status_rounds.take_snapshot(session, fresh, now=NOW)
+        assert not status_rounds.take_snapshot(session, fresh, now=NOW)  # once
 
 
 def test_an_empty_board(engine: Engine) -> None:
@@ -169,6 +169,7 @@ def test_decisions_blockers_milestones_and_silent_departments(engine: Engine) ->
 def test_no_rendered_summary_exceeds_the_event_size_limit(engine: Engine) -> None:
     """Everything late, red, blocked and escalated, with the longest texts allowed: the summary
     goes out in several events, each under the limit, no folded section cut in two."""
+    from board_bot.core.naming import plain_names
     from board_bot.core.render import MAX_CONTENT_BYTES, content_size, message_contents
     from board_bot.features.departments import service as departments
     from board_bot.features.summaries.messages import render
@@ -204,7 +205,7 @@ def test_no_rendered_summary_exceeds_the_event_size_limit(engine: Engine) -> Non
                                for n in range(40)),
             )  # fmt: skip
     data = build(engine)
-    markdown = render("de", data)
+    markdown = render("de", data, name=plain_names)
     contents = message_contents(markdown)
     assert len(contents) > 1
     for content in contents:

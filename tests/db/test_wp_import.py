@@ -293,3 +293,28 @@ def test_a_room_without_a_board_is_refused(engine: Engine) -> None:
         "there is no board in the room '!board:example.org': invite the bot there and type "
         "'!board init <name>' first"
     ]
+
+
+def test_the_budget_column_imports_and_round_trips(engine: Engine) -> None:
+    city = setup_city(engine)
+    with unit_of_work(engine) as session:
+        add_wp(session, city, "Eins")
+    table = list(
+        csv.reader(io.StringIO(exported_csv(engine).removeprefix("\ufeff")), delimiter=";")
+    )
+    header = table[0]
+    assert "Budget (€)" in header
+    table[1][header.index("Budget (€)")] = "120.000 €"
+    out = io.StringIO()
+    csv.writer(out, delimiter=";").writerows(table)
+
+    summary = run_import(engine, out.getvalue())
+
+    assert summary.updated == [("WP-1", ["budget"])]
+    assert packages(engine)[1].budget == 120_000
+    assert run_import(engine, exported_csv(engine)).unchanged == 1  # the export reads back
+    table[1][header.index("Budget (€)")] = "viel Geld"
+    bad = io.StringIO()
+    csv.writer(bad, delimiter=";").writerows(table)
+    [problem] = rejected(engine, bad.getvalue())
+    assert "Budget" in problem and "viel Geld" in problem

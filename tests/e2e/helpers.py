@@ -16,6 +16,12 @@ from tests.e2e.client import TestClient
 REPLY_WAIT = 20.0
 
 
+def shown_name(user_id: str) -> str:
+    """How the bot names a user registered here: Synapse gives a new account its local part as
+    display name, and the bot names people by their display name alone."""
+    return user_id[1:].split(":", 1)[0]
+
+
 def register(synapse: LocalSynapse, prefix: str) -> RegisteredUser:
     return synapse.register_user(f"{prefix}-{uuid.uuid4().hex[:8]}", f"pw-{uuid.uuid4().hex}")
 

@@ -10,7 +10,7 @@ import pytest
 
 from board_bot.dev.devserver import RegisteredUser
 from tests.e2e.bot_process import BotProcess
-from tests.e2e.helpers import REPLY_WAIT, board_room, command, reply_to
+from tests.e2e.helpers import REPLY_WAIT, board_room, command, reply_to, shown_name
 from tests.e2e.synapse_fixture import ClientFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e]
@@ -48,24 +48,29 @@ async def test_admin_sets_up_departments_and_a_lead_goes_away(
         ignore_unverified_devices=True,
     )
     assigned = await cdo.wait_for(reply_to(sent.event_id), REPLY_WAIT, room_id=room_id)
-    assert deputy_user.user_id in assigned.body
+    assert shown_name(deputy_user.user_id) in assigned.body
 
     listing = await command(cdo, room_id, "!dept list")
-    assert "FB 61" in listing.body and "FB 68" in listing.body and lead.user_id in listing.body
+    assert (
+        "FB 61" in listing.body
+        and "FB 68" in listing.body
+        and shown_name(lead.user_id) in listing.body
+    )
 
     refused = await command(lead, room_id, "!dept add FB 20 Finanzen")
-    assert chair_device.user_id in refused.body  # the refusal names who may do it
+    assert shown_name(chair_device.user_id) in refused.body  # it names who may do it
 
     today = datetime.now(ZoneInfo("Europe/Berlin")).date()
     start, end = (f"{d:%d.%m.%Y}" for d in (today, today + timedelta(days=14)))
     away = await command(lead, room_id, f"!abwesend {start} - {end} Urlaub")
-    assert start in away.body and end in away.body and deputy_user.user_id in away.body
+    assert start in away.body and end in away.body and shown_name(deputy_user.user_id) in away.body
 
     shown = await command(cdo, room_id, "!fb zeigen FB 61")
-    assert deputy_user.user_id in shown.body.split("Heute ansprechbar")[-1]  # stands in today
+    assert shown_name(deputy_user.user_id) in shown.body.split("Heute ansprechbar")[-1]
 
     absences = await command(cdo, room_id, "!abwesenheiten")
-    assert lead.user_id in absences.body and deputy_user.user_id in absences.body
+    assert shown_name(lead.user_id) in absences.body
+    assert shown_name(deputy_user.user_id) in absences.body
 
     mine = await command(lead, room_id, "!whoami")
     assert "FB 61" in mine.body

@@ -6,13 +6,16 @@ with a decision (into the register) and an action (into a new work package)."""
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
 from nio import Event, RoomEncryptedFile
 
-from tests.e2e.helpers import REPLY_WAIT, command
+from tests.e2e.helpers import REPLY_WAIT, command, reply_to, shown_name
+from tests.e2e.synapse_fixture import ClientFactory, UserFactory
 from tests.e2e.test_status_rounds import Round, board, from_bot
 
 __all__ = ["board"]  # the fixture, shared with the status round tests
@@ -72,7 +75,8 @@ async def test_plan_vote_confirm_receive_the_ics_and_keep_minutes(board: Round) 
         tally_with_votes, REPLY_WAIT, room_id=board.room_id, what="the edited tally"
     )
     body = _content(edited)["m.new_content"]["body"]
-    assert f"FB 61: {leads['FB 61'].user_id}; FB 68: {leads['FB 68'].user_id}" in body
+    fb61, fb68 = shown_name(leads["FB 61"].user_id), shown_name(leads["FB 68"].user_id)
+    assert f"FB 61: {fb61}; FB 68: {fb68}" in body
 
     confirmed = await command(cdo, board.room_id, "!workshop festlegen 1 1")
     assert confirmed.body.startswith("✅ Workshop 1 ist festgelegt")
@@ -104,7 +108,7 @@ async def test_plan_vote_confirm_receive_the_ics_and_keep_minutes(board: Round) 
     await lead61.send_reaction(dm, direct.event_id, "👍")
     for _ in range(50):
         shown = await command(cdo, board.room_id, "!workshop show 1")
-        if "Zusagen (1): " in shown.body and f"({lead61.user_id})" in shown.body:
+        if f"Zusagen (1): {shown_name(lead61.user_id)}" in shown.body:
             break
         await asyncio.sleep(0.2)
     else:
@@ -124,3 +128,65 @@ async def test_plan_vote_confirm_receive_the_ics_and_keep_minutes(board: Round) 
     assert "B-1" in register.body and "vorgeschlagen · aus Workshop 1" in register.body
     package = await command(cdo, board.room_id, "!wp show WP-3")
     assert "Schnittstelle beschreiben" in package.body and "FB 68" in package.body
+
+
+async def test_the_invitation_goes_to_the_lead_of_the_workshop_day_not_of_today(
+    board: Round, make_user: UserFactory, make_client: ClientFactory
+) -> None:
+    """The FB 61 lead is away today, when the workshop is confirmed, and back on its day: the
+    invitation goes to the lead by direct message, not to the deputy who stands in today."""
+    bot, cdo, lead = board.bot, board.cdo, board.leads["FB 61"]
+    deputy = await make_client(make_user("fb61-vertretung"))
+    await command(cdo, board.room_id, f"!rolle zuweisen {deputy.user_id} vertretung FB 61")
+    today = datetime.now(ZoneInfo("Europe/Berlin")).strftime("%d.%m.%Y")  # the board's today
+    away = await command(cdo, board.room_id, f"!abwesend {today} Urlaub --for {lead.user_id}")
+    assert away.body.startswith("Abwesenheit eingetragen:"), away.body
+    assert "FB 61 – Stadtplanung: Vertretung durch" in away.body, away.body  # today: the deputy
+    await cdo.client.room_invite(board.room_id, deputy.user_id)
+    await deputy.join(board.room_id)
+    await command(
+        cdo,
+        board.room_id,
+        '!workshop plan "Offene Daten" --depts FB 61 --duration 2h --options "+7t 10:00"',
+    )
+    confirmed = await command(cdo, board.room_id, "!workshop festlegen 1 1")
+    assert confirmed.body.startswith("✅ Workshop 1 ist festgelegt")
+    invitation = await cdo.wait_for(
+        from_bot(bot, "📅 **Einladung: Workshop 1"),  # type: ignore[arg-type]
+        REPLY_WAIT,
+        room_id=board.room_id,
+        what="the invitation in the board room",
+    )
+    assert _content(invitation)["m.mentions"] == {"user_ids": [lead.user_id]}
+
+    dm = await lead.wait_for_invite(timeout=REPLY_WAIT)
+    await lead.join(dm)
+    direct = await lead.wait_for(
+        from_bot(bot, "📅 **Einladung: Workshop 1"),  # type: ignore[arg-type]
+        REPLY_WAIT,
+        room_id=dm,
+        what="the invitation by direct message",
+    )
+    assert "Bitte antworten Sie mit einer Reaktion" in direct.body  # type: ignore[attr-defined]
+    calendar_file = await lead.wait_for(
+        lambda e: isinstance(e, RoomEncryptedFile) and e.body == "workshop-1.ics",
+        REPLY_WAIT,
+        room_id=dm,
+        what="the .ics file by direct message",
+    )
+    assert isinstance(calendar_file, RoomEncryptedFile)
+    cal = icalendar.Calendar.from_ical(await lead.download(calendar_file))
+    [event] = cal.walk("VEVENT")
+    assert str(event["ATTENDEE"]) == f"matrix:u/{lead.user_id[1:]}"
+
+    # The deputy has seen everything up to a reply sent after the direct messages (one sync
+    # stream): no direct room, no invitation.
+    shown = await cdo.send_text(board.room_id, "!workshop show 1")
+    await deputy.wait_for(
+        reply_to(shown),
+        REPLY_WAIT,
+        room_id=board.room_id,
+        what="the reply to !workshop show",
+    )
+    assert deputy.invites == {board.room_id}  # the board room only
+    assert {room for room, _ in deputy.events} == {board.room_id}

@@ -58,12 +58,14 @@ def test_good_values_convert(convert: Callable[[str], Any], text: str, value: An
 
 
 BAD = [
-    (to_date, "31.02.2026", "convert.date"),
-    (to_date, "29.02.2027", "convert.date"),
-    (to_date, "32.1.2026", "convert.date"),
+    # A day the month does not have is named as such (dates.parse_full_date).
+    (to_date, "31.02.2026", "convert.no_such_day"),
+    (to_date, "29.02.2027", "convert.no_such_day"),
+    (to_date, "32.1.2026", "convert.no_such_day"),
     (to_date, "1.13.2026", "convert.date"),
     (to_date, "0.0.0", "convert.date"),
-    (to_date, "morgen", "convert.date"),
+    (to_date, "morgen", "convert.date"),  # needs a today: commands read it with parse_date
+    (to_date, "31.12.", "convert.date"),
     (to_date, "31/12/2026", "convert.date"),
     (to_date, "2026-1-5", "convert.date"),
     (to_date, "31.12.202", "convert.date"),

@@ -127,4 +127,17 @@ def test_unknown_topic_is_not_found(topic: str) -> None:
 
 def test_command_help_falls_back_to_the_docstring_in_english() -> None:
     for cmd in COMMANDS:
-        assert cmd.help("en") == (cmd.func.__doc__ or "").strip().splitlines()[0]
+        first = (cmd.func.__doc__ or "").strip().splitlines()[0]
+        assert cmd.help("en") == first.format(**cmd.help_params)
+
+
+def test_the_edit_help_lists_every_field_people_can_edit() -> None:
+    from board_bot.features.work_packages import fields
+
+    [edit] = [c for c in COMMANDS if c.path == "wp.edit"]
+    for lang in ("de", "en"):
+        listed = edit.help(lang)
+        for field in fields.FIELDS:
+            if field.words:
+                assert field.words[0] in listed, (lang, field.name)
+    assert "budget" in edit.help("de")

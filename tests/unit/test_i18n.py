@@ -130,7 +130,7 @@ def test_every_command_and_group_has_german_help() -> None:
     registry = build_registry()
     for cmd in registry.commands():
         assert f"cmd.{cmd.path}" in MESSAGES, cmd.path
-        assert cmd.help("de") == MESSAGES[f"cmd.{cmd.path}"]["de"]
+        assert cmd.help("de") == MESSAGES[f"cmd.{cmd.path}"]["de"].format(**cmd.help_params)
     for group in registry.unique_groups():
         assert f"group.{group.name}" in MESSAGES, group.name
         assert group.help("de") == MESSAGES[f"group.{group.name}"]["de"]

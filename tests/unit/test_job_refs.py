@@ -7,11 +7,12 @@ import importlib
 import inspect
 import re
 
-from board_bot.scheduler import jobs as rounds
+from board_bot.scheduler import jobs, runner
 
 
 def test_every_job_reference_resolves() -> None:
-    refs = set(re.findall(r'"(board_bot\.[a-z_.]+:[a-z_]+)"', inspect.getsource(rounds)))
+    source = inspect.getsource(jobs) + inspect.getsource(runner)
+    refs = set(re.findall(r'"(board_bot\.[a-z_.]+:[a-z_]+)"', source))
     assert len(refs) >= 5, refs
     for ref in refs:
         module, _, name = ref.partition(":")

@@ -6,10 +6,11 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from board_bot.chat.common import dept_title
-from board_bot.chat.converters import split_code, split_period, strip_control, to_role, to_room_id
+from board_bot.chat.converters import split_code, to_role, to_room_id
 from board_bot.core.errors import UsageError
 from board_bot.core.i18n import t
+from board_bot.core.naming import strip_control
+from board_bot.features.departments.messages import dept_title
 from board_bot.models import Department
 from commands.history import _title
 
@@ -54,48 +55,6 @@ def test_split_code_refuses(text: str, key: str) -> None:
 
 
 D = date
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("21.12.2026 - 06.01.2027 Urlaub", (D(2026, 12, 21), D(2027, 1, 6), "Urlaub")),
-        ("21.12.2026 – 06.01.2027", (D(2026, 12, 21), D(2027, 1, 6), "")),
-        ("21.12.26-6.1.27", (D(2026, 12, 21), D(2027, 1, 6), "")),
-        ("21.12.2026 bis 06.01.2027 Elternzeit", (D(2026, 12, 21), D(2027, 1, 6), "Elternzeit")),
-        ("21.12.2026 BIS 06.01.2027", (D(2026, 12, 21), D(2027, 1, 6), "")),
-        ("2026-12-21 - 2027-01-06", (D(2026, 12, 21), D(2027, 1, 6), "")),
-        ("2026-12-21-2027-01-06", (D(2026, 12, 21), D(2027, 1, 6), "")),
-        ("21.12.2026", (D(2026, 12, 21), D(2026, 12, 21), "")),
-        (
-            "21.12.2026 Dienstreise  Berlin",
-            (D(2026, 12, 21), D(2026, 12, 21), "Dienstreise Berlin"),
-        ),
-        # A reason may start with "to..." or "bis..." as long as no date follows.
-        ("21.12.2026 Tourismusmesse", (D(2026, 12, 21), D(2026, 12, 21), "Tourismusmesse")),
-        # End before start is the service's to refuse, with both dates in the message.
-        ("06.01.2027 - 21.12.2026", (D(2027, 1, 6), D(2026, 12, 21), "")),
-    ],
-)
-def test_split_period(text: str, expected: tuple[date, date, str]) -> None:
-    assert split_period(text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "key"),
-    [
-        ("morgen", "convert.date"),
-        ("32.12.2026", "convert.date"),
-        ("21.12.2026 - 31.02.2027", "convert.date"),
-        ("21.12.2026-Urlaub", "convert.date"),
-        ("21.12.2026 - Urlaub", "away.end_missing"),
-        ("21.12.2026 bis", "away.end_missing"),
-    ],
-)
-def test_split_period_refuses(text: str, key: str) -> None:
-    with pytest.raises(UsageError) as exc_info:
-        split_period(text)
-    assert exc_info.value.key == key
 
 
 @pytest.mark.parametrize(
@@ -160,17 +119,3 @@ def test_history_and_commands_title_departments_alike() -> None:
     assert _title({"code": "FB *61*", "name": "Plan_ung"}) == dept_title(dept)
     assert dept_title(dept) == "FB \\*61\\* – Plan\\_ung"
     assert _title(None) == "? – ?"
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("11.12.", (D(2026, 12, 11), D(2026, 12, 11), "")),
-        ("11.12. Fortbildung", (D(2026, 12, 11), D(2026, 12, 11), "Fortbildung")),
-        ("21.12. bis 6.1. Urlaub", (D(2026, 12, 21), D(2027, 1, 6), "Urlaub")),
-        ("20.11. - 22.11.", (D(2027, 11, 20), D(2027, 11, 22), "")),  # the next 20.11.
-        ("21.12.2026 - 06.01.2027 Urlaub", (D(2026, 12, 21), D(2027, 1, 6), "Urlaub")),
-    ],
-)
-def test_split_period_without_the_year(text: str, expected: tuple[date, date, str]) -> None:
-    assert split_period(text, D(2026, 11, 26)) == expected

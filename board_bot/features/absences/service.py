@@ -9,7 +9,8 @@ from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from board_bot.core import audit
-from board_bot.core.errors import BotError
+from board_bot.core.errors import BotError, NotFound
+from board_bot.core.naming import Person
 from board_bot.models import Absence, Board
 
 MAX_DAYS = 366
@@ -51,16 +52,20 @@ def away_on(session: Session, board_id: int, user_ids: Iterable[str], day: date)
     return {a.user_id for a in rows}
 
 
-def _record(
-    session: Session, absence: Absence, action: str, before: dict[str, object] | None,
-    actor: str, now: datetime,
-) -> None:  # fmt: skip
-    after = None if absence.cancelled_at else {
+def _snapshot(absence: Absence) -> dict[str, object]:
+    return {
         "user_id": absence.user_id,
         "starts_on": absence.starts_on.isoformat(),
         "ends_on": absence.ends_on.isoformat(),
         "reason": absence.reason,
-    }  # fmt: skip
+    }
+
+
+def _record(
+    session: Session, absence: Absence, action: str, before: dict[str, object] | None,
+    actor: str, now: datetime,
+) -> None:  # fmt: skip
+    after = None if absence.cancelled_at else _snapshot(absence)
     audit.record(
         session,
         board_id=absence.board_id,
@@ -122,25 +127,60 @@ def back(
     session: Session, *, board: Board, user_id: str, actor: str, now: datetime, today: date
 ) -> Absence:
     """End the absence ``user_id`` is in today: it ends yesterday (or is cancelled if it only
-    started today). Without one, cancel their next absence (say, one entered with wrong dates);
-    the caller tells the two apart by ``starts_on > today``."""
+    started today). A planned absence is never touched here: without a current one this raises
+    ``away.not_away`` and changes nothing (:func:`cancel` takes a planned one back)."""
     assert board.id is not None
-    mine = _active_query(board.id).where(Absence.user_id == user_id, Absence.ends_on >= today)
-    found = session.exec(mine.order_by(col(Absence.starts_on), col(Absence.id))).first()
+    mine = _active_query(board.id).where(
+        Absence.user_id == user_id, Absence.starts_on <= today, Absence.ends_on >= today
+    )
+    found = session.exec(mine).first()  # absences of one person do not overlap: at most one
     if found is None:
-        raise BotError("away.not_away", user=user_id)
-    before: dict[str, object] = {
-        "user_id": found.user_id,
-        "starts_on": found.starts_on.isoformat(),
-        "ends_on": found.ends_on.isoformat(),
-        "reason": found.reason,
-    }
-    if found.starts_on >= today:
+        raise BotError("away.not_away", user=Person(user_id))
+    before = _snapshot(found)
+    if found.starts_on == today:
         found.cancelled_at = now
     else:
         found.ends_on = today - timedelta(days=1)
     session.add(found)
     session.flush()
-    action = "absence.cancel" if found.starts_on > today else "absence.back"
-    _record(session, found, action, before, actor, now)
+    _record(session, found, "absence.back", before, actor, now)
     return found
+
+
+def cancel(
+    session: Session,
+    *,
+    board: Board,
+    user_id: str,
+    day: date,
+    actor: str,
+    now: datetime,
+    today: date,
+) -> Absence:
+    """Cancel ``user_id``'s absence that starts on or covers ``day`` (say, one entered with
+    wrong dates): it stays in the table, marked cancelled, with an audit entry. Only current
+    and planned absences: one that ended before ``today`` is history and raises
+    ``away.no_such_absence``, as does a day without an absence."""
+    assert board.id is not None
+    found = session.exec(
+        _active_query(board.id).where(
+            Absence.user_id == user_id,
+            Absence.starts_on <= day,
+            Absence.ends_on >= day,
+            Absence.ends_on >= today,
+        )
+    ).first()  # absences of one person do not overlap: at most one
+    if found is None:
+        raise NotFound("away.no_such_absence", user=Person(user_id), day=day)
+    before = _snapshot(found)
+    found.cancelled_at = now
+    session.add(found)
+    session.flush()
+    _record(session, found, "absence.cancel", before, actor, now)
+    return found
+
+
+def planned(session: Session, board_id: int, user_id: str, today: date) -> list[Absence]:
+    """``user_id``'s absences that begin after ``today``, soonest first."""
+    query = _active_query(board_id).where(Absence.user_id == user_id, Absence.starts_on > today)
+    return list(session.exec(query.order_by(col(Absence.starts_on), col(Absence.id))))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterable
 from datetime import datetime
 
 from sqlmodel import Session, col, select
@@ -47,6 +48,25 @@ def active(session: Session, board_id: int) -> list[Department]:
         )
     ).all()
     return sorted(rows, key=lambda d: _natural(d.code_key))
+
+
+def by_id(session: Session, department_id: int) -> Department:
+    """A department by its id (archived ones too)."""
+    dept = session.get(Department, department_id)
+    if dept is None:
+        raise NotFound("dept.not_found", code=str(department_id), known="–")
+    return dept
+
+
+def codes(session: Session, board_id: int, ids: Iterable[int]) -> dict[int, str]:
+    """The codes of the departments with these ids: the board's active ones, and archived ones
+    that still own something (shown with their code too)."""
+    found = {d.id: d.code for d in active(session, board_id) if d.id is not None}
+    missing = set(ids) - set(found)
+    if missing:
+        rows = session.exec(select(Department).where(col(Department.id).in_(missing)))
+        found |= {d.id: d.code for d in rows if d.id is not None}
+    return found
 
 
 def _natural(key: str) -> list[object]:

@@ -11,6 +11,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from board_bot.core import audit
 from board_bot.core.errors import BotError, NotFound
+from board_bot.core.naming import Person
 from board_bot.features.absences import service as absences
 from board_bot.models import Board, Department, Membership
 
@@ -118,7 +119,7 @@ def assign(
     dept_id = department.id if department is not None else None
     held = list(session.exec(_in_department(_held(board.id), dept_id)))
     if any(m.user_id == user_id and m.role == role for m in held):
-        raise BotError("role.already", user=user_id, role=role)
+        raise BotError("role.already", user=Person(user_id), role=role)
     replaced: str | None = None
     ended: list[str] = []
     for m in held:
@@ -159,9 +160,9 @@ def remove(
     )
     match = next((m for m in held if m.user_id == user_id), None)
     if match is None:
-        raise NotFound("role.not_held", user=user_id, role=role)
+        raise NotFound("role.not_held", user=Person(user_id), role=role)
     if role == "admin" and len(held) == 1:
-        raise BotError("role.last_admin", user=user_id)
+        raise BotError("role.last_admin", user=Person(user_id))
     end(session, match, actor=actor, now=now)
     return match
 

@@ -5,7 +5,7 @@ the status round service and words the confirmation (this feature's ``messages``
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -20,9 +20,6 @@ from board_bot.models import (
     StatusRound,
     WorkPackage,
 )
-
-if TYPE_CHECKING:
-    from board_bot.chat.framework import Context
 
 
 def _render() -> Any:
@@ -108,24 +105,32 @@ def edit(
     return _confirm(session, recorded) if recorded is not None else None
 
 
-def answer_by_command(session: Session, ctx: Context, report: str) -> str:
+def answer_by_command(
+    session: Session,
+    *,
+    sender: str,
+    room_id: str,
+    board_id: int | None,
+    event_id: str | None,
+    report: str,
+    prefix: str,
+    now: datetime,
+) -> str:
     """``!update ...``: the sender's report, to the prompt it belongs to."""
-    prompts = sr.prompts_for_sender(session, ctx.sender)
+    prompts = sr.prompts_for_sender(session, sender)
     if not prompts:
-        board_id = ctx.board.id if ctx.board is not None else None
         if board_id is not None and sr.open_round(session, board_id) is not None:
             raise BotError("status.update.not_lead")
-        raise BotError("status.update.no_round", prefix=Safe(ctx.prefix))
+        raise BotError("status.update.no_round", prefix=Safe(prefix))
     # The command's own event is the answer's event: an edit of the command is not taken (the
     # dispatcher leaves edits of commands alone), a redaction removes the answer.
-    event_id = ctx.event_id or f"update:{ctx.sender}:{ctx.now.isoformat()}"
     text, _lang = record(
         session,
         prompts,
-        event_id=event_id,
-        room_id=ctx.room_id,
-        sender=ctx.sender,
+        event_id=event_id or f"update:{sender}:{now.isoformat()}",
+        room_id=room_id,
+        sender=sender,
         text=report,
-        now=ctx.now,
+        now=now,
     )
     return text

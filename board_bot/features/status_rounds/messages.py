@@ -6,29 +6,19 @@ context, because the scheduler's jobs send prompts and reminders without a comma
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 
-from board_bot.chat.common import dept_title
-from board_bot.core.dates import format_date
+from board_bot.core.dates import Month, format_date
 from board_bot.core.i18n import t, weekday_date
+from board_bot.core.naming import Namer
 from board_bot.core.render import Safe, escape
+from board_bot.features.departments.messages import dept_title
 from board_bot.features.status_rounds import schedule as rs
 from board_bot.features.status_rounds import service as sr
 from board_bot.features.work_packages import service as wps
+from board_bot.features.work_packages.messages import item_state
 from board_bot.features.work_packages.messages import light as light_words
-from board_bot.features.work_packages.messages import status_name
-from board_bot.models import Department, StatusAnswer, StatusFlag, StatusItem, StatusRound
-
-Namer = Callable[[str], Safe]
-MONTHS_DE = (
-    "Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September",
-    "Oktober", "November", "Dezember",
-)  # fmt: skip
-MONTHS_EN = (
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
-)  # fmt: skip
+from board_bot.models import Department, StatusAnswer, StatusFlag, StatusRound
 
 
 def period_label(lang: str, period: str) -> str:
@@ -42,8 +32,7 @@ def period_label(lang: str, period: str) -> str:
     if rest.startswith("W") and rest[1:].isdigit():
         return f"KW {int(rest[1:])}" if lang == "de" else f"week {int(rest[1:])}"
     if rest.isdigit() and 1 <= int(rest) <= 12:
-        months = MONTHS_DE if lang == "de" else MONTHS_EN
-        return f"{months[int(rest) - 1]} {year}"
+        return format(Month(int(year), int(rest)), lang)
     return period
 
 
@@ -54,17 +43,6 @@ def moment(lang: str, at: datetime, zone: str) -> Safe:
     local = at.astimezone(ZoneInfo(zone))
     clock = local.strftime("%H:%M")
     return Safe(f"{weekday_date(lang, local.date())}, {clock}" + (" Uhr" if lang == "de" else ""))
-
-
-def _item_state(lang: str, light: str | None, progress: int | None, status: str | None) -> str:
-    parts = []
-    if light:
-        parts.append(str(light_words(lang, light)))
-    if progress is not None:
-        parts.append(f"{progress} %")
-    if status and status not in ("in_progress", "planned"):
-        parts.append(str(status_name(lang, status)))
-    return " · ".join(parts)
 
 
 def prompt_text(
@@ -132,8 +110,15 @@ def reminder_text(
 
 
 def confirmation(lang: str, recorded: sr.Recorded, rnd: StatusRound) -> str:
-    """What the bot understood of an answer, per work package, so the lead can correct it."""
-    key = "status.confirm.edited" if recorded.edited else "status.confirm.title"
+    """What the bot understood of an answer, per work package, so the lead can correct it.
+    An answer that took nothing (every line refused) is not thanked for: it says that the
+    report is still missing, or that the earlier one stands."""
+    if recorded.took:
+        key = "status.confirm.edited" if recorded.edited else "status.confirm.title"
+    elif sr.is_answered(recorded.prompt):
+        key = "status.confirm.nothing_kept"
+    else:
+        key = "status.confirm.nothing"
     lines: list[str] = [
         t(
             lang,
@@ -142,7 +127,7 @@ def confirmation(lang: str, recorded: sr.Recorded, rnd: StatusRound) -> str:
             period=period_label(lang, rnd.period),
         )
     ]
-    if recorded.answer.late:
+    if recorded.answer.late and recorded.took:
         lines.append(t(lang, "status.confirm.late"))
     parsed = recorded.parsed
     if parsed.kind == "unchanged":
@@ -156,7 +141,7 @@ def confirmation(lang: str, recorded: sr.Recorded, rnd: StatusRound) -> str:
             if item.unchanged:
                 state = t(lang, "status.confirm.item_unchanged")
             else:
-                state = escape(_item_state(lang, item.traffic_light, item.progress, item.status))
+                state = escape(item_state(lang, item.traffic_light, item.progress, item.status))
             note = f" — {escape(item.note)}" if item.note else ""
             lines.append(f"- **{wps.code(wp)}** {escape(wp.title)}: {state}{note}")
     if recorded.refused:
@@ -187,7 +172,7 @@ def overview_text(
     now: datetime,
 ) -> str:
     """``!status``: who answered, who is late, who is away and covered by whom."""
-    answered = sum(1 for s in states if s.answers)
+    answered = sum(1 for s in states if s.answered)
     head = "status.overview.closed" if rnd.closed_at else "status.overview.title"
     lines: list[str] = [
         t(
@@ -205,7 +190,7 @@ def overview_text(
     for state in states:
         prompt = state.prompt
         title = dept_title(state.department)
-        if state.answers:
+        if state.answered and state.answers:
             first: StatusAnswer = state.answers[0]
             key = "status.overview.answered_late" if first.late else "status.overview.answered"
             lines.append(
@@ -276,14 +261,3 @@ def schedule_text(
         lines.append("- " + t(lang, "status.schedule.paused", prefix=Safe(prefix)))
     lines += ["", t(lang, "status.schedule.how", prefix=Safe(prefix))]
     return "\n".join(lines)
-
-
-def status_line(lang: str, item: StatusItem, at: datetime, zone: str) -> str:
-    """One status line of a package for ``!wp show``."""
-    state = _item_state(lang, item.traffic_light, item.progress, item.status)
-    if item.unchanged:
-        state = str(t(lang, "status.confirm.item_unchanged"))
-    from zoneinfo import ZoneInfo
-
-    note = f" — {escape(item.note)}" if item.note else ""
-    return f"- {format_date(at.astimezone(ZoneInfo(zone)).date())} · {escape(state)}{note}"

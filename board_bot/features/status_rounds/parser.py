@@ -24,6 +24,8 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from board_bot.features.work_packages.vocabulary import LIGHT, STATUS
+
 __all__ = [
     "KIND_FREE",
     "KIND_LINES",
@@ -125,18 +127,6 @@ _UNCHANGED_PHRASES = frozenset(
         "same as last week",
     )
 )
-_LIGHTS = {
-    "green": ("grün", "gruen", "green", "🟢", "🟩"),
-    "yellow": ("gelb", "yellow", "amber", "🟡", "🟨"),
-    "red": ("rot", "red", "🔴", "🟥"),
-}
-_STATUSES = {
-    "planned": ("geplant", "planned"),
-    "in_progress": ("in arbeit", "in bearbeitung", "in progress", "läuft", "laeuft"),
-    "blocked": ("blockiert", "blocked"),
-    "done": ("erledigt", "fertig", "abgeschlossen", "done"),
-    "discarded": ("verworfen", "discarded"),
-}
 # "Ampel: gelb", "Status: in Arbeit", "Fortschritt 60 %": dropped when a value follows.
 _LABELS = ("ampel", "status", "stand", "fortschritt", "progress")
 
@@ -145,10 +135,9 @@ def _phrase_table() -> dict[tuple[str, ...], tuple[str, str]]:
     table: dict[tuple[str, ...], tuple[str, str]] = {}
     for phrase in _UNCHANGED_PHRASES:
         table[phrase] = ("unchanged", "")
-    for kind, groups in (("light", _LIGHTS), ("status", _STATUSES)):
-        for value, words in groups.items():
-            for word in words:
-                table[tuple(word.split())] = (kind, value)
+    for kind, vocabulary in (("light", LIGHT), ("status", STATUS)):
+        for phrase, code in vocabulary.phrases():
+            table[phrase] = (kind, code)
     for label in _LABELS:
         table[(label,)] = ("label", "")
     return table

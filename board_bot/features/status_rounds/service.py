@@ -46,6 +46,7 @@ from board_bot.models import (
     Department,
     DirectRoom,
     Membership,
+    RoundSnapshot,
     StatusAnswer,
     StatusFlag,
     StatusItem,
@@ -407,7 +408,7 @@ def _remind(
 ) -> list[StatusPrompt]:
     due = []
     for prompt in prompts_of(session, rnd.id or 0):
-        if prompt.answered_at is not None or prompt.contact is None:
+        if is_answered(prompt) or prompt.contact is None:
             continue
         recent = prompt.last_reminded_at
         if skip_since is not None and recent is not None and recent > skip_since:
@@ -419,19 +420,39 @@ def _remind(
     return due
 
 
+def take_snapshot(session: Session, rnd: StatusRound, *, now: datetime) -> bool:
+    """Keep every package's state for ``rnd`` (once; False when it was kept before): what the
+    summary of a later round compares with."""
+    assert rnd.id is not None
+    if rnd.snapshot_at is not None:
+        return False
+    rnd.snapshot_at = now
+    session.add(rnd)
+    session.flush()
+    snap = RoundSnapshot.__table__  # type: ignore[attr-defined]
+    wp = WorkPackage.__table__  # type: ignore[attr-defined]
+    columns = ("leitlinie", "traffic_light", "status", "progress")
+    session.connection().execute(
+        snap.insert().from_select(
+            ["round_id", "work_package_id", *columns],
+            sa.select(sa.literal(rnd.id, sa.Integer), wp.c.id, *(wp.c[c] for c in columns)).where(
+                wp.c.board_id == rnd.board_id
+            ),
+        )
+    )
+    session.flush()
+    return True
+
+
 def close_round(session: Session, rnd: StatusRound, *, actor: str, now: datetime) -> bool:
     """Close a round (answers stop counting for it) and keep every package's state then;
     False when it was closed already."""
     if rnd.closed_at is not None:
         return False
-    from board_bot.features.summaries import (
-        service as summaries,  # it reads rounds: imported when needed
-    )
-
     rnd.closed_at = now
     rnd.closed_by = actor
     session.add(rnd)
-    summaries.take_snapshot(session, rnd, now=now)  # what the next summary compares with
+    take_snapshot(session, rnd, now=now)  # what the next summary compares with
     audit.record(
         session,
         board_id=rnd.board_id,
@@ -469,6 +490,14 @@ class Recorded:
     refused: list[Refused]
     carried: list[WorkPackage]  # "unverändert": the packages whose status was carried forward
     edited: bool = False
+    took: bool = False  # something was stored; False when every line was refused
+
+
+def is_answered(prompt: StatusPrompt) -> bool:
+    """Whether the department has answered the prompt: a live answer of it took something (an
+    answer whose every line was refused does not count). Reminders, ``!status``, the count at
+    ``!status close`` and the summary's "not reported" all ask this."""
+    return prompt.answered_at is not None
 
 
 def answerable_prompts(
@@ -611,17 +640,40 @@ def remove_answer(
     _forget_lines(session, answer)
     prompt = session.get(StatusPrompt, answer.prompt_id)
     assert prompt is not None
-    others = session.exec(
-        select(StatusAnswer).where(
-            StatusAnswer.prompt_id == prompt.id,
-            col(StatusAnswer.removed_at).is_(None),
-            StatusAnswer.id != answer.id,
-        )
-    ).first()
-    if others is None:
-        prompt.answered_at = None
-        session.add(prompt)
+    _settle(session, prompt)
     return answer
+
+
+def _took(session: Session, answers: Sequence[StatusAnswer]) -> set[int]:
+    """The ids of those of ``answers`` that took something: free text, "unverändert", or at
+    least one stored package line, blocker or escalation (one query each for lines and flags)."""
+    ids = [a.id for a in answers if a.id is not None]
+    if not ids:
+        return set()
+    took = {a.id for a in answers if a.id is not None and a.kind != "lines"}
+    took |= set(
+        session.exec(select(StatusItem.answer_id).where(col(StatusItem.answer_id).in_(ids)))
+    )
+    took |= set(
+        session.exec(select(StatusFlag.answer_id).where(col(StatusFlag.answer_id).in_(ids)))
+    )
+    return took
+
+
+def _settle(session: Session, prompt: StatusPrompt) -> None:
+    """Set when the prompt was answered from its live answers that took something: the first
+    of them, or None (unanswered again: reminded, open, not reported)."""
+    session.flush()
+    live = list(
+        session.exec(
+            select(StatusAnswer)
+            .where(StatusAnswer.prompt_id == prompt.id, col(StatusAnswer.removed_at).is_(None))
+            .order_by(col(StatusAnswer.created_at), col(StatusAnswer.id))
+        )
+    )
+    took = _took(session, live)
+    prompt.answered_at = next((a.created_at for a in live if a.id in took), None)
+    session.add(prompt)
 
 
 def _forget_lines(session: Session, answer: StatusAnswer) -> None:
@@ -741,10 +793,10 @@ def _apply_answer(
                 text=escalation.text,
             )
         )
-    took = parsed.kind != "lines" or recorded.applied or bool(parsed.blockers or parsed.escalations)
-    if prompt.answered_at is None and took:  # all lines refused: still unanswered
-        prompt.answered_at = answer.created_at
-        session.add(prompt)
+    recorded.took = parsed.kind != "lines" or bool(
+        recorded.applied or parsed.blockers or parsed.escalations
+    )
+    _settle(session, prompt)  # all lines refused (or an edit that takes nothing): unanswered
     session.flush()
     return recorded
 
@@ -761,12 +813,17 @@ def _line(text: str, number: int) -> str:
 class PromptState:
     prompt: StatusPrompt
     department: Department
-    answers: list[StatusAnswer]
+    answers: list[StatusAnswer]  # the live answers that took something, oldest first
     lead_away_until: date | None
+
+    @property
+    def answered(self) -> bool:
+        return is_answered(self.prompt)
 
 
 def overview(session: Session, board: Board, rnd: StatusRound, now: datetime) -> list[PromptState]:
-    """Every prompt of the round with its department and live answers, by department code."""
+    """Every prompt of the round with its department and the live answers that took
+    something, by department code."""
     assert board.id is not None
     prompts = prompts_of(session, rnd.id or 0)
     depts = {
@@ -777,14 +834,19 @@ def overview(session: Session, board: Board, rnd: StatusRound, now: datetime) ->
             )
         )
     }
+    live = list(
+        session.exec(
+            select(StatusAnswer)
+            .where(col(StatusAnswer.prompt_id).in_([p.id for p in prompts] or [0]))
+            .where(col(StatusAnswer.removed_at).is_(None))
+            .order_by(col(StatusAnswer.created_at), col(StatusAnswer.id))
+        )
+    )
+    took = _took(session, live)
     answers: dict[int, list[StatusAnswer]] = {}
-    for answer in session.exec(
-        select(StatusAnswer)
-        .where(col(StatusAnswer.prompt_id).in_([p.id for p in prompts] or [0]))
-        .where(col(StatusAnswer.removed_at).is_(None))
-        .order_by(col(StatusAnswer.id))
-    ):
-        answers.setdefault(answer.prompt_id, []).append(answer)
+    for answer in live:
+        if answer.id in took:
+            answers.setdefault(answer.prompt_id, []).append(answer)
     coverage = people.coverage(session, board.id, list(depts.values()), local_day(board, now))
     states = [
         PromptState(

@@ -16,12 +16,11 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
+from board_bot.core.i18n import t
+from board_bot.features.work_packages.vocabulary import LIGHT
+
 COLOURS = {"green": "#2e7d32", "yellow": "#f9a825", "red": "#c62828", None: "#e0e0e0"}
 MARKS = {"green": "✓", "yellow": "!", "red": "✗", None: "–"}
-WORDS = {
-    "de": {"green": "grün", "yellow": "gelb", "red": "rot", None: "keine offenen Pakete"},
-    "en": {"green": "green", "yellow": "yellow", "red": "red", None: "no open packages"},
-}
 LEITLINIEN = (1, 2, 3, 4)
 
 
@@ -37,7 +36,8 @@ def traffic_chart(
     columns: Sequence[tuple[str, dict[int, str | None]]], lang: str, title: str
 ) -> Chart:
     """``columns``: (label, Leitlinie -> light) per round, oldest first."""
-    words = WORDS.get(lang, WORDS["de"])
+    words: dict[str | None, str] = {code: str(LIGHT.label(lang, code)) for code in LIGHT.codes}
+    words[None] = str(t(lang, "summary.ll_empty"))
     width_in = max(4.0, 1.2 + 0.55 * len(columns))
     figure = Figure(figsize=(width_in, 2.6), dpi=100)
     FigureCanvasAgg(figure)

@@ -8,10 +8,11 @@ import html
 
 from sqlmodel import Session
 
-from board_bot.chat.common import dept_title
 from board_bot.core.dates import format_date
 from board_bot.core.i18n import t
+from board_bot.core.naming import Namer
 from board_bot.core.render import escape, markdown_to_html
+from board_bot.features.departments.messages import dept_title
 from board_bot.features.status_rounds.messages import period_label
 from board_bot.features.summaries import service as sm
 from board_bot.features.summaries.chart import Chart, traffic_chart
@@ -56,8 +57,9 @@ def _package_line(lang: str, wp: sm.Package, data: sm.SummaryData) -> str:
     return f"- **{wps.code(wp)}** {escape(wp.title)} ({owner}) · {state} · {wp.progress} %{due}"
 
 
-def render(lang: str, data: sm.SummaryData, scope: str | None = None) -> str:
-    """The summary in Markdown (the scheduler posts it without a command, so no context)."""
+def render(lang: str, data: sm.SummaryData, *, name: Namer, scope: str | None = None) -> str:
+    """The summary in Markdown, people named by ``name`` (the scheduler posts it without a
+    command, so no context)."""
     period = period_label(lang, data.round.period) if data.round else None
     lines: list[str] = [
         t(
@@ -83,9 +85,11 @@ def render(lang: str, data: sm.SummaryData, scope: str | None = None) -> str:
         t(lang, "summary.leitlinien"),
     ]
     for ll in data.leitlinien:
-        name = t(lang, "summary.ll", n=ll.leitlinie) if ll.leitlinie else t(lang, "summary.ll_none")
+        heading = (
+            t(lang, "summary.ll", n=ll.leitlinie) if ll.leitlinie else t(lang, "summary.ll_none")
+        )
         if ll.light is None:
-            lines.append(f"{name}: {t(lang, 'summary.ll_empty')}")
+            lines.append(f"{heading}: {t(lang, 'summary.ll_empty')}")
             continue
         trend = f" {TREND[ll.trend]}" if TREND[ll.trend] else ""
         reason = f" — {escape(ll.reason)}" if ll.reason else ""
@@ -94,7 +98,7 @@ def render(lang: str, data: sm.SummaryData, scope: str | None = None) -> str:
         # lines around it make it one block, so that a long summary is split between sections,
         # never inside one (a section has at most LIMIT lines: it fits in one event).
         lines.append("")
-        lines.append(f"::: details {name}: {light(lang, ll.light)}{trend} ({count}){reason}")
+        lines.append(f"::: details {heading}: {light(lang, ll.light)}{trend} ({count}){reason}")
         packages = [_package_line(lang, wp, data) for wp in ll.packages[:LIMIT]]
         lines += _more(lang, packages, len(ll.packages))
         lines += [":::", ""]
@@ -162,9 +166,11 @@ def render(lang: str, data: sm.SummaryData, scope: str | None = None) -> str:
     if data.silent:
         lines += ["", t(lang, "summary.silent")]
         for s in data.silent:
-            who = escape(s.contact) if s.contact else t(lang, "summary.nobody")
+            who = name(s.contact) if s.contact else t(lang, "summary.nobody")
             covered = (
-                " " + t(lang, "summary.covering", lead=s.covering_for) if s.covering_for else ""
+                " " + t(lang, "summary.covering", lead=name(s.covering_for))
+                if s.covering_for
+                else ""
             )
             lines.append(f"- {dept_title(s.department)} ({who}){covered}")
     if data.workshops:  # absent while the board has none coming

@@ -7,9 +7,9 @@ Decisions worth knowing:
   packages has none. The reason shown is the worst package's (red before yellow, the one due
   soonest first).
 * Trends compare with the snapshot of the previous round (``round_snapshot``): the state of
-  every package when that round's summary was made. :func:`take_snapshot` writes a round's
-  snapshot once; a summary for a round compares the round's own snapshot (or, for the running
-  round, the live state) with the one before.
+  every package when that round's summary was made. The status rounds' ``take_snapshot``
+  writes a round's snapshot once; a summary for a round compares the round's own snapshot (or,
+  for the running round, the live state) with the one before.
 * "Blocked" is a package with status blocked, or one that waits for an open package; "since" is
   when it became blocked (its last change to blocked in the audit log), or when the dependency
   was added.
@@ -230,28 +230,6 @@ def light_history(
         (r, {ll: leitlinie_light(counts[r.id or 0].get(ll, [])) for ll in (1, 2, 3, 4)})
         for r in rounds
     ]
-
-
-def take_snapshot(session: Session, rnd: StatusRound, *, now: datetime) -> bool:
-    """Keep every package's state for ``rnd`` (once; False when it was kept before)."""
-    assert rnd.id is not None
-    if rnd.snapshot_at is not None:
-        return False
-    rnd.snapshot_at = now
-    session.add(rnd)
-    session.flush()
-    snap = RoundSnapshot.__table__  # type: ignore[attr-defined]
-    columns = ("leitlinie", "traffic_light", "status", "progress")
-    session.connection().execute(
-        snap.insert().from_select(
-            ["round_id", "work_package_id", *columns],
-            sa.select(sa.literal(rnd.id, sa.Integer), _WP.c.id, *(_WP.c[c] for c in columns)).where(
-                _WP.c.board_id == rnd.board_id
-            ),
-        )
-    )
-    session.flush()
-    return True
 
 
 def snapshot_of(session: Session, round_id: int) -> dict[int, PackageState]:
@@ -483,17 +461,10 @@ def _silent(
             )
         )
     }
-    answered = set(
-        session.exec(
-            select(StatusAnswer.prompt_id)
-            .where(col(StatusAnswer.prompt_id).in_([p.id for p in prompts] or [0]))
-            .where(col(StatusAnswer.removed_at).is_(None))
-        )
-    )
     silent = [
         Silent(depts[p.department_id], p.contact, p.covering_for)
         for p in prompts
-        if p.id not in answered
+        if not sr.is_answered(p)  # as the reminders: an answer whose lines were all refused
         and p.department_id in depts
         and (department_id is None or p.department_id == department_id)
     ]

@@ -50,7 +50,9 @@ from board_bot.features.people.importer import (
     delimiter,
     no_board,
 )
+from board_bot.features.work_packages import fields
 from board_bot.features.work_packages import service as wps
+from board_bot.features.work_packages.vocabulary import LIGHT, STATUS
 from board_bot.models import (
     Board,
     Department,
@@ -64,7 +66,6 @@ from board_bot.models import (
 FORMAT = "smart-city-board/work-packages"
 FORMAT_VERSION = 1
 DONE_MARKS = ("✓", "✔", "[x]", "[X]")
-EMOJI = {"🟢": "green", "🟡": "yellow", "🔴": "red"}
 
 
 @dataclass(frozen=True)
@@ -74,30 +75,19 @@ class Column:
     en: str
 
 
+# The package's fields in the field table's order, the number first and the long description
+# last (it makes a row tall), with the package's relations before it.
 COLUMNS = (
     Column("number", "Nr", "No"),
-    Column("title", "Titel", "Title"),
-    Column("owner", "Fachbereich", "Department"),
-    Column("contributors", "Beteiligte Fachbereiche", "Contributing departments"),
-    Column("leitlinie", "Leitlinie", "Guideline"),
-    Column("handlungsfeld", "Handlungsfeld", "Field of action"),
-    Column("responsible", "Verantwortlich", "Responsible"),
-    Column("status", "Status", "Status"),
-    Column("traffic_light", "Ampel", "Traffic light"),
-    Column("traffic_reason", "Ampel-Begründung", "Traffic light reason"),
-    Column("progress", "Fortschritt (%)", "Progress (%)"),
-    Column("start_date", "Start", "Start"),
-    Column("due_date", "Fällig", "Due"),
-    Column("funding_programme", "Förderprogramm", "Funding programme"),
-    Column("funding_deadline", "Antragsfrist", "Application deadline"),
+    *(Column(f.name, f.csv_de, f.csv_en) for f in fields.FIELDS if f.kind != "long_text"),
     Column("waits_for", "Wartet auf", "Waits for"),
     Column("milestones", "Meilensteine", "Milestones"),
     Column("links", "Links", "Links"),
-    Column("description", "Beschreibung", "Description"),
+    *(Column(f.name, f.csv_de, f.csv_en) for f in fields.FIELDS if f.kind == "long_text"),
 )
 REQUIRED_FOR_NEW = ("title", "owner")
 # Columns that cannot be cleared: an empty cell leaves the value as it is (or the default).
-NOT_EMPTY = frozenset({"title", "owner", "status", "traffic_light", "progress"})
+NOT_EMPTY = frozenset(f.name for f in fields.FIELDS if not f.clearable)
 
 
 def _name(key: str) -> str:
@@ -204,48 +194,55 @@ def _iso(value: date | datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+# Fields the JSON export nests under another key ("funding").
+_NESTED = frozenset({"funding_programme", "funding_deadline"})
+
+
 def to_json(board: Board, records: Sequence[Record], now: datetime) -> bytes:
     """Everything, in machine values; ``format`` and ``version`` name the layout."""
     packages = []
     for r in records:
         wp = r.wp
-        packages.append(
-            {
-                "id": wps.code(wp),
-                "number": wp.number,
-                "title": wp.title,
-                "description": wp.description,
-                "leitlinie": wp.leitlinie,
-                "handlungsfeld": wp.handlungsfeld,
-                "owner": r.owner,
-                "contributors": r.contributors,
-                "responsible": wp.responsible,
-                "status": wp.status,
-                "traffic_light": wp.traffic_light,
-                "traffic_reason": wp.traffic_reason,
-                "progress": wp.progress,
-                "start_date": _iso(wp.start_date),
-                "due_date": _iso(wp.due_date),
-                "funding": {
-                    "programme": wp.funding_programme,
-                    "application_deadline": _iso(wp.funding_deadline),
-                },
-                "milestones": [
-                    {
-                        "title": m.title,
-                        "date": _iso(m.due_on),
-                        "done": m.done_at is not None,
-                        "done_at": _iso(m.done_at),
-                    }
-                    for m in r.milestones
-                ],
-                "links": [{"url": link.url, "title": link.title} for link in r.links],
-                "waits_for": [wps.code(n) for n in r.waits_for],
-                "created_by": wp.created_by,
-                "created_at": _iso(wp.created_at),
-                "updated_at": _iso(wp.updated_at),
-            }
-        )
+        package: dict[str, Any] = {
+            "id": wps.code(wp),
+            "number": wp.number,
+            "title": wp.title,
+            "description": wp.description,
+            "leitlinie": wp.leitlinie,
+            "handlungsfeld": wp.handlungsfeld,
+            "owner": r.owner,
+            "contributors": r.contributors,
+            "responsible": wp.responsible,
+            "status": wp.status,
+            "traffic_light": wp.traffic_light,
+            "traffic_reason": wp.traffic_reason,
+            "progress": wp.progress,
+            "start_date": _iso(wp.start_date),
+            "due_date": _iso(wp.due_date),
+            "funding": {
+                "programme": wp.funding_programme,
+                "application_deadline": _iso(wp.funding_deadline),
+            },
+            "milestones": [
+                {
+                    "title": m.title,
+                    "date": _iso(m.due_on),
+                    "done": m.done_at is not None,
+                    "done_at": _iso(m.done_at),
+                }
+                for m in r.milestones
+            ],
+            "links": [{"url": link.url, "title": link.title} for link in r.links],
+            "waits_for": [wps.code(n) for n in r.waits_for],
+            "created_by": wp.created_by,
+            "created_at": _iso(wp.created_at),
+            "updated_at": _iso(wp.updated_at),
+        }
+        for column in fields.FIELDS:  # the table's other fields, in machine values
+            if column.column and column.name not in package and column.name not in _NESTED:
+                raw = getattr(wp, column.name)
+                package[column.name] = _iso(raw) if column.kind == "date" else raw
+        packages.append(package)
     head = {
         "format": FORMAT,
         "version": FORMAT_VERSION,
@@ -276,27 +273,31 @@ def csv_cells(lang: str, r: Record) -> dict[str, str]:
         f"{'✓ ' if m.done_at is not None else ''}{_day(m.due_on)} {m.title}" for m in r.milestones
     ]
     links = [f"{link.url} {link.title}" if link.title else link.url for link in r.links]
-    return {
-        "number": wps.code(wp),
-        "title": wp.title,
-        "owner": r.owner,
-        "contributors": ", ".join(r.contributors),
-        "leitlinie": str(wp.leitlinie) if wp.leitlinie else "",
-        "handlungsfeld": wp.handlungsfeld or "",
-        "responsible": wp.responsible or "",
-        "status": _word(lang, f"wp.status.{wp.status}"),
-        "traffic_light": _word(lang, f"wp.light.{wp.traffic_light}"),
-        "traffic_reason": wp.traffic_reason or "",
-        "progress": str(wp.progress),
-        "start_date": _day(wp.start_date),
-        "due_date": _day(wp.due_date),
-        "funding_programme": wp.funding_programme or "",
-        "funding_deadline": _day(wp.funding_deadline),
-        "waits_for": ", ".join(wps.code(n) for n in r.waits_for),
-        "milestones": "\n".join(milestones),
-        "links": "\n".join(links),
-        "description": wp.description,
-    }
+    cells = {"number": wps.code(wp)}
+    for column in fields.FIELDS:
+        cells[column.name] = _cell(lang, column, r)
+    cells["waits_for"] = ", ".join(wps.code(n) for n in r.waits_for)
+    cells["milestones"] = "\n".join(milestones)
+    cells["links"] = "\n".join(links)
+    return cells
+
+
+def _cell(lang: str, column: fields.FieldSpec, r: Record) -> str:
+    """A field's cell, by the field's kind."""
+    if column.kind == "owner":
+        return r.owner
+    if column.kind == "departments":
+        return ", ".join(r.contributors)
+    raw = getattr(r.wp, column.name)
+    if raw is None:
+        return ""
+    if column.kind == "status":
+        return _word(lang, STATUS.key(raw))
+    if column.kind == "light":
+        return _word(lang, LIGHT.key(raw))
+    if column.kind == "date":
+        return _day(raw)
+    return str(raw)  # text, numbers, a user id
 
 
 def _guard(cell: str) -> str:
@@ -483,21 +484,19 @@ class _Reader:
         return cell
 
     def status(self, cell: str) -> str:
-        status = wps.STATUS_WORDS.get(wps.word_key(cell))
+        status = STATUS.parse(cell)
         if status is None:
-            raise _Bad(
-                f"{cell[:30]!r} is not a status (geplant, in Arbeit, blockiert, erledigt, "
-                "verworfen)"
-            )
+            raise _Bad(f"{cell[:30]!r} is not a status ({STATUS.choices('de')})")
         return status
 
     def light(self, cell: str) -> str:
-        for emoji, word in EMOJI.items():
-            cell = cell.replace(emoji, word)
-        light = wps.LIGHT_WORDS.get(wps.word_key(cell))
+        light = LIGHT.parse(cell)
         if light is None:
-            raise _Bad(f"{cell[:30]!r} is not a traffic light (grün, gelb, rot)")
+            raise _Bad(f"{cell[:30]!r} is not a traffic light ({LIGHT.choices('de')})")
         return light
+
+    def euros(self, cell: str) -> int | None:
+        return fields.parse_euros(cell) if cell.strip() else None
 
     def progress(self, cell: str) -> int:
         match = re.fullmatch(r"(\d{1,3})\s*%?", cell.strip())
@@ -560,27 +559,27 @@ def _read_row(
         for key in REQUIRED_FOR_NEW:
             if not cell.get(key):
                 reader.bad(f"a new work package needs {_name(key)} ({key})")
-    converters: dict[str, Any] = {
+    by_kind: dict[str, Any] = {  # how a cell of each kind of field is read
         "owner": reader.department,
         "leitlinie": reader.leitlinie,
         "handlungsfeld": reader.handlungsfeld,
-        "responsible": reader.responsible,
+        "user": reader.responsible,
         "status": reader.status,
-        "traffic_light": reader.light,
-        "progress": reader.progress,
-        "start_date": reader.day,
-        "due_date": reader.day,
-        "funding_deadline": reader.day,
+        "light": reader.light,
+        "percent": reader.progress,
+        "date": reader.day,
+        "euro": reader.euros,
     }
     for key in sorted(present & (wps.FIELDS | {"owner"}), key=_position):
         text = cell.get(key, "")
         if not text and key in NOT_EMPTY:
             continue  # a new package gets its default (planned, green, 0 %), one updated keeps it
-        if key in converters:
-            values[key] = reader.attempt(_name(key), converters[key], text)
-        elif key == "description":
+        kind = fields.spec(key).kind
+        if kind in by_kind:
+            values[key] = reader.attempt(_name(key), by_kind[kind], text)
+        elif kind == "long_text":
             values[key] = text
-        else:  # title, traffic_reason, funding_programme
+        else:  # one-line text
             values[key] = text or None
     row = Row(reader.line, number, values, present)
     if "contributors" in present:

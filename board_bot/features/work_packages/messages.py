@@ -3,64 +3,41 @@ field values, one package in full, list lines, and audit entries in words."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import date
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from board_bot.chat.common import dept_title, person
-from board_bot.chat.framework import Context
+from board_bot.core.dates import format_date
 from board_bot.core.i18n import t, weekday_date
+from board_bot.core.naming import Reader
 from board_bot.core.render import Safe, escape
+from board_bot.features.departments.messages import dept_title
+from board_bot.features.work_packages import fields
 from board_bot.features.work_packages import service as wps
+from board_bot.features.work_packages.vocabulary import LIGHT, STATUS
 from board_bot.models import AuditEntry, Department, StatusItem, WorkPackage
 
-# Literal keys (not f-strings), so that the catalog test sees every one of them.
-STATUS_KEYS = {
-    "planned": "wp.status.planned",
-    "in_progress": "wp.status.in_progress",
-    "blocked": "wp.status.blocked",
-    "done": "wp.status.done",
-    "discarded": "wp.status.discarded",
-}
-LIGHT_KEYS = {"green": "wp.light.green", "yellow": "wp.light.yellow", "red": "wp.light.red"}
-LIGHT_EMOJI = {"green": "🟢", "yellow": "🟡", "red": "🔴"}
-FIELD_KEYS = {
-    "title": "wp.field.title",
-    "description": "wp.field.description",
-    "leitlinie": "wp.field.leitlinie",
-    "handlungsfeld": "wp.field.handlungsfeld",
-    "owner": "wp.field.owner",
-    "responsible": "wp.field.responsible",
-    "status": "wp.field.status",
-    "traffic_light": "wp.field.traffic_light",
-    "traffic_reason": "wp.field.traffic_reason",
-    "progress": "wp.field.progress",
-    "start_date": "wp.field.start_date",
-    "due_date": "wp.field.due_date",
-    "funding_programme": "wp.field.funding_programme",
-    "funding_deadline": "wp.field.funding_deadline",
-    "contributors": "wp.field.contributors",
-}
-DATE_FIELDS = frozenset({"start_date", "due_date", "funding_deadline", "due_on"})
+# Dates in the audit log: the package's date fields, and a milestone's day.
+DATE_FIELDS = fields.DATE_FIELDS | {"due_on"}
 NONE = Safe("–")
 
 
 def status_name(lang: str, status: str) -> Safe:
-    key = STATUS_KEYS.get(status)
-    return t(lang, key) if key else escape(status)
+    return STATUS.label(lang, status) if status in STATUS.codes else escape(status)
 
 
 def light(lang: str, value: str, reason: str | None = None) -> Safe:
-    """``🔴 rot (Förderbescheid fehlt)``: the emoji and the word, and the reason if any."""
-    key = LIGHT_KEYS.get(value)
-    word = t(lang, key) if key else escape(value)
-    text = f"{LIGHT_EMOJI.get(value, '⚪')} {word}"
+    """``🔴 rot (Förderbescheid fehlt)``: the symbol and the word, and the reason if any."""
+    word = LIGHT.label(lang, value) if value in LIGHT.codes else escape(value)
+    text = f"{LIGHT.symbol(value)} {word}"
     return Safe(f"{text} ({escape(reason)})" if reason else text)
 
 
 def field_name(lang: str, name: str) -> Safe:
-    key = FIELD_KEYS.get(name)
-    return t(lang, key) if key else escape(name)
+    """A field's name in texts (``Fällig``), from the field table."""
+    field = fields.BY_NAME.get(name)
+    return t(lang, field.label_key) if field else escape(name)
 
 
 def _as_date(value: Any) -> date | None:
@@ -74,7 +51,7 @@ def _as_date(value: Any) -> date | None:
     return None
 
 
-def value(ctx: Context, name: str, raw: Any) -> Safe:
+def value(ctx: Reader, name: str, raw: Any) -> Safe:
     """A field's value as the board reads it; ``raw`` may come from a model or from the audit
     log (dates as ISO strings, departments as codes)."""
     if raw is None or raw == "" or raw == []:
@@ -88,8 +65,10 @@ def value(ctx: Context, name: str, raw: Any) -> Safe:
         return light(ctx.lang, str(raw))
     if name == "progress":
         return Safe(f"{raw} %")
+    if name in fields.BY_NAME and fields.spec(name).kind == "euro" and isinstance(raw, int):
+        return escape(fields.format_euros(ctx.lang, raw))
     if name == "responsible":
-        return person(ctx, str(raw))
+        return ctx.name(str(raw))
     if name == "description":
         text = str(raw)
         return escape(text if len(text) <= 80 else text[:79] + "…")
@@ -100,7 +79,7 @@ def value(ctx: Context, name: str, raw: Any) -> Safe:
     return escape(str(raw))
 
 
-def changes(ctx: Context, changed: dict[str, Any]) -> list[str]:
+def changes(ctx: Reader, changed: dict[str, Any]) -> list[str]:
     """``- Fortschritt: 40 % → 60 %`` for each changed field."""
     return [
         f"- {field_name(ctx.lang, name)}: {value(ctx, name, old)} → {value(ctx, name, new)}"
@@ -109,7 +88,7 @@ def changes(ctx: Context, changed: dict[str, Any]) -> list[str]:
 
 
 def show(
-    ctx: Context,
+    ctx: Reader,
     d: wps.WpDetails,
     status_lines: list[AuditEntry],
     *,
@@ -145,6 +124,10 @@ def show(
             programme=value(ctx, "funding_programme", wp.funding_programme),
             deadline=value(ctx, "funding_deadline", wp.funding_deadline),
         )
+    for field in fields.FIELDS:  # fields with a line of their own, when they have a value
+        if field.own_line and getattr(wp, field.name) is not None:
+            shown = value(ctx, field.name, getattr(wp, field.name))
+            lines.append(f"- {field_name(lang, field.name)}: {shown}")
     if d.waits_for:
         item("wp.show.waits_for", codes=_codes(lang, d.waits_for))
     if d.blocks:
@@ -162,8 +145,6 @@ def show(
             label = f"{escape(link.title)}: " if link.title else ""
             lines.append(f"- {label}{escape(link.url)}")
     if reports:
-        from board_bot.features.status_rounds.messages import status_line
-
         zone = ctx.board.timezone if ctx.board else "UTC"
         lines += ["", t(lang, "wp.show.status_lines")]
         lines += [status_line(lang, item, item.created_at, zone) for item in reports]
@@ -178,7 +159,7 @@ def _codes(lang: str, packages: list[WorkPackage]) -> Safe:
 
 
 def list_line(
-    ctx: Context, wp: WorkPackage, owner: str, waiting: bool, today: date | None = None
+    ctx: Reader, wp: WorkPackage, owner: str, waiting: bool, today: date | None = None
 ) -> str:
     """``- 🟡 gelb · **WP-3** Titel · FB 61 · in Arbeit · 40 % · fällig 31.12.2026``: one line,
     short enough for a phone."""
@@ -200,10 +181,10 @@ def list_line(
 
 
 def list_page(
-    ctx: Context,
+    ctx: Reader,
     rows: list[WorkPackage],
     total: int,
-    codes: dict[int | None, str],
+    codes: Mapping[int, str],
     waiting: set[int],
     today: date,
 ) -> list[str]:
@@ -217,25 +198,14 @@ def list_page(
         else:
             lines.append(t(ctx.lang, "wp.list.leitlinie", n=leitlinie))
         lines += [
-            list_line(ctx, wp, codes[wp.owner_department_id], wp.id in waiting, today)
+            list_line(ctx, wp, codes.get(wp.owner_department_id, "?"), wp.id in waiting, today)
             for wp in rows
             if wp.leitlinie == leitlinie
         ]
     return lines
 
 
-# How the next page's command names status and traffic light (the words a user would type).
-STATUS_WORDS = {
-    "planned": "geplant",
-    "in_progress": '"in Arbeit"',
-    "blocked": "blockiert",
-    "done": "erledigt",
-    "discarded": "verworfen",
-}
-LIGHT_WORDS = {"green": "grün", "yellow": "gelb", "red": "rot"}
-
-
-def page_line(ctx: Context, page: int, pages: int, options: dict[str, Any]) -> Safe:
+def page_line(ctx: Reader, page: int, pages: int, options: dict[str, Any]) -> Safe:
     """``Seite 1 von 3 — weiter mit `!wp list --dept "FB 61" --page 2```: the same filters,
     the next page. Every value was checked on the way in (codes, configured fields, user ids),
     so none can hold a backtick."""
@@ -250,10 +220,10 @@ def page_line(ctx: Context, page: int, pages: int, options: dict[str, Any]) -> S
             continue
         else:
             text = str(given)
-            if name == "status":
-                text = STATUS_WORDS.get(text, text)
-            elif name == "ampel":
-                text = LIGHT_WORDS.get(text, text)
+            if name == "status" and text in STATUS.codes:
+                text = STATUS.typed(ctx.lang, text)
+            elif name == "ampel" and text in LIGHT.codes:
+                text = LIGHT.typed(ctx.lang, text)
             elif " " in text:
                 text = f'"{text}"'
             words.append(f"{option} {text}")
@@ -261,15 +231,15 @@ def page_line(ctx: Context, page: int, pages: int, options: dict[str, Any]) -> S
     return t(ctx.lang, "wp.list.page_more", page=page, pages=pages, command=command)
 
 
-def history_line(ctx: Context, entry: AuditEntry, only: frozenset[str] | None = None) -> str:
+def history_line(ctx: Reader, entry: AuditEntry, only: frozenset[str] | None = None) -> str:
     from board_bot.core.dates import format_datetime
 
     board_zone = ctx.board.timezone if ctx.board else "UTC"
     when = format_datetime(entry.at, board_zone)
-    return f"- {Safe(when)} · {person(ctx, entry.actor)} · {describe(ctx, entry, only)}"
+    return f"- {Safe(when)} · {ctx.name(entry.actor)} · {describe(ctx, entry, only)}"
 
 
-def describe(ctx: Context, entry: AuditEntry, only: frozenset[str] | None = None) -> Safe:
+def describe(ctx: Reader, entry: AuditEntry, only: frozenset[str] | None = None) -> Safe:
     """An audit entry in words; ``only``: the changed fields to name (default: all)."""
     lang = ctx.lang
     before, after = entry.before or {}, entry.after or {}
@@ -305,3 +275,25 @@ def describe(ctx: Context, entry: AuditEntry, only: frozenset[str] | None = None
     if entry.action == "undepend":
         return t(lang, "wp.history.undepend", other=str(before.get("waits_for", "")))
     return t(lang, "history.other", action=entry.action)
+
+
+def item_state(lang: str, light_code: str | None, progress: int | None, status: str | None) -> str:
+    """A package's state in a status line: traffic light, progress, and the status where it
+    says more than "planned" or "in progress"."""
+    parts = []
+    if light_code:
+        parts.append(str(light(lang, light_code)))
+    if progress is not None:
+        parts.append(f"{progress} %")
+    if status and status not in ("in_progress", "planned"):
+        parts.append(str(status_name(lang, status)))
+    return " · ".join(parts)
+
+
+def status_line(lang: str, item: StatusItem, at: datetime, zone: str) -> str:
+    """One status line of a package for ``!wp show``."""
+    state = item_state(lang, item.traffic_light, item.progress, item.status)
+    if item.unchanged:
+        state = str(t(lang, "status.confirm.item_unchanged"))
+    note = f" — {escape(item.note)}" if item.note else ""
+    return f"- {format_date(at.astimezone(ZoneInfo(zone)).date())} · {escape(state)}{note}"

@@ -37,6 +37,9 @@ from sqlmodel import Session, col, select
 
 from board_bot.core import audit, ids
 from board_bot.core.errors import BotError, Forbidden, NotFound
+from board_bot.core.i18n import Localized
+from board_bot.features.work_packages import fields, vocabulary
+from board_bot.features.work_packages.vocabulary import LIGHT, STATUS
 from board_bot.models import (
     AuditEntry,
     Board,
@@ -49,71 +52,25 @@ from board_bot.models import (
     WorkPackageLink,
 )
 
-STATUSES = ("planned", "in_progress", "blocked", "done", "discarded")
-CLOSED = frozenset({"done", "discarded"})
-TRAFFIC_LIGHTS = ("green", "yellow", "red")
+STATUSES = STATUS.codes
+CLOSED = vocabulary.CLOSED
+TRAFFIC_LIGHTS = LIGHT.codes
 LEITLINIEN = (1, 2, 3, 4)
 SORTS = ("due", "number", "status", "traffic", "progress")
 
-MAX_TITLE = 200
-MAX_DESCRIPTION = 20_000
-MAX_REASON = 300
-MAX_HANDLUNGSFELD = 100
-MAX_FUNDING = 200
+MAX_TITLE = fields.spec("title").max_length or 200
+MAX_DESCRIPTION = fields.spec("description").max_length or 20_000
+MAX_REASON = fields.spec("traffic_reason").max_length or 300
+MAX_HANDLUNGSFELD = fields.spec("handlungsfeld").max_length or 100
 MAX_URL = 2000
 MAX_LINK_TITLE = 200
 
 ENTITY = "work_package"
 
 # Fields the responsible person may change (besides milestones and links); the rest needs
-# can_manage().
-RESPONSIBLE_FIELDS = frozenset(
-    {
-        "description",
-        "status",
-        "traffic_light",
-        "traffic_reason",
-        "progress",
-        "start_date",
-        "due_date",
-        "funding_programme",
-        "funding_deadline",
-    }
-)
-FIELDS = RESPONSIBLE_FIELDS | {"title", "leitlinie", "handlungsfeld", "owner", "responsible"}
-
-
-# Words for statuses and traffic lights, as typed in the chat or a CSV file (word_key folded).
-def word_key(text: str) -> str:
-    """``In Arbeit`` → ``inarbeit``: case, spaces, hyphens and underscores ignored."""
-    return re.sub(r"[\s_\-]+", "", text.strip().casefold())
-
-
-STATUS_WORDS = {
-    "geplant": "planned",
-    "planned": "planned",
-    "inarbeit": "in_progress",
-    "inprogress": "in_progress",
-    "läuft": "in_progress",
-    "blockiert": "blocked",
-    "blocked": "blocked",
-    "erledigt": "done",
-    "fertig": "done",
-    "done": "done",
-    "verworfen": "discarded",
-    "discarded": "discarded",
-}
-
-LIGHT_WORDS = {
-    "grün": "green",
-    "gruen": "green",
-    "green": "green",
-    "gelb": "yellow",
-    "yellow": "yellow",
-    "amber": "yellow",
-    "rot": "red",
-    "red": "red",
-}
+# can_manage(). Both come from the field table.
+RESPONSIBLE_FIELDS = fields.RESPONSIBLE_FIELDS
+FIELDS = fields.UPDATABLE
 
 
 _CODE = re.compile(r"\s*(?:(?:wp|ap)\s*-?\s*)?(\d{1,9})\s*", re.IGNORECASE)
@@ -458,6 +415,15 @@ def _clean_optional(value: str | None, limit: int) -> str | None:
     return value or None
 
 
+def _check_plain(field: fields.FieldSpec, value: Any) -> Any:
+    """A value of a field that needs no rule beyond its kind (one-line text, euros)."""
+    if field.kind == "text":
+        return _clean_optional(value, field.max_length or MAX_TITLE)
+    if field.kind == "euro":
+        return fields.check_euros(value)
+    raise TypeError(f"no rule for {field.name} ({field.kind})")
+
+
 def _check_leitlinie(value: int | None) -> int | None:
     if value is not None and value not in LEITLINIEN:
         raise BotError("wp.leitlinie_invalid", value=value)
@@ -502,14 +468,14 @@ def _check_dates(start: date | None, due: date | None) -> None:
 
 def _check_status(value: str) -> str:
     if value not in STATUSES:
-        raise BotError("wp.status_invalid", value=value[:40], known=", ".join(STATUSES))
+        raise BotError("wp.status_invalid", value=value[:40], known=Localized(STATUS.choices))
     return value
 
 
 def _check_traffic(light: str, reason: str | None) -> str | None:
     """The reason to store with ``light``: required unless green, cleared for green."""
     if light not in TRAFFIC_LIGHTS:
-        raise BotError("wp.traffic_invalid", value=light[:40], known=", ".join(TRAFFIC_LIGHTS))
+        raise BotError("wp.traffic_invalid", value=light[:40], known=Localized(LIGHT.choices))
     if light == "green":
         return None
     reason = _clean_optional(reason, MAX_REASON)
@@ -560,27 +526,10 @@ def _record(
     )
 
 
-_SNAPSHOT_FIELDS = (
-    "title",
-    "description",
-    "leitlinie",
-    "handlungsfeld",
-    "responsible",
-    "status",
-    "traffic_light",
-    "traffic_reason",
-    "progress",
-    "start_date",
-    "due_date",
-    "funding_programme",
-    "funding_deadline",
-)
-
-
 def snapshot(wp: WorkPackage, owner: Department) -> dict[str, Any]:
     """The package's fields, JSON-ready, as the audit log keeps them."""
     data: dict[str, Any] = {"number": wp.number, "owner": owner.code}
-    data.update({name: _json(getattr(wp, name)) for name in _SNAPSHOT_FIELDS})
+    data.update({name: _json(getattr(wp, name)) for name in fields.COLUMNS})
     return data
 
 
@@ -698,15 +647,15 @@ def _apply(
         reason = changes.get("traffic_reason", kept)
         new["traffic_light"] = light
         new["traffic_reason"] = _check_traffic(light, reason)
-    for name in ("start_date", "due_date", "funding_deadline"):
-        if name in changes:
-            value = changes[name]
-            if value is not None and (isinstance(value, datetime) or not isinstance(value, date)):
-                raise TypeError(f"{name} must be a date")
-            new[name] = value
+    for name in sorted(fields.DATE_FIELDS & set(changes)):
+        value = changes[name]
+        if value is not None and (isinstance(value, datetime) or not isinstance(value, date)):
+            raise TypeError(f"{name} must be a date")
+        new[name] = value
     _check_dates(new.get("start_date", wp.start_date), new.get("due_date", wp.due_date))
-    if "funding_programme" in changes:
-        new["funding_programme"] = _clean_optional(changes["funding_programme"], MAX_FUNDING)
+    for name in set(changes) - set(new) - {"owner", "traffic_light", "traffic_reason"}:
+        # the plain fields: checked by their kind
+        new[name] = _check_plain(fields.spec(name), changes[name])
 
     changed = {name: (getattr(wp, name), value) for name, value in new.items()}
     changed = {name: pair for name, pair in changed.items() if pair[0] != pair[1]}

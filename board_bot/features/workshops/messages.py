@@ -3,19 +3,17 @@ list. Shared by the commands, the reactions (dispatcher) and the reminder jobs."
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
 from board_bot.core.i18n import t, weekday_date
+from board_bot.core.naming import Namer
 from board_bot.core.render import Safe, escape
 from board_bot.features.workshops import service as wss
 from board_bot.models import Board, Department, Workshop
 
-#: How a person is named in a text: their id escaped, or with their display name.
-Naming = Callable[[str], Safe]
 NAMES_SHOWN = 8  # voters named per department and option in the tally; the rest are counted
 
 
@@ -87,11 +85,8 @@ def option_line(lang: str, ws: Workshop, board: Board, position: int, at: dateti
     )
 
 
-def tally(
-    session: Session, lang: str, ws: Workshop, board: Board, person: Naming | None = None
-) -> Safe:
+def tally(session: Session, lang: str, ws: Workshop, board: Board, name: Namer) -> Safe:
     """The live tally: each option with its votes by department and what it clashes with."""
-    name: Naming = person or escape
     lines: list[str] = [t(lang, "workshop.tally_title", number=ws.number, title=title(ws))]
     entries = wss.tally(session, ws, board)
     best = max((e.count for e in entries), default=0)
@@ -125,12 +120,12 @@ def tally(
     return Safe("\n".join(lines))
 
 
-def clash(lang: str, kind: str, detail: str, name: Naming | None = None) -> Safe:
+def clash(lang: str, kind: str, detail: str, name: Namer) -> Safe:
     if kind == "holiday":
         return t(lang, "workshop.clash_holiday", name=detail)
     if kind == "weekend":
         return t(lang, "workshop.clash_weekend")
-    who = (name or escape)(detail)
+    who = name(detail)
     return t(lang, "workshop.clash_absence", who=who)
 
 
@@ -154,8 +149,8 @@ def invitation(lang: str, ws: Workshop, board: Board, depts: list[Department], p
     return Safe(f"{invitation_head(lang, ws, board, depts)}\n\n{hint}")
 
 
-def rsvp_lines(lang: str, answers: dict[str, list[str]], name: Naming | None = None) -> list[str]:
-    show: Naming = name or escape
+def rsvp_lines(lang: str, answers: dict[str, list[str]], name: Namer) -> list[str]:
+    show = name
     lines = []
     for answer in wss.ANSWERS:
         people = answers.get(answer, [])
@@ -166,3 +161,28 @@ def rsvp_lines(lang: str, answers: dict[str, list[str]], name: Naming | None = N
 
 def ics_name(ws: Workshop) -> str:
     return f"workshop-{ws.number}.ics"
+
+
+def list_line(
+    session: Session, lang: str, ws: Workshop, board: Board, *, expired: bool = False
+) -> Safe:
+    """One workshop in ``!workshops``: number, title, departments and where it stands."""
+    depts = codes(wss.departments_of(session, ws))
+    if ws.status == wss.PLANNING and expired:
+        state = t(lang, "workshop.state_expired")
+    elif ws.status == wss.PLANNING:
+        state = t(lang, "workshop.state_planning", voters=wss.voter_count(session, ws))
+    elif ws.status == wss.CANCELLED:
+        state = t(lang, "workshop.state_cancelled")
+    else:
+        assert ws.starts_at is not None
+        yes = len(wss.rsvps(session, ws)["yes"])
+        state = t(
+            lang,
+            "workshop.state_confirmed",
+            when=when(lang, ws.starts_at, board.timezone),
+            yes=yes,
+        )
+    return t(
+        lang, "workshop.list_line", number=ws.number, title=title(ws), depts=depts, state=state
+    )

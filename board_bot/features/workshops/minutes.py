@@ -325,6 +325,12 @@ def end(
     return outcomes
 
 
+def keep_text(session: Session, ws: Workshop, text: str) -> None:
+    """Keep the minutes as posted, for ``!protokoll zeigen``."""
+    ws.minutes = text
+    session.add(ws)
+
+
 def _owner(
     session: Session, board: Board, invited: list[Department], assignee: str | None
 ) -> Department:

@@ -608,11 +608,29 @@ def take_back_reaction(
     return ws
 
 
-def invitees(session: Session, ws: Workshop, day: date) -> list[tuple[Department, str | None]]:
-    """Each invited department with who answers for it on ``day`` (the lead, or a deputy)."""
+def workshop_day(ws: Workshop, board: Board) -> date:
+    """The day a workshop with a fixed slot takes place, in the board's time zone."""
+    assert ws.starts_at is not None
+    return ws.starts_at.astimezone(ZoneInfo(board.timezone)).date()
+
+
+def invitees(session: Session, ws: Workshop, board: Board) -> list[tuple[Department, str | None]]:
+    """Each invited department with who answers for it on the day of the workshop: the lead,
+    or a deputy while the lead is away that day (not on the day the invitation is sent)."""
     depts = departments_of(session, ws)
-    acting = people.acting_contacts(session, ws.board_id, depts, day)
+    acting = people.acting_contacts(session, ws.board_id, depts, workshop_day(ws, board))
     return [(d, acting[d.id].user_id if d.id in acting else None) for d in depts]
+
+
+def direct_invitees(session: Session, ws: Workshop) -> list[str]:
+    """Who got the invitation by direct message, in the order it was sent: a new slot or a
+    cancellation goes to them too, even when someone else stands in on the (new) day."""
+    rows = session.exec(
+        select(WorkshopDirectInvitation.user_id)
+        .where(WorkshopDirectInvitation.workshop_id == ws.id)
+        .order_by(col(WorkshopDirectInvitation.id))
+    )
+    return list(dict.fromkeys(rows))
 
 
 def meeting(

@@ -1,0 +1,179 @@
+"""The status rounds' work on the clock: starting a planned round with its prompts, reminding
+the departments that have not answered, and telling the board room of a round that was missed.
+
+Plain functions over a session that take ``now`` (the scheduler's jobs in
+:mod:`board_bot.scheduler.jobs` call them, and so do ``!status start`` and ``!status remind``).
+Exactly once: a round is unique per (board, period), and a round with all its prompts is written
+in one transaction together with the outbox rows that carry the prompts.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from sqlmodel import Session
+
+from board_bot.core import delivery
+from board_bot.core.i18n import t
+from board_bot.core.naming import Namer
+from board_bot.core.render import Safe, message_contents
+from board_bot.features.people import service as people
+from board_bot.features.status_rounds import messages
+from board_bot.features.status_rounds import schedule as rs
+from board_bot.features.status_rounds import service as sr
+from board_bot.models import Board, Department, HandledEvent, StatusPrompt, StatusRound
+
+log = logging.getLogger(__name__)
+
+#: How late a round missed while the bot was down is still started (marked late); after it, the
+#: board room is told that it was missed. Also the jobs' misfire grace time.
+GRACE = timedelta(hours=6)
+
+
+def queue_prompts(
+    session: Session, board: Board, started: sr.Started, *, name: Namer, now: datetime
+) -> int:
+    """Queue one prompt per department that has someone to ask; the number queued."""
+    queued = 0
+    for planned in started.prompts:
+        prompt = planned.prompt
+        if prompt.room_id is None:
+            continue
+        in_room = not prompt.room_id.startswith("@")
+        text = messages.prompt_text(
+            board.language,
+            board.timezone,
+            started.round,
+            planned,
+            name,
+            in_department_room=in_room,
+        )
+        mentions = (prompt.contact,) if in_room and prompt.contact else ()
+        rows = delivery.enqueue(
+            session,
+            room_id=prompt.room_id,
+            contents=message_contents(text, mentions=mentions, msgtype="m.text"),
+            now=now,
+        )
+        if rows and rows[0].id is not None:
+            sr.mark_prompt_queued(session, prompt, rows[0].id)
+        queued += 1
+    return queued
+
+
+def queue_reminders(
+    session: Session,
+    board: Board,
+    rnd: StatusRound,
+    prompts: list[StatusPrompt],
+    *,
+    name: Namer,
+    now: datetime,
+) -> int:
+    """Queue a reminder to each of ``prompts``' contacts; how many there were."""
+    for prompt in prompts:
+        dept = session.get(Department, prompt.department_id)
+        if dept is None or prompt.contact is None or prompt.room_id is None:
+            continue
+        text = messages.reminder_text(
+            board.language, board.timezone, rnd, dept, prompt.contact, name
+        )
+        delivery.enqueue(
+            session,
+            room_id=prompt.room_id,
+            contents=message_contents(text, mentions=(prompt.contact,), msgtype="m.text"),
+            now=now,
+        )
+    return len(prompts)
+
+
+def start_planned_round(
+    session: Session, board: Board, period: str, *, name: Namer, now: datetime
+) -> bool:
+    """Start the board's planned round of ``period`` (a scheduled prompt); False when it ran
+    already, is not a round of the schedule, or the schedule is paused."""
+    if not sr.is_enabled(session, board):
+        return False
+    schedule = sr.schedule_of(session, board)
+    times = _planned(schedule, period, now)
+    if times is None:
+        log.warning("board %s: no planned round %s near %s", board.id, period, now)
+        return False
+    started = sr.start_round(session, board, times, started_by=sr.SCHEDULED, now=now)
+    if started is None:
+        return False
+    queue_prompts(session, board, started, name=name, now=now)
+    return True
+
+
+def _planned(schedule: rs.Schedule, period: str, now: datetime) -> rs.RoundTimes | None:
+    for times in rs.rounds_between(schedule, now - GRACE - timedelta(days=8), now + GRACE):
+        if times.period == period:
+            return times
+    return None
+
+
+def send_reminder(
+    session: Session, board: Board, period: str, number: int, *, name: Namer, now: datetime
+) -> int:
+    """Remind the silent departments of the round of ``period``; how many were reminded."""
+    assert board.id is not None
+    rnd = sr.find_round(session, board.id, period)
+    if rnd is None:
+        return 0
+    prompts = sr.remind(session, rnd, number, now=now)
+    return queue_reminders(session, board, rnd, prompts, name=name, now=now)
+
+
+def note_missed(
+    session: Session, board: Board, times: rs.RoundTimes, *, prefix: str, now: datetime
+) -> bool:
+    """Tell the board's room once that a round was missed; False when told before."""
+    key = f"missed:{board.id}:{times.period}"
+    if session.get(HandledEvent, key) is not None:
+        return False
+    log.warning(
+        "board %s: the status round %s (planned %s) was missed",
+        board.id,
+        times.period,
+        times.prompt_at.isoformat(),
+    )
+    delivery.mark_handled(session, event_id=key, room_id=board.room_id, outcome="missed", now=now)
+    text = t(
+        board.language,
+        "status.missed",
+        period=messages.period_label(board.language, times.period),
+        at=messages.moment(board.language, times.prompt_at, board.timezone),
+        prefix=Safe(prefix),
+    )
+    admins = tuple(people.admins(session, board.id or 0))
+    delivery.enqueue(
+        session,
+        room_id=board.room_id,
+        contents=message_contents(text, mentions=admins),  # the admins can start it by hand
+        now=now,
+    )
+    return True
+
+
+def reminders_to_plan(
+    session: Session, board: Board, now: datetime
+) -> list[tuple[int, datetime, str]]:
+    """The open round's reminders still to send: those ahead, and of those missed (the bot was
+    down) only the latest within the grace period, so that nobody gets two at once."""
+    assert board.id is not None
+    rnd = sr.open_round(session, board.id)
+    if rnd is None:
+        return []
+    ahead: list[tuple[int, datetime, str]] = []
+    missed: list[tuple[int, datetime, str]] = []
+    for number, at in enumerate(rnd.reminders_at, start=1):
+        when = datetime.fromisoformat(at)
+        if number <= rnd.reminders_sent:
+            continue
+        if when > now:
+            ahead.append((number, when, rnd.period))
+        elif now - when <= GRACE:
+            missed.append((number, when, rnd.period))
+    return missed[-1:] + ahead

@@ -1,0 +1,128 @@
+"""The scheduler itself: APScheduler 3's ``AsyncIOScheduler`` with its SQLAlchemy job store in
+the bot's own database, run by exactly one process at a time (the one holding the database
+lease; the others stand by), supervised and started again after errors."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import socket
+import uuid
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+
+from board_bot.core.db import unit_of_work
+from board_bot.features.status_rounds import jobs as status_jobs
+from board_bot.scheduler import jobs, lease
+from board_bot.scheduler.jobs import JobContext
+
+log = logging.getLogger(__name__)
+
+
+def make_scheduler(engine: Engine, zone: str) -> Any:
+    """The AsyncIOScheduler with its job store in the bot's database."""
+    from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+    from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+    return AsyncIOScheduler(
+        jobstores={"default": SQLAlchemyJobStore(engine=engine)},
+        job_defaults={
+            "coalesce": True,
+            "misfire_grace_time": int(status_jobs.GRACE.total_seconds()),
+            "max_instances": 1,
+        },
+        timezone=zone,
+    )
+
+
+LEASE = "scheduler"
+LEASE_TTL = timedelta(seconds=90)
+LEASE_RENEW = 30.0  # seconds
+STANDBY_RETRY = 30.0
+BACKOFF_MAX = 300.0
+
+
+def _try_lease(context: JobContext, holder: str) -> bool:
+    try:
+        with unit_of_work(context.engine) as session:
+            return lease.acquire(session, LEASE, holder, now=context.clock.now(), ttl=LEASE_TTL)
+    except IntegrityError:
+        return False  # another process took it a moment ago
+
+
+def _release(context: JobContext, holder: str) -> None:
+    with unit_of_work(context.engine) as session:
+        lease.release(session, LEASE, holder)
+
+
+async def run_scheduler(context: JobContext, zone: str) -> None:
+    """Run the scheduler while this process holds the database lease (one scheduler for all
+    processes on the database), stand by while another does, and start again after an error
+    (the database away at start-up, say) with a growing pause. Runs until cancelled."""
+    holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    jobs.install(context)
+    delay = 1.0
+    while True:
+        try:
+            if not await asyncio.to_thread(_try_lease, context, holder):
+                await asyncio.sleep(STANDBY_RETRY)
+                continue
+            log.info("this process runs the status round scheduler (%s)", holder)
+            await _lead(context, zone, holder)
+            log.warning("the scheduler lease was lost; standing by")
+            delay = 1.0
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("the status round scheduler failed; starting again in %.0f s", delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, BACKOFF_MAX)
+
+
+async def _lead(context: JobContext, zone: str, holder: str) -> None:
+    """The scheduler, as long as the lease is renewed; returns when it is lost."""
+    from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_MISSED
+
+    scheduler = make_scheduler(context.engine, zone)
+    scheduler.add_listener(_job_event, EVENT_JOB_MISSED | EVENT_JOB_ERROR)
+    scheduler.start()
+    context.scheduler = scheduler
+    try:
+        scheduler.add_job(
+            "board_bot.scheduler.jobs:reconcile_all",
+            "interval",
+            seconds=int(jobs.RECONCILE_EVERY.total_seconds()),
+            id="status-reconcile",
+            replace_existing=True,
+        )
+        await asyncio.to_thread(jobs.reconcile, context.clock.now())
+        while True:
+            await asyncio.sleep(LEASE_RENEW)
+            if not await asyncio.to_thread(_try_lease, context, holder):
+                return
+    finally:
+        context.scheduler = None
+        scheduler.shutdown(wait=False)
+        with contextlib.suppress(Exception):
+            await asyncio.to_thread(_release, context, holder)
+
+
+def _job_event(event: Any) -> None:
+    """Missed and failed jobs are logged; a missed prompt is caught up (and reported when it is
+    too late) by a reconciliation at once."""
+    if getattr(event, "exception", None) is not None:
+        log.error("status job %s failed: %r", event.job_id, event.exception)
+    else:
+        log.warning("status job %s missed its time %s", event.job_id, event.scheduled_run_time)
+    context = jobs.current()
+    if context is not None and context.scheduler is not None:
+        context.scheduler.add_job(
+            "board_bot.scheduler.jobs:reconcile_all",
+            id="status-reconcile-now",
+            replace_existing=True,
+        )
