@@ -1,0 +1,1 @@
+"""Absences (vacation, illness, business trips): recorded, ended early, cancelled."""
