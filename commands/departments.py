@@ -5,7 +5,7 @@ from __future__ import annotations
 from board_bot.chat.common import board_of, people_list, today
 from board_bot.chat.converters import split_code, to_room_id
 from board_bot.chat.framework import Code, Context, Group, Rest, Role
-from board_bot.core.errors import UsageError
+from board_bot.core.errors import NotFound, UsageError
 from board_bot.core.i18n import t
 from board_bot.core.ids import RoomId
 from board_bot.core.render import Safe, escape
@@ -25,6 +25,23 @@ MAX_CODE_WORDS = 4
 def find(ctx: Context, text: str) -> Department:
     """An active department by its code, in any spelling ("FB 61", "fb61")."""
     return departments.find(ctx.session, board_of(ctx).id or 0, text)
+
+
+def find_code(ctx: Context, code: str) -> tuple[Department, str]:
+    """The department of a ``Code`` argument, and the word the argument took too many: ``RPA
+    2030`` is RPA and "2030" when the board has RPA but no "RPA 2030" (the number belonged to
+    what follows)."""
+    try:
+        return find(ctx, code), ""
+    except NotFound:
+        first, _, second = code.partition(" ")
+        if not second:
+            raise
+        try:
+            return find(ctx, first), second
+        except NotFound:
+            pass
+        raise
 
 
 def find_with_rest(ctx: Context, text: str) -> tuple[Department, str]:

@@ -8,7 +8,6 @@ from board_bot.chat.framework import Context, Group, Rest, Role, command
 from board_bot.core.errors import UsageError
 from board_bot.core.i18n import t
 from board_bot.core.ids import UserId
-from board_bot.core.naming import People
 from board_bot.core.render import Safe
 from board_bot.features.absences import service as absences
 from board_bot.features.departments import service as departments
@@ -144,7 +143,7 @@ def whoami(ctx: Context) -> str:
     if roles:
         lines += roles
     else:
-        lines.append(t(ctx.lang, "whoami.no_role", admins=People(ctx.admins)))
+        lines.append(t(ctx.lang, "whoami.no_role", admins=people_list(ctx, ctx.admins)))
     mine = absences.of_people_from(ctx.session, board.id or 0, [ctx.sender], today(ctx))
     if mine:
         lines += ["", t(ctx.lang, "whoami.absences")]

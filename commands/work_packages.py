@@ -37,8 +37,9 @@ from board_bot.features.status_rounds import service as status_rounds
 from board_bot.features.work_packages import fields
 from board_bot.features.work_packages import messages as r
 from board_bot.features.work_packages import service as wps
+from board_bot.features.work_packages.vocabulary import LIGHT
 from board_bot.models import Department, WorkPackage
-from commands.departments import find, find_with_rest
+from commands.departments import find, find_code, find_with_rest
 
 group = Group("wp", "Work packages: the board's portfolio", aliases=("ap", "arbeitspaket"))
 
@@ -99,7 +100,8 @@ def add(
     resp: UserId | None = None,
 ) -> str:
     """Add a work package; the owner is your own department unless --dept names one"""
-    owner = find(ctx, dept) if dept else _own_department(ctx)
+    owner, word = find_code(ctx, dept) if dept else (_own_department(ctx), "")
+    wp_title = f"{word} {wp_title}" if word else wp_title  # "--dept RPA 2030 Strategie"
     wps.check_manage(ctx.session, owner, ctx.sender, ctx.is_admin)
     start_date = _date(ctx, start) if start else None
     due_date = _date(ctx, due) if due else None
@@ -144,8 +146,10 @@ def _changes_for(ctx: Context, wp: WorkPackage, name: str, text: str) -> dict[st
         wps.check_manage(ctx.session, target, ctx.sender, ctx.is_admin)
         return {"owner": target}
     if kind == "light":
-        word, _, reason = text.strip().partition(" ")
-        return {"traffic_light": to_wp_light(word), "traffic_reason": reason.strip() or None}
+        light, reason = LIGHT.split_leading(text)
+        if light is None:  # not a light: the converter names it and the choices
+            light = to_wp_light(text.split()[0] if text.split() else text)
+        return {"traffic_light": light, "traffic_reason": reason or None}
     if kind == "long_text":
         return {name: "" if clear else text}
     if clear:
@@ -260,7 +264,9 @@ def list_(
     sort_by = sort or "due"
     if due_within is not None and not 0 <= due_within <= 3660:
         raise UsageError("wp.due_within_invalid", value=due_within)
-    owner = find(ctx, dept) if dept else None
+    owner, extra = find_code(ctx, dept) if dept else (None, "")
+    if extra:
+        raise UsageError("parse.too_many_arguments", extra=extra)
     field = _handlungsfeld(ctx, hf) if hf else None
     flt = wps.WpFilter(
         department_id=owner.id if owner else None,

@@ -76,3 +76,11 @@ def test_dept_rename_takes_a_new_code_without_quotes(city: BotHarness) -> None:
     assert "FB 66 – Mobilität" in reply, reply
     codes = sorted(d.code for d in city.rows(Department))
     assert codes == ["FB 13", "FB 61", "FB 66"]
+
+
+def test_a_one_word_code_before_a_number_keeps_the_number_in_the_title(city: BotHarness) -> None:
+    city.reply("!fb anlegen RPA Rechnungsprüfung", sender=ADMIN)
+    reply = city.reply("!wp add --dept RPA 2030 Strategie", sender=ADMIN)
+    assert reply.startswith("WP-1 angelegt: **2030 Strategie** (RPA – Rechnungsprüfung)"), reply
+    reply = city.reply("!wp list --dept RPA 2030", sender=ADMIN)
+    assert reply.startswith("Zu viele Angaben: „2030“ wird nicht erwartet."), reply

@@ -293,6 +293,20 @@ def test_a_new_slot_goes_to_the_new_days_contacts_and_to_everyone_invited_before
         assert rows_to(city, person)[-1].attachment == cancel.attachment, person
 
 
+def test_who_got_only_an_update_gets_the_next_one_too(city: BotHarness) -> None:
+    """The deputy stood in for the second slot and has it in the calendar: moving back to a day
+    the lead is here updates the deputy's entry as well."""
+    city.reply("!abwesend 11.12.2026", sender=LEAD)
+    planned(city)
+    city.posted("!workshop confirm 1 1")  # Thursday 10.12.: the lead is here
+    city.posted("!workshop verschieben 1 11.12. 14:00")  # Friday: the deputy stands in
+    city.posted("!workshop verschieben 1 10.12. 16:00")  # back to Thursday
+    update = rows_to(city, ROOM)[-1]
+    assert int(event_of(parsed(update))["SEQUENCE"]) == 2
+    for person in (DEPUTY, LEAD):
+        assert rows_to(city, person)[-1].attachment == update.attachment, person
+
+
 @pytest.mark.parametrize(
     ("command", "answer"),
     [

@@ -101,3 +101,27 @@ def test_the_export_carries_the_budget(city: BotHarness) -> None:
 
 def test_the_help_names_the_field(city: BotHarness) -> None:
     assert "budget" in city.reply("!hilfe wp edit", sender=MEMBER)
+
+
+@pytest.mark.parametrize(
+    ("typed", "light", "reason"),
+    [
+        ("🟡 gelb", "yellow", None),
+        ("🔴 rot Förderbescheid fehlt", "red", "Förderbescheid fehlt"),
+        ("rot Förderbescheid fehlt", "red", "Förderbescheid fehlt"),
+        ("🟥 Personal fehlt", "red", "Personal fehlt"),
+    ],
+)
+def test_a_traffic_light_is_read_with_its_symbol(
+    city: BotHarness, typed: str, light: str, reason: str | None
+) -> None:
+    """The light as the bot writes it (symbol and word) is read back; the rest is the reason."""
+    reply = city.reply(f"!wp edit WP-1 ampel {typed}", sender=ADMIN)
+    if reason is None:  # yellow needs a reason: refused, nothing stored
+        assert "Begründung" in reply, reply
+        assert field(city, 1, "traffic_light") == "green"
+    else:
+        assert (field(city, 1, "traffic_light"), field(city, 1, "traffic_reason")) == (
+            light,
+            reason,
+        )

@@ -5,12 +5,12 @@ the status round service and words the confirmation (this feature's ``messages``
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from sqlmodel import Session, col, select
 
 from board_bot.core.errors import BotError
 from board_bot.core.render import Safe
+from board_bot.features.status_rounds import messages
 from board_bot.features.status_rounds import service as sr
 from board_bot.features.status_rounds.parser import parse_answer
 from board_bot.models import (
@@ -20,14 +20,6 @@ from board_bot.models import (
     StatusRound,
     WorkPackage,
 )
-
-
-def _render() -> Any:
-    from board_bot.features.status_rounds import (
-        messages as status_render,  # the words live with the commands
-    )
-
-    return status_render
 
 
 def choose(session: Session, prompts: list[StatusPrompt], text: str) -> StatusPrompt:
@@ -95,7 +87,7 @@ def _confirm(session: Session, recorded: sr.Recorded) -> tuple[str, str]:
     assert rnd is not None
     board = session.get(Board, rnd.board_id)
     lang = board.language if board else "de"
-    return _render().confirmation(lang, recorded, rnd), lang
+    return messages.confirmation(lang, recorded, rnd), lang
 
 
 def edit(

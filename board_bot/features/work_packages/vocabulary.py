@@ -57,6 +57,17 @@ class Vocabulary:
                 return term.code if marked <= {term.code} else None
         return None
 
+    def split_leading(self, text: str) -> tuple[str | None, str]:
+        """The value at the start of ``text`` and what follows it: ``🟡 gelb Personal fehlt`` →
+        ``("yellow", "Personal fehlt")``; the longest start of up to three words that reads as
+        a value (``in Arbeit``, a symbol with its word) wins. ``(None, text)`` when none does."""
+        words = text.split()
+        for n in range(min(3, len(words)), 0, -1):
+            code = self.parse(" ".join(words[:n]))
+            if code is not None:
+                return code, " ".join(words[n:])
+        return None, text.strip()
+
     def phrases(self) -> Iterator[tuple[tuple[str, ...], str]]:
         """Every way to write each value as a sequence of lower-case tokens, for a parser that
         reads free text word by word: ``("in", "arbeit")``, ``("in-arbeit",)``,

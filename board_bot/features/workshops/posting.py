@@ -142,7 +142,9 @@ def post_calendar(
             [sent] = delivery.enqueue(
                 session, room_id=room, contents=message_contents(body), now=now
             )
-            if private and ws.id is not None and sent.id is not None:
+            # Every direct message is remembered (an update or a cancellation too): its reader gets
+            # the next change, and a reaction to it answers the invitation.
+            if ws.id is not None and sent.id is not None:
                 session.add(
                     WorkshopDirectInvitation(workshop_id=ws.id, user_id=room, outbox_id=sent.id)
                 )

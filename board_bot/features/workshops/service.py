@@ -623,8 +623,9 @@ def invitees(session: Session, ws: Workshop, board: Board) -> list[tuple[Departm
 
 
 def direct_invitees(session: Session, ws: Workshop) -> list[str]:
-    """Who got the invitation by direct message, in the order it was sent: a new slot or a
-    cancellation goes to them too, even when someone else stands in on the (new) day."""
+    """Who got the invitation, an update or a cancellation by direct message, in the order it
+    was sent: a new slot or a cancellation goes to them too, even when someone else stands in on
+    the (new) day."""
     rows = session.exec(
         select(WorkshopDirectInvitation.user_id)
         .where(WorkshopDirectInvitation.workshop_id == ws.id)
