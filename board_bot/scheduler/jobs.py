@@ -1,16 +1,15 @@
-"""The scheduler's jobs: module-level functions that APScheduler stores by import path and calls
-with ids only, and the plan that keeps its job store in line with the boards.
+"""The scheduler's jobs: one list of job kinds (:data:`JOBS`), the functions APScheduler stores
+by import path and calls with ids only, and the plan that keeps its job store in line with the
+boards.
 
-Job ids are explicit (``status-prompt-<board>``, ``status-reminder-<board>-<n>``,
-``status-summary-<board>``, ``workshop-reminder-<board>-<workshop>-<kind>``) and added with
-``replace_existing``. Each prompt job plans the board's next round when it has run;
-:func:`reconcile` plans every board's jobs at start-up, after a schedule change and every half
-hour, so the job store never has to be right on its own. The work itself is the features'
-(``board_bot/features/*/jobs.py``): plain functions that take ``now``; the wrappers here read the
-clock, open the unit of work and name people as the board room knows them.
-
-A job function never moves without a migration of the stored references (APScheduler deletes a
-job whose function it cannot import); ``tests/unit/test_job_refs.py`` checks that they resolve.
+A feature adds a job in one place, a :class:`JobSpec` in :data:`JOBS`: its id, the feature's
+planner (which runs a board needs now; it may catch up on work missed while the bot was down) and
+its work (a plain function that takes ``now``). :func:`reconcile` plans every board's jobs at
+start-up, after a schedule change and every half hour, so the job store never has to be right on
+its own; the wrappers here read the clock, open the unit of work and name people as the board room
+knows them. A job function never moves without a migration of the stored references (APScheduler
+deletes a job whose function it cannot import); ``tests/unit/test_job_refs.py`` checks that they
+resolve.
 """
 
 from __future__ import annotations
@@ -27,23 +26,92 @@ from sqlmodel import Session, col, select
 
 from board_bot.core.clock import Clock
 from board_bot.core.db import unit_of_work
+from board_bot.core.jobs import Run
 from board_bot.core.naming import MemberLookup, NameLookup, Namer, namer, no_members, unknown_name
 from board_bot.features.status_rounds import jobs as status_jobs
-from board_bot.features.status_rounds import schedule as rs
-from board_bot.features.status_rounds import service as sr
 from board_bot.features.summaries import jobs as summary_jobs
 from board_bot.features.workshops import jobs as workshop_jobs
-from board_bot.features.workshops import service as workshops
 from board_bot.models import Board
 
 log = logging.getLogger(__name__)
 
 # Every so often the job store is checked against the boards (new boards, lost jobs).
 RECONCILE_EVERY = timedelta(minutes=30)
-PROMPT_JOB = "status-prompt-{board}"
-REMINDER_JOB = "status-reminder-{board}-{number}"
-SUMMARY_JOB = "status-summary-{board}"
-WORKSHOP_JOB = "workshop-reminder-{board}-{workshop}-{kind}"
+
+#: A job's work for a board: (session, board, *the run's args, name=, now=) -> done?
+Work = Callable[..., object]
+#: A feature's planner: (session, board, name=, prefix=, now=) -> the runs the board needs; it
+#: may catch up on work missed while the bot was down (a round started late, say).
+Planner = Callable[..., list[Run]]
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    """A kind of scheduled job: the one place a feature adds one."""
+
+    kind: str
+    #: the job's id from the board and the run's args (``{0}``, ``{1}``, ...)
+    id_template: str
+    #: what the feature plans, and what a run does
+    plan: Planner
+    work: Work
+    #: the import path stored for it; None: the generic :func:`run_job` (kind, board, args)
+    func: str | None = None
+    #: plan the board's jobs again after a run (the next round after a prompt)
+    replan_after: bool = False
+
+    def job_id(self, board_id: int, run: Run) -> str:
+        return self.id_template.format(*run.args, board=board_id)
+
+    def owns(self, board_id: int, job_id: str) -> bool:
+        """Whether ``job_id`` is one of this kind's jobs for the board: the id itself when the
+        kind has one job a board, else any id that starts like the template before its args."""
+        fixed = self.id_template.split("-{0}")[0].split("-{1}")[0].format(board=board_id)
+        if "{0}" in self.id_template or "{1}" in self.id_template:
+            return job_id.startswith(fixed + "-")
+        return job_id == fixed
+
+
+def _workshop_reminder(
+    session: Session, board: Board, *args: Any, name: Namer, now: datetime
+) -> bool:
+    return workshop_jobs.send_workshop_reminder(session, board, *args, now=now)
+
+
+#: Every kind of job, in the order they are planned (a round started late before its reminders
+#: and its summary). The first four keep the import paths jobs were stored with.
+JOBS: tuple[JobSpec, ...] = (
+    JobSpec(
+        "prompt",
+        "status-prompt-{board}",
+        status_jobs.plan_prompt,
+        status_jobs.start_planned_round,
+        func="board_bot.scheduler.jobs:scheduled_prompt",
+        replan_after=True,
+    ),
+    JobSpec(
+        "reminder",
+        "status-reminder-{board}-{1}",
+        status_jobs.plan_reminders,
+        status_jobs.send_reminder,
+        func="board_bot.scheduler.jobs:scheduled_reminder",
+    ),
+    JobSpec(
+        "summary",
+        "status-summary-{board}",
+        summary_jobs.plan_summary,
+        summary_jobs.post_summary,
+        func="board_bot.scheduler.jobs:scheduled_summary",
+    ),
+    JobSpec(
+        "workshop-reminder",
+        "workshop-reminder-{board}-{0}-{1}",
+        workshop_jobs.plan_reminders,
+        _workshop_reminder,
+        func="board_bot.scheduler.jobs:scheduled_workshop_reminder",
+    ),
+)
+BY_KIND = {spec.kind: spec for spec in JOBS}
 
 
 @dataclass
@@ -86,50 +154,20 @@ def _ctx() -> JobContext:
 
 @dataclass(frozen=True)
 class Plan:
-    """The jobs one board needs now."""
+    """The jobs one board needs now: the runs of each kind of job."""
 
     board_id: int
-    prompt: rs.RoundTimes | None  # the next round to start
-    reminders: list[tuple[int, datetime, str]]  # (number, when, period) of the open round
-    summary: tuple[datetime, str] | None = None  # the open round's summary after its deadline
-    #: (workshop id, "day" or "hour", when) of the workshop reminders still to send
-    workshop_reminders: list[tuple[int, str, datetime]] = field(default_factory=list)
+    runs: dict[str, list[Run]] = field(default_factory=dict)
 
 
 def catch_up(session: Session, board: Board, *, name: Namer, prefix: str, now: datetime) -> Plan:
-    """Start a round missed within the grace period (late), report one missed longer ago, post
-    a summary missed within :data:`SUMMARY_LATE_MAX`, and say which jobs the board needs."""
+    """Catch up on what was missed while the bot was down (each planner does its part) and say
+    which jobs the board needs."""
     assert board.id is not None
-    workshop_reminders = workshops.reminders_to_plan(session, board.id, now)
-    if not sr.is_enabled(session, board):
-        return Plan(board.id, None, [], workshop_reminders=workshop_reminders)
-    schedule = sr.schedule_of(session, board)
-    current = rs.current_round(schedule, now)
-    if current is not None and current.prompt_at < board.created_at:
-        current = None  # planned before the board existed: neither due nor missed
-    if current is not None and sr.find_round(session, board.id, current.period) is None:
-        if now - current.prompt_at <= status_jobs.GRACE:
-            started = sr.start_round(session, board, current, started_by=sr.SCHEDULED, now=now)
-            if started is not None:
-                status_jobs.queue_prompts(session, board, started, name=name, now=now)
-        else:
-            status_jobs.note_missed(session, board, current, prefix=prefix, now=now)
-    summary: tuple[datetime, str] | None = None
-    rnd = sr.open_round(session, board.id)
-    if rnd is not None and not summary_jobs.summary_posted(session, board.id, rnd.period):
-        if rnd.deadline_at > now:
-            summary = (rnd.deadline_at, rnd.period)
-        elif now - rnd.deadline_at <= summary_jobs.SUMMARY_LATE_MAX:
-            summary_jobs.post_summary(
-                session, board, rnd.period, name=name, now=now
-            )  # bot was down
-    return Plan(
-        board.id,
-        rs.next_round(schedule, now),
-        status_jobs.reminders_to_plan(session, board, now),
-        summary,
-        workshop_reminders,
-    )
+    runs = {
+        spec.kind: spec.plan(session, board, name=name, prefix=prefix, now=now) for spec in JOBS
+    }
+    return Plan(board.id, runs)
 
 
 # --- the jobs (referenced by import path; ids only) ---------------------------------------------
@@ -153,35 +191,29 @@ def _for_board(board_id: int, work: Callable[[Session, Board, Namer, datetime], 
     return done
 
 
+def run_job(kind: str, board_id: int, *args: Any) -> None:
+    """A job: the work of the job kind ``kind`` for the board, with the run's args."""
+    spec = BY_KIND[kind]
+    _for_board(board_id, lambda s, b, name, now: spec.work(s, b, *args, name=name, now=now))
+    if spec.replan_after:
+        reconcile_board(board_id, _ctx().clock.now())
+
+
+# The import paths the first jobs were stored with (a job store keeps them: they stay).
 def scheduled_prompt(board_id: int, period: str) -> None:
-    _for_board(
-        board_id,
-        lambda s, b, name, now: status_jobs.start_planned_round(s, b, period, name=name, now=now),
-    )
-    reconcile_board(board_id, _ctx().clock.now())
+    run_job("prompt", board_id, period)
 
 
 def scheduled_summary(board_id: int, period: str) -> None:
-    _for_board(
-        board_id,
-        lambda s, b, name, now: summary_jobs.post_summary(s, b, period, name=name, now=now),
-    )
+    run_job("summary", board_id, period)
 
 
 def scheduled_reminder(board_id: int, period: str, number: int) -> None:
-    _for_board(
-        board_id,
-        lambda s, b, name, now: status_jobs.send_reminder(s, b, period, number, name=name, now=now),
-    )
+    run_job("reminder", board_id, period, number)
 
 
 def scheduled_workshop_reminder(board_id: int, workshop_id: int, kind: str) -> None:
-    _for_board(
-        board_id,
-        lambda s, b, _name, now: workshop_jobs.send_workshop_reminder(
-            s, b, workshop_id, kind, now=now
-        ),
-    )
+    run_job("workshop-reminder", board_id, workshop_id, kind)
 
 
 def reconcile_all() -> None:
@@ -244,64 +276,18 @@ def reconcile_board(board_id: int, now: datetime) -> None:
 
 def apply_plan(scheduler: Any, plan: Plan) -> None:
     """Put the plan's jobs into the scheduler, replacing what it had for the board."""
-    prompt_id = PROMPT_JOB.format(board=plan.board_id)
-    if plan.prompt is None:
-        if scheduler.get_job(prompt_id) is not None:
-            scheduler.remove_job(prompt_id)
-    else:
-        scheduler.add_job(
-            "board_bot.scheduler.jobs:scheduled_prompt",
-            "date",
-            run_date=plan.prompt.prompt_at,
-            args=[plan.board_id, plan.prompt.period],
-            id=prompt_id,
-            replace_existing=True,
-        )
-    summary_id = SUMMARY_JOB.format(board=plan.board_id)
-    if plan.summary is None:
-        if scheduler.get_job(summary_id) is not None:
-            scheduler.remove_job(summary_id)
-    else:
-        scheduler.add_job(
-            "board_bot.scheduler.jobs:scheduled_summary",
-            "date",
-            run_date=plan.summary[0],
-            args=[plan.board_id, plan.summary[1]],
-            id=summary_id,
-            replace_existing=True,
-        )
-    _apply_workshop_reminders(scheduler, plan)
-    prefix = REMINDER_JOB.format(board=plan.board_id, number="")
-    wanted = {REMINDER_JOB.format(board=plan.board_id, number=n) for n, _, _ in plan.reminders}
-    for job in scheduler.get_jobs():
-        if job.id.startswith(prefix) and job.id not in wanted:
-            scheduler.remove_job(job.id)
-    for number, when, period in plan.reminders:
-        scheduler.add_job(
-            "board_bot.scheduler.jobs:scheduled_reminder",
-            "date",
-            run_date=when,
-            args=[plan.board_id, period, number],
-            id=REMINDER_JOB.format(board=plan.board_id, number=number),
-            replace_existing=True,
-        )
-
-
-def _apply_workshop_reminders(scheduler: Any, plan: Plan) -> None:
-    prefix = WORKSHOP_JOB.split("{workshop}")[0].format(board=plan.board_id)
-    wanted = {
-        WORKSHOP_JOB.format(board=plan.board_id, workshop=ws, kind=kind): (ws, kind, when)
-        for ws, kind, when in plan.workshop_reminders
-    }
-    for job in scheduler.get_jobs():
-        if job.id.startswith(prefix) and job.id not in wanted:
-            scheduler.remove_job(job.id)
-    for job_id, (ws, kind, when) in wanted.items():
-        scheduler.add_job(
-            "board_bot.scheduler.jobs:scheduled_workshop_reminder",
-            "date",
-            run_date=when,
-            args=[plan.board_id, ws, kind],
-            id=job_id,
-            replace_existing=True,
-        )
+    board = plan.board_id
+    for spec in JOBS:
+        wanted = {spec.job_id(board, run): run for run in plan.runs.get(spec.kind, [])}
+        for job in scheduler.get_jobs():
+            if spec.owns(board, job.id) and job.id not in wanted:
+                scheduler.remove_job(job.id)
+        for job_id, run in wanted.items():
+            scheduler.add_job(
+                spec.func or "board_bot.scheduler.jobs:run_job",
+                "date",
+                run_date=run.at,
+                args=[board, *run.args] if spec.func else [spec.kind, board, *run.args],
+                id=job_id,
+                replace_existing=True,
+            )

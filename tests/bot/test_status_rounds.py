@@ -308,8 +308,8 @@ def test_a_scheduled_round_is_started_once_and_late_within_grace(
         plan = rounds.catch_up(session, board, name=plain_names, prefix="!", now=late)
     [rnd] = city.rows(StatusRound)
     assert (rnd.period, rnd.late, rnd.started_by) == ("2026-W50", True, "schedule")
-    assert plan.prompt is not None and plan.prompt.period == "2026-W51"
-    assert [(n, period) for n, _, period in plan.reminders] == [(1, "2026-W50")]
+    assert [run.args for run in plan.runs["prompt"]] == [("2026-W51",)]
+    assert [run.args for run in plan.runs["reminder"]] == [("2026-W50", 1)]
     dms = open_direct_rooms(city)
     [prompt] = sent_to(city, dms[LEAD])
     assert "Diese Abfrage kommt verspätet" in prompt["body"]
@@ -524,7 +524,7 @@ def test_after_a_downtime_only_the_latest_missed_reminder_is_planned(city: BotHa
         plan = rounds.catch_up(
             session, board, name=plain_names, prefix="!", now=START + timedelta(hours=3)
         )
-    assert [number for number, _, _ in plan.reminders] == [2, 3]
+    assert [number for _, number in (run.args for run in plan.runs["reminder"])] == [2, 3]
 
 
 def test_a_reminder_by_hand_does_not_cancel_the_scheduled_one(city: BotHarness) -> None:
@@ -615,7 +615,7 @@ def test_a_summary_missed_at_the_deadline_is_posted_once_on_return(city: BotHarn
         again = rounds.catch_up(
             session, board, name=plain_names, prefix="!", now=after_deadline + timedelta(minutes=5)
         )
-    assert first.summary is None and again.summary is None
+    assert first.runs["summary"] == [] and again.runs["summary"] == []
     posted = [c for c in sent_to(city, ROOM) if c["body"].startswith("📊 Lagebericht")]
     assert len(posted) == 1 and "KW 50" in posted[0]["body"]
 

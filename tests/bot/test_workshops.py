@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 from board_bot.core import delivery
 from board_bot.core.db import unit_of_work
 from board_bot.core.events import IncomingReaction, IncomingRedaction
+from board_bot.core.jobs import Run
 from board_bot.core.naming import plain_names
 from board_bot.core.render import plain_text
 from board_bot.features.workshops import jobs as workshop_jobs
@@ -364,9 +365,10 @@ def test_reminders_a_day_and_an_hour_before_once_each_and_again_after_a_new_slot
     with unit_of_work(city.engine) as session:
         board = session.exec(select(Board)).one()
         plan = rounds.catch_up(session, board, name=plain_names, prefix="!", now=START)
-        assert sorted(plan.workshop_reminders) == sorted(
-            [(ws_id, "hour", start - timedelta(hours=1)), (ws_id, "day", start - timedelta(days=1))]
-        )
+        assert sorted(plan.runs["workshop-reminder"], key=lambda run: run.at) == [
+            Run(start - timedelta(days=1), (ws_id, "day")),
+            Run(start - timedelta(hours=1), (ws_id, "hour")),
+        ]
     city.reply("!workshop rsvp 1 ja", sender=DEPUTY)
     day_before = start - timedelta(days=1)
     with unit_of_work(city.engine) as session:
@@ -386,14 +388,14 @@ def test_reminders_a_day_and_an_hour_before_once_each_and_again_after_a_new_slot
     late = start - timedelta(minutes=50)
     with unit_of_work(city.engine) as session:
         board = session.exec(select(Board)).one()
-        assert rounds.catch_up(
-            session, board, name=plain_names, prefix="!", now=late
-        ).workshop_reminders == [(ws_id, "hour", late)]
+        assert rounds.catch_up(session, board, name=plain_names, prefix="!", now=late).runs[
+            "workshop-reminder"
+        ] == [Run(late, (ws_id, "hour"))]
         too_late = start - timedelta(minutes=30)
         assert (
-            rounds.catch_up(
-                session, board, name=plain_names, prefix="!", now=too_late
-            ).workshop_reminders
+            rounds.catch_up(session, board, name=plain_names, prefix="!", now=too_late).runs[
+                "workshop-reminder"
+            ]
             == []
         )
     # A new slot: both reminders are due again.
@@ -401,12 +403,8 @@ def test_reminders_a_day_and_an_hour_before_once_each_and_again_after_a_new_slot
     city.handle("!workshop verschieben 1 17.12. 10:00")
     with unit_of_work(city.engine) as session:
         board = session.exec(select(Board)).one()
-        kinds = {
-            k
-            for _, k, _ in rounds.catch_up(
-                session, board, name=plain_names, prefix="!", now=day_before
-            ).workshop_reminders
-        }
+        plan = rounds.catch_up(session, board, name=plain_names, prefix="!", now=day_before)
+        kinds = {run.args[1] for run in plan.runs["workshop-reminder"]}
     assert kinds == {"day", "hour"}
 
 

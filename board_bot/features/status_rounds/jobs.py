@@ -16,6 +16,7 @@ from sqlmodel import Session
 
 from board_bot.core import delivery
 from board_bot.core.i18n import t
+from board_bot.core.jobs import Run
 from board_bot.core.naming import Namer
 from board_bot.core.render import Safe, message_contents
 from board_bot.features.people import service as people
@@ -157,23 +158,47 @@ def note_missed(
     return True
 
 
-def reminders_to_plan(
-    session: Session, board: Board, now: datetime
-) -> list[tuple[int, datetime, str]]:
-    """The open round's reminders still to send: those ahead, and of those missed (the bot was
-    down) only the latest within the grace period, so that nobody gets two at once."""
+def plan_prompt(
+    session: Session, board: Board, *, name: Namer, prefix: str, now: datetime
+) -> list[Run]:
+    """Start a round missed within :data:`GRACE` (late), tell the board room of one missed
+    longer ago, and plan the next round's prompt (none while the schedule is paused)."""
     assert board.id is not None
-    rnd = sr.open_round(session, board.id)
+    if not sr.is_enabled(session, board):
+        return []
+    schedule = sr.schedule_of(session, board)
+    current = rs.current_round(schedule, now)
+    if current is not None and current.prompt_at < board.created_at:
+        current = None  # planned before the board existed: neither due nor missed
+    if current is not None and sr.find_round(session, board.id, current.period) is None:
+        if now - current.prompt_at <= GRACE:
+            started = sr.start_round(session, board, current, started_by=sr.SCHEDULED, now=now)
+            if started is not None:
+                queue_prompts(session, board, started, name=name, now=now)
+        else:
+            note_missed(session, board, current, prefix=prefix, now=now)
+    upcoming = rs.next_round(schedule, now)
+    return [Run(upcoming.prompt_at, (upcoming.period,))] if upcoming is not None else []
+
+
+def plan_reminders(
+    session: Session, board: Board, *, name: Namer, prefix: str, now: datetime
+) -> list[Run]:
+    """The open round's reminders still to send, as runs with (period, number): those ahead,
+    and of those missed (the bot was down) only the latest within the grace period, so that
+    nobody gets two at once."""
+    assert board.id is not None
+    rnd = sr.open_round(session, board.id) if sr.is_enabled(session, board) else None
     if rnd is None:
         return []
-    ahead: list[tuple[int, datetime, str]] = []
-    missed: list[tuple[int, datetime, str]] = []
+    ahead: list[Run] = []
+    missed: list[Run] = []
     for number, at in enumerate(rnd.reminders_at, start=1):
         when = datetime.fromisoformat(at)
         if number <= rnd.reminders_sent:
             continue
         if when > now:
-            ahead.append((number, when, rnd.period))
+            ahead.append(Run(when, (rnd.period, number)))
         elif now - when <= GRACE:
-            missed.append((number, when, rnd.period))
+            missed.append(Run(when, (rnd.period, number)))
     return missed[-1:] + ahead

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session
 
 from board_bot.core import delivery
+from board_bot.core.jobs import Run
 from board_bot.core.naming import Namer
 from board_bot.core.render import message_contents
 from board_bot.features.status_rounds import service as sr
@@ -66,3 +67,19 @@ def post_summary(
 
 def summary_posted(session: Session, board_id: int, period: str) -> bool:
     return session.get(HandledEvent, f"summary:{board_id}:{period}") is not None
+
+
+def plan_summary(
+    session: Session, board: Board, *, name: Namer, prefix: str, now: datetime
+) -> list[Run]:
+    """The open round's summary at its deadline; one whose deadline passed while the bot was
+    down is posted now, within :data:`SUMMARY_LATE_MAX`."""
+    assert board.id is not None
+    rnd = sr.open_round(session, board.id) if sr.is_enabled(session, board) else None
+    if rnd is None or summary_posted(session, board.id, rnd.period):
+        return []
+    if rnd.deadline_at > now:
+        return [Run(rnd.deadline_at, (rnd.period,))]
+    if now - rnd.deadline_at <= SUMMARY_LATE_MAX:
+        post_summary(session, board, rnd.period, name=name, now=now)
+    return []

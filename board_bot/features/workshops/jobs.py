@@ -8,6 +8,8 @@ from sqlmodel import Session
 
 from board_bot.core import delivery
 from board_bot.core.i18n import t
+from board_bot.core.jobs import Run
+from board_bot.core.naming import Namer
 from board_bot.core.render import message_contents
 from board_bot.features.workshops import messages as wr
 from board_bot.features.workshops import service as wss
@@ -45,3 +47,11 @@ def send_workshop_reminder(
         now=now,
     )
     return True
+
+
+def plan_reminders(
+    session: Session, board: Board, *, name: Namer, prefix: str, now: datetime
+) -> list[Run]:
+    """The reminders still to send, as runs with (workshop id, "day" or "hour")."""
+    assert board.id is not None
+    return [Run(at, (ws, kind)) for ws, kind, at in wss.reminders_to_plan(session, board.id, now)]
