@@ -62,6 +62,8 @@ def person_name(user_id: str, display_name: str | None, *, ambiguous: bool = Fal
     """The person as shown: the display name alone, unless it is ``ambiguous`` (someone else
     in the room has it too) or looks like a Matrix id, then with the id; without a display name
     the id's local part, with the id."""
+    if not user_id.startswith("@"):  # not a person: an import or the schedule ("import:demo")
+        return escape(user_id)
     name = clean_name(display_name)
     if not name or name == user_id:
         return Safe(f"{escape(localpart(user_id))} ({escape(user_id)})")

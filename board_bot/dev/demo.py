@@ -29,6 +29,7 @@ from board_bot.app import build_app
 from board_bot.core.clock import SystemClock
 from board_bot.core.config import Config, parse_config
 from board_bot.core.db import unit_of_work
+from board_bot.core.naming import namer
 from board_bot.dev.demo_portfolio import seed_work_packages
 from board_bot.dev.demo_round import seed_status_round
 from board_bot.dev.demo_workshops import seed_workshops
@@ -285,8 +286,12 @@ def seed_sample_data(
                     today=today,
                 )
         seed_work_packages(session, board=board, server_name=server_name, now=now, today=today)
-        seed_status_round(session, board, server_name=server_name, now=now)
-        seed_workshops(session, board, server_name=server_name, now=now)
+        # The prompts and the poll are written before the bot has seen the room: the people are
+        # named by the display names the demo gives them.
+        shown = {f"@{local}:{server_name}": display for local, _, display, _ in PEOPLE}
+        names = namer(board.room_id, lambda room_id, user_id: shown.get(user_id))
+        seed_status_round(session, board, server_name=server_name, name=names, now=now)
+        seed_workshops(session, board, server_name=server_name, name=names, now=now)
     return summary
 
 

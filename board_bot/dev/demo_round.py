@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
-from board_bot.core.naming import plain_names
+from board_bot.core.naming import Namer
 from board_bot.features.departments import service as departments
 from board_bot.features.status_rounds import jobs as status_jobs
 from board_bot.features.status_rounds import schedule as rs
@@ -90,7 +90,9 @@ def seed_history(session: Session, board: Board, *, now: datetime) -> None:
     session.flush()
 
 
-def seed_status_round(session: Session, board: Board, *, server_name: str, now: datetime) -> bool:
+def seed_status_round(
+    session: Session, board: Board, *, server_name: str, name: Namer, now: datetime
+) -> bool:
     """Start this week's round with its prompts (the bot sends them as direct messages) and
     record the sample answers; False when the board has had a round already."""
     assert board.id is not None
@@ -101,7 +103,7 @@ def seed_status_round(session: Session, board: Board, *, server_name: str, now: 
     started = sr.start_round(session, board, times, started_by=ACTOR, now=now)
     if started is None:
         return False
-    status_jobs.queue_prompts(session, board, started, name=plain_names, now=now)
+    status_jobs.queue_prompts(session, board, started, name=name, now=now)
     by_code = {d.id: d.code for d in departments.active(session, board.id)}
     for planned in started.prompts:
         sample = ANSWERS.get(by_code.get(planned.prompt.department_id, ""))

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
-from board_bot.core.naming import plain_names
+from board_bot.core.naming import Namer
 from board_bot.core.workdays import next_working_day
 from board_bot.features.departments import service as departments
 from board_bot.features.workshops import minutes as ms
@@ -27,7 +27,13 @@ def _slot(board: Board, day: date, hour: int) -> datetime:
 
 
 def seed_workshops(
-    session: Session, board: Board, *, server_name: str, now: datetime, prefix: str = "!"
+    session: Session,
+    board: Board,
+    *,
+    server_name: str,
+    name: Namer,
+    now: datetime,
+    prefix: str = "!",
 ) -> bool:
     """False when the board has workshops already."""
     assert board.id is not None
@@ -92,7 +98,7 @@ def seed_workshops(
     )
     wss.vote(session, poll, f"@fb61-leitung:{server_name}", [1, 2], now=now)
     wss.vote(session, poll, f"@fb68-vertretung:{server_name}", [1], now=now)
-    posting.post_poll(session, poll, options, board, lang, name=plain_names, now=now)
+    posting.post_poll(session, poll, options, board, lang, name=name, now=now)
 
     # Confirmed for next week, with its invitation, the .ics file and some answers.
     meeting, _ = wss.plan(

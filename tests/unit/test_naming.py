@@ -74,3 +74,8 @@ def test_people_in_error_parameters_are_named_for_the_reader() -> None:
 
 def test_nobody_is_a_dash() -> None:
     assert people_list(plain_names, []) == "–"
+
+
+def test_an_actor_that_is_no_person_is_shown_as_it_is() -> None:
+    assert plain_text(plain_names("import:demo")) == "import:demo"
+    assert plain_text(plain_names("schedule")) == "schedule"
