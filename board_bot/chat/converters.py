@@ -14,7 +14,7 @@ from board_bot.core.dates import parse_full_date
 from board_bot.core.errors import BotError, UsageError
 from board_bot.core.i18n import Localized
 from board_bot.core.ids import RoomId, UserId, is_server_name, is_user_id
-from board_bot.core.naming import CONTROL
+from board_bot.core.render import CONTROL
 from board_bot.features.work_packages import fields
 from board_bot.features.work_packages import service as wps
 from board_bot.features.work_packages.vocabulary import LIGHT, STATUS

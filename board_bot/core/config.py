@@ -8,7 +8,6 @@ environment variable NAME, so that secrets need not stand in the file.
 from __future__ import annotations
 
 import os
-import re
 import tomllib
 import unicodedata
 from collections.abc import Mapping
@@ -21,6 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from board_bot.core.errors import ConfigError
 from board_bot.core.ids import UserId, is_server_name, is_user_id
+from board_bot.core.render import CONTROL
 from board_bot.core.workdays import BUNDESLAENDER, DEFAULT_BUNDESLAND
 
 LANGUAGES = ("de", "en")
@@ -47,7 +47,6 @@ DEFAULT_HANDLUNGSFELDER = (
 MAX_HANDLUNGSFELD_LENGTH = 100
 # Control characters (other than whitespace, which is folded to single spaces) and the bidi
 # overrides and isolates that make a name display other than it reads.
-_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 @dataclass(frozen=True)
@@ -196,7 +195,7 @@ def _handlungsfelder(r: _Reader) -> tuple[str, ...]:
             r.problems.append(
                 f"{key}[{i}]: at most {MAX_HANDLUNGSFELD_LENGTH} characters, got {len(name)}"
             )
-        elif _CONTROL.search(name):
+        elif CONTROL.search(name):
             r.problems.append(f"{key}[{i}]: contains control characters, got {item!r}")
         elif name.casefold() in seen:
             first = seen[name.casefold()]

@@ -9,30 +9,19 @@ context (``ctx.name``), the scheduler's jobs through a :func:`namer` for the boa
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from board_bot.core.render import Safe, escape
+from board_bot.core.render import Safe, escape, strip_control
 from board_bot.models import Board
 
 # A display name is shown at most this long.
 MAX_DISPLAY_NAME = 60
-# Control and bidi characters: a display name must not break a line or turn text around.
-CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 #: user id -> how the person is named
 Namer = Callable[[str], Safe]
-
-
-def strip_control(text: str) -> str:
-    """Text from elsewhere (a display name) made fit for one line: no control or bidi characters,
-    whitespace folded."""
-    return " ".join(CONTROL.sub("", text).split())
-
-
 #: (room id, user id) -> the user's display name there, if known. Shown, never trusted.
 NameLookup = Callable[[str, str], str | None]
 #: room id -> the room's members, or None when the room is not known

@@ -112,13 +112,26 @@ class Safe(str):
     catalog message) or user text that :func:`escape` has already made inert."""
 
 
+# Control characters (NUL and the like, but not tab and line breaks) and bidi overrides: text from
+# elsewhere must not break the client or turn text around (U+202A-U+202E, U+2066-U+2069).
+CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def strip_control(text: str) -> str:
+    """Text from elsewhere (a display name) made fit for one line: no control or bidi characters,
+    whitespace folded."""
+    return " ".join(CONTROL.sub("", text).split())
+
+
 def escape_param(value: Any) -> Any:
     """``value`` escaped if it is a string not marked :class:`Safe`; anything else as it is."""
     return escape(value) if isinstance(value, str) and not isinstance(value, Safe) else value
 
 
 def escape(text: str) -> Safe:
-    """Make user text inert in a Markdown reply: no formatting, no links, no @room ping."""
+    """Make user text inert in a Markdown reply: no formatting, no links, no @room ping, no
+    control characters or bidi overrides."""
+    text = CONTROL.sub("", text)
     text = " ".join(text.split()) if "\n" not in text else text
     text = _MD_SPECIAL.sub(r"\\\1", text)
     return Safe(_ROOM_PING.sub("@\u2060\\1", text))

@@ -172,3 +172,27 @@ def test_a_typed_word_is_escaped_once(bot: BotHarness) -> None:
     assert content["body"].startswith("`!board` kennt den Befehl „*fett*_<b>“ nicht.")
     assert "„*fett*_&lt;b&gt;“" in content["formatted_body"]
     assert "<em>" not in content["formatted_body"]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "!wp edit WP-1 status \u202egeplant\x00",
+        "!abwesend \u202e31.02.\u2066",
+        "!wp list --sort \x1b[31mrot",
+        "!wp liste --ampel \u202elila",
+    ],
+)
+def test_quoted_input_comes_back_without_control_or_bidi_characters(
+    bot: BotHarness, command: str
+) -> None:
+    bot.reply("!board init Testboard")
+    bot.handle(command)
+    [content] = bot.contents()
+    assert (
+        "lila" in content["body"]
+        or "rot" in content["body"]
+        or "Steuerzeichen" in (content["body"])
+    )
+    for text in (content["body"], content.get("formatted_body", "")):
+        assert not any(ch in text for ch in "\x00\x1b\u202e\u2066"), text

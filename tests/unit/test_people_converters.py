@@ -9,7 +9,7 @@ import pytest
 from board_bot.chat.converters import split_code, to_role, to_room_id
 from board_bot.core.errors import UsageError
 from board_bot.core.i18n import t
-from board_bot.core.naming import strip_control
+from board_bot.core.render import strip_control
 from board_bot.features.departments.messages import dept_title
 from board_bot.models import Department
 from commands.history import _title
