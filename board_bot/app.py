@@ -15,7 +15,7 @@ from sqlalchemy.exc import OperationalError
 from board_bot import __version__
 from board_bot.chat.dispatcher import Dispatcher
 from board_bot.chat.framework import Runtime
-from board_bot.core import migrate
+from board_bot.core import i18n, migrate
 from board_bot.core.clock import Clock
 from board_bot.core.config import Config
 from board_bot.core.db import backend_name, make_engine
@@ -91,6 +91,9 @@ def settle_heap() -> None:
 
 
 def build_app(config: Config, clock: Clock) -> App:
+    i18n.set_prefix(config.bot.command_prefix)
+    i18n.set_chair_title("de", config.bot.chair_title)
+    i18n.set_chair_title("en", config.bot.chair_title_en)
     engine = make_engine(config.storage.database_url)
     runtime = Runtime(
         version=__version__,

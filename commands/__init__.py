@@ -41,7 +41,7 @@ def build_registry() -> Registry:
     registry.add_group(work_packages.group)
     registry.add_group(status.group)
     registry.add_command(status.update)
-    registry.add_command(summary.summary)
+    registry.add_group(summary.group)
     registry.add_group(workshops.group)
     registry.add_command(workshops.workshops_)
     registry.add_group(minutes.minutes_group)

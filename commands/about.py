@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from board_bot.chat.framework import Context, command
-from board_bot.core.dates import format_datetime
+from board_bot.core.formats import format_datetime
 from board_bot.core.i18n import t
 from board_bot.core.render import Safe
 from board_bot.features.boards import service as boards
@@ -22,7 +22,7 @@ def format_duration(lang: str, delta: timedelta) -> Safe:
     return t(lang, "duration.minutes", minutes=minutes)
 
 
-@command("about", aliases=("info", "über", "ueber", "version"))
+@command("about", de="info", aliases=("über", "ueber", "version"))
 def about(ctx: Context) -> str:
     """Show the bot's version, uptime, database and encryption"""
     rt = ctx.runtime
@@ -31,7 +31,7 @@ def about(ctx: Context) -> str:
         ctx.lang,
         "about.text",
         version=Safe(rt.version),
-        started=format_datetime(rt.started_at, zone),
+        started=format_datetime(ctx.lang, rt.started_at, zone),
         uptime=format_duration(ctx.lang, ctx.now - rt.started_at),
         database=Safe(rt.database),
         encryption=t(ctx.lang, "about.encryption_on" if rt.encryption else "about.encryption_off"),

@@ -7,7 +7,7 @@ from board_bot.chat.common import admins, board_of, period, today
 from board_bot.chat.framework import Context, Rest, command
 from board_bot.core.dates import parse_date, split_period
 from board_bot.core.errors import BotError, Forbidden, NotFound, UsageError
-from board_bot.core.i18n import t
+from board_bot.core.i18n import N_, t
 from board_bot.core.ids import UserId
 from board_bot.core.render import Safe
 from board_bot.features.absences import service as absences
@@ -144,7 +144,7 @@ def _back(ctx: Context, *, for_: UserId | None = None) -> str:
     return t(ctx.lang, "away.back_other", user=ctx.name(user))
 
 
-@command("absences", aliases=("abwesenheiten",), needs_board=True)
+@command("absences", de="abwesenheiten", needs_board=True)
 def absences_(ctx: Context) -> str:
     """List current and upcoming absences, and who stands in for the leads"""
     board = board_of(ctx)
@@ -156,7 +156,7 @@ def absences_(ctx: Context) -> str:
     cover = people.coverage(ctx.session, board.id or 0, active, day)
     lines = [t(ctx.lang, "away.title"), ""]
     for absence in rows:
-        key = "away.line_now" if absence.starts_on <= day else "away.line"
+        key = N_("away.line_now") if absence.starts_on <= day else N_("away.line")
         lines.append(
             "- " + t(ctx.lang, key, user=ctx.name(absence.user_id), period=period(ctx, absence))
         )
@@ -167,5 +167,5 @@ def absences_(ctx: Context) -> str:
     return "\n".join(lines)
 
 
-away = command("away", aliases=("abwesend", "urlaub"), needs_board=True)(_away)
-back = command("back", aliases=("zurück", "zurueck"), needs_board=True)(_back)
+away = command("away", de="abwesend", aliases=("urlaub",), needs_board=True)(_away)
+back = command("back", de="zurück", aliases=("zurueck",), needs_board=True)(_back)

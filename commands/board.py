@@ -5,19 +5,27 @@ from __future__ import annotations
 from board_bot.chat.common import today
 from board_bot.chat.converters import Language
 from board_bot.chat.framework import Context, Group, Rest, Role
-from board_bot.core.dates import format_datetime
 from board_bot.core.errors import BotError
-from board_bot.core.i18n import t, weekday_date
+from board_bot.core.formats import format_datetime, weekday_date
+from board_bot.core.i18n import t
 from board_bot.core.render import Safe
 from board_bot.core.workdays import BUNDESLAENDER, next_working_day
 from board_bot.features.boards import service as boards
 from board_bot.models import Board
 from board_bot.scheduler import jobs as rounds
 
-group = Group("board", "Set up and show this room's board", aliases=("gremium",))
+
+def land_name(lang: str, code: str) -> str:
+    """``Schleswig-Holstein`` for ``SH``; an unknown code as it is."""
+    return t(lang, f"land.{code.lower()}") if code in BUNDESLAENDER else code
 
 
-@group.command("init", aliases=("anlegen", "einrichten"), requires=Role.ADMIN, needs_board=False)
+group = Group("board", aliases=("gremium",))
+
+
+@group.command(
+    "init", de="einrichten", aliases=("anlegen",), requires=Role.ADMIN, needs_board=False
+)
 def init(ctx: Context, *, name: Rest) -> str:
     """Make this room the board room of a new Smart City Board"""
     board = boards.create(
@@ -42,7 +50,7 @@ def init(ctx: Context, *, name: Rest) -> str:
     )
 
 
-@group.command("show", aliases=("zeigen", "info"))
+@group.command("show", de="zeigen", aliases=("info",))
 def show(ctx: Context) -> str:
     """Show the board's name, language, time zone, Bundesland, next working day and where the
     summaries go"""
@@ -56,9 +64,9 @@ def show(ctx: Context) -> str:
         name=board.name,  # user text: t() escapes it
         language=t(ctx.lang, f"language.{board.language}"),  # Safe: a catalog text
         timezone=board.timezone,
-        created=format_datetime(board.created_at, board.timezone),
+        created=format_datetime(ctx.lang, board.created_at, board.timezone),
         created_by=ctx.name(board.created_by),
-        bundesland=BUNDESLAENDER.get(board.bundesland, board.bundesland),
+        bundesland=land_name(ctx.lang, board.bundesland),
         next_day=weekday_date(ctx.lang, next_day),
         summary_to=_summary_places(ctx.lang, board),
     )
@@ -74,7 +82,7 @@ def _summary_places(lang: str, board: Board) -> Safe:
     return Safe(", ".join(places))
 
 
-@group.command("language", aliases=("sprache",), requires=Role.ADMIN)
+@group.command("language", de="sprache", requires=Role.ADMIN)
 def language(ctx: Context, language: Language) -> str:
     """Switch the board's language (de or en)"""
     board = ctx.board

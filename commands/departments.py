@@ -14,7 +14,7 @@ from board_bot.features.departments.messages import dept_title
 from board_bot.features.people import service as people
 from board_bot.models import Department
 
-group = Group("dept", "Manage the board's departments", aliases=("fb", "fachbereich", "amt"))
+group = Group("dept", de="fb", aliases=("fachbereich", "amt"))
 
 # Words that clear a department's room: ``!dept room FB 61 none``.
 NO_ROOM = frozenset({"none", "keiner", "kein", "keinen", "-", "–"})
@@ -60,7 +60,7 @@ def find_with_rest(ctx: Context, text: str) -> tuple[Department, str]:
     return find(ctx, code), rest
 
 
-@group.command("add", aliases=("anlegen", "neu"), requires=Role.ADMIN)
+@group.command("add", de="anlegen", aliases=("neu",), requires=Role.ADMIN)
 def add(ctx: Context, code: str, *, name: Rest, room: RoomId | None = None) -> str:
     """Add a department: code first (FB 61, Amt 13, RPA; quote word-only codes: "Stab OB")"""
     board = board_of(ctx)
@@ -82,7 +82,7 @@ def add(ctx: Context, code: str, *, name: Rest, room: RoomId | None = None) -> s
     return t(ctx.lang, "dept.added", dept=dept_title(dept), prefix=Safe(ctx.prefix))
 
 
-@group.command("rename", aliases=("umbenennen",), requires=Role.ADMIN)
+@group.command("rename", de="umbenennen", requires=Role.ADMIN)
 def rename(ctx: Context, dept: str, *, name: Rest = "", code: Code | None = None) -> str:
     """Rename a department; --code gives it a new code"""
     found, new_name = find_with_rest(ctx, f"{dept} {name}")
@@ -100,7 +100,7 @@ def rename(ctx: Context, dept: str, *, name: Rest = "", code: Code | None = None
     return t(ctx.lang, "dept.renamed", old=before, new=dept_title(found))
 
 
-@group.command("show", aliases=("zeigen", "info"))
+@group.command("show", de="zeigen", aliases=("info",))
 def show(ctx: Context, *, dept: Rest) -> str:
     """Show a department: lead, deputies, members, room, and who answers today"""
     found = find(ctx, dept)
@@ -140,7 +140,7 @@ def _acting(ctx: Context, acting: people.Acting) -> Safe:
     return ctx.name(acting.user_id)
 
 
-@group.command("list", aliases=("liste", "alle"))
+@group.command("list", de="liste", aliases=("alle",))
 def list_(ctx: Context) -> str:
     """List the active departments with their lead and who answers today"""
     board = board_of(ctx)
@@ -162,7 +162,7 @@ def list_(ctx: Context) -> str:
     return "\n".join(lines)
 
 
-@group.command("archive", aliases=("archivieren",), requires=Role.ADMIN)
+@group.command("archive", de="archivieren", requires=Role.ADMIN)
 def archive(ctx: Context, *, dept: Rest) -> str:
     """Archive a department: it leaves lists and prompts and keeps its history"""
     found = find(ctx, dept)
@@ -176,7 +176,7 @@ def archive(ctx: Context, *, dept: Rest) -> str:
     )
 
 
-@group.command("room", aliases=("raum",), requires=Role.ADMIN)
+@group.command("room", de="raum", requires=Role.ADMIN)
 def room(ctx: Context, dept: str, *, room: Rest) -> str:
     """Set the room where a department gets its prompts (none: the board room)"""
     words = f"{dept} {room}".split()

@@ -1,66 +1,123 @@
-"""``!help``: the command list and usage, rendered from the registry."""
+"""``!hilfe`` (``!help``): the help, rendered from the registry in the reader's language.
+
+The first answer fits one phone screen: the three commands a department lead needs most and the
+topics, one line each, with their command words. ``!hilfe <Befehl>`` (any word of any language,
+``!hilfe bericht`` or ``!hilfe summary``) shows a group with its commands, or one command with its
+usage, its other words and who may use it.
+"""
 
 from __future__ import annotations
 
 from board_bot.chat.framework import Command, Context, Group, Rest, Role, command
 from board_bot.core.errors import NotFound
-from board_bot.core.i18n import t
+from board_bot.core.i18n import N_, t
 from board_bot.core.render import Safe
 
+#: The topics of the overview, each with the commands and groups it names (English names).
+TOPICS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (N_("help.topic.packages"), ("wp",)),
+    (N_("help.topic.rounds"), ("status", "update")),
+    (N_("help.topic.summary"), ("summary", "decisions")),
+    (N_("help.topic.workshops"), ("workshop", "workshops")),
+    (N_("help.topic.minutes"), ("minutes", "decision", "action", "note")),
+    (N_("help.topic.people"), ("people", "whoami", "role")),
+    (N_("help.topic.absences"), ("away", "back", "absences")),
+    (N_("help.topic.board"), ("board", "dept", "history", "about")),
+)
+#: The commands a department lead needs most, with what they do in a few words.
+MOST_NEEDED: tuple[tuple[str, str], ...] = (
+    ("update", N_("help.most.update")),
+    ("wp.list", N_("help.most.wp_list")),
+    ("away", N_("help.most.away")),
+)
 
-def _command_lines(cmd: Command, ctx: Context, *, detail: bool) -> list[str]:
-    lines = [f"- `{cmd.usage(ctx.prefix, ctx.lang)}` — {cmd.help(ctx.lang)}"]
-    if detail:
-        if cmd.aliases:
-            aliases = Safe(
-                ", ".join(
-                    f"`{ctx.prefix}{cmd.group + ' ' if cmd.group else ''}{a}`" for a in cmd.aliases
-                )
-            )
-            lines.append(f"  {t(ctx.lang, 'help.aliases', aliases=aliases)}")
-        if cmd.requires is Role.ADMIN:
-            lines.append(f"  {t(ctx.lang, 'help.admin_only')}")
-    return lines
+
+def _code(text: str) -> Safe:
+    return Safe(f"`{text}`")
+
+
+def _admin_note(cmd: Command, ctx: Context) -> list[str]:
+    return [f"  {t(ctx.lang, 'help.admin_only')}"] if cmd.requires is Role.ADMIN else []
+
+
+def _command_lines(cmd: Command, ctx: Context) -> list[str]:
+    """The usage on one line, what the command does on the next."""
+    return [f"- {_code(cmd.usage(ctx.prefix, ctx.lang))}", f"  {cmd.help(ctx.lang)}"]
+
+
+def _command_text(cmd: Command, ctx: Context) -> str:
+    lines = _command_lines(cmd, ctx)
+    before = cmd.parent.chain(ctx.lang) if cmd.parent else []
+    others = [_code(ctx.prefix + " ".join([*before, w])) for w in cmd.other_words(ctx.lang)]
+    if others:
+        lines.append(f"  {t(ctx.lang, 'help.aliases', aliases=Safe(', '.join(others)))}")
+    lines += _admin_note(cmd, ctx)
+    return "\n".join(lines)
 
 
 def _group_text(group: Group, ctx: Context) -> str:
-    lines = [f"**{ctx.prefix}{group.name}** — {group.help(ctx.lang)}"]
-    if group.aliases:
-        aliases = Safe(", ".join(f"`{ctx.prefix}{a}`" for a in group.aliases))
-        lines.append(t(ctx.lang, "help.aliases", aliases=aliases))
+    words = ctx.prefix + " ".join(group.chain(ctx.lang))
+    lines = [f"**{words}** – {group.help(ctx.lang)}"]
+    before = group.parent.chain(ctx.lang) if group.parent else []
+    others = [_code(ctx.prefix + " ".join([*before, w])) for w in group.other_words(ctx.lang)]
+    if others:
+        lines.append(t(ctx.lang, "help.aliases", aliases=Safe(", ".join(others))))
+    if group.default is not None:
+        alone = group.commands[group.default]
+        lines.append(t(ctx.lang, "help.default", words=_code(words), command=_code(
+            alone.words(ctx.prefix, ctx.lang)
+        )))  # fmt: skip
     lines.append("")
-    for cmd in group.unique_commands():
-        lines.extend(_command_lines(cmd, ctx, detail=True))
+    for cmd in group.all_commands():
+        lines += _command_lines(cmd, ctx)
+        lines += _admin_note(cmd, ctx)
     return "\n".join(lines)
+
+
+def _entry(ctx: Context, name: str) -> Command | Group:
+    """A top-level command or group by its English name."""
+    registry = ctx.registry
+    return registry.groups[name] if name in registry.groups else registry.top[name]
+
+
+def _by_path(ctx: Context, path: str) -> Command:
+    return next(c for c in ctx.registry.commands() if c.path == path)
 
 
 def _overview(ctx: Context) -> str:
-    lines = [t(ctx.lang, "help.title"), ""]
-    for cmd in ctx.registry.unique_top():
-        lines.extend(_command_lines(cmd, ctx, detail=False))
-    for group in ctx.registry.unique_groups():
-        for cmd in group.unique_commands():
-            lines.extend(_command_lines(cmd, ctx, detail=False))
-    lines += ["", t(ctx.lang, "help.more", prefix=Safe(ctx.prefix))]
+    lang, prefix = ctx.lang, ctx.prefix
+    lines = [t(lang, "help.title"), "", t(lang, "help.most_needed")]
+    for path, key in MOST_NEEDED:
+        lines.append(f"- {_code(_by_path(ctx, path).words(prefix, lang))} – {t(lang, key)}")
+    lines += ["", t(lang, "help.topics")]
+    for key, names in TOPICS:
+        words = ", ".join(_code(prefix + _entry(ctx, n).word(lang)) for n in names)
+        lines.append(f"- {t(lang, key)}: {words}")
+    lines += ["", t(lang, "help.more", prefix=Safe(prefix))]
     return "\n".join(lines)
 
 
-@command("help", aliases=("hilfe", "h", "?"))
+@command("help", de="hilfe", aliases=("h", "?"))
 def help_(ctx: Context, *, topic: Rest = "") -> str:
-    """Show the commands and how to use them"""
+    """Show the commands and how to use them."""
     words = topic.removeprefix(ctx.prefix).lower().split()
     if not words:
         return _overview(ctx)
     registry = ctx.registry
-    if words[0] in registry.top and len(words) == 1:
-        cmd = registry.top[words[0]]
-        return "\n".join(_command_lines(cmd, ctx, detail=True))
-    group = registry.groups.get(words[0])
-    if group is not None:
+    if words[0] in registry.top:
         if len(words) == 1:
-            return _group_text(group, ctx)
-        sub = group.commands.get(words[1])
-        if sub is not None and len(words) == 2:
-            lines = _command_lines(sub, ctx, detail=True)
-            return "\n".join(lines)
+            return _command_text(registry.top[words[0]], ctx)
+        raise NotFound("help.unknown_topic", topic=topic)
+    group = registry.groups.get(words[0])
+    for i, word in enumerate(words[1:], start=1):
+        if group is None:
+            break
+        if word in group.subgroups:
+            group = group.subgroups[word]
+        elif word in group.commands and i == len(words) - 1:
+            return _command_text(group.commands[word], ctx)
+        else:
+            group = None
+    if group is not None:
+        return _group_text(group, ctx)
     raise NotFound("help.unknown_topic", topic=topic)

@@ -7,8 +7,8 @@ from typing import Any
 from board_bot.chat.common import board_of, role_name
 from board_bot.chat.framework import Context, Rest, command
 from board_bot.core import audit
-from board_bot.core.dates import format_datetime
-from board_bot.core.i18n import t
+from board_bot.core.formats import format_datetime
+from board_bot.core.i18n import N_, t
 from board_bot.core.render import Safe, escape
 from board_bot.features.departments import service as departments
 from board_bot.features.departments.messages import code_and_name, dept_title
@@ -41,12 +41,16 @@ def describe(ctx: Context, entry: AuditEntry) -> Safe:
         snapshot = after if entry.action == "role.assign" else before
         role = str(snapshot.get("role", ""))
         label = role_name(ctx.lang, role) if role in people.ROLES else escape(role)
-        key = "history.role_assigned" if entry.action == "role.assign" else "history.role_removed"
+        key = (
+            N_("history.role_assigned")
+            if entry.action == "role.assign"
+            else N_("history.role_removed")
+        )
         return t(ctx.lang, key, user=ctx.name(str(snapshot.get("user_id", "?"))), role=label)
     return t(ctx.lang, "history.other", action=entry.action)
 
 
-@command("history", aliases=("verlauf", "änderungen"), needs_board=True)
+@command("history", de="verlauf", aliases=("änderungen",), needs_board=True)
 def history(ctx: Context, *, dept: Rest) -> str:
     """Show a department's change log, newest first (at most 20 entries)"""
     board = board_of(ctx)
@@ -58,10 +62,10 @@ def history(ctx: Context, *, dept: Rest) -> str:
         entity_id=str(found.id),
         limit=LIMIT,
     )
-    key = "history.title_archived" if found.archived_at else "history.title"
+    key = N_("history.title_archived") if found.archived_at else N_("history.title")
     lines = [t(ctx.lang, key, dept=dept_title(found), limit=LIMIT), ""]
     for entry in entries:
-        when = format_datetime(entry.at, board.timezone)
+        when = format_datetime(ctx.lang, entry.at, board.timezone)
         lines.append(f"- {Safe(when)} · {ctx.name(entry.actor)} · {describe(ctx, entry)}")
     if not entries:
         lines.append(t(ctx.lang, "history.empty"))

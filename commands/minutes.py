@@ -10,7 +10,7 @@ from board_bot.chat.common import board_of, today
 from board_bot.chat.framework import Context, Group, Rest, Role, command
 from board_bot.core.dates import parse_date
 from board_bot.core.errors import BotError, UsageError
-from board_bot.core.i18n import t
+from board_bot.core.i18n import N_, t
 from board_bot.core.ids import UserId
 from board_bot.core.naming import Person
 from board_bot.core.render import Safe, escape
@@ -22,15 +22,9 @@ from board_bot.models import Board, Decision, Workshop
 from commands.workshops import group as workshop_group
 from commands.workshops import may_organise, workshop_named
 
-minutes_group = Group(
-    "minutes", "A workshop's minutes: start, then decisions, actions, notes, then end",
-    aliases=("protokoll",),
-)  # fmt: skip
+minutes_group = Group("minutes", de="protokoll")
 decisions_group = Group(
-    "decisions",
-    "The board's decision register: list, and set a decision's status",
-    aliases=("beschlüsse", "beschlussregister"),
-    default="list",
+    "decisions", de="beschlüsse", aliases=("beschlussregister",), default="list"
 )
 
 _STATUS_WORDS = {
@@ -47,7 +41,7 @@ _PROPOSAL = re.compile(r"[pv]([0-9]{1,2})", re.IGNORECASE)
 # --- agenda ---------------------------------------------------------------------------------------
 
 
-@workshop_group.command("agenda", aliases=("tagesordnung",))
+@workshop_group.command("agenda", de="tagesordnung")
 def agenda(ctx: Context, number: str, *, change: Rest = "") -> str:
     """Show a workshop's agenda with the bot's proposals from open blockers and dependencies;
     add TEXT (or add P2, a proposal) and remove N change it"""
@@ -60,7 +54,7 @@ def agenda(ctx: Context, number: str, *, change: Rest = "") -> str:
     if verb in ("add", "hinzufügen", "neu", "+"):
         proposal = _PROPOSAL.fullmatch(rest.strip())
         if proposal is not None:
-            offered = ms.proposals(ctx.session, ws)
+            offered = ms.proposals(ctx.session, ws, ctx.lang)
             index = int(proposal.group(1))
             if not 1 <= index <= len(offered):
                 raise UsageError("agenda.no_such_proposal", number=index, count=len(offered))
@@ -85,7 +79,7 @@ def _agenda_text(ctx: Context, ws: Workshop) -> str:
     lines += [f"{i.position}. {escape(i.text)}" for i in items] or [
         t(ctx.lang, "agenda.empty", prefix=Safe(ctx.prefix), number=ws.number)
     ]
-    offered = ms.proposals(ctx.session, ws)
+    offered = ms.proposals(ctx.session, ws, ctx.lang)
     if offered:
         lines += ["", t(ctx.lang, "agenda.proposals", prefix=Safe(ctx.prefix), number=ws.number)]
         lines += [f"- P{n}: {escape(text)}" for n, text in enumerate(offered, start=1)]
@@ -95,7 +89,7 @@ def _agenda_text(ctx: Context, ws: Workshop) -> str:
 # --- minutes --------------------------------------------------------------------------------------
 
 
-@minutes_group.command("start", aliases=("beginnen", "starten"))
+@minutes_group.command("start", de="beginnen", aliases=("starten",))
 def start(ctx: Context, number: str) -> str:
     """Start the minutes of a workshop; !decision, !action and !note then go into them"""
     ws = workshop_named(ctx, number)
@@ -106,7 +100,7 @@ def start(ctx: Context, number: str) -> str:
     )
 
 
-@minutes_group.command("end", aliases=("ende", "beenden", "schließen"))
+@minutes_group.command("end", de="beenden", aliases=("ende", "schließen"))
 def end(ctx: Context) -> str:
     """End the minutes: they are posted and kept, decisions go into the register, actions
     become work packages or milestones"""
@@ -119,7 +113,7 @@ def end(ctx: Context) -> str:
     return text
 
 
-@minutes_group.command("show", aliases=("zeigen",))
+@minutes_group.command("show", de="zeigen")
 def show(ctx: Context, number: str = "") -> str:
     """Show the minutes so far (of the running workshop), or those kept of workshop N"""
     board = board_of(ctx)
@@ -147,7 +141,7 @@ def _running(ctx: Context) -> Workshop:
     return ws
 
 
-@command("decision", aliases=("beschluss", "entscheidung"), needs_board=True)
+@command("decision", de="beschluss", aliases=("entscheidung",), needs_board=True)
 def decision(ctx: Context, *, text: Rest = "") -> str:
     """Record a decision: in the running workshop's minutes, or else straight into the decision
     register (proposed)"""
@@ -165,7 +159,7 @@ def decision(ctx: Context, *, text: Rest = "") -> str:
     return t(ctx.lang, "minutes.noted_decision", number=ws.number)
 
 
-@command("action", aliases=("aufgabe",), needs_board=True)
+@command("action", de="aufgabe", needs_board=True)
 def action(ctx: Context, user: UserId, *, text: Rest = "", due: str = "", wp: str = "") -> str:
     """Record an action for someone in the running workshop's minutes; it becomes a work
     package (or, with --wp WP-12, a milestone of that package) when the minutes end"""
@@ -182,14 +176,14 @@ def action(ctx: Context, user: UserId, *, text: Rest = "", due: str = "", wp: st
         ctx.session, ws, "action", text, actor=ctx.sender, now=ctx.now, assignee=user,
         due_on=due_on, work_package=package,
     )  # fmt: skip
-    key = "minutes.noted_milestone" if package else "minutes.noted_action"
+    key = N_("minutes.noted_milestone") if package else N_("minutes.noted_action")
     return t(
         ctx.lang, key, number=ws.number, who=ctx.name(user),
         code=wps.code(package) if package else "",
     )  # fmt: skip
 
 
-@command("note", aliases=("notiz",), needs_board=True)
+@command("note", de="notiz", needs_board=True)
 def note(ctx: Context, *, text: Rest = "") -> str:
     """Record a note in the running workshop's minutes"""
     ws = _running(ctx)
@@ -257,7 +251,7 @@ def minutes_text(
 # --- the decision register ------------------------------------------------------------------------
 
 
-@decisions_group.command("list", aliases=("liste", "zeigen"))
+@decisions_group.command("list", de="liste", aliases=("zeigen",))
 def list_(ctx: Context, status: str = "") -> str:
     """List the decision register, optionally only one status (vorgeschlagen, beschlossen,
     umgesetzt)"""

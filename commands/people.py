@@ -16,7 +16,7 @@ from board_bot.features.people import service as people
 from board_bot.models import Department, Membership
 from commands.departments import find
 
-group = Group("role", "Assign and remove roles on the board", aliases=("rolle", "rollen"))
+group = Group("role", de="rolle", aliases=("rollen",))
 
 
 def _department(ctx: Context, role: str, dept: str) -> Department | None:
@@ -35,7 +35,7 @@ def _where(ctx: Context, dept: Department | None) -> Safe:
     return t(ctx.lang, "role.in_dept", dept=dept_title(dept)) if dept else Safe("")
 
 
-@group.command("assign", aliases=("zuweisen", "vergeben", "add"), requires=Role.ADMIN)
+@group.command("assign", de="zuweisen", aliases=("vergeben", "add"), requires=Role.ADMIN)
 def assign(ctx: Context, user: UserId, role: RoleName, *, dept: Rest = "") -> str:
     """Give someone a role: lead, deputy or member of a department, or admin or observer"""
     board = board_of(ctx)
@@ -76,7 +76,7 @@ def assign(ctx: Context, user: UserId, role: RoleName, *, dept: Rest = "") -> st
     return "\n\n".join(lines)
 
 
-@group.command("remove", aliases=("entziehen", "entfernen"), requires=Role.ADMIN)
+@group.command("remove", de="entziehen", aliases=("entfernen",), requires=Role.ADMIN)
 def remove(ctx: Context, user: UserId, role: RoleName, *, dept: Rest = "") -> str:
     """Take a role away from someone"""
     board = board_of(ctx)
@@ -124,7 +124,7 @@ def remove(ctx: Context, user: UserId, role: RoleName, *, dept: Rest = "") -> st
     return "\n\n".join(lines)
 
 
-@command("whoami", aliases=("werbinich", "ich"), needs_board=True)
+@command("whoami", de="werbinich", aliases=("ich",), needs_board=True)
 def whoami(ctx: Context) -> str:
     """Show your roles on this board and your absences"""
     board = board_of(ctx)
@@ -151,7 +151,7 @@ def whoami(ctx: Context) -> str:
     return "\n".join(lines)
 
 
-@command("people", aliases=("personen", "leute"), needs_board=True)
+@command("people", de="personen", aliases=("leute",), needs_board=True)
 def people_(ctx: Context) -> str:
     """List the board's people: chairs, observers, and each department's lead, deputies, members"""
     board = board_of(ctx)

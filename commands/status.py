@@ -8,8 +8,8 @@ import re
 from board_bot.chat.common import board_of
 from board_bot.chat.framework import Context, Group, Rest, Role, command
 from board_bot.core.errors import BotError, UsageError
-from board_bot.core.i18n import t
-from board_bot.core.naming import People
+from board_bot.core.formats import moment
+from board_bot.core.i18n import t, tn
 from board_bot.core.render import Safe
 from board_bot.features.departments import service as departments
 from board_bot.features.status_rounds import answers
@@ -21,7 +21,7 @@ from board_bot.features.summaries import jobs as summary_jobs
 from board_bot.models import StatusRound
 from board_bot.scheduler import jobs as rounds
 
-group = Group("status", "Status rounds: the weekly prompt to the departments", default="show")
+group = Group("status", default="show")
 
 FREQUENCIES = {
     "wöchentlich": "weekly",
@@ -43,7 +43,7 @@ OFF_WORDS = frozenset({"aus", "off", "pause", "pausieren"})
 ON_WORDS = frozenset({"an", "on", "ein", "fortsetzen"})
 
 
-@group.command("show", aliases=("zeigen", "runde", "round"))
+@group.command("show", de="zeigen", aliases=("runde", "round"))
 def show(ctx: Context) -> str:
     """Show the current round: who answered, who is late, who is away and covered"""
     board = board_of(ctx)
@@ -56,7 +56,7 @@ def show(ctx: Context) -> str:
             "status.none",
             next=Safe(
                 f"{r.period_label(ctx.lang, upcoming.period)}, "
-                f"{r.moment(ctx.lang, upcoming.prompt_at, board.timezone)}"
+                f"{moment(ctx.lang, upcoming.prompt_at, board.timezone)}"
             ),
             prefix=Safe(ctx.prefix),
         )
@@ -65,20 +65,73 @@ def show(ctx: Context) -> str:
     return r.overview_text(ctx.lang, board.timezone, rnd, states, flags, ctx.name, ctx.now)
 
 
-@group.command("schedule", aliases=("zeitplan", "plan"))
-def schedule(ctx: Context, change: Rest = "") -> str:
-    """Show or change the schedule, e.g. weekly, prompt Mon 09:00, reminder Tue 10:00, deadline
-    Wed 12:00"""
+schedule = group.group("schedule", de="zeitplan", aliases=("plan",), default="show")
+
+
+@schedule.command("show", de="zeigen")
+def schedule_show(ctx: Context) -> str:
+    """The schedule of the rounds and when the next one starts."""
     board = board_of(ctx)
     current = sr.schedule_of(ctx.session, board)
     enabled = sr.is_enabled(ctx.session, board)
-    if not change:
-        upcoming = rs.next_round(current, ctx.now)
-        return r.schedule_text(ctx.lang, current, enabled, upcoming, ctx.prefix)
-    if not ctx.is_admin:
-        from board_bot.core.errors import Forbidden
+    upcoming = rs.next_round(current, ctx.now)
+    return r.schedule_text(ctx.lang, current, enabled, upcoming, ctx.prefix)
 
-        raise Forbidden("error.forbidden_admin", admins=People(ctx.admins))
+
+# Each part of the schedule is a command; a command's text may go on with further parts
+# (``!status zeitplan abfrage Mo 09:00 frist Mi 12:00``), and a frequency word may come first
+# (``!status zeitplan wöchentlich abfrage Mo 09:00``).
+
+
+@schedule.command("frequency", de="takt", requires=Role.ADMIN)
+def schedule_frequency(ctx: Context, change: Rest) -> str:
+    """How often: wöchentlich, 14-täglich or monatlich."""
+    return _change_schedule(ctx, change)
+
+
+@schedule.command("prompt", de="abfrage", requires=Role.ADMIN)
+def schedule_prompt(ctx: Context, when: Rest) -> str:
+    """When the prompt goes out, e.g. Mo 09:00."""
+    return _change_schedule(ctx, f"abfrage {when}")
+
+
+@schedule.command("reminder", de="erinnerung", aliases=("erinnerungen",), requires=Role.ADMIN)
+def schedule_reminder(ctx: Context, when: Rest) -> str:
+    """When reminders go out, e.g. Di 10:00 (several: Di 10:00 erinnerung Mi 10:00)."""
+    return _change_schedule(ctx, f"erinnerung {when}")
+
+
+@schedule.command("no-reminder", de="keine", aliases=("ohne",), requires=Role.ADMIN)
+def schedule_no_reminder(ctx: Context, more: Rest = "") -> str:
+    """No reminders (``keine erinnerung``)."""
+    return _change_schedule(ctx, f"keine {more}".strip())
+
+
+@schedule.command("deadline", de="frist", requires=Role.ADMIN)
+def schedule_deadline(ctx: Context, when: Rest) -> str:
+    """The deadline for answers, e.g. Mi 12:00."""
+    return _change_schedule(ctx, f"frist {when}")
+
+
+@schedule.command("off", de="aus", aliases=("pause", "pausieren"), requires=Role.ADMIN)
+def schedule_off(ctx: Context) -> str:
+    """Pause the rounds."""
+    return _change_schedule(ctx, "aus")
+
+
+@schedule.command("on", de="an", aliases=("ein", "fortsetzen"), requires=Role.ADMIN)
+def schedule_on(ctx: Context) -> str:
+    """Resume the rounds."""
+    return _change_schedule(ctx, "an")
+
+
+schedule.fallback = ("frequency", lambda word: word.casefold() in FREQUENCIES)
+
+
+def _change_schedule(ctx: Context, change: str) -> str:
+    board = board_of(ctx)
+    current = sr.schedule_of(ctx.session, board)
+    enabled = sr.is_enabled(ctx.session, board)
     wanted, enabled = _parse_schedule(change, current, enabled)
     saved = sr.set_schedule(
         ctx.session, board, wanted, enabled=enabled, actor=ctx.sender, now=ctx.now
@@ -86,12 +139,19 @@ def schedule(ctx: Context, change: Rest = "") -> str:
     upcoming = rs.next_round(saved, ctx.now)
     board_id = board.id or 0
     ctx.after_commit.append(lambda: rounds.replan_soon(board_id))
+    if not enabled:
+        return t(
+            ctx.lang,
+            "status.schedule.saved_paused",
+            rule=r.describe(saved, ctx.lang),
+            prefix=Safe(ctx.prefix),
+        )
     return t(
         ctx.lang,
         "status.schedule.saved",
-        rule=rs.describe(saved, ctx.lang),
+        rule=r.describe(saved, ctx.lang),
         period=r.period_label(ctx.lang, upcoming.period),
-        at=r.moment(ctx.lang, upcoming.prompt_at, board.timezone),
+        at=moment(ctx.lang, upcoming.prompt_at, board.timezone),
     )
 
 
@@ -154,7 +214,7 @@ def _moment(words: list[str]) -> tuple[rs.Moment, int]:
     raise UsageError("status.schedule.bad_moment", text=" ".join(words[:2])[:40])
 
 
-@group.command("run-now", aliases=("starten", "start", "jetzt"), requires=Role.ADMIN)
+@group.command("run-now", de="starten", aliases=("start", "jetzt"), requires=Role.ADMIN)
 def run_now(ctx: Context) -> str:
     """Start a status round now"""
     board = board_of(ctx)
@@ -172,12 +232,12 @@ def run_now(ctx: Context) -> str:
     if started is None:
         return _already(ctx, sr.find_round(ctx.session, board.id, times.period))
     status_jobs.queue_prompts(ctx.session, board, started, name=ctx.name, now=ctx.now)
-    return t(
+    return tn(
         ctx.lang,
         "status.started",
+        len(started.prompts),
         period=r.period_label(ctx.lang, started.round.period),
-        count=len(started.prompts),
-        deadline=r.moment(ctx.lang, started.round.deadline_at, board.timezone),
+        deadline=moment(ctx.lang, started.round.deadline_at, board.timezone),
     )
 
 
@@ -205,12 +265,12 @@ def _already(ctx: Context, rnd: StatusRound | None) -> str:
         ctx.lang,
         "status.already_running",
         period=r.period_label(ctx.lang, rnd.period),
-        at=r.moment(ctx.lang, rnd.started_at, board.timezone),
+        at=moment(ctx.lang, rnd.started_at, board.timezone),
         prefix=Safe(ctx.prefix),
     )
 
 
-@group.command("remind", aliases=("erinnern", "erinnerung"), requires=Role.ADMIN)
+@group.command("remind", de="erinnern", aliases=("erinnerung",), requires=Role.ADMIN)
 def remind(ctx: Context) -> str:
     """Remind the departments that have not answered yet, now"""
     board = board_of(ctx)
@@ -225,10 +285,10 @@ def remind(ctx: Context) -> str:
     reminded = {p.department_id for p in prompts}
     depts = [d for d in departments.active(ctx.session, board.id) if d.id in reminded]
     codes = sorted((d.code for d in depts), key=departments.code_key)
-    return t(ctx.lang, "status.reminded", count=len(prompts), depts=", ".join(codes))
+    return tn(ctx.lang, "status.reminded", len(prompts), depts=", ".join(codes))
 
 
-@group.command("close", aliases=("schließen", "schliessen", "beenden"), requires=Role.ADMIN)
+@group.command("close", de="schließen", aliases=("schliessen", "beenden"), requires=Role.ADMIN)
 def close(ctx: Context) -> str:
     """Close the current round early"""
     board = board_of(ctx)
@@ -244,16 +304,16 @@ def close(ctx: Context) -> str:
     ctx.follow_ups.append(
         lambda session: summary_jobs.post_summary(session, board, period, name=name, now=now)
     )
-    return t(
+    return tn(
         ctx.lang,
         "status.closed",
+        len(states),
         period=r.period_label(ctx.lang, rnd.period),
         answered=sum(1 for s in states if s.answered),
-        total=len(states),
     )
 
 
-@command("update", aliases=("meldung", "status-update"), needs_board=False)
+@command("update", de="meldung", aliases=("status-update",), needs_board=False)
 def update(ctx: Context, report: Rest = "") -> str:
     """Report status from anywhere: update WP-12 yellow 60% text"""
     # The report as typed, line breaks included (the Rest argument has them folded).

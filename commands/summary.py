@@ -1,5 +1,6 @@
-"""``!summary`` (``!bericht``): the board's summary on demand, whole or for one department,
-Leitlinie or week. Anyone in the board room may ask, observers included."""
+"""``!bericht`` (``!summary``): the board's summary on demand, whole or for one department,
+Leitlinie or week, since a date, or as files for the committee; admins send it to a further room
+or thread. Anyone in the board room may ask, observers included."""
 
 from __future__ import annotations
 
@@ -8,11 +9,11 @@ from datetime import date
 
 from board_bot.chat.common import board_of, today
 from board_bot.chat.converters import to_room_id
-from board_bot.chat.framework import Attachment, Context, Rest, command
-from board_bot.core.dates import format_date, parse_date
-from board_bot.core.errors import Forbidden, UsageError
+from board_bot.chat.framework import Attachment, Context, Group, Rest, Role
+from board_bot.core.dates import parse_date
+from board_bot.core.errors import UsageError
+from board_bot.core.formats import format_date
 from board_bot.core.i18n import t
-from board_bot.core.naming import People
 from board_bot.core.render import Safe
 from board_bot.features.boards import service as boards
 from board_bot.features.status_rounds import service as sr
@@ -20,12 +21,6 @@ from board_bot.features.summaries import messages as r
 from board_bot.features.summaries import service as summaries
 from commands.departments import find
 
-DEPT_WORDS = frozenset({"fb", "dept", "fachbereich", "amt", "department"})
-LL_WORDS = frozenset({"ll", "leitlinie", "guideline"})
-SINCE_WORDS = frozenset({"seit", "since", "ab"})
-EXPORT_WORDS = frozenset({"export", "exportieren", "datei", "hauptausschuss"})
-ROOM_WORDS = frozenset({"raum", "room"})
-THREAD_WORDS = frozenset({"thread", "faden"})
 NO_ROOM = frozenset({"aus", "off", "keiner", "none", "-"})
 
 
@@ -63,91 +58,120 @@ def _has_week_53(year: int) -> bool:
     return date(year, 12, 28).isocalendar().week == 53
 
 
-def _date(ctx: Context, text: str) -> date:
-    if not text:
-        raise UsageError("summary.bad_scope", scope="seit")
-    return parse_date(text, today=today(ctx))
+_WEEK_START = re.compile(r"(?i)(?:kw|w|week|woche)?\d|\d{4}-?w")
 
 
-@command("summary", aliases=("bericht", "lagebericht", "zusammenfassung"))
-def summary(ctx: Context, scope: Rest = "") -> str:
-    """The board's summary: traffic lights per Leitlinie, decisions needed, changes, blockers,
-    overdue packages, missing reports; also for one department, Leitlinie or week"""
-    board = board_of(ctx)
-    assert board.id is not None
-    words = scope.split()
-    kind = words[0].casefold() if words else ""
-    rest = " ".join(words[1:])
-    if not words or kind in SINCE_WORDS:
-        since = _date(ctx, rest) if words else None
-        data = summaries.build(ctx.session, board, now=ctx.now, since=since)
-        drawn = r.chart(ctx.session, data, ctx.lang, with_now=True)
-        if drawn is not None:
-            ctx.attachments.append(
-                Attachment(
-                    r.chart_filename(data),
-                    "image/png",
-                    drawn.png,
-                    msgtype="m.image",
-                    description=drawn.alt,
-                    info={"w": drawn.width, "h": drawn.height},
-                )
+def _looks_like_a_week(word: str) -> bool:
+    """``KW50``, ``50``, ``50/2026``, ``2026-W50``: a week without the word ``kw`` before it."""
+    return _WEEK_START.match(word) is not None
+
+
+group = Group(
+    "summary",
+    de="bericht",
+    aliases=("lagebericht", "zusammenfassung"),
+    default="show",
+    fallback=("week", _looks_like_a_week),
+)
+
+
+def _with_chart(ctx: Context, data: summaries.SummaryData) -> None:
+    drawn = r.chart(ctx.session, data, ctx.lang, with_now=True)
+    if drawn is not None:
+        ctx.attachments.append(
+            Attachment(
+                r.chart_filename(data),
+                "image/png",
+                drawn.png,
+                msgtype="m.image",
+                description=drawn.alt,
+                info={"w": drawn.width, "h": drawn.height},
             )
-        scope_text = t(ctx.lang, "summary.since", since=format_date(since)) if since else None
-        return r.render(ctx.lang, data, name=ctx.name, scope=scope_text)
-    if kind in EXPORT_WORDS and not rest:
-        data = summaries.build(ctx.session, board, now=ctx.now)
-        drawn = r.chart(ctx.session, data, ctx.lang, with_now=True)
-        markdown = r.render(ctx.lang, data, name=ctx.name)
-        stem = r.export_stem(ctx.lang, data)
-        page = r.html_page(ctx.lang, data, markdown, drawn)
-        ctx.attachments.append(Attachment(f"{stem}.html", "text/html", page.encode()))
-        ctx.attachments.append(Attachment(f"{stem}.md", "text/markdown", markdown.encode()))
-        return t(ctx.lang, "summary.exported", html=f"{stem}.html", md=f"{stem}.md")
-    if kind in DEPT_WORDS and rest:
-        dept = find(ctx, rest)
-        data = summaries.build(ctx.session, board, now=ctx.now, department_id=dept.id)
-        return r.render(ctx.lang, data, name=ctx.name, scope=dept.code)
-    if kind in LL_WORDS and re.fullmatch(r"[1-4]", rest):
-        data = summaries.build(ctx.session, board, now=ctx.now, leitlinie=int(rest))
-        return r.render(ctx.lang, data, name=ctx.name, scope=f"LL {rest}")
-    week = _week(scope, today(ctx))
-    if week is not None:
-        year, number = week
-        period = f"{year}-W{number:02d}"
-        found = sr.find_round(ctx.session, board.id or 0, period)
-        if found is None:
-            raise UsageError("summary.no_such_round", week=f"{number}/{year}")
-        data = summaries.build(ctx.session, board, now=ctx.now, rnd=found)
-        return r.render(ctx.lang, data, name=ctx.name)
-    if kind in ROOM_WORDS and rest:
-        return _summary_room(ctx, rest)
-    if kind in THREAD_WORDS:
-        return _summary_thread(ctx, rest)
-    raise UsageError("summary.bad_scope", scope=scope[:40])
+        )
 
 
-def _summary_room(ctx: Context, text: str) -> str:
+@group.command("show", de="zeigen")
+def show(ctx: Context) -> str:
+    """The board's summary, with its chart."""
+    data = summaries.build(ctx.session, board_of(ctx), now=ctx.now)
+    _with_chart(ctx, data)
+    return r.render(ctx.lang, data, name=ctx.name)
+
+
+@group.command("since", de="seit", aliases=("ab",))
+def since(ctx: Context, day: Rest) -> str:
+    """The summary with the changes since a date."""
+    start = parse_date(day, today=today(ctx))
+    data = summaries.build(ctx.session, board_of(ctx), now=ctx.now, since=start)
+    _with_chart(ctx, data)
+    scope = t(ctx.lang, "summary.since", since=format_date(start))
+    return r.render(ctx.lang, data, name=ctx.name, scope=scope)
+
+
+@group.command("dept", de="fb", aliases=("fachbereich", "amt", "department"))
+def dept(ctx: Context, dept: Rest) -> str:
+    """One department's summary."""
+    found = find(ctx, dept)
+    data = summaries.build(ctx.session, board_of(ctx), now=ctx.now, department_id=found.id)
+    return r.render(ctx.lang, data, name=ctx.name, scope=found.code)
+
+
+@group.command("guideline", de="ll", aliases=("leitlinie",))
+def guideline(ctx: Context, ll: int) -> str:
+    """One Leitlinie's summary."""
+    if not 1 <= ll <= 4:
+        raise UsageError("summary.bad_ll", ll=ll)
+    data = summaries.build(ctx.session, board_of(ctx), now=ctx.now, leitlinie=ll)
+    return r.render(ctx.lang, data, name=ctx.name, scope=t(ctx.lang, "leitlinie.short", n=ll))
+
+
+@group.command("week", de="kw", aliases=("woche",))
+def week(ctx: Context, week: Rest) -> str:
+    """The summary of a past week's round (``kw 48``, also ``!bericht KW48``)."""
+    board = board_of(ctx)
+    found_week = _week(week, today(ctx))
+    if found_week is None:
+        raise UsageError("summary.bad_week", week=week[:20])
+    year, number = found_week
+    found = sr.find_round(ctx.session, board.id or 0, f"{year}-W{number:02d}")
+    if found is None:
+        raise UsageError("summary.no_such_round", week=f"{number}/{year}")
+    data = summaries.build(ctx.session, board, now=ctx.now, rnd=found)
+    return r.render(ctx.lang, data, name=ctx.name)
+
+
+@group.command("export", aliases=("exportieren", "datei", "hauptausschuss"))
+def export(ctx: Context) -> str:
+    """The summary as files for the committee (HTML and Markdown)."""
+    data = summaries.build(ctx.session, board_of(ctx), now=ctx.now)
+    drawn = r.chart(ctx.session, data, ctx.lang, with_now=True)
+    markdown = r.render(ctx.lang, data, name=ctx.name)
+    stem = r.export_stem(ctx.lang, data)
+    page = r.html_page(ctx.lang, data, markdown, drawn)
+    ctx.attachments.append(Attachment(f"{stem}.html", "text/html", page.encode()))
+    ctx.attachments.append(Attachment(f"{stem}.md", "text/markdown", markdown.encode()))
+    return t(ctx.lang, "summary.exported", html=f"{stem}.html", md=f"{stem}.md")
+
+
+@group.command("room", de="raum", requires=Role.ADMIN)
+def room(ctx: Context, room: str) -> str:
     """``!bericht raum !abc:stadt.de`` (or ``aus``): a further room for the round's summary."""
-    if not ctx.is_admin:
-        raise Forbidden("error.forbidden_admin", admins=People(ctx.admins))
     board = board_of(ctx)
-    room = None if text.casefold() in NO_ROOM else to_room_id(text)
-    boards.set_summary_room(ctx.session, board, room, actor=ctx.sender, now=ctx.now)
-    if room is None:
+    target = None if room.casefold() in NO_ROOM else to_room_id(room)
+    boards.set_summary_room(ctx.session, board, target, actor=ctx.sender, now=ctx.now)
+    if target is None:
         return t(ctx.lang, "summary.room_cleared")
-    return t(ctx.lang, "summary.room_set", room=room)
+    return t(ctx.lang, "summary.room_set", room=target)
 
 
-def _summary_thread(ctx: Context, text: str) -> str:
-    """``!bericht thread``, written in a thread of the board room: each round's summary also goes
-    into that thread; ``!bericht thread aus`` ends it."""
-    if not ctx.is_admin:
-        raise Forbidden("error.forbidden_admin", admins=People(ctx.admins))
+@group.command("thread", aliases=("faden",), requires=Role.ADMIN)
+def thread(ctx: Context, stop: str = "") -> str:
+    """``!bericht thread``, written in a thread of the board room: each round's summary also
+    goes into that thread; ``!bericht thread aus`` ends it."""
     board = board_of(ctx)
-    if text and text.casefold() not in NO_ROOM:
+    if stop and stop.casefold() not in NO_ROOM:
         raise UsageError("summary.thread_usage", prefix=Safe(ctx.prefix))
-    if text:
+    if stop:
         boards.set_summary_thread(ctx.session, board, None, actor=ctx.sender, now=ctx.now)
         return t(ctx.lang, "summary.thread_cleared")
     if ctx.thread_root is None:

@@ -27,7 +27,8 @@ from board_bot.chat.converters import (
 from board_bot.chat.framework import Code, Context, Group, Rest
 from board_bot.core.dates import parse_date
 from board_bot.core.errors import BotError, Forbidden, UsageError
-from board_bot.core.i18n import t, weekday_date
+from board_bot.core.formats import weekday_date
+from board_bot.core.i18n import t
 from board_bot.core.ids import UserId
 from board_bot.core.render import Safe
 from board_bot.features.departments import service as departments
@@ -41,7 +42,7 @@ from board_bot.features.work_packages.vocabulary import LIGHT
 from board_bot.models import Department, WorkPackage
 from commands.departments import find, find_code, find_with_rest
 
-group = Group("wp", "Work packages: the board's portfolio", aliases=("ap", "arbeitspaket"))
+group = Group("wp", de="ap", aliases=("arbeitspaket",))
 
 PAGE_SIZE = 25
 HISTORY_LIMIT = 20
@@ -87,7 +88,7 @@ def _handlungsfeld(ctx: Context, text: str) -> str:
     )
 
 
-@group.command("add", aliases=("anlegen", "neu"))
+@group.command("add", de="anlegen", aliases=("neu",))
 def add(
     ctx: Context,
     *,
@@ -178,7 +179,8 @@ def _changes_for(ctx: Context, wp: WorkPackage, name: str, text: str) -> dict[st
 
 @group.command(
     "edit",
-    aliases=("ändern", "aendern", "bearbeiten"),
+    de="ändern",
+    aliases=("aendern", "bearbeiten"),
     help_params={"fields": ", ".join(fields.EDIT_HELP_WORDS)},
 )
 def edit(ctx: Context, wp: WpNumber, field: WpField, *, value: Rest = "") -> str:
@@ -232,7 +234,7 @@ def _contributors(ctx: Context, package: WorkPackage, text: str) -> str:
     )
 
 
-@group.command("show", aliases=("zeigen", "anzeigen"))
+@group.command("show", de="zeigen", aliases=("anzeigen",))
 def show(ctx: Context, wp: WpNumber) -> str:
     """Show one work package in full"""
     package = _get(ctx, wp)
@@ -243,7 +245,7 @@ def show(ctx: Context, wp: WpNumber) -> str:
     return r.show(ctx, details, wps.status_history(ctx.session, package, limit=RECENT))
 
 
-@group.command("list", aliases=("liste", "übersicht", "uebersicht"))
+@group.command("list", de="liste", aliases=("übersicht", "uebersicht"))
 def list_(
     ctx: Context,
     *,
@@ -317,7 +319,7 @@ def list_(
     return "\n".join(lines)
 
 
-@group.command("close", aliases=("abschließen", "abschliessen", "schließen"))
+@group.command("close", de="abschließen", aliases=("abschliessen", "schließen"))
 def close(ctx: Context, wp: WpNumber, how: WpStatus | None = None) -> str:
     """Close a work package as done (or: verworfen)"""
     package = _get(ctx, wp)
@@ -330,7 +332,7 @@ def close(ctx: Context, wp: WpNumber, how: WpStatus | None = None) -> str:
     return "\n".join([head, *r.changes(ctx, changed)])
 
 
-@group.command("reopen", aliases=("wiedereröffnen", "wiedereroeffnen", "öffnen", "oeffnen"))
+@group.command("reopen", de="wiedereröffnen", aliases=("wiedereroeffnen", "öffnen", "oeffnen"))
 def reopen(ctx: Context, wp: WpNumber) -> str:
     """Reopen a closed work package (it is in progress again)"""
     package = _get(ctx, wp)
@@ -339,7 +341,7 @@ def reopen(ctx: Context, wp: WpNumber) -> str:
     return "\n".join([t(ctx.lang, "wp.reopened", code=wps.code(package)), *r.changes(ctx, changed)])
 
 
-@group.command("milestone", aliases=("meilenstein", "ms"))
+@group.command("milestone", de="meilenstein", aliases=("ms",))
 def milestone(ctx: Context, action: str, wp: WpNumber, *, what: Rest) -> str:
     """Milestones: add WP-12 <date> <title>, or done WP-12 <no.>"""
     verb = action.casefold()
@@ -364,7 +366,7 @@ def milestone(ctx: Context, action: str, wp: WpNumber, *, what: Rest) -> str:
     raise UsageError("wp.milestone_action", action=action[:40])
 
 
-@group.command("depend", aliases=("wartet", "abhängig", "abhaengig"))
+@group.command("depend", de="wartet", aliases=("abhängig", "abhaengig"))
 def depend(ctx: Context, wp: WpNumber, on: WpNumber) -> str:
     """Make a work package wait for another: depend WP-7 WP-3 (WP-7 waits for WP-3)"""
     package, other = _get(ctx, wp), _get(ctx, on)
@@ -373,7 +375,7 @@ def depend(ctx: Context, wp: WpNumber, on: WpNumber) -> str:
     return t(ctx.lang, "wp.depended", code=wps.code(package), other=wps.code(other))
 
 
-@group.command("undepend", aliases=("unabhängig", "unabhaengig", "löse", "loese"))
+@group.command("undepend", de="unabhängig", aliases=("unabhaengig", "löse", "loese"))
 def undepend(ctx: Context, wp: WpNumber, on: WpNumber) -> str:
     """Remove a dependency: undepend WP-7 WP-3"""
     package, other = _get(ctx, wp), _get(ctx, on)
@@ -382,7 +384,7 @@ def undepend(ctx: Context, wp: WpNumber, on: WpNumber) -> str:
     return t(ctx.lang, "wp.undepended", code=wps.code(package), other=wps.code(other))
 
 
-@group.command("link", aliases=("verweis", "verknüpfen"))
+@group.command("link", de="verweis", aliases=("verknüpfen",))
 def link(ctx: Context, wp: WpNumber, url: str, *, link_title: Rest = "") -> str:
     """Attach a link (https://…) with an optional title"""
     package = _get(ctx, wp)
@@ -393,7 +395,7 @@ def link(ctx: Context, wp: WpNumber, url: str, *, link_title: Rest = "") -> str:
     return t(ctx.lang, "wp.linked", code=wps.code(package), url=added.url)
 
 
-@group.command("history", aliases=("verlauf", "protokoll"))
+@group.command("history", de="verlauf", aliases=("protokoll",))
 def history(ctx: Context, wp: WpNumber) -> str:
     """Show who changed what, newest first (at most 20 entries)"""
     package = _get(ctx, wp)

@@ -12,7 +12,7 @@ from board_bot.chat.common import board_of
 from board_bot.chat.framework import Context, Group, Rest, Words, command
 from board_bot.core.dates import parse_date
 from board_bot.core.errors import Forbidden, UsageError
-from board_bot.core.i18n import t
+from board_bot.core.i18n import N_, t
 from board_bot.core.naming import People
 from board_bot.core.render import Safe
 from board_bot.features.work_packages import service as wps
@@ -27,11 +27,7 @@ from board_bot.models import (
 from board_bot.scheduler import jobs as rounds
 from commands.departments import find
 
-group = Group(
-    "workshop",
-    "Cross-department workshops: plan, vote, confirm, answer, reschedule, cancel",
-    aliases=("ws",),
-)
+group = Group("workshop", aliases=("ws",))
 
 _TIME = re.compile(
     r"^(?P<day>.+?)[\s,]+(?:um\s+|at\s+)?(?P<h>[0-9]{1,2})(?:[:.](?P<m>[0-9]{2}))?\s*(?:uhr|h)?$",
@@ -128,7 +124,7 @@ def may_organise(ctx: Context, ws: Workshop | None, depts: list[Department]) -> 
 # --- commands -------------------------------------------------------------------------------------
 
 
-@group.command("plan", aliases=("planen", "neu"))
+@group.command("plan", de="planen", aliases=("neu",))
 def plan(
     ctx: Context,
     *,
@@ -174,7 +170,7 @@ def plan(
     return r.poll_header(lang, ws, board, depts_sorted, prefix)
 
 
-@group.command("vote", aliases=("abstimmen", "stimme"))
+@group.command("vote", de="abstimmen", aliases=("stimme",))
 def vote(ctx: Context, number: str, *, positions: Rest = "") -> str:
     """Say at which options of a workshop you can come (replaces your earlier vote)"""
     ws = workshop_named(ctx, number)
@@ -188,7 +184,7 @@ def vote(ctx: Context, number: str, *, positions: Rest = "") -> str:
     )
 
 
-@group.command("show", aliases=("zeigen", "stand"))
+@group.command("show", de="zeigen", aliases=("stand",))
 def show(ctx: Context, number: str) -> str:
     """Show a workshop: the vote's tally with clashes, or the slot and who comes"""
     ws = workshop_named(ctx, number)
@@ -205,7 +201,7 @@ def show(ctx: Context, number: str) -> str:
     return "\n".join(lines)
 
 
-@group.command("confirm", aliases=("bestätigen", "festlegen"))
+@group.command("confirm", de="bestätigen", aliases=("festlegen",))
 def confirm(ctx: Context, number: str, option: str) -> str:
     """Fix a workshop's slot: the invitation with its .ics file goes to the room and, by direct
     message, to the invited departments' leads"""
@@ -216,10 +212,10 @@ def confirm(ctx: Context, number: str, option: str) -> str:
     if not option.strip().isdigit():
         raise UsageError("workshop.bad_positions", text=option[:40])
     wss.confirm(ctx.session, ws, int(option), actor=ctx.sender, now=ctx.now)
-    return _announce(ctx, ws, board, depts, kind="invitation", key="workshop.confirmed")
+    return _announce(ctx, ws, board, depts, kind="invitation", key=N_("workshop.confirmed"))
 
 
-@group.command("reschedule", aliases=("verschieben",))
+@group.command("reschedule", de="verschieben")
 def reschedule(ctx: Context, number: str, *, slot: Rest = "") -> str:
     """Move a confirmed workshop to a new slot (03.12. 10:00); everyone invited gets the updated
     .ics file"""
@@ -237,7 +233,7 @@ def reschedule(ctx: Context, number: str, *, slot: Rest = "") -> str:
         actor=ctx.sender,
         now=ctx.now,
     )
-    return _announce(ctx, ws, board, depts, kind="update", key="workshop.rescheduled")
+    return _announce(ctx, ws, board, depts, kind="update", key=N_("workshop.rescheduled"))
 
 
 def _announce(
@@ -252,7 +248,7 @@ def _announce(
     return t(ctx.lang, key, number=ws.number, when=when)
 
 
-@group.command("cancel", aliases=("absagen",))
+@group.command("cancel", de="absagen")
 def cancel(ctx: Context, number: str) -> str:
     """Call a workshop off; everyone invited gets the cancellation (.ics)"""
     ws = workshop_named(ctx, number)
@@ -268,7 +264,7 @@ def cancel(ctx: Context, number: str) -> str:
     return t(ctx.lang, "workshop.cancelled", number=ws.number, title=r.title(ws))
 
 
-@group.command("rsvp", aliases=("zusage", "antwort"))
+@group.command("rsvp", de="zusage", aliases=("antwort",))
 def rsvp(ctx: Context, number: str, answer: str) -> str:
     """Answer a workshop's invitation: ja, nein or vielleicht"""
     ws = workshop_named(ctx, number)
@@ -279,7 +275,7 @@ def rsvp(ctx: Context, number: str, answer: str) -> str:
     return t(ctx.lang, f"workshop.answered_{value}", number=ws.number, title=r.title(ws))
 
 
-@command("workshops", aliases=("termine",), needs_board=True)
+@command("workshops", de="termine", needs_board=True)
 def workshops_(ctx: Context) -> str:
     """List the board's upcoming and past workshops"""
     board = board_of(ctx)

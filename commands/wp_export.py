@@ -9,14 +9,14 @@ from zoneinfo import ZoneInfo
 
 from board_bot.chat.common import board_of
 from board_bot.chat.framework import Attachment, Context
-from board_bot.core.dates import format_datetime
-from board_bot.core.i18n import t
+from board_bot.core.formats import format_datetime
+from board_bot.core.i18n import t, tn
 from board_bot.core.render import Safe
 from board_bot.features.work_packages import exchange as wp_exchange
 from commands.work_packages import group
 
 
-@group.command("export", aliases=("exportieren",))
+@group.command("export", de="exportieren")
 def export(ctx: Context) -> str:
     """Export all work packages as CSV (for Excel) and JSON files"""
     board = board_of(ctx)
@@ -31,12 +31,12 @@ def export(ctx: Context) -> str:
     ctx.attachments.append(
         Attachment(json_name, "application/json", wp_exchange.to_json(board, records, ctx.now))
     )
-    return t(
+    return tn(
         ctx.lang,
         "wp.export.done",
-        count=len(records),
+        len(records),
         board=board.name,
-        stamp=format_datetime(ctx.now, board.timezone),
+        stamp=format_datetime(ctx.lang, ctx.now, board.timezone),
         csv=csv_name,
         json=json_name,
     )

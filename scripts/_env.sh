@@ -27,4 +27,11 @@ ensure_venv() {
         .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[$extra]"
         echo "$want" > "$stamp"
     fi
+    compile_catalogs
+}
+
+# The bot reads compiled catalogs (.mo); compile them from the .po files, which may have been
+# edited since the install.
+compile_catalogs() {
+    .venv/bin/pybabel -q compile -d board_bot/locale -D board_bot
 }

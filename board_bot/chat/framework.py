@@ -18,7 +18,7 @@ import difflib
 import inspect
 import types
 import typing
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
@@ -28,7 +28,7 @@ from sqlmodel import Session
 
 from board_bot.chat import converters
 from board_bot.core.errors import BotError, Forbidden, UsageError
-from board_bot.core.i18n import MESSAGES, t
+from board_bot.core.i18n import has_text, t
 from board_bot.core.ids import RoomId, UserId
 from board_bot.core.naming import (
     MemberLookup,
@@ -176,7 +176,7 @@ class Param:
     def metavar(self, lang: str) -> str:
         """The placeholder in usage lines: ``arg.<name>`` from the catalog, else the name."""
         key = f"arg.{self.name}"
-        return t(lang, key) if key in MESSAGES else self.name
+        return t(lang, key) if has_text(key) else self.name
 
     def usage(self, lang: str = "en") -> str:
         meta = self.metavar(lang).upper() if self.kind == "option" else self.metavar(lang)
@@ -200,40 +200,102 @@ class Command:
     params: tuple[Param, ...] = ()
     #: values for placeholders in the help text (``{fields}``), from what the command knows
     help_params: Mapping[str, str] = field(default_factory=dict)
+    #: the command's word in each language other than English (``{"de": "bericht"}``)
+    local: Mapping[str, str] = field(default_factory=dict)
+    #: the group the command belongs to, if any
+    parent: Group | None = field(default=None, repr=False)
 
     @property
     def path(self) -> str:
         return f"{self.group}.{self.name}" if self.group else self.name
 
-    def words(self, prefix: str) -> str:
-        return f"{prefix}{self.group} {self.name}" if self.group else f"{prefix}{self.name}"
+    def word(self, lang: str) -> str:
+        """The word a reader of ``lang`` is shown (``bericht`` in German, ``summary`` in
+        English); every word of every language works in every board."""
+        return self.local.get(lang, self.name)
 
-    def usage(self, prefix: str, lang: str = "en") -> str:
-        return " ".join([self.words(prefix), *(p.usage(lang) for p in self.params)])
+    def words(self, prefix: str, lang: str = "en", typed: Sequence[str] = ()) -> str:
+        """``!ap liste``: the command as a reader of ``lang`` writes it, or with the words the
+        person ``typed`` (an error's usage line repeats the words they used)."""
+        own = [*(self.parent.chain(lang) if self.parent else ()), self.word(lang)]
+        return prefix + " ".join([*typed, *own[len(typed) :]])
+
+    def usage(self, prefix: str, lang: str = "en", typed: Sequence[str] = ()) -> str:
+        return " ".join([self.words(prefix, lang, typed), *(p.usage(lang) for p in self.params)])
+
+    def other_words(self, lang: str) -> list[str]:
+        """The command's other words (aliases and the other languages' words)."""
+        return [w for w in (self.name, *self.aliases) if w != self.word(lang)]
 
     def help(self, lang: str) -> str:
-        key = f"cmd.{self.path}"
-        if lang != "en" and key in MESSAGES:
-            return t(lang, key, **self.help_params)
-        doc = (inspect.getdoc(self.func) or "").split("\n", 1)[0]
-        if doc:
-            return doc.format(**self.help_params) if self.help_params else doc
-        return t(lang, key, **self.help_params) if key in MESSAGES else self.name
+        return t(lang, f"cmd.{self.path}", **self.help_params)
 
 
 @dataclass
 class Group:
+    """Commands under one word (``!wp add``, ``!ap anlegen``); its help text is the catalog's
+    ``group.<name>``, each command's ``cmd.<group>.<name>``."""
+
     name: str
-    summary: str
     aliases: tuple[str, ...] = ()
     commands: dict[str, Command] = field(default_factory=dict)
     #: the command that runs when the group's word comes alone (``!status``)
     default: str | None = None
+    #: the group's German word (``ap``), also one of its aliases
+    de: str | None = None
+    #: a command that takes a word no sub-command has, when ``accepts`` it (``!bericht KW50``
+    #: is ``!bericht kw KW50``): (command name, accepts)
+    fallback: tuple[str, Callable[[str], bool]] | None = None
+    #: groups inside this one (``!status zeitplan``)
+    subgroups: dict[str, Group] = field(default_factory=dict)
+    parent: Group | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        self.aliases = _with_word(self.aliases, self.de)
+
+    @property
+    def path(self) -> str:
+        """``status.schedule``: the names from the top group down (catalog keys use it)."""
+        return f"{self.parent.path}.{self.name}" if self.parent else self.name
+
+    def chain(self, lang: str) -> list[str]:
+        """The words of this group and those above it, in ``lang``."""
+        return [*(self.parent.chain(lang) if self.parent else ()), self.word(lang)]
+
+    def group(
+        self,
+        name: str,
+        *,
+        de: str | None = None,
+        aliases: Iterable[str] = (),
+        default: str | None = None,
+    ) -> Group:
+        """A group inside this one: ``!status zeitplan`` with its own commands."""
+        sub = Group(name, aliases=tuple(aliases), default=default, de=de, parent=self)
+        for word in (name, *sub.aliases):
+            self._claim(word)
+            self.subgroups[word] = sub
+        return sub
+
+    def _claim(self, word: str) -> None:
+        if word in self.commands or word in self.subgroups:
+            raise ValueError(f"duplicate command word {self.path} {word}")
+
+    @property
+    def local(self) -> Mapping[str, str]:
+        return {"de": self.de} if self.de else {}
+
+    def word(self, lang: str) -> str:
+        return self.local.get(lang, self.name)
+
+    def other_words(self, lang: str) -> list[str]:
+        return [w for w in (self.name, *self.aliases) if w != self.word(lang)]
 
     def command(
         self,
         name: str,
         *,
+        de: str | None = None,
         aliases: Iterable[str] = (),
         requires: Role = Role.ANYONE,
         needs_board: bool = True,
@@ -243,47 +305,67 @@ class Group:
             cmd = Command(
                 name=name,
                 func=func,
-                group=self.name,
-                aliases=tuple(aliases),
+                group=self.path,
+                aliases=_with_word(tuple(aliases), de),
                 requires=requires,
                 needs_board=needs_board,
                 params=params_of(func),
                 help_params=dict(help_params or {}),
+                local={"de": de} if de else {},
+                parent=self,
             )
             for word in (name, *cmd.aliases):
-                if word in self.commands:
-                    raise ValueError(f"duplicate command word {self.name} {word}")
+                self._claim(word)
                 self.commands[word] = cmd
             return func
 
         return register
 
     def unique_commands(self) -> list[Command]:
+        """This group's own commands, each once."""
         return _distinct(self.commands.values())
 
+    def unique_subgroups(self) -> list[Group]:
+        return _distinct(self.subgroups.values())
+
+    def all_commands(self) -> list[Command]:
+        """This group's commands and those of the groups inside it."""
+        return self.unique_commands() + [
+            c for sub in self.unique_subgroups() for c in sub.all_commands()
+        ]
+
     def help(self, lang: str) -> str:
-        key = f"group.{self.name}"
-        return t(lang, key) if lang != "en" and key in MESSAGES else self.summary
+        return t(lang, f"group.{self.path}")
+
+
+def _with_word(aliases: tuple[str, ...], word: str | None) -> tuple[str, ...]:
+    """The aliases with a language's own word first (added when it is not there yet)."""
+    if word is None:
+        return aliases
+    return (word, *(a for a in aliases if a != word))
 
 
 def command(
     name: str,
     *,
+    de: str | None = None,
     aliases: Iterable[str] = (),
     requires: Role = Role.ANYONE,
     needs_board: bool = False,
 ) -> Callable[[Handler], Command]:
-    """Declare a top-level command (``!help``); group commands use ``Group.command``."""
+    """Declare a top-level command (``!help``, German ``!hilfe``); group commands use
+    ``Group.command``. ``de`` is the German word a German board is shown."""
 
     def make(func: Handler) -> Command:
         return Command(
             name=name,
             func=func,
             group=None,
-            aliases=tuple(aliases),
+            aliases=_with_word(tuple(aliases), de),
             requires=requires,
             needs_board=needs_board,
             params=params_of(func),
+            local={"de": de} if de else {},
         )
 
     return make
@@ -469,10 +551,21 @@ class Registry:
 
     def commands(self) -> list[Command]:
         """Every command once, top-level ones first."""
-        return self.unique_top() + [c for g in self.unique_groups() for c in g.unique_commands()]
+        return self.unique_top() + [c for g in self.unique_groups() for c in g.all_commands()]
 
     def unique_groups(self) -> list[Group]:
+        """The top-level groups, each once."""
         return _distinct(self.groups.values())
+
+    def all_groups(self) -> list[Group]:
+        """Every group once, also those inside others."""
+        found: list[Group] = []
+        todo = self.unique_groups()
+        while todo:
+            group = todo.pop(0)
+            found.append(group)
+            todo.extend(group.unique_subgroups())
+        return found
 
     def unique_top(self) -> list[Command]:
         return _distinct(self.top.values())
@@ -481,8 +574,11 @@ class Registry:
         targets: dict[str, object] = {**self.top, **self.groups}
         return _close(word, targets)
 
-    def resolve(self, tokens: list[str], prefix: str) -> tuple[Command, list[str]]:
-        """The command named by the first token(s), and the tokens left for its arguments."""
+    def resolve(
+        self, tokens: list[str], prefix: str, lang: str = "en"
+    ) -> tuple[Command, list[str]]:
+        """The command named by the first token(s), and the tokens left for its arguments;
+        suggestions are written in ``lang``'s words, after the group word the person typed."""
         word = tokens[0].lower()
         if word in self.top:
             return self.top[word], tokens[1:]
@@ -493,27 +589,44 @@ class Registry:
                 command=f"{prefix}{_clip(tokens[0])}",
                 suggestions=[f"{prefix}{w}" for w in self._close_words(word)],
             )
-        if len(tokens) < 2 and group.default is not None:
-            return group.commands[group.default], []
-        if len(tokens) < 2:
-            raise UnknownCommand(
-                "error.missing_subcommand",
-                command=Safe(f"{prefix}{group.name}"),
-                group=Safe(f"{prefix}{group.name}"),
-                suggestions=[f"{prefix}{group.name} {c.name}" for c in group.unique_commands()],
-            )
-        sub = tokens[1].lower()
-        cmd = group.commands.get(sub)
-        if cmd is None:
-            close = _close(sub, group.commands)
+        depth = 1
+        while True:
+            # Words of the registry, so safe to repeat as they are.
+            typed = Safe(prefix + " ".join(w.lower() for w in tokens[:depth]))
+            if len(tokens) <= depth:
+                if group.default is not None:
+                    return group.commands[group.default], []
+                raise UnknownCommand(
+                    "error.missing_subcommand",
+                    command=typed,
+                    group=typed,
+                    suggestions=[f"{typed} {w}" for w in group_words(group, lang)],
+                )
+            sub = tokens[depth].lower()
+            if sub in group.subgroups:
+                group = group.subgroups[sub]
+                depth += 1
+                continue
+            cmd = group.commands.get(sub)
+            if cmd is not None:
+                return cmd, tokens[depth + 1 :]
+            if group.fallback is not None and group.fallback[1](tokens[depth]):
+                return group.commands[group.fallback[0]], tokens[depth:]
+            targets: dict[str, Command | Group] = {**group.commands, **group.subgroups}
             raise UnknownCommand(
                 "error.unknown_subcommand",
-                command=_clip(tokens[1]),
-                group=Safe(f"{prefix}{group.name}"),
-                suggestions=[f"{prefix}{group.name} {group.commands[c].name}" for c in close]
-                or [f"{prefix}{group.name} {c.name}" for c in group.unique_commands()],
+                command=_clip(tokens[depth]),
+                group=typed,
+                suggestions=[f"{typed} {targets[c].word(lang)}" for c in _close(sub, targets)]
+                or [f"{typed} {w}" for w in group_words(group, lang)],
             )
-        return cmd, tokens[2:]
+
+
+def group_words(group: Group, lang: str) -> list[str]:
+    """The words of a group's commands and inner groups, in ``lang``."""
+    return [c.word(lang) for c in group.unique_commands()] + [
+        g.word(lang) for g in group.unique_subgroups()
+    ]
 
 
 ECHO_LIMIT = 40
@@ -545,7 +658,8 @@ def run(ctx: Context, text: str) -> str | None:
     tokens = tokenize(text)
     if not tokens:
         raise UnknownCommand("error.unknown_command", command=ctx.prefix, suggestions=[])
-    cmd, rest = ctx.registry.resolve(tokens, ctx.prefix)
+    cmd, rest = ctx.registry.resolve(tokens, ctx.prefix, ctx.lang)
+    typed = [word.lower() for word in tokens[: len(tokens) - len(rest)]]
     if cmd.requires is Role.ADMIN and not ctx.is_admin:
         raise Forbidden("error.forbidden_admin", admins=People(ctx.admins))
     if cmd.needs_board and ctx.board is None:
@@ -553,5 +667,5 @@ def run(ctx: Context, text: str) -> str | None:
     try:
         return cmd.func(ctx, **bind(cmd, rest, ctx.lang))
     except UsageError as exc:
-        exc.usage = exc.usage or cmd.usage(ctx.prefix, ctx.lang)
+        exc.usage = exc.usage or cmd.usage(ctx.prefix, ctx.lang, typed)
         raise

@@ -71,6 +71,9 @@ class BotConfig:
     rate_limit_burst: int
     bundesland: str
     handlungsfelder: tuple[str, ...]
+    #: how German and English texts name the board's chair (the admins); None: the catalog's
+    chair_title: str | None = None
+    chair_title_en: str | None = None
 
     @property
     def zone(self) -> ZoneInfo:
@@ -220,6 +223,8 @@ _KNOWN = {
         "rate_limit_burst",
         "bundesland",
         "handlungsfelder",
+        "chair_title",
+        "chair_title_en",
     },
     "storage": {"data_dir", "database_url"},
     "encryption": {"enabled", "pickle_key"},
@@ -263,6 +268,8 @@ def parse_config(
         r.problems.append(
             f"bot.command_prefix: must be 1 to 3 characters without spaces, got {prefix!r}"
         )
+    chair_title = _title(r, "chair_title")
+    chair_title_en = _title(r, "chair_title_en")
     language = r.string("bot", "language", "de") or "de"
     if language not in LANGUAGES:
         r.problems.append(f"bot.language: must be one of {', '.join(LANGUAGES)}, got {language!r}")
@@ -356,10 +363,27 @@ def parse_config(
             rate_limit_burst=burst,
             bundesland=bundesland,
             handlungsfelder=handlungsfelder,
+            chair_title=chair_title,
+            chair_title_en=chair_title_en,
         ),
         storage=StorageConfig(data_dir=data_dir, database_url=database_url),
         encryption=EncryptionConfig(enabled=enabled, pickle_key=pickle_key),
     )
+
+
+def _title(r: _Reader, key: str) -> str | None:
+    """A title in the bot's texts: 1 to 60 characters, no line breaks or Markdown marks."""
+    value = r.string("bot", key)
+    if value is None:
+        return None
+    value = value.strip()
+    if not 1 <= len(value) <= 60 or any(c in value for c in "\n\r*_`[]<>#@\\"):
+        r.problems.append(
+            f"bot.{key}: must be 1 to 60 characters without line breaks or Markdown marks, "
+            f"got {value!r}"
+        )
+        return None
+    return value
 
 
 def load_config(path: Path, env: Mapping[str, str] | None = None) -> Config:

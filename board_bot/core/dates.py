@@ -17,10 +17,10 @@ import calendar
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import MAXYEAR, MINYEAR, date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import MAXYEAR, MINYEAR, date, timedelta
 
 from board_bot.core.errors import UsageError
+from board_bot.core.formats import month_name
 
 #: How much of a bad input an error message repeats.
 MAX_ECHO = 50
@@ -51,17 +51,6 @@ _SEPARATOR_WORD = re.compile(r"bis|to|[-–—]", re.IGNORECASE)
 # A period at the start of a text takes at most three words: ``21.12.2026 bis 06.01.2027``.
 _PERIOD_WORDS = 3
 
-MONTH_NAMES = {
-    "de": (
-        "Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September",
-        "Oktober", "November", "Dezember",
-    ),
-    "en": (
-        "January", "February", "March", "April", "May", "June", "July", "August", "September",
-        "October", "November", "December",
-    ),
-}  # fmt: skip
-
 
 @dataclass(frozen=True)
 class Month:
@@ -72,8 +61,7 @@ class Month:
     month: int
 
     def __format__(self, lang: str) -> str:
-        names = MONTH_NAMES.get(lang) or MONTH_NAMES["de"]
-        return f"{names[self.month - 1]} {self.year}"
+        return f"{month_name(lang, self.month)} {self.year}"
 
 
 def _bad(text: str) -> UsageError:
@@ -267,15 +255,3 @@ def split_period(text: str, *, today: date) -> tuple[date, date, str]:
 
 def _looks_like_a_date(word: str) -> bool:
     return any(ch in "0123456789" for ch in word) or _normalise(word) in _WORDS
-
-
-# --- as the board reads them ---------------------------------------------------------------------
-
-
-def format_date(value: date) -> str:
-    return value.strftime("%d.%m.%Y")
-
-
-def format_datetime(value: datetime, zone: str) -> str:
-    local = value.astimezone(ZoneInfo(zone))
-    return local.strftime("%d.%m.%Y, %H:%M Uhr")

@@ -11,24 +11,11 @@ from functools import lru_cache
 
 import holidays
 
-BUNDESLAENDER = {
-    "BW": "Baden-Württemberg",
-    "BY": "Bayern",
-    "BE": "Berlin",
-    "BB": "Brandenburg",
-    "HB": "Bremen",
-    "HH": "Hamburg",
-    "HE": "Hessen",
-    "MV": "Mecklenburg-Vorpommern",
-    "NI": "Niedersachsen",
-    "NW": "Nordrhein-Westfalen",
-    "RP": "Rheinland-Pfalz",
-    "SL": "Saarland",
-    "SN": "Sachsen",
-    "ST": "Sachsen-Anhalt",
-    "SH": "Schleswig-Holstein",
-    "TH": "Thüringen",
-}
+#: The codes of the Länder (ISO 3166-2 without "DE-"); their names are in the catalog
+#: (``land.<code>``).
+BUNDESLAENDER = (
+    "BW", "BY", "BE", "BB", "HB", "HH", "HE", "MV", "NI", "NW", "RP", "SL", "SN", "ST", "SH", "TH",
+)  # fmt: skip
 DEFAULT_BUNDESLAND = "SH"
 # Working days are searched at most this far ahead (Christmas to New Year is the longest gap).
 MAX_SEARCH_DAYS = 30

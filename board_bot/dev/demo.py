@@ -46,7 +46,7 @@ PREFERRED_PORT = 8008
 BOT = ("board-bot", "demo-bot-password", "Smart City Board Bot", "")
 PEOPLE = [
     # localpart, password, display name (as Matrix shows it), role in the demo
-    ("cdo", "demo-cdo", "Dr. Carla Dietrich", "CDO, Leitung des Boards"),
+    ("cdo", "demo-cdo", "Dr. Carla Dietrich", "Board-Vorsitz (CDO)"),
     ("fb61-leitung", "demo-fb61", "Frank Lehmann", "Leitung FB 61 Stadtplanung"),
     ("fb61-vertretung", "demo-fb61v", "Jana Schulz", "Vertretung FB 61"),
     ("amt13-leitung", "demo-amt13", "Aylin Demir", "Leitung FB 13 Hauptamt"),
@@ -55,7 +55,7 @@ PEOPLE = [
     ("fb40-leitung", "demo-fb40", "Thomas Becker", "Leitung FB 40 Schule und Bildung"),
     ("fb68-leitung", "demo-fb68", "Michael Wagner", "Leitung FB 68 Verkehr"),
     ("fb68-vertretung", "demo-fb68v", "Lena Hoffmann", "Vertretung FB 68"),
-    ("ob", "demo-ob", "Elke Roeder", "Oberbürgermeisterin (beobachtet)"),
+    ("ob", "demo-ob", "Elke Roeder", "Oberbürgermeisterin (Beobachterin)"),
 ]
 CONSOLE_USER = "fb61-leitung"
 BOARD_NAME = "Smart City Board Norderstedt (Demo)"
@@ -180,14 +180,14 @@ async def _init_board(
             pass
         await asyncio.sleep(0.2)
     else:
-        raise RuntimeError("the bot did not join the demo room; see data/bot.log")
+        raise RuntimeError("Der Bot ist dem Demo-Raum nicht beigetreten; siehe data/bot.log")
     await asyncio.to_thread(
         _call,
         synapse.url,
         "PUT",
         f"/_matrix/client/v3/rooms/{room}/send/m.room.message/demo-init-{room_id[1:9]}",
         cdo.access_token,
-        {"msgtype": "m.text", "body": f"!board init {BOARD_NAME}"},
+        {"msgtype": "m.text", "body": f"!board einrichten {BOARD_NAME}"},
     )
     state.board_initialised = True
     _save_state(state_file, state)
@@ -298,6 +298,8 @@ def seed_sample_data(
 def run_demo(data_dir: Path, *, console: bool = True) -> int:
     data_dir = data_dir.resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
+    # The console shows German text only: the log (English, for developers) goes to bot.log.
+    _log_to_file(data_dir / "bot.log")
     synapse_dir = data_dir / "synapse"
     port = (
         PREFERRED_PORT
@@ -305,7 +307,7 @@ def run_demo(data_dir: Path, *, console: bool = True) -> int:
         else None
     )
     synapse = LocalSynapse(synapse_dir, port=port)
-    print(f"Starting a local Synapse homeserver in {synapse_dir} …", flush=True)
+    print(f"Ein lokaler Synapse-Homeserver wird gestartet: {synapse_dir} …", flush=True)
     synapse.start()
     try:
         users = _demo_users(synapse, data_dir / "demo-state.json")
@@ -332,7 +334,7 @@ Homeserver:  {synapse.url}   (Server-Name: {synapse.server_name})
 Board-Raum:  {BOARD_NAME}  {room_id}
 Demo-Personen (in jedem Matrix-Client auf diesem Rechner anmeldbar, z. B. Element):
 {people}
-Bot:         @{BOT[0]}:{synapse.server_name} (Protokoll: {bot_log})
+Bot:         @{BOT[0]}:{synapse.server_name} (Logdatei: {bot_log})
 """,
         flush=True,
     )
@@ -347,7 +349,6 @@ async def _run(
     *,
     console: bool,
 ) -> int:
-    _log_to_file(data_dir / "bot.log")
     app = build_app(config, SystemClock())
     bot = asyncio.create_task(app.run(handle_signals=not console), name="bot")
     bot.add_done_callback(_report_end)
@@ -369,10 +370,10 @@ async def _run(
         "neun Arbeitspakete, acht vergangene Statusrunden und eine laufende (drei Fachbereiche\n"
         "haben gemeldet), drei Workshops (einer mit Protokoll, einer in der Terminabstimmung,\n"
         "einer festgelegt) und einen Beschluss im Beschlussregister.\n"
-        "Probieren Sie: !hilfe   !status   !update WP-1 gelb 45% Schnittstelle im Test\n"
-        "               !bericht   !ap liste   !wp show WP-2   !personen   !abwesenheiten\n"
-        "               !workshops   !workshop vote 2 1,3   !protokoll zeigen 1   !beschlüsse\n"
-        "— beenden mit /quit oder Strg+D.\n",
+        "Probieren Sie: !hilfe   !status   !meldung WP-1 gelb 45% Schnittstelle im Test\n"
+        "               !bericht   !ap liste   !ap zeigen WP-2   !personen   !abwesenheiten\n"
+        "               !termine   !workshop abstimmen 2 1,3   !protokoll zeigen 1   !beschlüsse\n"
+        "Beenden mit /quit oder Strg+D.\n",
         flush=True,
     )
     chat = ChatConsole(synapse.url, lead.user_id, lead.device_id, lead.access_token, room_id)
@@ -388,7 +389,7 @@ def _report_end(task: asyncio.Task[None]) -> None:
     if not task.cancelled() and task.exception() is not None:
         print(
             f"\nDer Bot wurde unerwartet beendet: {task.exception()}\n"
-            "Einzelheiten stehen im Protokoll; beenden Sie die Demo mit /quit.",
+            "Einzelheiten stehen in der Logdatei (bot.log); beenden Sie die Demo mit /quit.",
             flush=True,
         )
 

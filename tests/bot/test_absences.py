@@ -97,19 +97,20 @@ def test_the_reply_shows_the_dates_understood(city: BotHarness) -> None:
 @pytest.mark.parametrize(
     ("command", "reply"),
     [
-        ("!abwesend 31.02.", "„31.02.“ gibt es nicht: der Februar 2027 hat 28 Tage."),
+        ("!abwesend 31.02.", "„31.02.“ gibt es nicht: Der Februar 2027 hat 28 Tage."),
         (
             "!abwesend 21.12.2026 - 31.02.2027 Urlaub",
-            "„31.02.2027“ gibt es nicht: der Februar 2027 hat 28 Tage.",
+            "„31.02.2027“ gibt es nicht: Der Februar 2027 hat 28 Tage.",
         ),
-        ("!abwesend 31.04.2027", "„31.04.2027“ gibt es nicht: der April 2027 hat 30 Tage."),
-        ("!away 31.11.", "„31.11.“ gibt es nicht: der November 2027 hat 30 Tage."),
+        ("!abwesend 31.04.2027", "„31.04.2027“ gibt es nicht: Der April 2027 hat 30 Tage."),
+        ("!away 31.11.", "„31.11.“ gibt es nicht: Der November 2027 hat 30 Tage."),
     ],
 )
 def test_a_day_that_does_not_exist_is_named(city: BotHarness, command: str, reply: str) -> None:
     before = city.domain_state()
+    typed = command.split()[0]  # the usage line repeats the word the person typed
     assert city.reply(command, sender=LEAD) == (
-        f"{reply}\n\nAufruf: `!away <von [- bis] [Grund]> [--for PERSON]`"
+        f"{reply}\n\nAufruf: `{typed} <von [- bis] [Grund]> [--for PERSON]`"
     )
     assert city.domain_state() == before
 
@@ -158,7 +159,7 @@ def test_for_oneself_needs_no_admin(city: BotHarness) -> None:
 def test_only_admins_record_other_peoples_absences(city: BotHarness, sender: str) -> None:
     before = city.domain_state()
     assert city.reply(f"!abwesend 10.12.2026 --for {ADMIN}", sender=sender) == (
-        "Abwesenheiten anderer Personen trägt nur die Leitung des Boards ein: "
+        "Abwesenheiten anderer Personen trägt nur der Board-Vorsitz (CDO) ein: "
         "cdo (@cdo:example.org). Ihre eigene Abwesenheit tragen Sie mit "
         "`!abwesend <von> - <bis>` ein."
     )
@@ -169,9 +170,9 @@ def test_only_admins_record_other_peoples_absences(city: BotHarness, sender: str
 def test_observers_and_people_without_a_role_are_refused(city: BotHarness, sender: str) -> None:
     before = city.domain_state()
     assert city.reply("!abwesend 10.12.2026", sender=sender) == (
-        "Ihre eigene Abwesenheit tragen Leitung, Vertretung und Mitglieder eines Fachbereichs "
-        "ein; Beobachter/innen und Personen ohne Rolle nicht. Abwesenheiten aller Personen "
-        "trägt die Leitung des Boards ein: cdo (@cdo:example.org)."
+        "Ihre eigene Abwesenheit können Sie nur eintragen, wenn Sie Leitung, Vertretung oder "
+        "Mitglied eines Fachbereichs sind. Abwesenheiten aller Personen trägt der "
+        "Board-Vorsitz (CDO) ein: cdo (@cdo:example.org)."
     )
     assert city.domain_state() == before
 
@@ -192,29 +193,29 @@ def test_an_admin_records_an_observers_absence(city: BotHarness) -> None:
             "!abwesend gestern",
             "„gestern“ ist kein gültiges Datum. Bitte so angeben: 31.12.2026, 31.12., morgen oder "
             "+2w.\n\n"
-            "Aufruf: `!away <von [- bis] [Grund]> [--for PERSON]`",
+            "Aufruf: `!abwesend <von [- bis] [Grund]> [--for PERSON]`",
         ),
         (
             "!abwesend heute bis",
             "Nach dem Datum 07.12.2026 fehlt das Enddatum, z. B. `21.12.2026 - 06.01.2027`.\n\n"
-            "Aufruf: `!away <von [- bis] [Grund]> [--for PERSON]`",
+            "Aufruf: `!abwesend <von [- bis] [Grund]> [--for PERSON]`",
         ),
         (
             "!abwesend 21.12.2026 - Urlaub",
             "Nach dem Datum 21.12.2026 fehlt das Enddatum, z. B. `21.12.2026 - 06.01.2027`.\n\n"
-            "Aufruf: `!away <von [- bis] [Grund]> [--for PERSON]`",
+            "Aufruf: `!abwesend <von [- bis] [Grund]> [--for PERSON]`",
         ),
         (
             "!abwesend",
             "Es fehlt die Angabe `<von [- bis] [Grund]>`.\n\n"
-            "Aufruf: `!away <von [- bis] [Grund]> [--for PERSON]`",
+            "Aufruf: `!abwesend <von [- bis] [Grund]> [--for PERSON]`",
         ),
         ("!abwesend 01.01.2027 - 01.06.2028", "Eine Abwesenheit dauert höchstens 366 Tage."),
         (
             "!abwesend 10.12.2026 --for lena",
             "„lena“ ist keine Matrix-Kennung. Bitte die volle Kennung angeben, "
             "z. B. `@erika.musterfrau:stadt.example`.\n\n"
-            "Aufruf: `!away <von [- bis] [Grund]> [--for PERSON]`",
+            "Aufruf: `!abwesend <von [- bis] [Grund]> [--for PERSON]`",
         ),
     ],
 )
@@ -283,7 +284,7 @@ def test_an_admin_ends_someone_elses_absence(city: BotHarness) -> None:
         (
             f"!zurück --for {DEPUTY}",
             MEMBER,
-            "Abwesenheiten anderer Personen trägt nur die Leitung des Boards ein: "
+            "Abwesenheiten anderer Personen trägt nur der Board-Vorsitz (CDO) ein: "
             "cdo (@cdo:example.org). Ihre eigene Abwesenheit tragen Sie mit "
             "`!abwesend <von> - <bis>` ein.",
         ),
@@ -424,31 +425,31 @@ def test_an_admin_cancels_someone_elses_absence(city: BotHarness) -> None:
             LEAD,
             "Welche Abwesenheit soll gestrichen werden? Bitte ihren ersten Tag angeben, z. B. "
             "`!abwesend streichen 21.12.2026`.\n\n"
-            "Aufruf: `!away <von [- bis] [Grund]> [--for PERSON]`",
+            "Aufruf: `!abwesend <von [- bis] [Grund]> [--for PERSON]`",
         ),
         (
             "!abwesend streichen Urlaub",
             LEAD,
             "„Urlaub“ ist kein gültiges Datum. Bitte so angeben: 31.12.2026, 31.12., morgen oder "
-            "+2w.\n\nAufruf: `!away <von [- bis] [Grund]> [--for PERSON]`",
+            "+2w.\n\nAufruf: `!abwesend <von [- bis] [Grund]> [--for PERSON]`",
         ),
         (
             "!abwesend streichen 31.02.",
             LEAD,
-            "„31.02.“ gibt es nicht: der Februar 2027 hat 28 Tage.\n\n"
-            "Aufruf: `!away <von [- bis] [Grund]> [--for PERSON]`",
+            "„31.02.“ gibt es nicht: Der Februar 2027 hat 28 Tage.\n\n"
+            "Aufruf: `!abwesend <von [- bis] [Grund]> [--for PERSON]`",
         ),
         (
             "!abwesend streichen 20.12.2026",
             LEAD,
             "Für Sie ist am 20.12.2026 keine aktuelle oder geplante Abwesenheit eingetragen; "
-            "nichts wurde gestrichen. Eingetragene zeigt `!abwesenheiten`.",
+            "nichts wurde gestrichen. Die eingetragenen Abwesenheiten zeigt `!abwesenheiten`.",
         ),
         (
             "!abwesend streichen 21.12.2026",
             MEMBER,  # the lead's absence is not the member's
             "Für Sie ist am 21.12.2026 keine aktuelle oder geplante Abwesenheit eingetragen; "
-            "nichts wurde gestrichen. Eingetragene zeigt `!abwesenheiten`.",
+            "nichts wurde gestrichen. Die eingetragenen Abwesenheiten zeigt `!abwesenheiten`.",
         ),
         (
             f"!abwesend streichen 07.01.2027 --for {LEAD}",
@@ -459,7 +460,7 @@ def test_an_admin_cancels_someone_elses_absence(city: BotHarness) -> None:
         (
             f"!abwesend streichen 21.12.2026 --for {LEAD}",
             DEPUTY,
-            "Abwesenheiten anderer Personen trägt nur die Leitung des Boards ein: "
+            "Abwesenheiten anderer Personen trägt nur der Board-Vorsitz (CDO) ein: "
             "cdo (@cdo:example.org). Ihre eigene Abwesenheit tragen Sie mit "
             "`!abwesend <von> - <bis>` ein.",
         ),

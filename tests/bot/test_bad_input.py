@@ -20,14 +20,14 @@ CASES = [
     ),
     pytest.param(
         "!board shwo",
-        "`!board` kennt den Befehl „shwo“ nicht. Meinten Sie `!board show`? "
+        "`!board` kennt den Befehl „shwo“ nicht. Meinten Sie `!board zeigen`? "
         "Alle Befehle zeigt `!hilfe`.",
         id="unknown-subcommand-with-suggestion",
     ),
     pytest.param(
         "!board",
-        "Bitte geben Sie an, was `!board` tun soll. Meinten Sie `!board init` oder "
-        "`!board show` oder `!board language`? Alle Befehle zeigt `!hilfe`.",
+        "Bitte geben Sie an, was `!board` tun soll. Meinten Sie `!board einrichten` oder "
+        "`!board zeigen` oder `!board sprache`? Alle Befehle zeigt `!hilfe`.",
         id="missing-subcommand",
     ),
     pytest.param(
@@ -95,8 +95,8 @@ CASES = [
     ),
     pytest.param(
         "!board " + "y" * 5000,
-        "`!board` kennt den Befehl „" + "y" * 39 + "…“ nicht. Meinten Sie `!board init` oder "
-        "`!board show` oder `!board language`? Alle Befehle zeigt `!hilfe`.",
+        "`!board` kennt den Befehl „" + "y" * 39 + "…“ nicht. Meinten Sie `!board einrichten` oder "
+        "`!board zeigen` oder `!board sprache`? Alle Befehle zeigt `!hilfe`.",
         id="long-unknown-subcommand-is-cut",
     ),
 ]
@@ -112,7 +112,7 @@ def test_bad_input_is_explained_and_changes_nothing(
     assert board_bot.reply(command, room=room) == expected
     assert board_bot.domain_state() == before
     # The language did not change: the board still answers in German.
-    assert board_bot.reply("!hilfe").startswith("**Befehle")
+    assert board_bot.reply("!hilfe").startswith("**Hilfe")
 
 
 def test_bad_input_is_recorded_as_handled_so_it_is_answered_once(bot: BotHarness) -> None:
@@ -161,7 +161,7 @@ def test_our_markdown_in_an_error_stays_markdown(bot: BotHarness) -> None:
     assert "\\" not in content["body"]
     bot.handle("!board")
     [content] = bot.contents()
-    for code in ("!board", "!board init", "!board show", "!board language", "!hilfe"):
+    for code in ("!board", "!board einrichten", "!board zeigen", "!board sprache", "!hilfe"):
         assert f"<code>{code}</code>" in content["formatted_body"]
     assert "`" not in content["formatted_body"]
 

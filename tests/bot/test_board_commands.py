@@ -10,11 +10,11 @@ from board_bot.models import AuditEntry, Board
 from tests.bot.conftest import ADMIN, ROOM, USER, BotHarness
 
 NO_BOARD = (
-    "In diesem Raum ist noch kein Smart City Board eingerichtet. Die Leitung des Boards richtet "
-    "es mit `!board init <Name>` ein."
+    "In diesem Raum ist noch kein Smart City Board eingerichtet. Der Board-Vorsitz (CDO) richtet "
+    "es mit `!board einrichten <Name>` ein."
 )
 # The refusal names who may do it instead: here the configured admin (no board, or its admins).
-FORBIDDEN = "Diesen Befehl darf nur die Leitung des Boards ausführen: cdo (@cdo:example.org)."
+FORBIDDEN = "Diesen Befehl darf nur der Board-Vorsitz (CDO) ausführen: cdo (@cdo:example.org)."
 
 
 def test_admin_creates_a_board_and_show_shows_it(bot: BotHarness) -> None:
@@ -51,7 +51,7 @@ def test_admin_creates_a_board_and_show_shows_it(bot: BotHarness) -> None:
         "- Sprache: Deutsch\n"
         "- Zeitzone: Europe/Berlin\n"
         "- Bundesland (Feiertage): Schleswig-Holstein\n"
-        "- Nächster Arbeitstag: Fr, 11.12.2026\n"
+        "- Nächster Arbeitstag: Fr., 11.12.2026\n"
         "- Lagebericht nach jeder Runde: im Board-Raum\n"
         "- Eingerichtet am 07.12.2026, 09:00 Uhr von cdo (@cdo:example.org)"
     )
@@ -60,7 +60,7 @@ def test_admin_creates_a_board_and_show_shows_it(bot: BotHarness) -> None:
 def test_show_skips_weekends_and_the_bundeslands_holidays(board_bot: BotHarness) -> None:
     board_bot.clock.advance(timedelta(days=17))  # Thursday 24.12.2026, in the board's zone
     # 25.12. and 26.12. are holidays (the 26th a Saturday), then a Sunday.
-    assert "- Nächster Arbeitstag: Mo, 28.12.2026\n" in board_bot.reply("!board show")
+    assert "- Nächster Arbeitstag: Mo., 28.12.2026\n" in board_bot.reply("!board show")
     board_bot.reply("!board language en")
     assert "- Next working day: Mon, 28.12.2026\n" in board_bot.reply("!board show")
 
@@ -68,7 +68,7 @@ def test_show_skips_weekends_and_the_bundeslands_holidays(board_bot: BotHarness)
 def test_next_working_day_follows_the_boards_time_zone(board_bot: BotHarness) -> None:
     # Sunday 23:30 UTC is already Monday in Berlin: the next working day is Tuesday, not Monday.
     board_bot.clock.advance(timedelta(days=6, hours=15, minutes=30))
-    assert "- Nächster Arbeitstag: Di, 15.12.2026\n" in board_bot.reply("!board show")
+    assert "- Nächster Arbeitstag: Di., 15.12.2026\n" in board_bot.reply("!board show")
 
 
 def test_quoted_name_and_german_aliases(bot: BotHarness) -> None:
@@ -110,7 +110,7 @@ def test_non_admin_cannot_change_the_language(board_bot: BotHarness) -> None:
     before = board_bot.domain_state()
     assert board_bot.reply("!board language en", sender=USER) == FORBIDDEN
     assert board_bot.domain_state() == before
-    assert board_bot.reply("!hilfe").startswith("**Befehle")
+    assert board_bot.reply("!hilfe").startswith("**Hilfe")
 
 
 def test_init_twice_says_the_room_has_a_board(board_bot: BotHarness) -> None:
@@ -139,7 +139,7 @@ def test_commands_needing_a_board_explain_how_to_set_one_up(
     assert board_bot.reply(command, room="!no-board:example.org") == NO_BOARD
     # The command in the Markdown stays a command in the HTML: no stray escape characters.
     [content] = board_bot.contents()
-    assert "<code>!board init &lt;Name&gt;</code>" in content["formatted_body"]
+    assert "<code>!board einrichten &lt;Name&gt;</code>" in content["formatted_body"]
     assert board_bot.domain_state() == before
 
 

@@ -12,7 +12,7 @@ from board_bot.models import AuditEntry, Department
 from tests.bot.city import DEPUTY, LEAD, MEMBER, OBSERVER, fast_bot, make_city
 from tests.bot.conftest import ADMIN, BotHarness
 
-FORBIDDEN = "Diesen Befehl darf nur die Leitung des Boards ausführen: cdo (@cdo:example.org)."
+FORBIDDEN = "Diesen Befehl darf nur der Board-Vorsitz (CDO) ausführen: cdo (@cdo:example.org)."
 
 
 @pytest.fixture
@@ -79,18 +79,18 @@ def test_add_with_a_room(board: BotHarness) -> None:
             "z. B. `FB 20 Kämmerei`. Ein Kürzel enthält eine Ziffer (FB 61, Amt 13) oder ist in "
             "Großbuchstaben geschrieben (RPA). Ein Kürzel aus mehreren Wörtern ohne Ziffer "
             "setzen Sie in Anführungszeichen, z. B. „Stab OB“.\n\n"
-            "Aufruf: `!dept add <Kürzel> <Name> [--room RAUM]`",
+            "Aufruf: `!fb anlegen <Kürzel> <Name> [--room RAUM]`",
         ),
         (
             "!fb anlegen FB 61",
             "Bitte geben Sie nach dem Kürzel den Namen des Fachbereichs an.\n\n"
-            "Aufruf: `!dept add <Kürzel> <Name> [--room RAUM]`",
+            "Aufruf: `!fb anlegen <Kürzel> <Name> [--room RAUM]`",
         ),
         (
             "!fb anlegen FB 20 Kämmerei --room #kaemmerei:example.org",
             "„#kaemmerei:example.org“ ist keine Raum-ID. Bitte die ID aus den Raumeinstellungen "
             "angeben („Erweitert“), z. B. `!AbCdEfGh:stadt.example`, oder `keiner`.\n\n"
-            "Aufruf: `!dept add <Kürzel> <Name> [--room RAUM]`",
+            "Aufruf: `!fb anlegen <Kürzel> <Name> [--room RAUM]`",
         ),
         (
             '!fb anlegen "FB_61" Stadtplanung',
@@ -156,7 +156,7 @@ def test_rename_and_new_code(city: BotHarness) -> None:
         (
             "!fb umbenennen FB 61",
             "Bitte geben Sie einen neuen Namen oder mit `--code` ein neues Kürzel an.\n\n"
-            "Aufruf: `!dept rename <Kürzel> [Name] [--code KÜRZEL]`",
+            "Aufruf: `!fb umbenennen <Kürzel> [Name] [--code KÜRZEL]`",
         ),
         (
             "!fb umbenennen FB 16 Neu",
@@ -179,7 +179,8 @@ def test_room_set_and_cleared(city: BotHarness) -> None:
     )
     assert "- Raum für Abfragen: !planung:example.org" in city.reply("!fb zeigen FB 61")
     assert city.reply("!fb raum fb61 keiner") == (
-        "**FB 61 – Stadtplanung** hat keinen eigenen Raum mehr; Abfragen gehen in den Board-Raum."
+        "**FB 61 – Stadtplanung** hat keinen eigenen Raum mehr; Abfragen gehen als "
+        "Direktnachricht an die Leitung (bei Abwesenheit an die Vertretung)."
     )
     assert ("FB 61", "Stadtplanung", None, False) in codes(city)
 
@@ -220,7 +221,7 @@ def test_show(city: BotHarness) -> None:
     assert city.reply("!fb zeigen fb 61", sender=MEMBER) == (
         "**FB 61 – Stadtplanung**\n\n"
         "- Kürzel: FB 61\n"
-        "- Raum für Abfragen: keiner (der Board-Raum)\n"
+        "- Raum für Abfragen: keiner (Direktnachricht an die Leitung)\n"
         "- Leitung: lena.lehmann (@lena.lehmann:example.org)\n"
         "- Vertretung: dirk.decker (@dirk.decker:other.example)\n"
         "- Mitglieder: mia.meyer (@mia.meyer:example.org)\n"
@@ -266,7 +267,7 @@ def test_list(city: BotHarness) -> None:
 
 def test_list_when_empty(board: BotHarness) -> None:
     assert board.reply("!fb liste") == (
-        "In diesem Board ist noch kein Fachbereich angelegt. Die Leitung des Boards legt einen "
+        "In diesem Board ist noch kein Fachbereich angelegt. Der Board-Vorsitz (CDO) legt einen "
         "mit `!fb anlegen <Kürzel> <Name>` an."
     )
 
@@ -345,6 +346,6 @@ def test_history_shows_at_most_20_entries(city: BotHarness) -> None:
 def test_history_in_english_and_of_an_unknown_department(city: BotHarness) -> None:
     city.reply("!board language en")
     assert city.reply("!history FB 68").splitlines()[-1] == (
-        "- 07.12.2026, 09:00 Uhr · cdo (@cdo:example.org) · created as FB 68 – Verkehr"
+        "- 07.12.2026, 09:00 · cdo (@cdo:example.org) · created as FB 68 – Verkehr"
     )
     assert city.reply("!history XY 1").startswith("There is no department “XY 1”.")

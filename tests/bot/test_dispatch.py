@@ -128,8 +128,9 @@ def test_the_too_old_notice_is_in_the_board_language(board_bot: BotHarness) -> N
 @pytest.mark.parametrize("size", [8193, 100_000])
 def test_a_command_over_the_size_cap_is_refused_politely(bot: BotHarness, size: int) -> None:
     text = "!board init " + "x" * (size - len("!board init "))
+    shown = f"{size:,}".replace(",", ".")  # German digit grouping: 8.193, 100.000
     assert bot.reply(text) == (
-        f"Diese Nachricht ist zu lang ({size} Bytes, erlaubt sind 8192). "
+        f"Diese Nachricht ist zu lang ({shown} Bytes, erlaubt sind 8.192). "
         "Bitte kürzen Sie den Befehl."
     )
     assert bot.count(Board) == 0
@@ -139,7 +140,7 @@ def test_a_command_over_the_size_cap_is_refused_politely(bot: BotHarness, size: 
 
 def test_the_size_cap_counts_bytes_not_characters(bot: BotHarness) -> None:
     text = "!board init " + "ä" * 4100  # 4,112 characters, 8,212 bytes
-    assert bot.reply(text).startswith("Diese Nachricht ist zu lang (8212 Bytes")
+    assert bot.reply(text).startswith("Diese Nachricht ist zu lang (8.212 Bytes")
     assert bot.count(Board) == 0
 
 
@@ -191,7 +192,7 @@ def test_a_flooder_is_allowed_again_after_the_clock_advances(bot: BotHarness) ->
 
 SECRET_BODY = "Vertrauliche Haushaltsplanung 4711"
 
-explode_group = Group("test", "test-only commands")
+explode_group = Group("test")
 
 
 @explode_group.command("explode", requires=Role.ANYONE, needs_board=False)

@@ -10,7 +10,7 @@ def test_the_greeting_is_sent_once_per_room(bot: BotHarness) -> None:
     first = bot.dispatcher.greet(ROOM)
     assert len(first) == 1
     [content] = bot.contents(first)
-    assert "!hilfe" in content["body"] and "!board init <Name>" in content["body"]
+    assert "!hilfe" in content["body"] and "!board einrichten <Name>" in content["body"]
     assert content["msgtype"] == "m.notice" and content["m.mentions"] == {}
     assert "m.relates_to" not in content
     assert bot.dispatcher.greet(ROOM) == []  # a second join (or a replayed batch) is silent

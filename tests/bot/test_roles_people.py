@@ -12,7 +12,7 @@ from board_bot.models import Membership
 from tests.bot.city import DEPUTY, LEAD, MEMBER, OBSERVER, STRANGER, fast_bot, make_city
 from tests.bot.conftest import ADMIN, BotHarness
 
-FORBIDDEN = "Diesen Befehl darf nur die Leitung des Boards ausführen: cdo (@cdo:example.org)."
+FORBIDDEN = "Diesen Befehl darf nur der Board-Vorsitz (CDO) ausführen: cdo (@cdo:example.org)."
 NEW = "@neu:example.org"
 
 
@@ -36,7 +36,7 @@ def test_assign_by_id_and_by_pill(city: BotHarness) -> None:
         "neu (@neu:example.org) hat jetzt die Rolle **Beobachter/in**."
     )
     assert city.reply(f"!rolle zuweisen {NEW} admin") == (
-        "neu (@neu:example.org) hat jetzt die Rolle **Leitung des Boards**."
+        "neu (@neu:example.org) hat jetzt die Rolle **Board-Vorsitz (CDO)**."
     )
     # The new admin may now do what admins do.
     assert "angelegt" in city.reply("!fb anlegen FB 20 Kämmerei", sender=NEW)
@@ -92,9 +92,9 @@ def test_remove(city: BotHarness) -> None:
 def test_removing_a_configured_admin_says_they_keep_their_rights(city: BotHarness) -> None:
     city.reply(f"!rolle zuweisen {NEW} admin")
     assert city.reply(f"!rolle entziehen {ADMIN} admin", sender=NEW) == (
-        "cdo (@cdo:example.org) hat die Rolle **Leitung des Boards** nicht mehr.\n\n"
-        "Hinweis: cdo (@cdo:example.org) ist in der Konfiguration als Admin eingetragen und behält "
-        "deshalb die Rechte der Leitung des Boards."
+        "cdo (@cdo:example.org) hat die Rolle **Board-Vorsitz (CDO)** nicht mehr.\n\n"
+        "Hinweis: cdo (@cdo:example.org) ist in der Konfiguration als Board-Vorsitz (CDO) "
+        "eingetragen und behält deshalb diese Rechte."
     )
 
 
@@ -122,7 +122,7 @@ def test_removing_a_configured_admin_says_they_keep_their_rights(city: BotHarnes
         ),
         (
             f"!rolle zuweisen {NEW} admin FB 61",
-            "Die Rolle „Leitung des Boards“ gilt für das ganze Board; bitte ohne Fachbereich "
+            "Die Rolle „Board-Vorsitz (CDO)“ gilt für das ganze Board; bitte ohne Fachbereich "
             "angeben.",
         ),
         (
@@ -139,8 +139,8 @@ def test_removing_a_configured_admin_says_they_keep_their_rights(city: BotHarnes
         ),
         (
             f"!rolle entziehen {ADMIN} admin",
-            "cdo (@cdo:example.org) ist die letzte Leitung des Boards. Bitte tragen Sie zuerst "
-            "eine weitere Person als Leitung des Boards ein.",
+            "cdo (@cdo:example.org) ist die letzte Person im Board-Vorsitz (CDO). Bitte tragen Sie "
+            "zuerst eine weitere Person dafür ein.",
         ),
     ],
 )
@@ -179,14 +179,14 @@ def test_whoami(city: BotHarness) -> None:
         "- 21.12.2026 bis 06.01.2027 (Urlaub)"
     )
     assert city.reply("!werbinich") == (
-        "**Ihre Rollen in diesem Board** – cdo (@cdo:example.org)\n\n- Leitung des Boards"
+        "**Ihre Rollen in diesem Board** – cdo (@cdo:example.org)\n\n- Board-Vorsitz (CDO)"
     )
 
 
 def test_whoami_without_a_role_says_who_assigns_roles(city: BotHarness) -> None:
     assert city.reply("!whoami", sender=STRANGER) == (
         "**Ihre Rollen in diesem Board** – fremd (@fremd:example.org)\n\n"
-        "Sie haben in diesem Board keine Rolle. Rollen vergibt die Leitung des Boards: "
+        "Sie haben in diesem Board keine Rolle. Rollen vergibt der Board-Vorsitz (CDO): "
         "cdo (@cdo:example.org)."
     )
 
@@ -196,7 +196,7 @@ def test_whoami_of_an_admin_by_configuration_only(bot_factory: Callable[..., Bot
     bot.reply("!board init Board")
     bot.reply("!rolle entziehen @zweite:example.org admin")
     assert bot.reply("!ich", sender="@zweite:example.org").endswith(
-        "- Leitung des Boards (laut Konfiguration)"
+        "- Board-Vorsitz (CDO), laut Konfiguration"
     )
 
 
@@ -206,8 +206,8 @@ def test_whoami_of_an_admin_by_configuration_only(bot_factory: Callable[..., Bot
 def test_people(city: BotHarness) -> None:
     assert city.reply("!personen", sender=OBSERVER) == (
         "**Personen im Board**\n\n"
-        "- Leitung des Boards: cdo (@cdo:example.org)\n"
-        "- Beobachter/in: ob (@ob:example.org)\n\n"
+        "- Board-Vorsitz (CDO): cdo (@cdo:example.org)\n"
+        "- Beobachter/innen: ob (@ob:example.org)\n\n"
         "**FB 13 – Hauptamt**\n- Leitung: –\n- Vertretung: –\n- Mitglieder: –\n\n"
         "**FB 61 – Stadtplanung**\n"
         "- Leitung: lena.lehmann (@lena.lehmann:example.org)\n"
@@ -221,7 +221,8 @@ def test_people_in_english(city: BotHarness) -> None:
     city.reply("!board language en")
     assert city.reply("!people").startswith(
         "**The board's people**\n\n"
-        "- Board chairs: cdo (@cdo:example.org)\n"
+        # The chair's line starts a list item, as the observers' line does: capitalised.
+        "- Board chair (CDO): cdo (@cdo:example.org)\n"
         "- Observers: ob (@ob:example.org)"
     )
 
@@ -244,8 +245,8 @@ def test_a_display_name_alone_names_a_person_the_id_only_where_it_could_mislead(
     city.handle("!personen")
     [content] = city.contents()
     body, html = content["body"], content["formatted_body"]
-    assert "- Leitung des Boards: cdo (@cdo:example.org)\n" in body  # no display name known
-    assert "- Beobachter/in: @cdo:example.org (@ob:example.org)\n" in body
+    assert "- Board-Vorsitz (CDO): cdo (@cdo:example.org)\n" in body  # no display name known
+    assert "- Beobachter/innen: @cdo:example.org (@ob:example.org)\n" in body
     assert "- Leitung: Lena Lehmann\n" in body
     assert (
         "- Vertretung: <b>CDO</b> @\u2060room # Chef [x](https://evil.example) "

@@ -100,7 +100,7 @@ def answer(bot: BotHarness, room: str, sender: str, text: str, **kwargs: Any) ->
 def started(bot: BotHarness) -> dict[str, str]:
     reply = bot.reply("!status run-now")
     assert reply.startswith("▶️ Statusrunde KW 50 gestartet: 3 Fachbereiche werden abgefragt"), reply
-    assert "Frist Mi, 09.12.2026, 12:00 Uhr" in reply
+    assert "Frist Mi., 09.12.2026, 12:00 Uhr" in reply
     return open_direct_rooms(bot)
 
 
@@ -111,7 +111,7 @@ def test_a_round_from_start_to_overview(city: BotHarness) -> None:
     [prompt] = sent_to(city, dms[LEAD])
     body = prompt["body"]
     assert body.startswith("📋 Statusabfrage KW 50 · FB 61 – Stadtplanung")
-    assert "Bitte melden Sie bis Mi, 09.12.2026, 12:00 Uhr" in body
+    assert "Bitte melden Sie bis Mi., 09.12.2026, 12:00 Uhr" in body
     assert "WP-1 Digitale Bauakte · 🟢 grün · 0 % · fällig 31.03.2027" in body
     assert "Verkehrsdaten" not in body  # FB 68's package is not FB 61's business
     assert "`WP-12 gelb 60% Ausschreibung verzögert sich`" in body
@@ -128,7 +128,7 @@ def test_a_round_from_start_to_overview(city: BotHarness) -> None:
     assert confirm.startswith("✅ Danke! Statusmeldung von FB 61 – Stadtplanung für KW 50")
     assert "WP-1 Digitale Bauakte: 🟡 gelb · 60 % — Ausschreibung verzögert sich" in confirm
     assert "WP-2 Geoportal: 🟢 grün · 20 %" in confirm
-    assert "📣 Entscheidung für das Board: Freigabe der Haushaltsmittel" in confirm
+    assert "📣 Entscheidungsbedarf beim Board: Freigabe der Haushaltsmittel" in confirm
     assert (field(city, 1, "traffic_light"), field(city, 1, "progress")) == ("yellow", 60)
     assert field(city, 1, "traffic_reason") == "Ausschreibung verzögert sich"
 
@@ -137,10 +137,10 @@ def test_a_round_from_start_to_overview(city: BotHarness) -> None:
 
     overview = plain(city.reply("!status", sender=OBSERVER))
     lines = overview.split("\n")
-    assert lines[0] == ("Statusrunde KW 50 · Frist Mi, 09.12.2026, 12:00 Uhr · 2 von 3 gemeldet")
+    assert lines[0] == ("Statusrunde KW 50 · Frist Mi., 09.12.2026, 12:00 Uhr · 2 von 3 gemeldet")
     assert any(line.startswith("- ⏳ FB 13 – Hauptamt: offen") for line in lines), overview
     assert any(line.startswith("- ✅ FB 61 – Stadtplanung: gemeldet") for line in lines)
-    assert "- FB 61: 📣 Entscheidung für das Board: Freigabe der Haushaltsmittel" in overview
+    assert "- FB 61: 📣 Entscheidungsbedarf beim Board: Freigabe der Haushaltsmittel" in overview
 
     # The reminder goes to the silent department only, mentioning its lead.
     with unit_of_work(city.engine) as session:
@@ -241,10 +241,10 @@ def test_an_absent_lead_is_covered_by_the_deputy(city: BotHarness) -> None:
     dms = started(city)
     assert LEAD not in dms and DEPUTY in dms
     [prompt] = sent_to(city, dms[DEPUTY])
-    assert f"Sie vertreten {LEAD_NAMED}, die Leitung ist abwesend." in prompt["body"]
+    assert f"Sie vertreten {LEAD_NAMED}; die Leitung ist abwesend." in prompt["body"]
     overview = city.reply("!status")
     assert (
-        f"🌴 {LEAD_NAMED} ist abwesend bis 18.12.2026, vertreten durch {DEPUTY_NAMED}" in overview
+        f"🌴 {LEAD_NAMED} ist bis 18.12.2026 abwesend, vertreten durch {DEPUTY_NAMED}" in overview
     )
 
 
@@ -263,12 +263,14 @@ def test_a_second_start_prompts_nobody_twice(city: BotHarness) -> None:
 
 def test_run_now_and_close_are_for_admins(city: BotHarness) -> None:
     assert city.reply("!status run-now", sender=LEAD).startswith(
-        "Diesen Befehl darf nur die Leitung"
+        "Diesen Befehl darf nur der Board-Vorsitz (CDO)"
     )
     started(city)
-    assert city.reply("!status close", sender=LEAD).startswith("Diesen Befehl darf nur die Leitung")
+    assert city.reply("!status close", sender=LEAD).startswith(
+        "Diesen Befehl darf nur der Board-Vorsitz (CDO)"
+    )
     assert city.reply("!status close") == (
-        "⏹️ Statusrunde KW 50 abgeschlossen: 0 von 3 Fachbereichen haben gemeldet."
+        "⏹️ Statusrunde KW 50 abgeschlossen. Gemeldet: 0 von 3 Fachbereichen."
     )
     # The round's summary and chart follow the reply in the board room, once.
     reply, summary, chart = sent_to(city, ROOM)[-3:]
@@ -282,7 +284,7 @@ def test_run_now_and_close_are_for_admins(city: BotHarness) -> None:
 
 def test_the_schedule_is_shown_and_changed(city: BotHarness) -> None:
     shown = city.reply("!status schedule")
-    assert "wöchentlich" in shown and "nächste Runde: KW 51, Mo, 14.12.2026, 09:00 Uhr" in shown
+    assert "wöchentlich" in shown and "nächste Runde: KW 51, Mo., 14.12.2026, 09:00 Uhr" in shown
     saved = city.reply(
         "!status schedule 14-täglich Abfrage Di 08:30 Erinnerung Mi 10:00 Frist Do 12:00"
     )
@@ -292,9 +294,9 @@ def test_the_schedule_is_shown_and_changed(city: BotHarness) -> None:
     )
     assert city.reply(
         "!status zeitplan Frist So 12:00 Abfrage Mo 09:00 Erinnerung Mo 08:00"
-    ).startswith("Der Zeitplan geht so nicht auf")
+    ).startswith("Der Zeitplan passt so nicht")
     assert city.reply("!status schedule Abfrage Mo 09:00", sender=LEAD).startswith(
-        "Diesen Befehl darf nur die Leitung"
+        "Diesen Befehl darf nur der Board-Vorsitz (CDO)"
     )
 
 
@@ -326,7 +328,7 @@ def test_a_round_missed_beyond_grace_is_reported_once(city: BotHarness) -> None:
     assert city.rows(StatusRound) == []
     [notice] = sent_to(city, ROOM)[-1:]
     assert notice["m.mentions"] == {"user_ids": [ADMIN]}  # the admins can start it by hand
-    assert notice["body"].startswith("⚠️ Die Statusrunde KW 50 (geplant Mo, 07.12.2026, 09:00 Uhr)")
+    assert notice["body"].startswith("⚠️ Die Statusrunde KW 50 (geplant Mo., 07.12.2026, 09:00 Uhr)")
     assert sum("ist ausgefallen" in c["body"] for c in sent_to(city, ROOM)) == 1
 
 
@@ -357,8 +359,7 @@ def test_an_admin_reminds_the_silent_now(city: BotHarness) -> None:
     dms = started(city)
     answer(city, dms[LEAD], LEAD, "unverändert")
     assert (
-        city.reply("!status erinnern")
-        == "⏰ Erinnerung an 2 Fachbereich(e) verschickt: FB 13, FB 68"
+        city.reply("!status erinnern") == "⏰ Erinnerung an 2 Fachbereiche verschickt: FB 13, FB 68"
     )
     assert len(sent_to(city, dms[HAUPTAMT])) == 2 and len(sent_to(city, dms[LEAD])) == 2
     answer(city, dms[HAUPTAMT], HAUPTAMT, "unverändert")
@@ -477,7 +478,7 @@ def test_an_update_whose_every_line_is_refused_stores_nothing_and_says_so(
     silent = report[report.index("Nicht gemeldet") + 1 :]
     assert any(line.startswith("- FB 61 – Stadtplanung") for line in silent), report
     assert city.reply("!status close").startswith(
-        "⏹️ Statusrunde KW 50 abgeschlossen: 0 von 3 Fachbereichen haben gemeldet."
+        "⏹️ Statusrunde KW 50 abgeschlossen. Gemeldet: 0 von 3 Fachbereichen."
     )
 
 
@@ -581,15 +582,18 @@ def test_the_summary_on_demand(city: BotHarness) -> None:
     assert "Nur: FB 68" in only and "Vergabe gestoppt" not in only
     assert city.reply("!summary kw 2").startswith("Für KW 2/2026 gibt es keine Statusrunde.")
     assert city.reply("!bericht kw 51").startswith("Für KW 51/2025 gibt es")  # the latest KW 51
-    assert city.reply("!bericht kw 60").startswith(
-        "„kw 60“ ist keine Kalenderwoche. Beispiele: `kw 48`, `kw 48/2025`, `2025-W48`."
+    assert city.reply("!bericht kw 60") == (
+        "„60“ ist keine Kalenderwoche. Beispiele: `kw 48`, `kw 48/2025`, `2025-W48`.\n\n"
+        "Aufruf: `!bericht kw <Woche>`"
     )
     assert city.reply("!bericht kw 53").startswith("Für KW 53/2020 gibt es")  # the last KW 53
     for week in ("kw 50", "KW50", "50", "50/2026", "kw 50/26", "kw 50 2026", "2026-W50"):
         assert plain(city.handle(f"!bericht {week}")[0]).startswith(
             "📊 Lagebericht Smart City Board Musterstadt · KW 50"
         ), week
-    assert city.reply("!summary morgen").startswith("„morgen“ verstehe ich nicht.")
+    assert city.reply("!summary morgen").startswith(
+        "`!summary` kennt den Befehl „morgen“ nicht. Meinten Sie `!summary zeigen` oder "
+    )
 
 
 def test_the_next_summary_shows_trends_and_changes_since_the_closed_round(
@@ -654,12 +658,14 @@ def test_the_summary_since_a_date(city: BotHarness) -> None:
     text = plain(city.handle("!bericht seit 07.12.2026")[0])
     assert "Veränderungen seit 07.12.2026" in text
     assert "- WP-1 Digitale Bauakte: 🟢 grün 0 % → 🟢 grün 50 %" in text
-    assert city.reply("!bericht seit").startswith("„seit“ verstehe ich nicht.")
+    assert city.reply("!bericht seit") == (
+        "Es fehlt die Angabe `<Datum>`.\n\nAufruf: `!bericht seit <Datum>`"
+    )
 
 
 def test_an_extra_room_gets_the_summary_after_the_round(city: BotHarness) -> None:
     assert city.reply("!bericht raum !ob-buero:example.org", sender=LEAD).startswith(
-        "Diesen Befehl darf nur die Leitung"
+        "Diesen Befehl darf nur der Board-Vorsitz (CDO)"
     )
     assert city.reply("!bericht raum !ob-buero:example.org") == (
         "Der Lagebericht geht nach jeder Runde auch in den Raum !ob-buero:example.org (der Bot "
@@ -682,7 +688,7 @@ def test_a_thread_of_the_board_room_gets_a_copy_of_the_summary_after_the_round(
 ) -> None:
     root = "$wochenberichte:example.org"
     assert city.reply("!bericht thread", thread=root, sender=LEAD).startswith(
-        "Diesen Befehl darf nur die Leitung"
+        "Diesen Befehl darf nur der Board-Vorsitz (CDO)"
     )
     assert city.reply("!bericht thread").startswith(
         "Schreiben Sie `!bericht thread` in den Thread des Board-Raums"

@@ -38,11 +38,11 @@ def test_lead_adds_for_own_department_and_sees_the_dates_understood(city: BotHar
     )
     assert reply == (
         "WP-1 angelegt: **Digitale Bauakte** (FB 61 – Stadtplanung). Weitere Angaben mit "
-        "`!wp edit WP-1 <Feld> <Wert>`.\n"
+        "`!ap ändern WP-1 <Feld> <Wert>`.\n"
         "- Leitlinie: 2\n"
         "- Handlungsfeld: Mobilität\n"
-        "- Beginn: Di, 08.12.2026\n"
-        "- Fällig: Do, 31.12.2026"
+        "- Beginn: Di., 08.12.2026\n"
+        "- Fällig: Do., 31.12.2026"
     )
     package = wp(city, 1)
     assert (package.title, package.status, package.traffic_light, package.progress) == (
@@ -60,11 +60,11 @@ def test_lead_adds_for_own_department_and_sees_the_dates_understood(city: BotHar
 @pytest.mark.parametrize(
     ("due", "understood", "expected"),
     [
-        ("31.12.2026", "Do, 31.12.2026", date(2026, 12, 31)),
-        ("2027-01-15", "Fr, 15.01.2027", date(2027, 1, 15)),
-        ("+2w", "Mo, 21.12.2026", date(2026, 12, 21)),
-        ("übermorgen", "Mi, 09.12.2026", date(2026, 12, 9)),
-        ("1.3.", "Mo, 01.03.2027", date(2027, 3, 1)),  # the next 1 March
+        ("31.12.2026", "Do., 31.12.2026", date(2026, 12, 31)),
+        ("2027-01-15", "Fr., 15.01.2027", date(2027, 1, 15)),
+        ("+2w", "Mo., 21.12.2026", date(2026, 12, 21)),
+        ("übermorgen", "Mi., 09.12.2026", date(2026, 12, 9)),
+        ("1.3.", "Mo., 01.03.2027", date(2027, 3, 1)),  # the next 1 March
     ],
 )
 def test_due_dates_in_every_form(
@@ -91,9 +91,17 @@ def test_numbers_count_up_and_admin_names_the_department(city: BotHarness) -> No
 
 ADD_REFUSALS = [
     ("!wp add Ohne Fachbereich", ADMIN, "Bitte geben Sie mit `--dept <Kürzel>` an"),
-    ("!wp add Mitglied --dept FB61", MEMBER, "Arbeitspakete für FB 61 legen die Leitung"),
+    (
+        "!wp add Mitglied --dept FB61",
+        MEMBER,
+        "Arbeitspakete für FB 61 legen der Board-Vorsitz (CDO) und die Leitung",
+    ),
     ("!wp add Mitglied", MEMBER, "Bitte geben Sie mit `--dept <Kürzel>` an"),
-    ("!wp add Fremd --dept FB68", LEAD, "Arbeitspakete für FB 68 legen die Leitung"),
+    (
+        "!wp add Fremd --dept FB68",
+        LEAD,
+        "Arbeitspakete für FB 68 legen der Board-Vorsitz (CDO) und die Leitung",
+    ),
     ("!wp add Beobachtung --dept FB61", OBSERVER, "Arbeitspakete für FB 61 legen"),
     ("!wp add X --dept FB 99", ADMIN, "Einen Fachbereich „FB 99“ gibt es nicht."),
     ("!wp add X --dept FB61 --ll 5", ADMIN, "„5“ ist keine Leitlinie."),
@@ -130,11 +138,11 @@ EDITS = [
     ("status blockiert", "- Status: geplant → blockiert", "status"),
     ("fortschritt 60", "- Fortschritt: 0 % → 60 %", "progress"),
     ("fortschritt 60%", "- Fortschritt: 0 % → 60 %", "progress"),
-    ("beginn 01.12.2026", "- Beginn: – → Di, 01.12.2026", "start_date"),
-    ("fällig +1m", "- Fällig: Do, 31.12.2026 → Do, 07.01.2027", "due_date"),
-    ("faellig 2027-02-01", "- Fällig: Do, 31.12.2026 → Mo, 01.02.2027", "due_date"),
+    ("beginn 01.12.2026", "- Beginn: – → Di., 01.12.2026", "start_date"),
+    ("fällig +1m", "- Fällig: Do., 31.12.2026 → Do., 07.01.2027", "due_date"),
+    ("faellig 2027-02-01", "- Fällig: Do., 31.12.2026 → Mo., 01.02.2027", "due_date"),
     ("förderprogramm Digitalpakt Schule", "- Förderprogramm: – → Digitalpakt Schule", None),
-    ("antragsfrist 15.01.2027", "- Antragsfrist: – → Fr, 15.01.2027", "funding_deadline"),
+    ("antragsfrist 15.01.2027", "- Antragsfrist: – → Fr., 15.01.2027", "funding_deadline"),
 ]
 
 
@@ -190,7 +198,7 @@ def test_responsible_member_updates_but_does_not_reassign(seeded: BotHarness) ->
     assert seeded.reply("!wp edit WP-1 fortschritt 30", sender=MEMBER).startswith("WP-1 geändert:")
     before = seeded.domain_state()
     reply = seeded.reply("!wp edit WP-1 titel Anders", sender=MEMBER)
-    assert reply.startswith("Das Feld „Titel“ von WP-1 ändern nur die Leitung des Boards")
+    assert reply.startswith("Das Feld „Titel“ von WP-1 ändern nur der Board-Vorsitz (CDO)")
     assert seeded.domain_state() == before
 
 
@@ -212,11 +220,11 @@ EDIT_REFUSALS = [
     ("!wp edit WP-1 fachbereich FB 99", LEAD, "Einen Fachbereich „FB 99“ gibt es nicht."),
     ("!wp edit WP-1 beteiligt FB 68 FB 99", LEAD, "Einen Fachbereich „FB 99“ gibt es nicht."),
     ("!wp edit WP-1 fortschritt", LEAD, "Bitte geben Sie nach dem Feld „Fortschritt“"),
-    ("!wp edit WP-1 fortschritt 10", MEMBER, "WP-1 ändern die Leitung des Boards"),
-    ("!wp edit WP-1 fortschritt 10", OBSERVER, "WP-1 ändern die Leitung des Boards"),
-    ("!wp edit WP-1 fortschritt 10", STRANGER, "WP-1 ändern die Leitung des Boards"),
-    ("!wp edit WP-2 fortschritt 10", LEAD, "WP-2 ändern die Leitung des Boards"),
-    ("!wp edit WP-1 beteiligt FB 68", MEMBER, "WP-1 verwalten die Leitung des Boards"),
+    ("!wp edit WP-1 fortschritt 10", MEMBER, "WP-1 ändern der Board-Vorsitz (CDO)"),
+    ("!wp edit WP-1 fortschritt 10", OBSERVER, "WP-1 ändern der Board-Vorsitz (CDO)"),
+    ("!wp edit WP-1 fortschritt 10", STRANGER, "WP-1 ändern der Board-Vorsitz (CDO)"),
+    ("!wp edit WP-2 fortschritt 10", LEAD, "WP-2 ändern der Board-Vorsitz (CDO)"),
+    ("!wp edit WP-1 beteiligt FB 68", MEMBER, "WP-1 verwalten der Board-Vorsitz (CDO)"),
 ]
 
 
@@ -266,16 +274,16 @@ def test_show_in_full(seeded: BotHarness) -> None:
         "- Fachbereich: FB 61 – Stadtplanung",
         "- Beteiligt: FB 13 – Hauptamt",
         f"- Verantwortlich: {MEMBER_NAMED}",
-        "- Beginn: – · fällig: Do, 31.12.2026",
-        "- Förderprogramm: Digitalpakt · Antragsfrist: Fr, 15.01.2027",
+        "- Beginn: – · fällig: Do., 31.12.2026",
+        "- Förderprogramm: Digitalpakt · Antragsfrist: Fr., 15.01.2027",
         "- Wartet auf: WP-2 (geplant)",
         "",
         "**Beschreibung**",
         "Akten digital führen",
         "",
         "**Meilensteine**",
-        "1. ✓ Do, 10.12.2026 · Konzept",
-        "2. ☐ So, 20.12.2026 · Ausschreibung",
+        "1. ✓ Do., 10.12.2026 · Konzept",
+        "2. ☐ So., 20.12.2026 · Ausschreibung",
         "",
         "**Links**",
     ]
@@ -334,8 +342,8 @@ def test_close_done_and_discarded_then_reopen(seeded: BotHarness) -> None:
 @pytest.mark.parametrize(
     ("command", "sender", "message"),
     [
-        ("!wp close WP-1", OBSERVER, "WP-1 ändern die Leitung des Boards"),
-        ("!wp close WP-2", LEAD, "WP-2 ändern die Leitung des Boards"),
+        ("!wp close WP-1", OBSERVER, "WP-1 ändern der Board-Vorsitz (CDO)"),
+        ("!wp close WP-2", LEAD, "WP-2 ändern der Board-Vorsitz (CDO)"),
         ("!wp close WP-1 geplant", LEAD, "Ein Arbeitspaket wird als erledigt oder verworfen"),
         ("!wp close WP-3", LEAD, "Ein Arbeitspaket WP-3 gibt es"),
         ("!wp reopen WP-1", LEAD, "WP-1 ist nicht abgeschlossen"),

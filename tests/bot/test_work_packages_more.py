@@ -164,10 +164,10 @@ def test_list_pages_of_25(city: BotHarness) -> None:
 def test_milestones_add_and_done(seeded: BotHarness) -> None:
     seeded.reply(f"!wp edit WP-1 verantwortlich {MEMBER}", sender=LEAD)
     assert seeded.reply("!wp milestone add WP-1 +1w Ausschreibung", sender=MEMBER) == (
-        "Meilenstein für WP-1 angelegt: **Ausschreibung**, fällig Mo, 14.12.2026."
+        "Meilenstein für WP-1 angelegt: **Ausschreibung**, fällig Mo., 14.12.2026."
     )
     assert seeded.reply("!ap meilenstein neu WP-1 10.12. Konzept", sender=LEAD) == (
-        "Meilenstein für WP-1 angelegt: **Konzept**, fällig Do, 10.12.2026."
+        "Meilenstein für WP-1 angelegt: **Konzept**, fällig Do., 10.12.2026."
     )
     assert seeded.reply("!wp ms erreicht WP-1 2", sender=MEMBER) == (
         "Meilenstein von WP-1 erreicht: ✓ **Ausschreibung**."
@@ -184,11 +184,11 @@ def test_milestones_add_and_done(seeded: BotHarness) -> None:
         ("!wp ms erreicht WP-1 3", LEAD, "WP-1 hat keinen Meilenstein Nr. 3."),
         ("!wp ms erreicht WP-1 eins", LEAD, "„eins“ ist keine ganze Zahl."),
         ("!wp ms löschen WP-1 1", LEAD, "„löschen“ kennt `meilenstein` nicht."),
-        ("!wp ms neu WP-1 10.12.2026 Konzept", MEMBER, "WP-1 ändern die Leitung des Boards"),
-        ("!wp ms neu WP-1 10.12.2026 Konzept", OBSERVER, "WP-1 ändern die Leitung des Boards"),
+        ("!wp ms neu WP-1 10.12.2026 Konzept", MEMBER, "WP-1 ändern der Board-Vorsitz (CDO)"),
+        ("!wp ms neu WP-1 10.12.2026 Konzept", OBSERVER, "WP-1 ändern der Board-Vorsitz (CDO)"),
         ("!wp ms neu WP-9 10.12.2026 Konzept", LEAD, "Ein Arbeitspaket WP-9 gibt es"),
         ("!wp link WP-1 javascript:alert(1)", LEAD, "„javascript:alert(1)“ ist kein Link."),
-        ("!wp link WP-1 https://example.org", STRANGER, "WP-1 ändern die Leitung des Boards"),
+        ("!wp link WP-1 https://example.org", STRANGER, "WP-1 ändern der Board-Vorsitz (CDO)"),
     ],
 )
 def test_milestone_and_link_refusals(
@@ -234,9 +234,9 @@ def test_depend_and_undepend_across_departments(seeded: BotHarness) -> None:
         ("!wp depend WP-1 WP-1", ADMIN, "WP-1 kann nicht auf sich selbst warten."),
         ("!wp depend WP-1 WP-2", ADMIN, "WP-1 wartet bereits auf WP-2."),
         ("!wp depend WP-1 WP-9", ADMIN, "Ein Arbeitspaket WP-9 gibt es"),
-        ("!wp depend WP-2 WP-3", LEAD, "WP-2 ändern die Leitung des Boards"),
+        ("!wp depend WP-2 WP-3", LEAD, "WP-2 ändern der Board-Vorsitz (CDO)"),
         ("!wp undepend WP-2 WP-1", ADMIN, "WP-2 wartet nicht auf WP-1."),
-        ("!wp undepend WP-1 WP-2", OBSERVER, "WP-1 ändern die Leitung des Boards"),
+        ("!wp undepend WP-1 WP-2", OBSERVER, "WP-1 ändern der Board-Vorsitz (CDO)"),
         ("!wp depend WP-1", ADMIN, "Es fehlt die Angabe `<AP>`."),
     ],
 )
@@ -274,7 +274,7 @@ def test_history_shows_who_changed_what(seeded: BotHarness) -> None:
         f"{stamp}{ADMIN_NAMED} · wartet nicht mehr auf WP-2",
         f"{stamp}{ADMIN_NAMED} · wartet jetzt auf WP-2",
         f"{stamp}{LEAD_NAMED} · Link hinzugefügt: https://example.org/a",
-        f"{stamp}{LEAD_NAMED} · Meilenstein „Konzept“ angelegt, fällig Do, 10.12.2026",
+        f"{stamp}{LEAD_NAMED} · Meilenstein „Konzept“ angelegt, fällig Do., 10.12.2026",
         f"{stamp}{LEAD_NAMED} · geändert: Beteiligt: – → FB 13",
         f"{stamp}{LEAD_NAMED} · geändert: Fortschritt: 0 % → 30 %",
         f"{stamp}{LEAD_NAMED} · angelegt für FB 61",
@@ -289,6 +289,7 @@ def test_history_unknown(seeded: BotHarness) -> None:
 
 def test_help_lists_the_wp_commands(city: BotHarness) -> None:
     reply = city.reply("!hilfe ap")
-    assert reply.startswith("**!wp** — Arbeitspakete: das Portfolio des Boards")
-    for word in ["add", "edit", "show", "list", "close", "reopen", "milestone", "depend"]:
-        assert f"`!wp {word} " in reply, word
+    assert reply.startswith("**!ap** – Arbeitspakete: das Portfolio des Boards")
+    words = ["anlegen", "ändern", "zeigen", "liste", "abschließen", "wiedereröffnen"]
+    for word in [*words, "meilenstein", "wartet"]:
+        assert f"`!ap {word} " in reply, word

@@ -115,10 +115,10 @@ def test_plan_posts_the_options_and_a_tally(city: BotHarness) -> None:
     header, one, two, three, tally = bodies
     assert header.startswith("🗓️ **Workshop 1 „Offene Daten im Verkehr“** · Terminabstimmung")
     assert "Eingeladen: FB 61, FB 68 · Dauer: 2 Std. · Ort: Rathaus, Raum 2.14" in header
-    assert "`!workshop vote 1 1,3`" in header
-    assert one == "Workshop 1 · **Option 1:** Do, 10.12.2026, 10:00–12:00 Uhr"
-    assert two == "Workshop 1 · **Option 2:** Fr, 11.12.2026, 14:00–16:00 Uhr"
-    assert three == "Workshop 1 · **Option 3:** Fr, 25.12.2026, 09:00–11:00 Uhr"
+    assert "`!workshop abstimmen 1 1,3`" in header
+    assert one == "Workshop 1 · **Option 1:** Do., 10.12.2026, 10:00–12:00 Uhr"
+    assert two == "Workshop 1 · **Option 2:** Fr., 11.12.2026, 14:00–16:00 Uhr"
+    assert three == "Workshop 1 · **Option 3:** Fr., 25.12.2026, 09:00–11:00 Uhr"
     assert tally.startswith("📊 **Zwischenstand Workshop 1 „Offene Daten im Verkehr“**")
     assert "⚠️ Feiertag: Erster Weihnachtstag" in tally  # flagged before anyone votes
     ws = workshop(city)
@@ -134,36 +134,39 @@ def test_votes_by_reaction_and_command_update_the_tally_in_place(city: BotHarnes
     [edit] = city.contents()
     assert edit["m.relates_to"] == {"rel_type": "m.replace", "event_id": poll}
     text = edit["m.new_content"]["body"]
-    assert f"Option 1 (Do, 10.12.2026, 10:00 Uhr): 1 Stimme(n) ⭐ — FB 61: {LEAD_NAMED}" in text
+    assert f"Option 1 (Do., 10.12.2026, 10:00 Uhr): 1 Stimme ⭐ — FB 61: {LEAD_NAMED}" in text
     assert f"abwesend: {LEAD_NAMED}" in text  # on 11.12.: option 2 clashes
     assert react(city, LEAD, option_event(city, 1), "✅", "$r1b") == []  # said so already
     assert react(city, LEAD, option_event(city, 2), "👎", "$r2") == []  # "no" is no vote
-    assert city.reply("!workshop vote 1 1, 2", sender=VERKEHR) == (
+    assert city.reply("!workshop abstimmen 1 1, 2", sender=VERKEHR) == (
         "Ihre Stimme für Workshop 1: Option 1, 2."
     )
     shown = city.reply("!workshop show 1", sender=OBSERVER)
-    assert "Option 1 (Do, 10.12.2026, 10:00 Uhr): 2 Stimme(n) ⭐" in shown
+    assert "Option 1 (Do., 10.12.2026, 10:00 Uhr): 2 Stimmen ⭐" in shown
     assert f"FB 61: {LEAD_NAMED}; FB 68: {VERKEHR_NAMED}" in shown
-    assert "Option 2 (Fr, 11.12.2026, 14:00 Uhr): 1 Stimme(n)" in shown
+    assert "Option 2 (Fr., 11.12.2026, 14:00 Uhr): 1 Stimme" in shown
     # A vote by command replaces the earlier one; removing a reaction takes its vote back.
-    city.reply("!workshop vote 1 2", sender=VERKEHR)
+    city.reply("!workshop abstimmen 1 2", sender=VERKEHR)
     ids = city.dispatcher.redacted(IncomingRedaction("$x", ROOM, LEAD, "$r1"))
     assert ids
     shown = city.reply("!workshop zeigen 1")
-    assert "Option 1 (Do, 10.12.2026, 10:00 Uhr): 0 Stimme(n)" in shown
-    assert "Option 2 (Fr, 11.12.2026, 14:00 Uhr): 1 Stimme(n) ⭐ — FB 68" in shown
+    assert "Option 1 (Do., 10.12.2026, 10:00 Uhr): 0 Stimmen" in shown
+    assert "Option 2 (Fr., 11.12.2026, 14:00 Uhr): 1 Stimme ⭐ — FB 68" in shown
 
 
 def test_confirm_sends_the_invitation_with_its_ics_to_the_room_and_the_leads(
     city: BotHarness,
 ) -> None:
     planned(city)
-    assert city.reply("!workshop festlegen 1 1", sender=MEMBER).startswith(
-        "Workshops planen und ändern dürfen die Admins"
+    assert city.reply("!workshop festlegen 1 1", sender=MEMBER) == (
+        "Workshops planen und ändern dürfen nur die Person, die den Workshop geplant hat, die "
+        "Leitungen und Vertretungen der eingeladenen Fachbereiche sowie der Board-Vorsitz (CDO): "
+        "cdo (@cdo:example.org)."
     )
     bodies = city.handle("!workshop confirm 1 1")
     assert bodies[0] == (
-        "✅ Workshop 1 ist festgelegt: Do, 10.12.2026, 10:00–12:00 Uhr. Die Einladung folgt."
+        "✅ Der Termin von Workshop 1 steht fest: Do., 10.12.2026, 10:00–12:00 Uhr. "
+        "Die Einladung folgt."
     )
     invitation, ics_file = rows_to(city, ROOM)[-2:]
     assert invitation.content["body"].startswith("📅 **Einladung: Workshop 1")
@@ -197,7 +200,7 @@ def test_answers_by_reaction_and_command(city: BotHarness) -> None:
     react(city, LEAD, invitation, "👍", "$yes")
     react(city, DEPUTY, invitation, "🤷‍♀️", "$maybe")
     assert react(city, MEMBER, invitation, "🎉", "$party") == []  # means nothing
-    assert city.reply("!workshop rsvp 1 nein", sender=VERKEHR) == (
+    assert city.reply("!workshop zusage 1 nein", sender=VERKEHR) == (
         "👎 Sie haben für Workshop 1 „Offene Daten im Verkehr“ abgesagt."
     )
     shown = city.reply("!workshop show 1")
@@ -206,7 +209,7 @@ def test_answers_by_reaction_and_command(city: BotHarness) -> None:
     assert f"- Absagen (1): {VERKEHR_NAMED}" in shown
     city.dispatcher.redacted(IncomingRedaction("$y", ROOM, LEAD, "$yes"))
     assert "- Zusagen (0): –" in city.reply("!workshop show 1")
-    assert city.reply("!workshop rsvp 1 gern").startswith("„gern“ ist keine Antwort")
+    assert city.reply("!workshop zusage 1 gern").startswith("„gern“ ist keine Antwort")
 
 
 def test_reschedule_and_cancel_send_updated_ics_with_the_same_uid(city: BotHarness) -> None:
@@ -214,7 +217,7 @@ def test_reschedule_and_cancel_send_updated_ics_with_the_same_uid(city: BotHarne
     city.handle("!workshop confirm 1 1")
     uid = workshop(city).uid
     assert city.handle("!workshop verschieben 1 11.12. 14:00")[0] == (
-        "🔁 Workshop 1 ist verschoben auf Fr, 11.12.2026, 14:00–16:00 Uhr. Alle Eingeladenen "
+        "🔁 Workshop 1 ist auf Fr., 11.12.2026, 14:00–16:00 Uhr verschoben. Alle Eingeladenen "
         "werden benachrichtigt."
     )
     notice, update = rows_to(city, ROOM)[-2:]
@@ -337,11 +340,11 @@ def test_who_got_only_an_update_gets_the_next_one_too(city: BotHarness) -> None:
             "--online javascript:alert(1)",
             "„javascript:alert(1)“ ist keine Web-Adresse",
         ),
-        ("!workshop vote 1 7", "Workshop 1 hat keine Option 7 (es gibt 1 bis 3)."),
-        ("!workshop vote 1 eins", "„eins“ sind keine Optionsnummern"),
-        ("!workshop vote 9 1", "Einen Workshop 9 gibt es nicht."),
+        ("!workshop abstimmen 1 7", "Workshop 1 hat keine Option 7 (möglich sind 1 bis 3)."),
+        ("!workshop abstimmen 1 eins", "„eins“ sind keine Optionsnummern"),
+        ("!workshop abstimmen 9 1", "Einen Workshop 9 gibt es nicht."),
         ("!workshop confirm 1 4", "Workshop 1 hat keine Option 4"),
-        ("!workshop rsvp 1 ja", "Workshop 1 hat noch keinen festen Termin"),
+        ("!workshop zusage 1 ja", "Workshop 1 hat noch keinen festen Termin"),
         ("!workshop verschieben 1 12.12. 10:00", "Workshop 1 hat noch keinen festen Termin"),
     ],
 )
@@ -369,7 +372,7 @@ def test_reminders_a_day_and_an_hour_before_once_each_and_again_after_a_new_slot
             Run(start - timedelta(days=1), (ws_id, "day")),
             Run(start - timedelta(hours=1), (ws_id, "hour")),
         ]
-    city.reply("!workshop rsvp 1 ja", sender=DEPUTY)
+    city.reply("!workshop zusage 1 ja", sender=DEPUTY)
     day_before = start - timedelta(days=1)
     with unit_of_work(city.engine) as session:
         board = session.exec(select(Board)).one()
@@ -379,8 +382,8 @@ def test_reminders_a_day_and_an_hour_before_once_each_and_again_after_a_new_slot
         )
     reminder = rows_to(city, ROOM)[-1]
     assert reminder.content["body"] == (
-        "⏰ **Morgen: Workshop 1 „Offene Daten im Verkehr“**, Do, 10.12.2026, 10:00–12:00 Uhr, "
-        "Rathaus, Raum 2.14. 1 Zusage(n)."
+        "⏰ **Morgen: Workshop 1 „Offene Daten im Verkehr“**, Do., 10.12.2026, 10:00–12:00 Uhr, "
+        "Rathaus, Raum 2.14. Zusagen bisher: 1."
     )
     assert set(reminder.content["m.mentions"]["user_ids"]) == {LEAD, VERKEHR, DEPUTY}
     # The bot was down at the hour: back within 20 minutes, the hour's reminder is due now;
@@ -414,18 +417,19 @@ def test_the_list_and_the_summary_show_the_next_workshops(city: BotHarness) -> N
     planned(city)
     city.handle(PLAN.replace("Offene Daten im Verkehr", "Digitale Bauakte"))
     city.handle("!workshop confirm 2 2")
-    city.reply("!workshop rsvp 2 ja", sender=LEAD)
+    city.reply("!workshop zusage 2 ja", sender=LEAD)
     listed = city.reply("!workshops")
     assert listed.split("\n")[:3] == [
         "**Anstehende Workshops**",
-        "- **Workshop 2** „Digitale Bauakte“ (FB 61, FB 68): Fr, 11.12.2026, 14:00 Uhr, "
-        "1 Zusage(n)",
+        "- **Workshop 2** „Digitale Bauakte“ (FB 61, FB 68): Fr., 11.12.2026, 14:00 Uhr, 1 Zusage",
         "- **Workshop 1** „Offene Daten im Verkehr“ (FB 61, FB 68): Terminabstimmung läuft, "
-        "0 Person(en) haben abgestimmt",
+        "0 Personen haben abgestimmt",
     ]
     report = city.handle("!bericht")[0]
     assert "**Nächste Workshops**" in report
-    assert "- **Workshop 2** „Digitale Bauakte“ (FB 61, FB 68): Fr, 11.12.2026, 14:00 Uhr" in report
+    assert (
+        "- **Workshop 2** „Digitale Bauakte“ (FB 61, FB 68): Fr., 11.12.2026, 14:00 Uhr" in report
+    )
 
 
 def confirmed(bot: BotHarness) -> None:
@@ -441,17 +445,19 @@ def test_the_agenda_takes_items_and_proposes_blockers_and_dependencies(city: Bot
     city.reply("!wp depend WP-1 WP-2")
     city.reply("!wp edit WP-3 status blockiert")
     confirmed(city)
-    shown = city.reply("!workshop agenda 1")
+    shown = city.reply("!workshop tagesordnung 1")
     assert "Noch keine Punkte." in shown
     assert "- P1: WP-1 (FB 61) wartet auf WP-2 Verkehrsdaten (FB 68)" in shown
     assert "- P2: WP-3 Baustellenatlas (FB 68) ist blockiert" in shown
-    city.reply("!workshop agenda 1 add Begrüßung und Ziele")
+    city.reply("!workshop tagesordnung 1 add Begrüßung und Ziele")
     shown = city.reply("!workshop tagesordnung 1 add P1")
     assert "1. Begrüßung und Ziele\n2. WP-1 (FB 61) wartet auf WP-2 Verkehrsdaten (FB 68)" in shown
     assert "P1: WP-3 Baustellenatlas" in shown  # taken proposals are not offered again
-    assert city.reply("!workshop agenda 1 add P7").startswith("Einen Vorschlag P7 gibt es nicht")
-    assert "1. WP-1 (FB 61) wartet" in city.reply("!workshop agenda 1 remove 1")
-    assert city.reply("!workshop agenda 1 add Kaffee", sender=OBSERVER).startswith(
+    assert city.reply("!workshop tagesordnung 1 add P7").startswith(
+        "Einen Vorschlag P7 gibt es nicht"
+    )
+    assert "1. WP-1 (FB 61) wartet" in city.reply("!workshop tagesordnung 1 remove 1")
+    assert city.reply("!workshop tagesordnung 1 add Kaffee", sender=OBSERVER).startswith(
         "Workshops planen und ändern dürfen"
     )
 
@@ -462,7 +468,7 @@ def test_minutes_file_decisions_in_the_register_and_turn_actions_into_packages(
     add(city, "Digitale Bauakte --dept FB 61")  # WP-1
     confirmed(city)
     assert city.reply("!beschluss Datenportal gemeinsam betreiben", sender=LEAD).startswith(
-        "Gerade läuft kein Protokoll."
+        "Zurzeit läuft kein Protokoll."
     )
     started = city.reply("!protokoll start 1")
     assert started.startswith("📝 Das Protokoll von Workshop 1 „Offene Daten im Verkehr“ läuft.")
@@ -502,7 +508,7 @@ def test_minutes_file_decisions_in_the_register_and_turn_actions_into_packages(
     new = city.reply("!wp show WP-2")
     assert "Schnittstelle beschreiben" in new and "FB 68" in new and "15.01.2027" in new
     assert "Testdaten liefern" in city.reply("!wp show WP-1")
-    assert city.reply("!protokoll ende").startswith("Gerade läuft kein Protokoll.")
+    assert city.reply("!protokoll ende").startswith("Zurzeit läuft kein Protokoll.")
     assert city.reply("!protokoll start 1").startswith(
         "Das Protokoll von Workshop 1 ist schon abgeschlossen."
     )
@@ -536,9 +542,9 @@ def test_only_the_person_who_reacted_takes_a_vote_back_and_only_in_the_board_roo
     react(city, LEAD, option_event(city, 1), "👍", "$mine")
     assert city.dispatcher.redacted(IncomingRedaction("$a", ROOM, MEMBER, "$mine")) == []
     assert city.dispatcher.redacted(IncomingRedaction("$b", "!dm:example.org", LEAD, "$mine")) == []
-    assert "1 Stimme(n)" in city.reply("!workshop show 1")
+    assert "1 Stimme" in city.reply("!workshop show 1")
     assert city.dispatcher.redacted(IncomingRedaction("$c", ROOM, MEMBER, "$mine", True)) != []
-    assert "Option 1 (Do, 10.12.2026, 10:00 Uhr): 0 Stimme(n)" in city.reply("!workshop show 1")
+    assert "Option 1 (Do., 10.12.2026, 10:00 Uhr): 0 Stimmen" in city.reply("!workshop show 1")
 
 
 def test_the_ics_names_organiser_and_attendees_and_the_dm_says_where_to_answer(
@@ -556,7 +562,7 @@ def test_the_ics_names_organiser_and_attendees_and_the_dm_says_where_to_answer(
     assert "reagieren" not in str(event["DESCRIPTION"])
     text, _ = rows_to(city, LEAD)
     assert "Bitte antworten Sie mit einer Reaktion auf diese Nachricht" in text.content["body"]
-    assert "im Raum des Smart City Board Musterstadt" in text.content["body"]
+    assert "im Board-Raum von Smart City Board Musterstadt" in text.content["body"]
 
 
 @pytest.mark.parametrize(

@@ -56,7 +56,7 @@ def test_budgets_as_people_type_them(city: BotHarness, typed: str, euros: int) -
     [
         ("viel", "„viel“ ist kein Betrag. Bitte ganze Euro angeben"),
         ("-5.000", "„-5.000“ ist kein Betrag."),
-        ("120.000,50", "„120.000,50“ hat Cent."),
+        ("120.000,50", "„120.000,50“ enthält Cent."),
         ("12.000.000.000.000", "mehr als eine Billion Euro"),
         ("", "Bitte geben Sie nach dem Feld „Budget“ den neuen Wert an"),
     ],

@@ -99,7 +99,7 @@ def test_export_sends_a_reply_then_a_csv_and_a_json_file(city: BotHarness) -> No
 def test_an_empty_portfolio_sends_no_files(city: BotHarness) -> None:
     assert city.handle("!ap exportieren") == [
         "Das Board hat noch keine Arbeitspakete, es gibt nichts zu exportieren. Ein neues Paket: "
-        "`!wp add <Titel>`"
+        "`!ap anlegen <Titel>`"
     ]
     assert files(city) == []
 
@@ -136,5 +136,5 @@ def test_anyone_in_the_board_room_may_export_as_they_may_list(
     assert len(city.handle("!wp export", sender=STRANGER)) == 3
     bare = bot_factory()
     reply = bare.reply("!wp export")
-    assert "!board init" in reply, reply
+    assert "!board einrichten" in reply, reply
     assert files(bare) == []

@@ -37,11 +37,12 @@ async def test_help_is_answered(
 
     assert reply.sender == bot.bot.user_id
     assert reply.decrypted is encrypted
-    assert "!board init <Name>" in reply.body
+    assert "Hilfe zum Smart City Board Bot" in reply.body
+    assert "!hilfe <Befehl>" in reply.body
     content = reply.source["content"]
     assert content["msgtype"] == "m.notice"
     assert content["m.mentions"] == {}
-    assert "<code>!board init &lt;Name&gt;</code>" in content["formatted_body"]
+    assert "<code>!hilfe &lt;Befehl&gt;</code>" in content["formatted_body"]
 
 
 async def test_greeting_then_board_set_up_in_german(
@@ -78,7 +79,7 @@ async def test_non_admin_cannot_set_up_a_board(
     await lead.join(room_id)
 
     reply = await command(lead, room_id, "!board init Schattenboard")
-    assert "nur die Leitung des Boards" in reply.body
+    assert "nur der Board-Vorsitz (CDO)" in reply.body
     still_none = await command(lead, room_id, "!board show")
     assert "noch kein Smart City Board" in still_none.body
 
@@ -141,7 +142,7 @@ async def test_oversized_and_unknown_commands_get_clear_answers(
 
     # Synapse itself refuses events over 64 KiB; the bot refuses commands over 8 KiB.
     big = await command(cdo, room_id, "!help " + "x" * 20_000)
-    assert "zu lang" in big.body and "8192" in big.body
+    assert "zu lang" in big.body and "8.192" in big.body
 
     unknown = await command(cdo, room_id, "!hlep")
     assert "Unbekannter Befehl" in unknown.body and "`!help`" in unknown.body

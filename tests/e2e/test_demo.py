@@ -29,7 +29,7 @@ def test_demo_console_answers_help(tmp_path: Path) -> None:
     assert run.returncode == 0, run.stderr[-3000:]
     assert "Homeserver:  http://127.0.0.1:" in out
     assert "Passwort: demo-fb61" in out
-    assert "Befehle des Smart City Board Bots" in out, out[-3000:]
+    assert "Hilfe zum Smart City Board Bot" in out, out[-3000:]
     assert "Smart City Board Norderstedt (Demo)" in out
     assert "!personen" in out and "!abwesenheiten" in out
     assert "Anstehende Workshops" in out and "Terminabstimmung läuft" in out

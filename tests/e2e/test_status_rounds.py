@@ -122,7 +122,7 @@ async def test_a_round_answered_by_direct_message_survives_a_restart(board: Roun
     )
     assert "🔴 rot · 50 %" in corrected.body  # type: ignore[attr-defined]
     reminded = await command(cdo, board.room_id, "!status erinnern")
-    assert reminded.body == "⏰ Erinnerung an 1 Fachbereich(e) verschickt: FB 68"
+    assert reminded.body == "⏰ Erinnerung an 1 Fachbereich verschickt: FB 68"
     reminder = await leads["FB 68"].wait_for(
         from_bot(bot, "⏰ Erinnerung"), REPLY_WAIT, room_id=dms["FB 68"]
     )

@@ -66,9 +66,9 @@ async def test_plan_vote_confirm_receive_the_ics_and_keep_minutes(board: Round) 
         return (
             relates.get("rel_type") == "m.replace"
             and relates.get("event_id") == tally.event_id
-            and ": 2 Stimme(n) ⭐" in new.get("body", "")
+            and ": 2 Stimmen ⭐" in new.get("body", "")
             and "Option 2" in new.get("body", "")
-            and ": 1 Stimme(n)" in new.get("body", "")
+            and ": 1 Stimme" in new.get("body", "")
         )
 
     edited = await cdo.wait_for(
@@ -79,7 +79,7 @@ async def test_plan_vote_confirm_receive_the_ics_and_keep_minutes(board: Round) 
     assert f"FB 61: {fb61}; FB 68: {fb68}" in body
 
     confirmed = await command(cdo, board.room_id, "!workshop festlegen 1 1")
-    assert confirmed.body.startswith("✅ Workshop 1 ist festgelegt")
+    assert confirmed.body.startswith("✅ Der Termin von Workshop 1 steht fest")
     invitation_file = await cdo.wait_for(
         lambda e: isinstance(e, RoomEncryptedFile) and e.body == "workshop-1.ics",
         REPLY_WAIT,
@@ -150,7 +150,7 @@ async def test_the_invitation_goes_to_the_lead_of_the_workshop_day_not_of_today(
         '!workshop plan "Offene Daten" --depts FB 61 --duration 2h --options "+7t 10:00"',
     )
     confirmed = await command(cdo, board.room_id, "!workshop festlegen 1 1")
-    assert confirmed.body.startswith("✅ Workshop 1 ist festgelegt")
+    assert confirmed.body.startswith("✅ Der Termin von Workshop 1 steht fest")
     invitation = await cdo.wait_for(
         from_bot(bot, "📅 **Einladung: Workshop 1"),  # type: ignore[arg-type]
         REPLY_WAIT,

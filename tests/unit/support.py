@@ -9,9 +9,20 @@ from sqlmodel import Session
 
 from board_bot.chat.framework import Context, Registry, Runtime
 from board_bot.core.ids import RoomId, UserId
+from board_bot.models import Board
 from commands import build_registry
 
 NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+#: A board that is not in any database: enough for a command's arguments to be read.
+BOARD = Board(
+    id=1,
+    room_id="!board:stadt.example",
+    name="Musterstadt",
+    language="de",
+    timezone="Europe/Berlin",
+    created_by="@cdo:stadt.example",
+    created_at=NOW,
+)
 
 
 class NoSession:
@@ -27,12 +38,13 @@ def make_context(
     lang: str = "de",
     prefix: str = "!",
     is_admin: bool = False,
+    with_board: bool = False,
 ) -> Context:
     return Context(
         session=cast(Session, NoSession()),
         sender=UserId("@erika:stadt.example"),
         room_id=RoomId("!board:stadt.example"),
-        board=None,
+        board=BOARD if with_board else None,
         lang=lang,
         now=NOW,
         prefix=prefix,

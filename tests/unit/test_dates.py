@@ -179,7 +179,7 @@ def test_the_impossible_day_reads_with_the_months_name() -> None:
         parse_date("31.02.", today=TODAY)
     error = exc_info.value
     assert t("de", error.key, **error.params) == (
-        "„31\\.02\\.“ gibt es nicht: der Februar 2027 hat 28 Tage."
+        "„31\\.02\\.“ gibt es nicht: Der Februar 2027 hat 28 Tage."
     )
     assert t("en", error.key, **error.params) == (
         "“31\\.02\\.” does not exist: February 2027 has 28 days."

@@ -29,7 +29,7 @@ from tests.unit.support import make_context
 
 # --- throwaway commands ----------------------------------------------------------------------
 
-wp = Group("wp", "Work packages", aliases=("ap",))
+wp = Group("wp", aliases=("ap",))
 
 
 @wp.command("add", aliases=("neu",), needs_board=False)
@@ -242,11 +242,11 @@ def test_duplicate_command_words_are_rejected() -> None:
     with pytest.raises(ValueError, match="note"):
         registry.add_command(note)
     with pytest.raises(ValueError, match="ap"):
-        registry.add_group(Group("ap", "clashes with the alias of wp"))
+        registry.add_group(Group("ap"))
     with pytest.raises(ValueError, match="wp"):
         registry.add_command(command("other", aliases=("wp",))(wp_add))
 
-    group = Group("g", "test")
+    group = Group("g")
     group.command("one", aliases=("eins",))(wp_add)
     with pytest.raises(ValueError, match="eins"):
         group.command("eins")(wp_add)
@@ -315,11 +315,18 @@ def test_missing_subcommand_lists_the_group() -> None:
     with pytest.raises(UnknownCommand) as exc_info:
         build_registry().resolve(["gremium"], "!")
     assert exc_info.value.key == "error.missing_subcommand"
-    assert exc_info.value.params["group"] == "!board"
+    assert exc_info.value.params["group"] == "!gremium"  # the word the person typed
     assert exc_info.value.params["suggestions"] == [
-        "!board init",
-        "!board show",
-        "!board language",
+        "!gremium init",
+        "!gremium show",
+        "!gremium language",
+    ]
+    with pytest.raises(UnknownCommand) as exc_info:
+        build_registry().resolve(["board"], "!", "de")
+    assert exc_info.value.params["suggestions"] == [
+        "!board einrichten",
+        "!board zeigen",
+        "!board sprache",
     ]
 
 
@@ -393,7 +400,7 @@ def test_no_board_reply_shows_the_prefix_literally() -> None:
         run(ctx, "board show")
     assert exc_info.value.key == "error.no_board"
     html = markdown_to_html(t("de", exc_info.value.key, **exc_info.value.params))
-    assert "<code>!board init &lt;Name&gt;</code>" in html
+    assert "<code>!board einrichten &lt;Name&gt;</code>" in html
 
 
 @command("plan")

@@ -1,17 +1,22 @@
-"""``!help`` renders from the registry: every command listed, German by default, or English."""
+"""``!hilfe`` renders from the registry in the reader's language: a first screen that fits a
+phone, details per group and per command, and every word of any language understood."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from board_bot.chat.framework import Context, run
-from board_bot.core.errors import NotFound
-from board_bot.core.render import markdown_to_html
+from board_bot.chat.framework import Command, Context, Group, run
+from board_bot.core.errors import NotFound, UsageError
+from board_bot.core.render import markdown_to_html, plain_text
 from commands import build_registry
+from commands.help import MOST_NEEDED, TOPICS
 from tests.unit.support import make_context
 
 REGISTRY = build_registry()
 COMMANDS = REGISTRY.commands()
+CODE = re.compile(r"`([^`]+)`")
 
 
 def ask(topic: str, *, lang: str = "de", prefix: str = "!") -> str:
@@ -21,64 +26,111 @@ def ask(topic: str, *, lang: str = "de", prefix: str = "!") -> str:
     return reply
 
 
+def _resolves(words: str, prefix: str = "!") -> Command | Group:
+    """What a command word in the help stands for: a command or a group of the registry."""
+    tokens = words.removeprefix(prefix).split()
+    group = REGISTRY.groups.get(tokens[0])
+    if group is None:
+        return REGISTRY.top[tokens[0]]  # with a topic after it: ``!hilfe ap``
+    for word in tokens[1:]:
+        if word in group.subgroups:
+            group = group.subgroups[word]
+        else:
+            return group.commands[word]
+    return group
+
+
 @pytest.mark.parametrize("lang", ["de", "en"])
-def test_overview_lists_every_command_with_usage_and_help(lang: str) -> None:
+@pytest.mark.parametrize("prefix", ["!", "..."])
+def test_the_first_help_fits_a_phone_screen(lang: str, prefix: str) -> None:
+    text = ask("", lang=lang, prefix=prefix)
+    lines = text.splitlines()
+    assert len(lines) <= 25
+    assert max(len(line) for line in lines) <= 80, max(lines, key=len)
+    assert max(len(line) for line in plain_text(text).splitlines()) <= 80
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_every_word_in_the_first_help_is_the_readers_word(lang: str) -> None:
     text = ask("", lang=lang)
-    for cmd in COMMANDS:
-        assert f"- `{cmd.usage('!', lang)}` — {cmd.help(lang)}" in text
+    shown = [w for w in CODE.findall(text) if "<" not in w]
+    assert len(shown) >= 20
+    for words in shown:
+        target = _resolves(words)
+        word = words.split()[0 if isinstance(target, Command) and not target.group else -1]
+        assert word.removeprefix("!") == target.word(lang), (lang, words)
 
 
-def test_overview_is_german_by_default() -> None:
-    text = ask("")
-    assert text.startswith("**Befehle des Smart City Board Bots**")
-    assert "`!board init <Name>` — Macht diesen Raum zum Board-Raum" in text
-    assert "`!hilfe <Befehl>`" in text
+def test_german_help_shows_german_words_and_english_help_english_ones() -> None:
+    german, english = ask(""), ask("", lang="en")
+    for word in ("!bericht", "!protokoll", "!beschlüsse", "!abwesend", "!werbinich", "!ap"):
+        assert f"`{word}`" in german
+    for word in ("!summary", "!minutes", "!decisions", "!away", "!whoami", "!wp"):
+        assert f"`{word}`" not in german
+        assert f"`{word}`" in english
+    assert german.startswith("**Hilfe zum Smart City Board Bot**")
+    assert "`!hilfe <Befehl>`" in german and "`!help <command>`" in english
+    assert "Befehl" not in english
 
 
-def test_overview_in_english() -> None:
-    text = ask("", lang="en")
-    assert text.startswith("**Smart City Board bot commands**")
-    assert "`!board init <name>` — Make this room the board room of a new Smart City Board" in text
-    assert "`!help <command>`" in text
-    assert "Befehl" not in text
+def test_every_command_is_in_one_topic_and_the_most_needed_exist() -> None:
+    named = [n for _, names in TOPICS for n in names]
+    everything = [c.name for c in REGISTRY.unique_top()] + [
+        g.name for g in REGISTRY.unique_groups()
+    ]
+    assert sorted(named) == sorted(n for n in everything if n != "help")  # help is the overview
+    paths = {c.path for c in COMMANDS}
+    assert all(path in paths for path, _ in MOST_NEEDED)
 
 
-def test_overview_uses_the_configured_prefix() -> None:
-    text = ask("", prefix=".")
-    assert "`.board init <Name>`" in text
-    assert "`!" not in text
-
-
-def test_overview_renders_to_safe_html() -> None:
+def test_the_overview_renders_to_safe_html() -> None:
     html = markdown_to_html(ask(""))
-    assert "<code>!board init &lt;Name&gt;</code>" in html
+    assert "<code>!bericht</code>" in html
     assert "<ul>" in html
 
 
-def test_group_help() -> None:
-    text = ask("board")
-    assert text.startswith("**!board** — Das Board dieses Raums einrichten und anzeigen")
-    assert "Auch: `!gremium`" in text
-    for cmd in REGISTRY.groups["board"].unique_commands():
-        assert f"`{cmd.usage('!', 'de')}`" in text
-    assert text.count("Nur für die Leitung des Boards.") == 2  # init and language
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_group_help_lists_every_command_in_the_readers_words(lang: str) -> None:
+    for group in REGISTRY.all_groups():
+        text = ask(" ".join(group.chain(lang)), lang=lang)
+        for cmd in group.all_commands():
+            assert f"- `{cmd.usage('!', lang)}`\n  {cmd.help(lang)}" in text, cmd.path
+
+
+def test_the_summary_help_lists_its_forms() -> None:
+    text = ask("bericht")
+    assert text.startswith("**!bericht** – Der Lagebericht des Boards")
+    for form in ("zeigen", "seit <Datum>", "fb <Kürzel>", "ll <1-4>", "kw <Woche>", "export"):
+        assert f"- `!bericht {form}`" in text
+    assert "`!bericht` allein bedeutet `!bericht zeigen`." in text
+    assert ask("summary") == ask("bericht") == ask("!lagebericht") == text
+    english = ask("bericht", lang="en")
+    assert english.startswith("**!summary** – ") and "- `!summary week <week>`" in english
+
+
+def test_the_schedule_is_a_group_inside_status() -> None:
+    text = ask("status zeitplan")
+    assert text.startswith("**!status zeitplan** – ")
+    for form in ("zeigen", "takt", "abfrage <Tag Uhrzeit>", "frist <Tag Uhrzeit>", "aus", "an"):
+        assert f"- `!status zeitplan {form}" in text
+    assert "`!status zeitplan zeigen`" in ask("status")
 
 
 def test_command_help() -> None:
-    text = ask("board init")
-    assert text.splitlines() == [
-        "- `!board init <Name>` — Macht diesen Raum zum Board-Raum eines neuen Smart City Boards",
-        "  Auch: `!board anlegen`, `!board einrichten`",
-        "  Nur für die Leitung des Boards.",
+    assert ask("board init").splitlines() == [
+        "- `!board einrichten <Name>`",
+        "  Macht diesen Raum zum Board-Raum eines neuen Smart City Boards",
+        "  Auch: `!board init`, `!board anlegen`",
+        "  Nur für den Board-Vorsitz (CDO).",
     ]
 
 
 def test_command_help_in_english() -> None:
-    text = ask("board init", lang="en")
-    assert text.splitlines() == [
-        "- `!board init <name>` — Make this room the board room of a new Smart City Board",
-        "  Also: `!board anlegen`, `!board einrichten`",
-        "  For the board's chairs only.",
+    assert ask("board einrichten", lang="en").splitlines() == [
+        "- `!board init <name>`",
+        "  Make this room the board room of a new Smart City Board",
+        "  Also: `!board einrichten`, `!board anlegen`",
+        "  For the Board chair (CDO) only.",
     ]
 
 
@@ -93,9 +145,11 @@ def test_command_help_in_english() -> None:
         ("hilfe", "help"),
         ("?", "help"),
         ("info", "about"),
+        ("ap liste", "wp list"),
+        ("status plan frist", "status schedule deadline"),
     ],
 )
-def test_aliases_give_the_same_help(topic: str, same_as: str) -> None:
+def test_any_word_gives_the_same_help(topic: str, same_as: str) -> None:
     assert ask(topic) == ask(same_as)
 
 
@@ -108,10 +162,11 @@ def test_every_command_word_has_help() -> None:
             assert ask(f"{word} {sub}")
 
 
-def test_top_level_command_help_shows_aliases() -> None:
+def test_top_level_command_help_shows_the_other_words() -> None:
     assert ask("help").splitlines() == [
-        "- `!help [Thema]` — Zeigt die Befehle und ihre Aufrufe",
-        "  Auch: `!hilfe`, `!h`, `!?`",
+        "- `!hilfe [Thema]`",
+        "  Zeigt die Befehle und ihre Aufrufe",
+        "  Auch: `!help`, `!h`, `!?`",
     ]
 
 
@@ -125,10 +180,21 @@ def test_unknown_topic_is_not_found(topic: str) -> None:
     assert exc_info.value.params["topic"] == topic
 
 
-def test_command_help_falls_back_to_the_docstring_in_english() -> None:
-    for cmd in COMMANDS:
-        first = (cmd.func.__doc__ or "").strip().splitlines()[0]
-        assert cmd.help("en") == first.format(**cmd.help_params)
+@pytest.mark.parametrize(
+    ("typed", "usage"),
+    [
+        ("bericht kw", "!bericht kw <Woche>"),
+        ("summary woche", "!summary woche <Woche>"),
+        ("lagebericht seit", "!lagebericht seit <Datum>"),
+        ("ap zeigen", "!ap zeigen <AP>"),
+        ("wp show", "!wp show <AP>"),
+    ],
+)
+def test_a_usage_line_repeats_the_words_the_person_typed(typed: str, usage: str) -> None:
+    ctx = make_context(registry=REGISTRY, with_board=True)
+    with pytest.raises(UsageError) as exc_info:
+        run(ctx, typed)
+    assert exc_info.value.usage == usage
 
 
 def test_the_edit_help_lists_every_field_people_can_edit() -> None:

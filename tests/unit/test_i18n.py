@@ -1,9 +1,11 @@
-"""The catalog: every key the code uses exists in German; de and en agree; formal address.
+"""The catalogs and the code agree: every key the code uses has a German and an English text with
+the same placeholders, the catalogs hold no key the code does not use, plural keys have plural
+forms, the compiled catalogs are those of the ``.po`` files, and German addresses people formally.
 
-Keys are found by reading the sources with ``ast`` rather than a regex: it sees every string that
-can reach ``t(lang, <key>)`` or an error's ``<key>`` argument, also inside ``"a" if x else "b"``
-and across line breaks, and it finds the f-string keys (``f"cmd.{path}"``), each of which must be
-known to this test.
+Keys are found as ``pybabel extract`` finds them (``board_bot.dev.catalog``): by reading the
+sources with ``ast``, which sees every string that can reach ``t(lang, <key>)``, ``tn``, an
+error's ``<key>`` argument or ``N_()``, also inside ``"a" if x else "b"`` and across line breaks;
+each key built at run time (``f"cmd.{path}"``) must be declared with the keys it can produce.
 """
 
 from __future__ import annotations
@@ -14,89 +16,43 @@ import string
 from pathlib import Path
 
 import pytest
+from babel.messages.catalog import Catalog, Message
+from babel.messages.mofile import read_mo
+from babel.messages.pofile import read_po
 
-from board_bot.chat.framework import UnknownCommand
 from board_bot.core.config import LANGUAGES
-from board_bot.core.errors import BotError
-from board_bot.core.i18n import DEFAULT_LANGUAGE, MESSAGES, t
+from board_bot.core.i18n import DEFAULT_LANGUAGE, catalog_path, has_text, t, tn
 from board_bot.core.render import Safe, escape, markdown_to_html, plain_text
-from board_bot.features.people import service as people
+from board_bot.dev import catalog as extraction
 from commands import build_registry
 
-ROOT = Path(__file__).resolve().parents[2]
-SOURCES = sorted([*ROOT.glob("board_bot/**/*.py"), *ROOT.glob("commands/**/*.py")])
+LITERAL_KEYS, DYNAMIC_PATTERNS, PLURAL_KEYS = extraction.scan()
+DYNAMIC_KEYS = extraction.dynamic_keys()
+CODE_KEYS = set(LITERAL_KEYS) | {k for p in DYNAMIC_PATTERNS for k in DYNAMIC_KEYS.get(p, ())}
 
 
-def _error_classes() -> set[str]:
-    found = {BotError.__name__}
-    todo = [BotError]
-    while todo:
-        for sub in todo.pop().__subclasses__():
-            found.add(sub.__name__)
-            todo.append(sub)
-    return found
+def _read(lang: str) -> Catalog:
+    with catalog_path(lang, ".po").open("rb") as po:
+        return read_po(po, locale=lang)
 
 
-ERROR_CLASSES = _error_classes() | {UnknownCommand.__name__}
-KEY_SHAPE = re.compile(r"[a-z_]+(\.[a-z_]+)*")
-# f-string keys in the code, and the keys each stands for.
-DYNAMIC_KEYS = {
-    "language.{}": {f"language.{lang}" for lang in LANGUAGES},
-    "cmd.{}": {f"cmd.{c.path}" for c in build_registry().commands()},
-    "group.{}": {f"group.{g.name}" for g in build_registry().unique_groups()},
-    # Placeholders in usage lines; a parameter without one shows its own name.
-    "arg.{}": {"arg.name", "arg.topic", "arg.language", "arg.code", "arg.dept", "arg.room"},
-    "role_name.{}": {f"role_name.{role}" for role in people.ROLES},
-}
+CATALOGS = {lang: _read(lang) for lang in LANGUAGES}
 
 
-def _callee(node: ast.Call) -> str | None:
-    if isinstance(node.func, ast.Name):
-        return node.func.id
-    if isinstance(node.func, ast.Attribute):
-        return node.func.attr
-    return None
+def _entries(lang: str) -> dict[str, Message]:
+    return {_key(m): m for m in CATALOGS[lang] if m.id}
 
 
-def _strings(node: ast.AST) -> list[str]:
-    """The string literals ``node`` can evaluate to (f-strings are handled on their own)."""
-    if isinstance(node, ast.Constant):
-        return [node.value] if isinstance(node.value, str) else []
-    if isinstance(node, ast.JoinedStr):
-        return []
-    return [s for child in ast.iter_child_nodes(node) for s in _strings(child)]
+def _key(message: Message) -> str:
+    return message.id if isinstance(message.id, str) else message.id[0]
 
 
-def _fstring_pattern(node: ast.JoinedStr) -> str:
-    return "".join(str(v.value) if isinstance(v, ast.Constant) else "{}" for v in node.values)
+def _forms(message: Message) -> list[str]:
+    return list(message.string) if isinstance(message.string, tuple | list) else [message.string]
 
 
-def scan() -> tuple[dict[str, set[str]], dict[str, set[str]]]:
-    """(literal keys, f-string key patterns), each mapped to the files that use them."""
-    literal: dict[str, set[str]] = {}
-    dynamic: dict[str, set[str]] = {}
-    for path in SOURCES:
-        where = str(path.relative_to(ROOT))
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=where)):
-            if isinstance(node, ast.Call):
-                name = _callee(node)
-                arg: ast.AST | None = None
-                if name == "t" and len(node.args) >= 2:
-                    arg = node.args[1]
-                elif name in ERROR_CLASSES and node.args:
-                    arg = node.args[0]
-                if arg is not None:
-                    for key in _strings(arg):
-                        literal.setdefault(key, set()).add(where)
-            elif isinstance(node, ast.JoinedStr):
-                pattern = _fstring_pattern(node)
-                # A catalog-shaped f-string: "namespace.{...}"
-                if re.fullmatch(r"[a-z_]+\.\{\}", pattern):
-                    dynamic.setdefault(pattern, set()).add(where)
-    return literal, dynamic
-
-
-LITERAL_KEYS, DYNAMIC_PATTERNS = scan()
+ENTRIES = {lang: _entries(lang) for lang in LANGUAGES}
+GERMAN = ENTRIES[DEFAULT_LANGUAGE]
 
 
 def test_the_scan_finds_keys() -> None:
@@ -105,61 +61,106 @@ def test_the_scan_finds_keys() -> None:
         LITERAL_KEYS
     )
     assert {"about.encryption_on", "about.encryption_off"} <= set(LITERAL_KEYS)  # x if c else y
-    assert set(DYNAMIC_PATTERNS) >= {"language.{}", "cmd.{}", "group.{}"}
+    assert {"wp.show.owner", "status.line.no_package"} <= set(LITERAL_KEYS)  # N_()
+    assert set(DYNAMIC_PATTERNS) >= {"language.{}", "cmd.{}", "group.{}", "wp.{}.{}"}
+    assert PLURAL_KEYS, "tn() keys are found"
+
+
+def test_the_scan_sees_keys_in_conditionals_errors_and_markers() -> None:
+    tree = ast.parse(
+        'x = t(lang, "a.b" if c else "a.c")\nraise UsageError("e.f")\ny = N_("g.h")\n'
+        'z = tn(lang, "i.j", 3)\nw = f"k.{name}"\n'
+    )
+    found = {(key, plural) for _, key, plural in extraction.keys_in(tree)}
+    assert found == {("a.b", False), ("a.c", False), ("e.f", False), ("g.h", False), ("i.j", True)}
+    assert [p for _, p in extraction.patterns_in(tree)] == ["k.{}"]
 
 
 @pytest.mark.parametrize("key", sorted(LITERAL_KEYS))
 def test_every_key_in_the_code_has_german_text(key: str) -> None:
-    assert KEY_SHAPE.fullmatch(key), f"{key!r} does not look like a key ({LITERAL_KEYS[key]})"
-    assert key in MESSAGES, f"{key} used in {sorted(LITERAL_KEYS[key])} is not in the catalog"
-    assert MESSAGES[key].get(DEFAULT_LANGUAGE), f"{key} has no German text"
+    assert extraction.KEY_SHAPE.fullmatch(key), f"{key!r} does not look like a key"
+    assert key in GERMAN, (
+        f"{key} used in {sorted(LITERAL_KEYS[key])} is not in the catalog: "
+        "run scripts/catalogs update and write its German and English text"
+    )
+    assert all(_forms(GERMAN[key])), f"{key} has no German text"
 
 
 @pytest.mark.parametrize("pattern", sorted(DYNAMIC_PATTERNS))
-def test_every_dynamic_key_is_known_and_complete(pattern: str) -> None:
+def test_every_key_built_at_run_time_is_declared_and_complete(pattern: str) -> None:
     assert pattern in DYNAMIC_KEYS, (
         f"f-string key {pattern!r} in {sorted(DYNAMIC_PATTERNS[pattern])}: "
-        "add the keys it can produce to DYNAMIC_KEYS in this test"
+        "list the keys it can produce in board_bot.dev.catalog.dynamic_keys"
     )
     for key in DYNAMIC_KEYS[pattern]:
-        assert key in MESSAGES, f"{key} is missing from the catalog"
-        assert MESSAGES[key].get(DEFAULT_LANGUAGE), f"{key} has no German text"
+        assert key in GERMAN, f"{key} (from {pattern}) is missing from the catalog"
+        assert all(_forms(GERMAN[key])), f"{key} has no German text"
 
 
-def test_every_command_and_group_has_german_help() -> None:
-    registry = build_registry()
-    for cmd in registry.commands():
-        assert f"cmd.{cmd.path}" in MESSAGES, cmd.path
-        assert cmd.help("de") == MESSAGES[f"cmd.{cmd.path}"]["de"].format(**cmd.help_params)
-    for group in registry.unique_groups():
-        assert f"group.{group.name}" in MESSAGES, group.name
-        assert group.help("de") == MESSAGES[f"group.{group.name}"]["de"]
-
-
-@pytest.mark.parametrize("key", sorted(MESSAGES))
-def test_every_entry_has_german_and_english(key: str) -> None:
-    assert set(MESSAGES[key]) == set(LANGUAGES)
+def test_the_catalogs_hold_only_keys_the_code_uses() -> None:
     for lang in LANGUAGES:
-        assert MESSAGES[key][lang].strip(), f"{key} [{lang}] is empty"
+        unused = sorted(set(ENTRIES[lang]) - CODE_KEYS)
+        assert not unused, f"[{lang}] keys no code uses (scripts/catalogs update): {unused}"
+        assert not list(CATALOGS[lang].obsolete), f"[{lang}] obsolete entries are left"
+
+
+def test_plural_keys_have_plural_forms_and_others_do_not() -> None:
+    for lang in LANGUAGES:
+        for key, message in ENTRIES[lang].items():
+            assert message.pluralizable == (key in PLURAL_KEYS), f"[{lang}] {key}"
+
+
+def test_every_command_and_group_has_help_in_both_languages() -> None:
+    registry = build_registry()
+    for lang in LANGUAGES:
+        for cmd in registry.commands():
+            assert f"cmd.{cmd.path}" in ENTRIES[lang], cmd.path
+            assert cmd.help(lang)
+        for group in registry.unique_groups():
+            assert f"group.{group.name}" in ENTRIES[lang], group.name
+
+
+@pytest.mark.parametrize("key", sorted(GERMAN))
+def test_every_entry_has_german_and_english(key: str) -> None:
+    for lang in LANGUAGES:
+        assert key in ENTRIES[lang], f"{key} has no {lang} entry"
+        forms = _forms(ENTRIES[lang][key])
+        assert all(f.strip() for f in forms), f"{key} [{lang}] is empty"
+        assert "fuzzy" not in ENTRIES[lang][key].flags, f"{key} [{lang}] is fuzzy"
 
 
 def _placeholders(text: str) -> set[str]:
     return {field for _, field, _, _ in string.Formatter().parse(text) if field is not None}
 
 
-@pytest.mark.parametrize("key", sorted(MESSAGES))
+@pytest.mark.parametrize("key", sorted(GERMAN))
 def test_de_and_en_have_the_same_placeholders(key: str) -> None:
-    entry = MESSAGES[key]
-    assert _placeholders(entry["de"]) == _placeholders(entry["en"])
+    wanted = _placeholders(_forms(GERMAN[key])[0])
+    for lang in LANGUAGES:
+        for form in _forms(ENTRIES[lang][key]):
+            found = _placeholders(form)
+            # A plural's singular may say "one" instead of {n}.
+            assert found == wanted or found | {"n"} == wanted | {"n"}, f"{key} [{lang}]: {form!r}"
+
+
+def test_the_compiled_catalogs_are_those_of_the_po_files() -> None:
+    for lang in LANGUAGES:
+        with catalog_path(lang).open("rb") as mo:
+            compiled = {_key(m): _forms(m) for m in read_mo(mo) if m.id}
+        source = {k: _forms(m) for k, m in ENTRIES[lang].items()}
+        assert compiled == source, (
+            f"[{lang}] the .mo file is older than the .po file: run scripts/catalogs compile"
+        )
 
 
 INFORMAL = re.compile(r"\b(du|dich|dir|dein\w*|euch|euer|eure\w*|ihr seid)\b", re.IGNORECASE)
 
 
-@pytest.mark.parametrize("key", sorted(MESSAGES))
+@pytest.mark.parametrize("key", sorted(GERMAN))
 def test_german_uses_formal_address(key: str) -> None:
-    match = INFORMAL.search(MESSAGES[key]["de"])
-    assert match is None, f"{key}: informal {match.group(0)!r}" if match else ""
+    for form in _forms(GERMAN[key]):
+        match = INFORMAL.search(form)
+        assert match is None, f"{key}: informal {match.group(0)!r}" if match else ""
 
 
 def test_t_fills_in_parameters_and_falls_back_to_german() -> None:
@@ -171,6 +172,19 @@ def test_t_fills_in_parameters_and_falls_back_to_german() -> None:
     assert t("de", "convert.int", value="{x}") == "„\\{x\\}“ ist keine ganze Zahl."
     with pytest.raises(KeyError):
         t("de", "no.such.key")
+    assert has_text("error.internal") and not has_text("no.such.key")
+
+
+def test_tn_picks_the_plural_form() -> None:
+    key = sorted(PLURAL_KEYS)[0]
+    one, many = (tn(lang, key, n, **_dummy(key)) for lang, n in (("de", 1), ("de", 3)))
+    assert one != many
+    with pytest.raises(KeyError):
+        tn("de", "no.such.key", 2)
+
+
+def _dummy(key: str) -> dict[str, object]:
+    return {p: "x" for p in _placeholders(_forms(GERMAN[key])[1]) if p != "n"}
 
 
 # --- safe by default: t() escapes user text ---------------------------------------------------
@@ -215,8 +229,15 @@ def test_t_does_not_escape_twice() -> None:
     assert plain_text(outer) == "Auch: „<x>“ ist keine ganze Zahl."
 
 
-def test_t_formats_numbers_and_other_values_as_they_are() -> None:
+def test_t_formats_numbers_in_the_readers_language() -> None:
     assert t("de", "error.too_long", size=70_000, limit=65_536) == (
-        "Diese Nachricht ist zu lang (70000 Bytes, erlaubt sind 65536). "
+        "Diese Nachricht ist zu lang (70.000 Bytes, erlaubt sind 65.536). "
         "Bitte kürzen Sie den Befehl."
     )
+    assert t("en", "error.too_long", size=70_000, limit=65_536).startswith(
+        "This message is too long (70,000 bytes, the limit is 65,536)."
+    )
+
+
+def test_the_scanner_reads_every_source_file() -> None:
+    assert Path(extraction.ROOT, "commands", "help.py") in extraction.sources()

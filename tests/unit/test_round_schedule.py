@@ -14,13 +14,14 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
+from board_bot.features.status_rounds.messages import describe
 from board_bot.features.status_rounds.schedule import (
     DEFAULT,
+    WEEKEND,
     Moment,
     RoundTimes,
     Schedule,
     current_round,
-    describe,
     next_round,
     parse_moment,
     period_of,
@@ -177,11 +178,11 @@ def test_a_sunday_0230_prompt_moves_to_the_next_working_day() -> None:
     schedule = S(prompt=Moment(6, time(2, 30)), reminders=(), deadline=Moment(1, time(12)))
     assert validate(schedule) == []
     spring = round_for(schedule, D(2027, 3, 28))
-    assert spring.shifted_by_holiday == "Wochenende"
+    assert spring.shifted_by_holiday == WEEKEND
     # the shift is 2 days: deadline Tuesday 30.03. + 2 = Thursday 01.04.
     assert times(spring) == (U(2027, 3, 30, 0, 30), (), U(2027, 4, 1, 10))
     autumn = round_for(schedule, D(2026, 10, 25))
-    assert autumn.shifted_by_holiday == "Wochenende"
+    assert autumn.shifted_by_holiday == WEEKEND
     assert times(autumn) == (U(2026, 10, 26, 1, 30), (), U(2026, 10, 28, 11))
     assert autumn.period == "2026-W43"
 
@@ -297,7 +298,7 @@ def test_a_reminder_pushed_onto_or_past_the_deadline_is_dropped() -> None:
 def test_a_weekend_prompt_moves_to_monday() -> None:
     schedule = S(prompt=Moment(5, time(10)), reminders=(), deadline=Moment(0, time(12)))
     rt = round_for(schedule, D(2026, 11, 21))
-    assert rt.shifted_by_holiday == "Wochenende"
+    assert rt.shifted_by_holiday == WEEKEND
     assert rt.period == "2026-W47"
     # shift 2 days: the Monday 23.11. deadline moves to Wednesday 25.11.
     assert times(rt) == (U(2026, 11, 23, 9), (), U(2026, 11, 25, 11))
@@ -666,7 +667,7 @@ def test_describe_monthly_with_several_reminders_in_order() -> None:
     )
     assert describe(schedule, "en") == (
         "monthly on the first Monday at 09:00; reminders on Monday at 16:00, "
-        "on Tuesday at 10:00 and on Wednesday at 08:00; deadline on Wednesday at 12:00"
+        "on Tuesday at 10:00, and on Wednesday at 08:00; deadline on Wednesday at 12:00"
     )
 
 

@@ -6,7 +6,14 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from board_bot.core.dates import format_date, format_datetime
+from board_bot.core.formats import (
+    format_date,
+    format_datetime,
+    format_euros,
+    format_number,
+    moment,
+    weekday_date,
+)
 from board_bot.core.ids import is_server_name, is_user_id, server_of
 from commands.about import format_duration
 
@@ -25,17 +32,33 @@ from commands.about import format_duration
     ],
 )
 def test_format_datetime_in_berlin(value: datetime, text: str) -> None:
-    assert format_datetime(value, "Europe/Berlin") == text
+    assert format_datetime("de", value, "Europe/Berlin") == text
 
 
 def test_format_datetime_follows_the_zone() -> None:
     value = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
-    assert format_datetime(value, "UTC") == "05.01.2026, 08:00 Uhr"
-    assert format_datetime(value, "America/New_York") == "05.01.2026, 03:00 Uhr"
+    assert format_datetime("de", value, "UTC") == "05.01.2026, 08:00 Uhr"
+    assert format_datetime("de", value, "America/New_York") == "05.01.2026, 03:00 Uhr"
 
 
 def test_format_date() -> None:
     assert format_date(date(2026, 1, 5)) == "05.01.2026"
+
+
+def test_babel_formats_in_the_readers_language() -> None:
+    """The issue's examples: 31.12.2026, 120.000 €, Mo., 15.12.2026, 10:00."""
+    monday = datetime(2026, 12, 14, 9, 0, tzinfo=UTC)
+    assert weekday_date("de", monday.date()) == "Mo., 14.12.2026"
+    assert weekday_date("en", monday.date()) == "Mon, 14.12.2026"
+    assert moment("de", monday, "Europe/Berlin") == "Mo., 14.12.2026, 10:00 Uhr"
+    assert moment("en", monday, "Europe/Berlin") == "Mon, 14.12.2026, 10:00"
+    assert format_datetime("en", monday, "Europe/Berlin") == "14.12.2026, 10:00"
+    assert format_euros("de", 120_000) == "120.000 €"
+    assert format_euros("en", 120_000) == "€120,000"
+    assert format_number("de", 1_234_567) == "1.234.567"
+    assert format_number("en", 1_234_567) == "1,234,567"
+    # A language the bot does not speak reads as German.
+    assert weekday_date("fr", monday.date()) == "Mo., 14.12.2026"
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,7 @@ from datetime import date
 
 import pytest
 
+from board_bot.core.i18n import t
 from board_bot.core.workdays import (
     BUNDESLAENDER,
     DEFAULT_BUNDESLAND,
@@ -25,7 +26,8 @@ D = date
 
 def test_default_is_schleswig_holstein() -> None:
     assert DEFAULT_BUNDESLAND == "SH"
-    assert BUNDESLAENDER[DEFAULT_BUNDESLAND] == "Schleswig-Holstein"
+    assert t("de", f"land.{DEFAULT_BUNDESLAND.lower()}") == "Schleswig-Holstein"
+    assert t("en", "land.by") == "Bavaria"
     assert len(BUNDESLAENDER) == 16
 
 

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session
 
 from board_bot.core import delivery
+from board_bot.core.formats import moment
 from board_bot.core.i18n import t
 from board_bot.core.jobs import Run
 from board_bot.core.naming import Namer
@@ -145,7 +146,7 @@ def note_missed(
         board.language,
         "status.missed",
         period=messages.period_label(board.language, times.period),
-        at=messages.moment(board.language, times.prompt_at, board.timezone),
+        at=moment(board.language, times.prompt_at, board.timezone),
         prefix=Safe(prefix),
     )
     admins = tuple(people.admins(session, board.id or 0))

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from board_bot.core.dates import Month, format_date
-from board_bot.core.i18n import t, weekday_date
+from babel.lists import format_list
+
+from board_bot.core.dates import Month
+from board_bot.core.formats import day_name, format_date, locale_of, moment
+from board_bot.core.i18n import N_, t, tn
 from board_bot.core.naming import Namer
 from board_bot.core.render import Safe, escape
 from board_bot.features.departments.messages import dept_title
@@ -20,29 +23,71 @@ from board_bot.features.work_packages.messages import item_state
 from board_bot.features.work_packages.messages import light as light_words
 from board_bot.models import Department, StatusAnswer, StatusFlag, StatusRound
 
+#: How an escalation to each audience is confirmed.
+ESCALATION_KEYS = {
+    "board": N_("status.confirm.escalation_board"),
+    "mayor": N_("status.confirm.escalation_mayor"),
+}
+
 
 def period_label(lang: str, period: str) -> str:
     """``KW 48`` (``week 48``) for a weekly period, ``November 2026`` for a monthly one; a
     further round an admin started in the same period (``2026-W48.2``) gets its number."""
     period, _, again = period.partition(".")
     if again.isdigit():
-        extra = f" ({again}. Runde)" if lang == "de" else f" (round {again})"
-        return period_label(lang, period) + extra
+        return t(lang, "period.again", period=Safe(period_label(lang, period)), n=int(again))
     year, _, rest = period.partition("-")
     if rest.startswith("W") and rest[1:].isdigit():
-        return f"KW {int(rest[1:])}" if lang == "de" else f"week {int(rest[1:])}"
+        return t(lang, "period.week", week=int(rest[1:]))
     if rest.isdigit() and 1 <= int(rest) <= 12:
         return format(Month(int(year), int(rest)), lang)
     return period
 
 
-def moment(lang: str, at: datetime, zone: str) -> Safe:
-    """``Mi, 25.11.2026, 12:00 Uhr`` in the board's zone."""
-    from zoneinfo import ZoneInfo
+def describe(schedule: rs.Schedule, lang: str) -> Safe:
+    """The schedule in one line: ``wöchentlich montags 09:00 Uhr; Erinnerung dienstags 10:00 Uhr;
+    Frist mittwochs 12:00 Uhr`` (``weekly on Mondays at 09:00; …``)."""
+    monthly = schedule.frequency == "monthly"
 
-    local = at.astimezone(ZoneInfo(zone))
-    clock = local.strftime("%H:%M")
-    return Safe(f"{weekday_date(lang, local.date())}, {clock}" + (" Uhr" if lang == "de" else ""))
+    def when(m: rs.Moment) -> Safe:
+        if monthly:
+            return t(lang, "schedule.when_monthly", day=day_name(lang, m.weekday), time=m.time)
+        return t(lang, "schedule.when", days=t(lang, EVERY[m.weekday]), time=m.time)
+
+    prompt = schedule.prompt
+    start = t(
+        lang,
+        FREQUENCY_KEYS[schedule.frequency],
+        days=t(lang, EVERY[prompt.weekday]),
+        day=day_name(lang, prompt.weekday),
+        time=prompt.time,
+    )
+    reminders = sorted(set(schedule.reminders), key=lambda m: rs.position(prompt, m))
+    times = Safe(format_list([when(m) for m in reminders], locale=locale_of(lang)))
+    remind = (
+        tn(lang, "schedule.reminders", len(reminders), times=times)
+        if reminders
+        else t(lang, "schedule.no_reminder")
+    )
+    return t(lang, "schedule.rule", start=start, remind=remind, deadline=when(schedule.deadline))
+
+
+#: How often rounds run, in words.
+FREQUENCY_KEYS = {
+    "weekly": N_("schedule.weekly"),
+    "biweekly": N_("schedule.biweekly"),
+    "monthly": N_("schedule.monthly"),
+}
+#: "montags" / "Mondays", Monday first.
+EVERY = (
+    N_("schedule.every_monday"),
+    N_("schedule.every_tuesday"),
+    N_("schedule.every_wednesday"),
+    N_("schedule.every_thursday"),
+    N_("schedule.every_friday"),
+    N_("schedule.every_saturday"),
+    N_("schedule.every_sunday"),
+)
 
 
 def prompt_text(
@@ -114,11 +159,11 @@ def confirmation(lang: str, recorded: sr.Recorded, rnd: StatusRound) -> str:
     An answer that took nothing (every line refused) is not thanked for: it says that the
     report is still missing, or that the earlier one stands."""
     if recorded.took:
-        key = "status.confirm.edited" if recorded.edited else "status.confirm.title"
+        key = N_("status.confirm.edited") if recorded.edited else N_("status.confirm.title")
     elif sr.is_answered(recorded.prompt):
-        key = "status.confirm.nothing_kept"
+        key = N_("status.confirm.nothing_kept")
     else:
-        key = "status.confirm.nothing"
+        key = N_("status.confirm.nothing")
     lines: list[str] = [
         t(
             lang,
@@ -153,8 +198,8 @@ def confirmation(lang: str, recorded: sr.Recorded, rnd: StatusRound) -> str:
                 + t(lang, "status.confirm.refused_line", line=refused.line, text=refused.text)
                 + f" {reason}"
             )
-    flags = [(b.text, "status.confirm.blocker") for b in parsed.blockers]
-    flags += [(e.text, f"status.confirm.escalation_{e.audience}") for e in parsed.escalations]
+    flags = [(b.text, N_("status.confirm.blocker")) for b in parsed.blockers]
+    flags += [(e.text, ESCALATION_KEYS[e.audience]) for e in parsed.escalations]
     if flags:
         lines.append("")
         lines += ["- " + t(lang, key, text=text) for text, key in flags]
@@ -173,7 +218,7 @@ def overview_text(
 ) -> str:
     """``!status``: who answered, who is late, who is away and covered by whom."""
     answered = sum(1 for s in states if s.answered)
-    head = "status.overview.closed" if rnd.closed_at else "status.overview.title"
+    head = N_("status.overview.closed") if rnd.closed_at else N_("status.overview.title")
     lines: list[str] = [
         t(
             lang,
@@ -192,7 +237,11 @@ def overview_text(
         title = dept_title(state.department)
         if state.answered and state.answers:
             first: StatusAnswer = state.answers[0]
-            key = "status.overview.answered_late" if first.late else "status.overview.answered"
+            key = (
+                N_("status.overview.answered_late")
+                if first.late
+                else N_("status.overview.answered")
+            )
             lines.append(
                 "- "
                 + t(
@@ -207,7 +256,7 @@ def overview_text(
             lines.append("- " + t(lang, "status.overview.nobody", dept=title))
         else:
             overdue = now > rnd.deadline_at
-            key = "status.overview.overdue" if overdue else "status.overview.open"
+            key = N_("status.overview.overdue") if overdue else N_("status.overview.open")
             lines.append(
                 "- "
                 + t(lang, key, dept=title, person=name(prompt.contact), reminders=prompt.reminders)
@@ -231,9 +280,9 @@ def overview_text(
         lines.append("")
         for flag in blockers + escalations:
             key = (
-                "status.confirm.blocker"
+                N_("status.confirm.blocker")
                 if flag.kind == "blocker"
-                else f"status.confirm.escalation_{flag.audience}"
+                else ESCALATION_KEYS[flag.audience or "board"]
             )
             who = escape(owner.get(flag.answer_id, "?"))
             lines.append(f"- {who}: {t(lang, key, text=flag.text)}")
@@ -246,7 +295,7 @@ def schedule_text(
     lines: list[str] = [
         t(lang, "status.schedule.title"),
         "",
-        "- " + t(lang, "status.schedule.rule", rule=rs.describe(schedule, lang)),
+        "- " + t(lang, "status.schedule.rule", rule=describe(schedule, lang)),
         "- "
         + t(
             lang,
@@ -256,7 +305,10 @@ def schedule_text(
         ),
     ]
     if upcoming.shifted_by_holiday:
-        lines.append("  " + t(lang, "status.schedule.holiday", holiday=upcoming.shifted_by_holiday))
+        holiday = upcoming.shifted_by_holiday
+        if holiday == rs.WEEKEND:
+            holiday = t(lang, "schedule.weekend")
+        lines.append("  " + t(lang, "status.schedule.holiday", holiday=holiday))
     if not enabled:
         lines.append("- " + t(lang, "status.schedule.paused", prefix=Safe(prefix)))
     lines += ["", t(lang, "status.schedule.how", prefix=Safe(prefix))]

@@ -36,7 +36,8 @@ from board_bot.core.workdays import (
 
 FREQUENCIES = ("weekly", "biweekly", "monthly")
 MAX_REMINDERS = 5
-WEEKEND = "Wochenende"
+#: ``shifted_by_holiday`` when a prompt moved because its day fell on a weekend
+WEEKEND = "weekend"
 
 
 @dataclass(frozen=True)
@@ -74,13 +75,13 @@ class RoundTimes:
     prompt_at: datetime
     reminders_at: tuple[datetime, ...]  # ascending
     deadline_at: datetime
-    shifted_by_holiday: str | None  # German holiday name (or "Wochenende") when the prompt moved
+    shifted_by_holiday: str | None  # German holiday name (or WEEKEND) when the prompt moved
 
 
 # --- validation --------------------------------------------------------------------------------
 
 
-def _position(prompt: Moment, moment: Moment) -> tuple[int, time]:
+def position(prompt: Moment, moment: Moment) -> tuple[int, time]:
     """Where ``moment`` falls after the prompt's nominal day: (days after it, time of day)."""
     return (moment.weekday - prompt.weekday) % 7, moment.time
 
@@ -114,12 +115,12 @@ def validate(schedule: Schedule) -> list[str]:
     if any(not 0 <= m.weekday <= 6 for m in moments):
         add("bad_weekday")
         return problems
-    start = _position(schedule.prompt, schedule.prompt)
-    end = _position(schedule.prompt, schedule.deadline)
+    start = position(schedule.prompt, schedule.prompt)
+    end = position(schedule.prompt, schedule.deadline)
     if end <= start:
         add("deadline_before_prompt")
     for reminder in schedule.reminders:
-        at = _position(schedule.prompt, reminder)
+        at = position(schedule.prompt, reminder)
         if at <= start:
             add("reminder_before_prompt")
         elif at >= end and end > start:  # a deadline before the prompt is reported alone
@@ -249,7 +250,7 @@ def _round(schedule: Schedule, nominal: date) -> RoundTimes:
         shifted_by = holiday_name(land, nominal) or WEEKEND
 
     def at(moment: Moment) -> datetime:
-        day = nominal + timedelta(days=_position(schedule.prompt, moment)[0]) + shift
+        day = nominal + timedelta(days=position(schedule.prompt, moment)[0]) + shift
         return _wall_to_utc(next_working_day(land, day), moment.time, zone)
 
     prompt_at = _wall_to_utc(prompt_day, schedule.prompt.time, zone)
@@ -309,77 +310,6 @@ def current_round(schedule: Schedule, now: datetime) -> RoundTimes | None:
     if latest is not None and latest.deadline_at > now - timedelta(days=7):
         return latest
     return None
-
-
-# --- text --------------------------------------------------------------------------------------
-
-_ADVERBS_DE = (
-    "montags",
-    "dienstags",
-    "mittwochs",
-    "donnerstags",
-    "freitags",
-    "samstags",
-    "sonntags",
-)
-_NAMES_DE = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag")
-_NAMES_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-
-
-def _join(parts: list[str], conjunction: str) -> str:
-    if len(parts) <= 1:
-        return "".join(parts)
-    return ", ".join(parts[:-1]) + f" {conjunction} " + parts[-1]
-
-
-def describe(schedule: Schedule, lang: str) -> str:
-    """One line for humans in German ("de", also for unknown languages) or English ("en"), e.g.
-    "wöchentlich montags 09:00 Uhr; Erinnerung dienstags 10:00 Uhr; Frist mittwochs 12:00 Uhr"."""
-    if schedule.frequency not in FREQUENCIES:
-        raise ValueError("bad_frequency")
-    monthly = schedule.frequency == "monthly"
-    reminders = sorted(set(schedule.reminders), key=lambda m: _position(schedule.prompt, m))
-    clock = "{:%H:%M}".format
-    if lang == "en":
-
-        def when_en(m: Moment) -> str:
-            if monthly:
-                return f"on {_NAMES_EN[m.weekday]} at {clock(m.time)}"
-            return f"{_NAMES_EN[m.weekday]}s at {clock(m.time)}"
-
-        start = {
-            "weekly": f"weekly on {_NAMES_EN[schedule.prompt.weekday]}s",
-            "biweekly": f"every two weeks on {_NAMES_EN[schedule.prompt.weekday]}s",
-        }.get(schedule.frequency, f"monthly on the first {_NAMES_EN[schedule.prompt.weekday]}")
-        if not reminders:
-            remind = "no reminder"
-        else:
-            label = "reminder" if len(reminders) == 1 else "reminders"
-            remind = f"{label} " + _join([when_en(m) for m in reminders], "and")
-        return (
-            f"{start} at {clock(schedule.prompt.time)}; {remind}; "
-            f"deadline {when_en(schedule.deadline)}"
-        )
-
-    def when_de(m: Moment) -> str:
-        if monthly:
-            return f"am {_NAMES_DE[m.weekday]} um {clock(m.time)} Uhr"
-        return f"{_ADVERBS_DE[m.weekday]} {clock(m.time)} Uhr"
-
-    prompt_day = schedule.prompt.weekday
-    start = {
-        "weekly": f"wöchentlich {_ADVERBS_DE[prompt_day]} {clock(schedule.prompt.time)} Uhr",
-        "biweekly": f"alle zwei Wochen {_ADVERBS_DE[prompt_day]} {clock(schedule.prompt.time)} Uhr",
-    }.get(
-        schedule.frequency,
-        f"monatlich am ersten {_NAMES_DE[prompt_day]} um {clock(schedule.prompt.time)} Uhr",
-    )
-    if not reminders:
-        remind = "ohne Erinnerung"
-    else:
-        label = "Erinnerung" if len(reminders) == 1 else "Erinnerungen"
-        remind = f"{label} " + _join([when_de(m) for m in reminders], "und")
-    return f"{start}; {remind}; Frist {when_de(schedule.deadline)}"
 
 
 # German and English weekday names with their 2- and 3-letter abbreviations (none is ambiguous).

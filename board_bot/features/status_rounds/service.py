@@ -32,10 +32,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from babel.lists import format_list
 from sqlmodel import Session, col, delete, select
 
 from board_bot.core import audit
 from board_bot.core.errors import BotError
+from board_bot.core.formats import locale_of
+from board_bot.core.i18n import DEFAULT_LANGUAGE, N_, Localized, t
+from board_bot.core.render import plain_text
 from board_bot.features.departments import service as departments
 from board_bot.features.people import service as people
 from board_bot.features.status_rounds import schedule as rs
@@ -60,6 +64,25 @@ ENTITY = "status_round"
 LATE_AFTER = timedelta(minutes=15)
 MAX_ANSWER = 10_000
 SCHEDULED = "schedule"
+
+#: What is wrong with a schedule, as people can get it wrong in the chat; other problems (a bad
+#: time zone, say) cannot come from the chat and are named generally.
+SCHEDULE_PROBLEM_KEYS = {
+    "too_many_reminders": N_("schedule.problem.too_many_reminders"),
+    "deadline_before_prompt": N_("schedule.problem.deadline_before_prompt"),
+    "reminder_before_prompt": N_("schedule.problem.reminder_before_prompt"),
+    "reminder_after_deadline": N_("schedule.problem.reminder_after_deadline"),
+    "duplicate_reminder": N_("schedule.problem.duplicate_reminder"),
+}
+
+#: Why a line of an answer was refused, as the parser says it, and the text that explains it.
+REFUSAL_KEYS = {
+    "no_package": N_("status.line.no_package"),
+    "duplicate_package": N_("status.line.duplicate_package"),
+    "bad_percent": N_("status.line.bad_percent"),
+    "percent_range": N_("status.line.percent_range"),
+    "conflicting_light": N_("status.line.conflicting_light"),
+}
 
 
 # --- the schedule -------------------------------------------------------------------------------
@@ -118,7 +141,13 @@ def set_schedule(
     assert board.id is not None
     problems = rs.validate(schedule)
     if problems:
-        raise BotError("status.schedule_invalid", problems=", ".join(problems))
+        keys = [SCHEDULE_PROBLEM_KEYS.get(p, N_("schedule.problem.other")) for p in problems]
+        said = Localized(
+            lambda lang: format_list(
+                [t(lang, k) for k in dict.fromkeys(keys)], locale=locale_of(lang)
+            )
+        )
+        raise BotError("status.schedule_invalid", problems=said)
     row = session.get(StatusSchedule, board.id)
     before = _schedule_json(row) if row is not None else None
     if row is None:
@@ -687,14 +716,14 @@ def _apply_answer(
 ) -> Recorded:
     dept = session.get(Department, prompt.department_id)
     assert dept is not None and answer.id is not None
+    board = session.get(Board, dept.board_id)
+    language = board.language if board is not None else DEFAULT_LANGUAGE
     parsed = parse_answer(text[:MAX_ANSWER])
     answer.kind = parsed.kind
     session.add(answer)
     recorded = Recorded(answer, prompt, dept, parsed, [], [], [])
     for problem in parsed.problems:
-        recorded.refused.append(
-            Refused(problem.line, problem.text, f"status.line.{problem.reason}")
-        )
+        recorded.refused.append(Refused(problem.line, problem.text, REFUSAL_KEYS[problem.reason]))
     if parsed.kind == "unchanged":
         packages = _open_packages(session, dept.board_id).get(dept.id or 0, [])
         for wp in packages:
@@ -720,7 +749,7 @@ def _apply_answer(
                 Refused(
                     item.line,
                     _line(text, item.line),
-                    "status.line.unknown_package",
+                    N_("status.line.unknown_package"),
                     {"code": wps.code(item.number)},
                 )
             )
@@ -731,7 +760,7 @@ def _apply_answer(
                 Refused(
                     item.line,
                     _line(text, item.line),
-                    "status.line.other_department",
+                    N_("status.line.other_department"),
                     {"code": wps.code(wp), "owner": owner.code if owner else "?"},
                 )
             )
@@ -743,7 +772,7 @@ def _apply_answer(
                 if item.traffic_light != "green":
                     changes["traffic_reason"] = (item.note or wp.traffic_reason or "")[
                         : wps.MAX_REASON
-                    ] or f"Statusmeldung {wps.code(wp)}"
+                    ] or plain_text(t(language, "status.reason_default", code=wps.code(wp)))
             if item.progress is not None:
                 changes["progress"] = item.progress
             if item.status is not None:

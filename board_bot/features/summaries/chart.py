@@ -60,7 +60,9 @@ def traffic_chart(
     axes.set_xticks([x + 0.5 for x in range(len(columns))])
     axes.set_xticklabels([label for label, _ in columns], fontsize=8, rotation=45, ha="right")
     axes.set_yticks([y + 0.5 for y in range(len(LEITLINIEN))])
-    axes.set_yticklabels([f"LL {n}" for n in reversed(LEITLINIEN)], fontsize=9)
+    axes.set_yticklabels(
+        [t(lang, "leitlinie.short", n=n) for n in reversed(LEITLINIEN)], fontsize=9
+    )
     axes.tick_params(length=0)
     for spine in axes.spines.values():
         spine.set_visible(False)
@@ -69,7 +71,7 @@ def traffic_chart(
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
     width, height = (int(v) for v in figure.get_size_inches() * figure.dpi)
-    return Chart(buffer.getvalue(), width, height, _alt(columns, words, title))
+    return Chart(buffer.getvalue(), width, height, _alt(lang, columns, words, title))
 
 
 def _cell(x: int, y: int, colour: str) -> Rectangle:
@@ -77,7 +79,10 @@ def _cell(x: int, y: int, colour: str) -> Rectangle:
 
 
 def _alt(
-    columns: Sequence[tuple[str, dict[int, str | None]]], words: dict[str | None, str], title: str
+    lang: str,
+    columns: Sequence[tuple[str, dict[int, str | None]]],
+    words: dict[str | None, str],
+    title: str,
 ) -> str:
     if not columns:
         return title
@@ -92,5 +97,12 @@ def _alt(
             else:
                 runs.append([word, 1])
         seq = ", ".join(f"{count}× {word}" if count != 1 else str(word) for word, count in runs)
-        lines.append(f"LL {leitlinie}: {seq}.")
+        lines.append(
+            t(
+                lang,
+                "summary.chart_alt_line",
+                ll=t(lang, "leitlinie.short", n=leitlinie),
+                lights=seq,
+            )
+        )
     return " ".join(lines)

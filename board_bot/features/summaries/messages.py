@@ -8,8 +8,8 @@ import html
 
 from sqlmodel import Session
 
-from board_bot.core.dates import format_date
-from board_bot.core.i18n import t
+from board_bot.core.formats import format_date
+from board_bot.core.i18n import N_, t, tn
 from board_bot.core.naming import Namer
 from board_bot.core.render import escape, markdown_to_html
 from board_bot.features.departments.messages import dept_title
@@ -105,7 +105,11 @@ def render(lang: str, data: sm.SummaryData, *, name: Namer, scope: str | None = 
     if data.decisions:
         lines += ["", t(lang, "summary.decisions")]
         for d in data.decisions:
-            key = "summary.decision_mayor" if d.audience == "mayor" else "summary.decision_board"
+            key = (
+                N_("summary.decision_mayor")
+                if d.audience == "mayor"
+                else N_("summary.decision_board")
+            )
             package = f" ({d.package})" if d.package else ""
             lines.append("- " + t(lang, key, dept=d.department, text=d.text) + package)
     if data.changed or data.closed:
@@ -130,14 +134,14 @@ def render(lang: str, data: sm.SummaryData, *, name: Namer, scope: str | None = 
         for b in data.blocked[:LIMIT]:
             days = (data.today - b.since).days
             waits = ", ".join(wps.code(w) for w in b.waits_for)
-            line = t(
+            line = tn(
                 lang,
                 "summary.blocked_line",
+                days,
                 code=wps.code(b.wp),
                 title=b.wp.title,
                 dept=data.owners.get(b.wp.owner_department_id, "?"),
                 since=format_date(b.since),
-                days=days,
             )
             suffix = " " + t(lang, "summary.waits_for", codes=waits) if waits else ""
             blocked.append(f"- {line}{suffix}")
@@ -177,14 +181,14 @@ def render(lang: str, data: sm.SummaryData, *, name: Namer, scope: str | None = 
         lines += ["", t(lang, "summary.workshops")]
         for w in data.workshops:
             state = (
-                t(
+                tn(
                     lang,
                     "workshop.state_confirmed",
+                    w.yes,
                     when=when(lang, w.starts_at, data.board.timezone),
-                    yes=w.yes,
                 )
                 if w.starts_at is not None
-                else t(lang, "workshop.state_planning", voters=w.voters)
+                else tn(lang, "workshop.state_planning", w.voters)
             )
             lines.append(
                 "- "

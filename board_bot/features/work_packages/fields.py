@@ -127,9 +127,3 @@ def check_euros(value: object) -> int | None:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_EUROS:
         raise BotError("wp.euros_invalid", value=str(value)[:40])
     return value
-
-
-def format_euros(lang: str, euros: int) -> str:
-    """``120.000 €`` (German), ``€120,000`` (English)."""
-    grouped = f"{euros:,}"
-    return f"€{grouped}" if lang == "en" else f"{grouped.replace(',', '.')} €"

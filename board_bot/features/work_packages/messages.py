@@ -8,8 +8,8 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from board_bot.core.dates import format_date
-from board_bot.core.i18n import t, weekday_date
+from board_bot.core.formats import format_date, format_datetime, format_euros, weekday_date
+from board_bot.core.i18n import N_, t
 from board_bot.core.naming import Reader
 from board_bot.core.render import Safe, escape
 from board_bot.features.departments.messages import dept_title
@@ -66,7 +66,7 @@ def value(ctx: Reader, name: str, raw: Any) -> Safe:
     if name == "progress":
         return Safe(f"{raw} %")
     if name in fields.BY_NAME and fields.spec(name).kind == "euro" and isinstance(raw, int):
-        return escape(fields.format_euros(ctx.lang, raw))
+        return escape(format_euros(ctx.lang, raw))
     if name == "responsible":
         return ctx.name(str(raw))
     if name == "description":
@@ -102,25 +102,27 @@ def show(
     def item(key: str, **params: Any) -> None:
         lines.append("- " + t(lang, key, **params))
 
-    item("wp.show.status", status=status_name(lang, wp.status), progress=wp.progress)
-    item("wp.show.light", light=light(lang, wp.traffic_light, wp.traffic_reason))
+    item(N_("wp.show.status"), status=status_name(lang, wp.status), progress=wp.progress)
+    item(N_("wp.show.light"), light=light(lang, wp.traffic_light, wp.traffic_reason))
     item(
-        "wp.show.filed",
+        N_("wp.show.filed"),
         leitlinie=wp.leitlinie if wp.leitlinie else NONE,
         handlungsfeld=escape(wp.handlungsfeld) if wp.handlungsfeld else NONE,
     )
-    item("wp.show.owner", dept=dept_title(d.owner))
+    item(N_("wp.show.owner"), dept=dept_title(d.owner))
     if d.contributors:
-        item("wp.show.contributors", depts=Safe(", ".join(dept_title(c) for c in d.contributors)))
-    item("wp.show.responsible", person=value(ctx, "responsible", wp.responsible))
+        item(
+            N_("wp.show.contributors"), depts=Safe(", ".join(dept_title(c) for c in d.contributors))
+        )
+    item(N_("wp.show.responsible"), person=value(ctx, "responsible", wp.responsible))
     item(
-        "wp.show.dates",
+        N_("wp.show.dates"),
         start=value(ctx, "start_date", wp.start_date),
         due=value(ctx, "due_date", wp.due_date),
     )
     if wp.funding_programme or wp.funding_deadline:
         item(
-            "wp.show.funding",
+            N_("wp.show.funding"),
             programme=value(ctx, "funding_programme", wp.funding_programme),
             deadline=value(ctx, "funding_deadline", wp.funding_deadline),
         )
@@ -129,9 +131,9 @@ def show(
             shown = value(ctx, field.name, getattr(wp, field.name))
             lines.append(f"- {field_name(lang, field.name)}: {shown}")
     if d.waits_for:
-        item("wp.show.waits_for", codes=_codes(lang, d.waits_for))
+        item(N_("wp.show.waits_for"), codes=_codes(lang, d.waits_for))
     if d.blocks:
-        item("wp.show.blocks", codes=_codes(lang, d.blocks))
+        item(N_("wp.show.blocks"), codes=_codes(lang, d.blocks))
     if wp.description:
         lines += ["", t(lang, "wp.show.description"), escape(wp.description)]
     if d.milestones:
@@ -171,9 +173,9 @@ def list_line(
         Safe(f"{wp.progress} %"),
     ]
     if wp.due_date:
-        key = "wp.list.overdue" if today and wp.due_date < today else "wp.list.due"
+        key = N_("wp.list.overdue") if today and wp.due_date < today else N_("wp.list.due")
         if wp.status in wps.CLOSED:
-            key = "wp.list.due"
+            key = N_("wp.list.due")
         parts.append(t(ctx.lang, key, due=wp.due_date))
     if waiting:
         parts.append(t(ctx.lang, "wp.list.waiting"))
@@ -232,10 +234,9 @@ def page_line(ctx: Reader, page: int, pages: int, options: dict[str, Any]) -> Sa
 
 
 def history_line(ctx: Reader, entry: AuditEntry, only: frozenset[str] | None = None) -> str:
-    from board_bot.core.dates import format_datetime
 
     board_zone = ctx.board.timezone if ctx.board else "UTC"
-    when = format_datetime(entry.at, board_zone)
+    when = format_datetime(ctx.lang, entry.at, board_zone)
     return f"- {Safe(when)} · {ctx.name(entry.actor)} · {describe(ctx, entry, only)}"
 
 
@@ -253,10 +254,10 @@ def describe(ctx: Reader, entry: AuditEntry, only: frozenset[str] | None = None)
             for k, v in after.items()
         ]
         key = {
-            "update": "wp.history.updated",
-            "close": "wp.history.closed",
-            "reopen": "wp.history.reopened",
-            "contributors": "wp.history.updated",
+            "update": N_("wp.history.updated"),
+            "close": N_("wp.history.closed"),
+            "reopen": N_("wp.history.reopened"),
+            "contributors": N_("wp.history.updated"),
         }[entry.action]
         return t(lang, key, changes=Safe("; ".join(parts)))
     if entry.action == "link.add":

@@ -126,4 +126,6 @@ LIGHT = Vocabulary(
     ),
 )
 #: The statuses of a package that is no longer worked on.
+#: Every vocabulary the bot reads and writes.
+VOCABULARIES = (STATUS, LIGHT)
 CLOSED = frozenset({"done", "discarded"})

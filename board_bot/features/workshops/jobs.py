@@ -7,13 +7,16 @@ from datetime import datetime
 from sqlmodel import Session
 
 from board_bot.core import delivery
-from board_bot.core.i18n import t
+from board_bot.core.i18n import N_, t
 from board_bot.core.jobs import Run
 from board_bot.core.naming import Namer
 from board_bot.core.render import message_contents
 from board_bot.features.workshops import messages as wr
 from board_bot.features.workshops import service as wss
 from board_bot.models import Board, Workshop
+
+#: The reminder the day before and the one an hour before a workshop.
+REMINDER_KEYS = {"day": N_("workshop.reminder_day"), "hour": N_("workshop.reminder_hour")}
 
 
 def send_workshop_reminder(
@@ -33,7 +36,7 @@ def send_workshop_reminder(
     assert ws.starts_at is not None
     text = t(
         board.language,
-        f"workshop.reminder_{kind}",
+        REMINDER_KEYS[kind],
         number=ws.number,
         title=wr.title(ws),
         when=wr.when(board.language, ws.starts_at, board.timezone, ws.duration_minutes),

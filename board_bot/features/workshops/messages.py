@@ -8,7 +8,9 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from board_bot.core.i18n import t, weekday_date
+from board_bot.core.formats import clock as clock_of
+from board_bot.core.formats import weekday_date
+from board_bot.core.i18n import t, tn
 from board_bot.core.naming import Namer
 from board_bot.core.render import Safe, escape
 from board_bot.features.workshops import service as wss
@@ -20,17 +22,16 @@ NAMES_SHOWN = 8  # voters named per department and option in the tally; the rest
 def when(lang: str, at: datetime, zone: str, minutes: int | None = None) -> Safe:
     """``Do, 03.12.2026, 10:00–12:00 Uhr`` (with the end when the duration is given)."""
     local = at.astimezone(ZoneInfo(zone))
-    clock = local.strftime("%H:%M")
+    clock = clock_of(lang, at, zone)
     if minutes is not None:
-        end = (at + timedelta(minutes=minutes)).astimezone(ZoneInfo(zone)).strftime("%H:%M")
-        clock = f"{clock}–{end}"
+        clock = f"{clock}–{clock_of(lang, at + timedelta(minutes=minutes), zone)}"
     return Safe(f"{weekday_date(lang, local.date())}, {t(lang, 'time.clock', time=clock)}")
 
 
 def duration(lang: str, minutes: int) -> Safe:
     hours, rest = divmod(minutes, 60)
     if not hours:
-        return t(lang, "workshop.minutes", n=rest)
+        return tn(lang, "workshop.minutes", rest)
     if not rest:
         return t(lang, "workshop.hours", n=hours)
     return t(lang, "workshop.hours_minutes", h=hours, m=rest)
@@ -100,12 +101,12 @@ def tally(session: Session, lang: str, ws: Workshop, board: Board, name: Namer) 
             )
         ]
         mark = " ⭐" if best and entry.count == best else ""
-        line = t(
+        line = tn(
             lang,
             "workshop.tally_line",
+            entry.count,
             option=entry.option.position,
             when=when(lang, entry.option.starts_at, board.timezone),
-            count=entry.count,
             mark=Safe(mark),
         )
         lines.append(f"- {line}" + (f" — {'; '.join(parts)}" if parts else ""))
@@ -171,17 +172,17 @@ def list_line(
     if ws.status == wss.PLANNING and expired:
         state = t(lang, "workshop.state_expired")
     elif ws.status == wss.PLANNING:
-        state = t(lang, "workshop.state_planning", voters=wss.voter_count(session, ws))
+        state = tn(lang, "workshop.state_planning", wss.voter_count(session, ws))
     elif ws.status == wss.CANCELLED:
         state = t(lang, "workshop.state_cancelled")
     else:
         assert ws.starts_at is not None
         yes = len(wss.rsvps(session, ws)["yes"])
-        state = t(
+        state = tn(
             lang,
             "workshop.state_confirmed",
+            yes,
             when=when(lang, ws.starts_at, board.timezone),
-            yes=yes,
         )
     return t(
         lang, "workshop.list_line", number=ws.number, title=title(ws), depts=depts, state=state

@@ -22,6 +22,8 @@ from sqlmodel import Session, col, select
 
 from board_bot.core import audit
 from board_bot.core.errors import BotError, UsageError
+from board_bot.core.i18n import N_, t
+from board_bot.core.render import plain_text
 from board_bot.features.work_packages import service as wps
 from board_bot.features.workshops import service as wss
 from board_bot.features.workshops.service import record_change as _audit
@@ -76,7 +78,7 @@ def add_item(
     session: Session, ws: Workshop, text: str, *, source: str, actor: str, now: datetime
 ) -> WorkshopAgendaItem:
     _not_cancelled(ws)
-    value = _text(text, ITEM_MAX, "agenda.text_missing")
+    value = _text(text, ITEM_MAX, N_("agenda.text_missing"))
     items = agenda(session, ws)
     if len(items) >= AGENDA_MAX:
         raise BotError("agenda.full", limit=AGENDA_MAX)
@@ -115,10 +117,10 @@ def remove_item(
     return gone
 
 
-def proposals(session: Session, ws: Workshop) -> list[str]:
+def proposals(session: Session, ws: Workshop, lang: str) -> list[str]:
     """Agenda items the bot suggests: the invited departments' blocked packages, and their
     packages waiting for an open package of another invited department; not those already on
-    the agenda."""
+    the agenda. Written in ``lang`` as plain text, as an agenda item is kept."""
     depts = wss.departments_of(session, ws)
     codes = {d.id: d.code for d in depts}
     if not codes:
@@ -136,11 +138,17 @@ def proposals(session: Session, ws: Workshop) -> list[str]:
     found: list[tuple[int, str]] = []
     for wp in open_.values():
         if wp.status == "blocked":
-            reason = f": {wp.traffic_reason}" if wp.traffic_reason else ""
-            found.append(
-                (wp.number, f"{wps.code(wp)} {wp.title} ({codes[wp.owner_department_id]}) ist "
-                 f"blockiert{reason}")
-            )  # fmt: skip
+            blocked = t(
+                lang,
+                "agenda.proposal_blocked_because"
+                if wp.traffic_reason
+                else "agenda.proposal_blocked",
+                code=wps.code(wp),
+                title=wp.title,
+                dept=codes[wp.owner_department_id],
+                reason=wp.traffic_reason or "",
+            )
+            found.append((wp.number, plain_text(blocked)))
     for dep in session.exec(
         select(Dependency).where(col(Dependency.work_package_id).in_(list(open_) or [0]))
     ):
@@ -152,8 +160,17 @@ def proposals(session: Session, ws: Workshop) -> list[str]:
         found.append(
             (
                 waiting.number,
-                f"{wps.code(waiting)} ({codes[waiting.owner_department_id]}) wartet auf "
-                f"{wps.code(waited)} {waited.title} ({codes[waited.owner_department_id]})",
+                plain_text(
+                    t(
+                        lang,
+                        "agenda.proposal_waits",
+                        code=wps.code(waiting),
+                        dept=codes[waiting.owner_department_id],
+                        other=wps.code(waited),
+                        title=waited.title,
+                        other_dept=codes[waited.owner_department_id],
+                    )
+                ),
             )
         )
     taken = {item.text for item in agenda(session, ws)}
@@ -181,7 +198,7 @@ def start(session: Session, ws: Workshop, *, actor: str, now: datetime) -> None:
         raise BotError("minutes.closed", number=ws.number)
     running = open_minutes(session, ws.board_id)
     if running is not None:
-        key = "minutes.running_this" if running.id == ws.id else "minutes.running_other"
+        key = N_("minutes.running_this") if running.id == ws.id else N_("minutes.running_other")
         raise BotError(key, number=running.number)
     ws.minutes_started_at = now
     ws.minutes_by = actor

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlmodel import Session
 
 from board_bot.core import delivery
-from board_bot.core.i18n import t
+from board_bot.core.i18n import N_, t
 from board_bot.core.naming import Namer
 from board_bot.core.render import Safe, edit_contents, message_contents, plain_text
 from board_bot.features.workshops import ics
@@ -22,6 +22,12 @@ from board_bot.models import (
     WorkshopDirectInvitation,
     WorkshopOption,
 )
+
+#: The notice of a moved and of a cancelled workshop.
+NOTICE_KEYS = {
+    "update": N_("workshop.update_notice"),
+    "cancellation": N_("workshop.cancellation_notice"),
+}
 
 
 def queue_tally_edit(
@@ -94,7 +100,7 @@ def post_calendar(
         assert ws.starts_at is not None
         text = t(
             lang,
-            f"workshop.{kind}_notice",
+            NOTICE_KEYS[kind],
             number=ws.number,
             title=r.title(ws),
             when=r.when(lang, ws.starts_at, board.timezone, ws.duration_minutes),

@@ -29,8 +29,9 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from board_bot.core import audit
-from board_bot.core.dates import format_datetime
 from board_bot.core.errors import BotError, NotFound, UsageError
+from board_bot.core.formats import format_datetime
+from board_bot.core.i18n import N_, Localized
 from board_bot.core.workdays import holiday_name
 from board_bot.features.absences import service as absences
 from board_bot.features.people import service as people
@@ -188,7 +189,7 @@ def plan(
 ) -> tuple[Workshop, list[WorkshopOption]]:
     """A new workshop in planning with its options, in the order given."""
     assert board.id is not None
-    clean_title = _clean(title, TITLE_MAX, "workshop.title_too_long")
+    clean_title = _clean(title, TITLE_MAX, N_("workshop.title_too_long"))
     if clean_title is None:
         raise UsageError("workshop.title_missing")
     if not departments:
@@ -209,7 +210,7 @@ def plan(
         check_slot(at, now, board.timezone)
     if len(set(options)) != len(options):
         raise UsageError("workshop.option_twice")
-    clean_place = _clean(place, PLACE_MAX, "workshop.place_too_long")
+    clean_place = _clean(place, PLACE_MAX, N_("workshop.place_too_long"))
     url = check_url(online_url) if online_url else None
     number = next_number(session, Workshop, board.id)
     ws = Workshop(
@@ -255,7 +256,8 @@ def next_number(session: Session, model: type[Workshop] | type[Decision], board_
 
 def check_slot(at: datetime, now: datetime, zone: str) -> None:
     if at <= now:
-        raise UsageError("workshop.option_past", when=format_datetime(at, zone))
+        when = Localized(lambda lang: format_datetime(lang, at, zone))
+        raise UsageError("workshop.option_past", when=when)
     if at - now > MAX_AHEAD:
         raise UsageError("workshop.option_too_far")
 
