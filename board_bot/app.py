@@ -91,7 +91,6 @@ def settle_heap() -> None:
 
 
 def build_app(config: Config, clock: Clock) -> App:
-    i18n.set_prefix(config.bot.command_prefix)
     i18n.set_chair_title("de", config.bot.chair_title)
     i18n.set_chair_title("en", config.bot.chair_title_en)
     engine = make_engine(config.storage.database_url)

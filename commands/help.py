@@ -68,9 +68,15 @@ def _group_text(group: Group, ctx: Context) -> str:
             alone.words(ctx.prefix, ctx.lang)
         )))  # fmt: skip
     lines.append("")
-    for cmd in group.all_commands():
+    for cmd in group.unique_commands():
         lines += _command_lines(cmd, ctx)
         lines += _admin_note(cmd, ctx)
+    for inner in group.unique_subgroups():  # one line each; its own page has the commands
+        inner_words = ctx.prefix + " ".join(inner.chain(ctx.lang))
+        help_word = ctx.registry.top["help"].word(ctx.lang)
+        more = _code(f"{ctx.prefix}{help_word} {' '.join(inner.chain(ctx.lang))}")
+        lines += [f"- {_code(inner_words)} …", f"  {inner.help(ctx.lang)}"]
+        lines.append(f"  {t(ctx.lang, 'help.more_on', command=more)}")
     return "\n".join(lines)
 
 
@@ -97,6 +103,12 @@ def _overview(ctx: Context) -> str:
     return "\n".join(lines)
 
 
+def _inner_group(ctx: Context, word: str) -> Group | None:
+    """``!hilfe zeitplan``: a group inside another, named by its own word alone."""
+    inner = [g for g in ctx.registry.all_groups() if g.parent is not None]
+    return next((g for g in inner if word in (g.name, *g.aliases)), None)
+
+
 @command("help", de="hilfe", aliases=("h", "?"))
 def help_(ctx: Context, *, topic: Rest = "") -> str:
     """Show the commands and how to use them."""
@@ -108,7 +120,7 @@ def help_(ctx: Context, *, topic: Rest = "") -> str:
         if len(words) == 1:
             return _command_text(registry.top[words[0]], ctx)
         raise NotFound("help.unknown_topic", topic=topic)
-    group = registry.groups.get(words[0])
+    group = registry.groups.get(words[0]) or _inner_group(ctx, words[0])
     for i, word in enumerate(words[1:], start=1):
         if group is None:
             break

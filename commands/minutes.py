@@ -105,7 +105,7 @@ def end(ctx: Context) -> str:
     """End the minutes: they are posted and kept, decisions go into the register, actions
     become work packages or milestones"""
     board = board_of(ctx)
-    ws = ms.running(ctx.session, board.id or 0)
+    ws = ms.running(ctx.session, board.id or 0, ctx.prefix)
     _may_write(ctx, ws)
     outcomes = ms.end(ctx.session, ws, board, actor=ctx.sender, now=ctx.now, today=today(ctx))
     text = minutes_text(ctx, ws, board, outcomes)
@@ -124,7 +124,7 @@ def show(ctx: Context, number: str = "") -> str:
         if ws.minutes_started_at is None:
             raise BotError("minutes.none_for", number=ws.number)
     else:
-        ws = ms.running(ctx.session, board.id or 0)
+        ws = ms.running(ctx.session, board.id or 0, ctx.prefix)
     outcomes = ms.outcomes(ctx.session, ws)
     return minutes_text(ctx, ws, board, outcomes, draft=ws.minutes_ended_at is None)
 
@@ -136,7 +136,7 @@ def _may_write(ctx: Context, ws: Workshop) -> None:
 
 
 def _running(ctx: Context) -> Workshop:
-    ws = ms.running(ctx.session, board_of(ctx).id or 0)
+    ws = ms.running(ctx.session, board_of(ctx).id or 0, ctx.prefix)
     _may_write(ctx, ws)
     return ws
 
@@ -149,7 +149,7 @@ def decision(ctx: Context, *, text: Rest = "") -> str:
     ws = ms.open_minutes(ctx.session, board.id or 0)
     if ws is None:
         if not ctx.is_admin:
-            raise BotError("minutes.none_open")
+            raise BotError("minutes.none_open", prefix=Safe(ctx.prefix))
         entry = ms.record_decision(
             ctx.session, board, text, workshop=None, actor=ctx.sender, now=ctx.now
         )

@@ -79,13 +79,22 @@ def schedule_show(ctx: Context) -> str:
 
 
 # Each part of the schedule is a command; a command's text may go on with further parts
-# (``!status zeitplan abfrage Mo 09:00 frist Mi 12:00``), and a frequency word may come first
-# (``!status zeitplan wöchentlich abfrage Mo 09:00``).
+# (``!status zeitplan abfrage Mo 09:00 frist Mi 12:00``). ``ändern`` takes several parts in one
+# go, and is also what runs when the text starts with any word of the schedule's grammar
+# (``!status zeitplan wöchentlich abfrage Mo 09:00``, ``!status schedule no reminder``).
 
 
 @schedule.command("frequency", de="takt", requires=Role.ADMIN)
-def schedule_frequency(ctx: Context, change: Rest) -> str:
+def schedule_frequency(ctx: Context, frequency: str) -> str:
     """How often: wöchentlich, 14-täglich or monatlich."""
+    if frequency.casefold() not in FREQUENCIES:
+        raise UsageError("status.schedule.bad_frequency", word=frequency[:40])
+    return _change_schedule(ctx, frequency)
+
+
+@schedule.command("change", de="ändern", aliases=("aendern",), requires=Role.ADMIN)
+def schedule_change(ctx: Context, change: Rest) -> str:
+    """Several parts at once."""
     return _change_schedule(ctx, change)
 
 
@@ -101,10 +110,13 @@ def schedule_reminder(ctx: Context, when: Rest) -> str:
     return _change_schedule(ctx, f"erinnerung {when}")
 
 
-@schedule.command("no-reminder", de="keine", aliases=("ohne",), requires=Role.ADMIN)
+@schedule.command("no-reminder", de="keine", aliases=("ohne", "no"), requires=Role.ADMIN)
 def schedule_no_reminder(ctx: Context, more: Rest = "") -> str:
-    """No reminders (``keine erinnerung``)."""
-    return _change_schedule(ctx, f"keine {more}".strip())
+    """No reminders (``keine erinnerung``, ``no reminder``)."""
+    first, _, rest = more.partition(" ")
+    if first and first.casefold() not in REMINDER_WORDS:
+        raise UsageError("status.schedule.bad_word", word=first[:40])
+    return _change_schedule(ctx, f"keine erinnerung {rest}".strip())
 
 
 @schedule.command("deadline", de="frist", requires=Role.ADMIN)
@@ -125,7 +137,12 @@ def schedule_on(ctx: Context) -> str:
     return _change_schedule(ctx, "an")
 
 
-schedule.fallback = ("frequency", lambda word: word.casefold() in FREQUENCIES)
+#: Every word the schedule's grammar starts a part with.
+SCHEDULE_WORDS = frozenset(
+    {*FREQUENCIES, *PROMPT_WORDS, *REMINDER_WORDS, *DEADLINE_WORDS, *OFF_WORDS, *ON_WORDS}
+    | {"keine", "ohne", "no"}
+)
+schedule.fallback = ("change", lambda word: word.casefold() in SCHEDULE_WORDS)
 
 
 def _change_schedule(ctx: Context, change: str) -> str:
@@ -255,7 +272,7 @@ def _again(ctx: Context, times: rs.RoundTimes) -> rs.RoundTimes:
                 times.deadline_at,
                 None,
             )
-    raise BotError("status.already_running", period=times.period, at="", prefix=ctx.prefix)
+    raise BotError("status.already_running", period=times.period, at="", prefix=Safe(ctx.prefix))
 
 
 def _already(ctx: Context, rnd: StatusRound | None) -> str:

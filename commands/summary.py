@@ -58,7 +58,7 @@ def _has_week_53(year: int) -> bool:
     return date(year, 12, 28).isocalendar().week == 53
 
 
-_WEEK_START = re.compile(r"(?i)(?:kw|w|week|woche)?\d|\d{4}-?w")
+_WEEK_START = re.compile(r"(?i)(?:kw|w|week|woche)?\d{1,2}(?:$|[/\s])|\d{4}-?w")
 
 
 def _looks_like_a_week(word: str) -> bool:
@@ -140,7 +140,7 @@ def week(ctx: Context, week: Rest) -> str:
     return r.render(ctx.lang, data, name=ctx.name)
 
 
-@group.command("export", aliases=("exportieren", "datei", "hauptausschuss"))
+@group.command("export", de="exportieren", aliases=("datei", "hauptausschuss"))
 def export(ctx: Context) -> str:
     """The summary as files for the committee (HTML and Markdown)."""
     data = summaries.build(ctx.session, board_of(ctx), now=ctx.now)

@@ -17,7 +17,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine, make_url
 
-from board_bot.core import migrate
+from board_bot.core import i18n, migrate
 from board_bot.core.db import make_engine
 
 POSTGRES_ADMIN_URL = os.environ.get(
@@ -116,3 +116,14 @@ def engine(bare_engine: Engine) -> Engine:
     """An engine whose database alembic has migrated to head (alembic owns the schema)."""
     migrate.upgrade(bare_engine)
     return bare_engine
+
+
+@pytest.fixture(autouse=True)
+def _catalog_titles() -> Iterator[None]:
+    """A bot built with its own chair title (``[bot] chair_title``) sets it for the process;
+    every test starts and ends with the catalog's."""
+    for lang in i18n.CHAIR_TITLES.copy():
+        i18n.set_chair_title(lang, None)
+    yield
+    for lang in i18n.CHAIR_TITLES.copy():
+        i18n.set_chair_title(lang, None)

@@ -8,6 +8,7 @@ environment variable NAME, so that secrets need not stand in the file.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 import unicodedata
 from collections.abc import Mapping
@@ -264,9 +265,9 @@ def parse_config(
     device_name = r.string("matrix", "device_name", DEFAULT_DEVICE_NAME) or DEFAULT_DEVICE_NAME
 
     prefix = r.string("bot", "command_prefix", "!") or ""
-    if not prefix or len(prefix) > 3 or any(c.isspace() for c in prefix):
+    if not _PREFIX.fullmatch(prefix):
         r.problems.append(
-            f"bot.command_prefix: must be 1 to 3 characters without spaces, got {prefix!r}"
+            f"bot.command_prefix: must be 1 to 3 of the characters {_PREFIX_CHARS}, got {prefix!r}"
         )
     chair_title = _title(r, "chair_title")
     chair_title_en = _title(r, "chair_title_en")
@@ -371,15 +372,23 @@ def parse_config(
     )
 
 
+#: A command prefix is written into code spans and command lines as it is: punctuation that
+#: means nothing to Markdown there.
+_PREFIX_CHARS = "!?.$%+=/~;:,-"
+_PREFIX = re.compile(f"[{re.escape(_PREFIX_CHARS)}]{{1,3}}")
+#: A title is written into texts as it is: letters, digits, spaces and a little punctuation.
+_TITLE = re.compile(r"(?:[^\W_]|[ \-()/.,'])+")
+
+
 def _title(r: _Reader, key: str) -> str | None:
-    """A title in the bot's texts: 1 to 60 characters, no line breaks or Markdown marks."""
+    """A title in the bot's texts: 1 to 60 letters, digits, spaces and ``-()/.,'``."""
     value = r.string("bot", key)
     if value is None:
         return None
     value = value.strip()
-    if not 1 <= len(value) <= 60 or any(c in value for c in "\n\r*_`[]<>#@\\"):
+    if not 1 <= len(value) <= 60 or not _TITLE.fullmatch(value):
         r.problems.append(
-            f"bot.{key}: must be 1 to 60 characters without line breaks or Markdown marks, "
+            f"bot.{key}: must be 1 to 60 letters, digits, spaces and -()/.,' characters, "
             f"got {value!r}"
         )
         return None

@@ -47,15 +47,6 @@ def set_chair_title(lang: str, title: str | None) -> None:
         CHAIR_TITLES[lang] = title
 
 
-#: The command prefix, for a text that names a command (``{prefix}hilfe``) where the caller did
-#: not pass one; ``[bot] command_prefix`` sets it.
-PREFIX = {"value": "!"}
-
-
-def set_prefix(prefix: str) -> None:
-    PREFIX["value"] = prefix
-
-
 class CatalogMissing(RuntimeError):
     """A language's compiled catalog (``.mo``) is not there: the install did not compile it."""
 
@@ -140,10 +131,9 @@ class _Formatter(string.Formatter):
 
 
 def _fill(lang: str, text: str, params: dict[str, Any]) -> Safe:
-    if "{prefix}" in text and "prefix" not in params:
-        params = {**params, "prefix": Safe(PREFIX["value"])}  # checked by the config
     if "{chair}" in text and "chair" not in params:
-        # The operator's own words, checked when the config is read: not escaped.
+        # The operator's own words, limited to letters, digits and plain punctuation by the
+        # config: not escaped (an escaped title would show its backslashes in plain text).
         chair = CHAIR_TITLES.get(lang)
         params = {**params, "chair": Safe(chair) if chair else t(lang, "chair.title")}
     if not params:

@@ -92,7 +92,7 @@ def test_help_on_a_group_lists_its_commands(bot: BotHarness) -> None:
 def test_help_on_the_summary_lists_its_forms_in_either_word(bot: BotHarness) -> None:
     reply = bot.reply("!hilfe bericht")
     assert bot.reply("!hilfe summary") == reply
-    for form in ("zeigen", "seit <Datum>", "fb <Kürzel>", "ll <1-4>", "kw <Woche>", "export"):
+    for form in ("zeigen", "seit <Datum>", "fb <Kürzel>", "ll <1-4>", "kw <Woche>", "exportieren"):
         assert f"- `!bericht {form}`" in reply
 
 

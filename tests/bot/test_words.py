@@ -15,13 +15,13 @@ from tests.bot.conftest import BotHarness
 
 
 def test_a_city_names_its_chair_as_it_likes(bot_factory: Callable[..., BotHarness]) -> None:
-    try:
-        city = make_city(bot_factory, chair_title="Lenkungskreis-Vorsitz (CDO)")
-        refused = city.reply("!status starten", sender=LEAD)
-        assert refused.startswith("Diesen Befehl darf nur der Lenkungskreis-Vorsitz (CDO) ausf")
-        assert "Nur für den Lenkungskreis-Vorsitz (CDO)." in city.reply("!hilfe status starten")
-    finally:
-        i18n.set_chair_title("de", None)
+    city = make_city(bot_factory, chair_title="Lenkungskreis-Vorsitz (CDO)")
+    refused = city.reply("!status starten", sender=LEAD)
+    assert refused.startswith("Diesen Befehl darf nur der Lenkungskreis-Vorsitz (CDO) ausf")
+    assert "Nur für den Lenkungskreis-Vorsitz (CDO)." in city.reply("!hilfe status starten")
+    assert "admin (Lenkungskreis-Vorsitz (CDO))" in city.reply("!hilfe rolle zuweisen")
+    # A bot without its own title goes back to the catalog's.
+    make_city(bot_factory)
     assert i18n.t("de", "help.admin_only") == "Nur für den Board-Vorsitz (CDO)."
 
 
@@ -30,13 +30,22 @@ def test_a_title_with_markdown_is_refused_by_the_config(
 ) -> None:
     with pytest.raises(ConfigError, match=r"bot\.chair_title"):
         bot_factory(chair_title="**Chef**")
+    with pytest.raises(ConfigError, match=r"bot\.chair_title"):
+        bot_factory(chair_title="Vorsitz \u202eCDO")
+    with pytest.raises(ConfigError, match=r"bot\.command_prefix"):
+        bot_factory(command_prefix="`")
 
 
 def test_one_and_many_read_right(bot_factory: Callable[..., BotHarness]) -> None:
     city = make_city(bot_factory)
     started = city.reply("!status starten")
-    assert "Fachbereiche werden abgefragt" in started or "Fachbereich wird abgefragt" in started
-    assert "(e)" not in started and "(n)" not in started
+    assert "gestartet: 3 Fachbereiche werden abgefragt" in started
+    assert i18n.tn("de", "status.reminded", 1, depts="FB 61").startswith(
+        "⏰ Erinnerung an 1 Fachbereich verschickt"
+    )
+    assert i18n.tn("en", "status.reminded", 2, depts="FB 61, FB 68").startswith(
+        "⏰ Reminder sent to 2 departments"
+    )
 
 
 def test_schedule_problems_are_said_in_words(bot_factory: Callable[..., BotHarness]) -> None:
@@ -50,6 +59,23 @@ def test_schedule_problems_are_said_in_words(bot_factory: Callable[..., BotHarne
     assert city.reply(f"!status zeitplan {too_many}") == (
         "Der Zeitplan passt so nicht: es sind höchstens 5 Erinnerungen möglich."
     )
+
+
+def test_every_schedule_form_works(bot_factory: Callable[..., BotHarness]) -> None:
+    city = make_city(bot_factory)
+    for command, says in [
+        ("!status zeitplan keine", "ohne Erinnerung"),
+        ("!status zeitplan erinnerung Di 10:00", "Erinnerung dienstags 10:00 Uhr"),
+        ("!status zeitplan keine erinnerung", "ohne Erinnerung"),
+        ("!status schedule no reminder", "ohne Erinnerung"),
+        ("!status schedule reminders Di 10:00", "Erinnerung dienstags 10:00 Uhr"),
+        ("!status schedule start Mo 08:00", "wöchentlich montags 08:00 Uhr"),
+        ("!status zeitplan ändern 14-täglich frist Mi 12:00", "alle zwei Wochen montags"),
+        ("!status zeitplan takt wöchentlich", "wöchentlich montags"),
+        ("!status zeitplan wöchentlich abfrage Mo 09:00", "wöchentlich montags 09:00 Uhr"),
+    ]:
+        assert says in city.reply(command), command
+    assert city.reply("!status zeitplan takt aus").startswith("„aus“ ist kein Takt")
 
 
 def test_a_paused_schedule_says_so_and_resumes(bot_factory: Callable[..., BotHarness]) -> None:

@@ -93,14 +93,30 @@ def test_the_overview_renders_to_safe_html() -> None:
 def test_group_help_lists_every_command_in_the_readers_words(lang: str) -> None:
     for group in REGISTRY.all_groups():
         text = ask(" ".join(group.chain(lang)), lang=lang)
-        for cmd in group.all_commands():
+        for cmd in group.unique_commands():
             assert f"- `{cmd.usage('!', lang)}`\n  {cmd.help(lang)}" in text, cmd.path
+        for inner in group.unique_subgroups():  # one line, and its own page
+            assert f"- `!{' '.join(inner.chain(lang))}` …\n  {inner.help(lang)}" in text
+
+
+GERMAN_ONLY = re.compile(r"\b(seit|kw|fb|abfrage|erinnerung|frist|Di|Mi|wöchentlich|monatlich)\b")
+
+
+def test_english_help_pages_use_english_words() -> None:
+    """Apart from the "Also:" lines, which list every word on purpose."""
+    pages = [ask("", lang="en")] + [
+        ask(" ".join(g.chain("en")), lang="en") for g in REGISTRY.all_groups()
+    ]
+    for page in pages:
+        for line in page.splitlines():
+            if not line.strip().startswith("Also:"):
+                assert not GERMAN_ONLY.search(line), line
 
 
 def test_the_summary_help_lists_its_forms() -> None:
     text = ask("bericht")
     assert text.startswith("**!bericht** – Der Lagebericht des Boards")
-    for form in ("zeigen", "seit <Datum>", "fb <Kürzel>", "ll <1-4>", "kw <Woche>", "export"):
+    for form in ("zeigen", "seit <Datum>", "fb <Kürzel>", "ll <1-4>", "kw <Woche>", "exportieren"):
         assert f"- `!bericht {form}`" in text
     assert "`!bericht` allein bedeutet `!bericht zeigen`." in text
     assert ask("summary") == ask("bericht") == ask("!lagebericht") == text
@@ -113,7 +129,10 @@ def test_the_schedule_is_a_group_inside_status() -> None:
     assert text.startswith("**!status zeitplan** – ")
     for form in ("zeigen", "takt", "abfrage <Tag Uhrzeit>", "frist <Tag Uhrzeit>", "aus", "an"):
         assert f"- `!status zeitplan {form}" in text
-    assert "`!status zeitplan zeigen`" in ask("status")
+    status = ask("status")
+    assert "- `!status zeitplan` …" in status and "mehr: `!hilfe status zeitplan`" in status
+    assert "`!status zeitplan zeigen`" not in status  # the details are on its own page
+    assert ask("zeitplan") == text
 
 
 def test_command_help() -> None:
@@ -156,10 +175,12 @@ def test_any_word_gives_the_same_help(topic: str, same_as: str) -> None:
 def test_every_command_word_has_help() -> None:
     for word in REGISTRY.top:
         assert ask(word)
-    for word, group in REGISTRY.groups.items():
-        assert ask(word)
-        for sub in group.commands:
-            assert ask(f"{word} {sub}")
+    for group in REGISTRY.all_groups():
+        for word in (group.name, *group.aliases):
+            words = " ".join([*(group.parent.chain("en") if group.parent else []), word])
+            assert ask(words)
+            for sub in group.commands:
+                assert ask(f"{words} {sub}")
 
 
 def test_top_level_command_help_shows_the_other_words() -> None:

@@ -23,7 +23,7 @@ from sqlmodel import Session, col, select
 from board_bot.core import audit
 from board_bot.core.errors import BotError, UsageError
 from board_bot.core.i18n import N_, t
-from board_bot.core.render import plain_text
+from board_bot.core.render import Safe, plain_text
 from board_bot.features.work_packages import service as wps
 from board_bot.features.workshops import service as wss
 from board_bot.features.workshops.service import record_change as _audit
@@ -207,10 +207,10 @@ def start(session: Session, ws: Workshop, *, actor: str, now: datetime) -> None:
     session.flush()
 
 
-def running(session: Session, board_id: int) -> Workshop:
+def running(session: Session, board_id: int, prefix: str) -> Workshop:
     found = open_minutes(session, board_id)
     if found is None:
-        raise BotError("minutes.none_open")
+        raise BotError("minutes.none_open", prefix=Safe(prefix))
     return found
 
 
