@@ -10,9 +10,8 @@ from datetime import date
 from board_bot.chat.common import board_of, today
 from board_bot.chat.converters import to_room_id
 from board_bot.chat.framework import Attachment, Context, Group, Rest, Role
-from board_bot.core.dates import parse_date
+from board_bot.core.dates import parse_past_date
 from board_bot.core.errors import UsageError
-from board_bot.core.formats import format_date
 from board_bot.core.i18n import t
 from board_bot.core.render import Safe
 from board_bot.features.boards import service as boards
@@ -101,11 +100,16 @@ def show(ctx: Context) -> str:
 @group.command("since", de="seit", aliases=("ab",))
 def since(ctx: Context, day: Rest) -> str:
     """The summary with the changes since a date."""
-    start = parse_date(day, today=today(ctx))
-    data = summaries.build(ctx.session, board_of(ctx), now=ctx.now, since=start)
+    board = board_of(ctx)
+    start = parse_past_date(day, today=today(ctx))
+    if start > today(ctx):
+        raise UsageError("summary.since_future", since=start, prefix=Safe(ctx.prefix))
+    founded = sr.local_day(board, board.created_at)
+    if start < founded:
+        raise UsageError("summary.since_before_board", since=start, founded=founded)
+    data = summaries.build(ctx.session, board, now=ctx.now, since=start)
     _with_chart(ctx, data)
-    scope = t(ctx.lang, "summary.since", since=format_date(start))
-    return r.render(ctx.lang, data, name=ctx.name, scope=scope)
+    return r.render(ctx.lang, data, name=ctx.name)
 
 
 @group.command("dept", de="fb", aliases=("fachbereich", "amt", "department"))

@@ -166,6 +166,21 @@ def parse_date(text: str, *, today: date) -> date:
     return _parse(text, today=today, day_month_from=today)
 
 
+def parse_past_date(text: str, *, today: date) -> date:
+    """A date that looks back (``seit 01.11.``): as :func:`parse_date`, but a day and month
+    without a year is the latest such day on or before today, not the next one."""
+    if match := _DAY_MONTH.fullmatch(_normalise(text)):
+        day, month = int(match[1]), int(match[2])
+        for year in range(today.year, today.year - 8, -1):  # 29.02.: back to a leap year
+            try:
+                found = date(year, month, day)
+            except ValueError:
+                continue
+            if found <= today:
+                return found
+    return parse_date(text, today=today)
+
+
 def parse_full_date(text: str) -> date:
     """A date that needs no today: ``31.12.2026``, ``31.12.26`` or ISO ``2026-12-31``; refused
     as :func:`parse_date` refuses."""

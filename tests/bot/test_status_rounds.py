@@ -656,7 +656,8 @@ def test_the_summary_since_a_date(city: BotHarness) -> None:
     city.reply("!status close")  # kept: WP-1 green again
     city.reply("!wp edit WP-1 fortschritt 50")
     text = plain(city.handle("!bericht seit 07.12.2026")[0])
-    assert "Veränderungen seit 07.12.2026" in text
+    assert "Verändert seit 07.12.2026" in text  # the heading says what is compared
+    assert "Nur:" not in text
     assert "- WP-1 Digitale Bauakte: 🟢 grün 0 % → 🟢 grün 50 %" in text
     assert city.reply("!bericht seit") == (
         "Es fehlt die Angabe `<Datum>`.\n\nAufruf: `!bericht seit <Datum>`"

@@ -431,3 +431,14 @@ def test_a_long_reason_is_not_parsed_as_dates() -> None:
         D(2026, 11, 27),
         reason.strip(),
     )
+
+
+def test_a_date_that_looks_back() -> None:
+    from board_bot.core.dates import parse_past_date
+
+    today = date(2026, 12, 4)
+    assert parse_past_date("01.11.", today=today) == date(2026, 11, 1)
+    assert parse_past_date("24.12.", today=today) == date(2025, 12, 24)
+    assert parse_past_date("04.12.", today=today) == date(2026, 12, 4)
+    assert parse_past_date("29.02.", today=today) == date(2024, 2, 29)
+    assert parse_past_date("01.01.2030", today=today) == date(2030, 1, 1)  # a full date as typed

@@ -54,7 +54,15 @@ def _package_line(lang: str, wp: sm.Package, data: sm.SummaryData) -> str:
     due = f" · {t(lang, 'status.prompt.due', due=format_date(wp.due_date))}" if wp.due_date else ""
     owner = escape(data.owners.get(wp.owner_department_id, "?"))
     state = light(lang, wp.traffic_light, wp.traffic_reason)
-    return f"- **{wps.code(wp)}** {escape(wp.title)} ({owner}) · {state} · {wp.progress} %{due}"
+    contributes = (
+        " · " + t(lang, "summary.contributes")
+        if data.department_id is not None and wp.owner_department_id != data.department_id
+        else ""
+    )
+    return (
+        f"- **{wps.code(wp)}** {escape(wp.title)} ({owner}){contributes} · {state} · "
+        f"{wp.progress} %{due}"
+    )
 
 
 def render(lang: str, data: sm.SummaryData, *, name: Namer, scope: str | None = None) -> str:
@@ -113,7 +121,12 @@ def render(lang: str, data: sm.SummaryData, *, name: Namer, scope: str | None = 
             package = f" ({d.package})" if d.package else ""
             lines.append("- " + t(lang, key, dept=d.department, text=d.text) + package)
     if data.changed or data.closed:
-        lines += ["", t(lang, "summary.changed")]
+        heading = (
+            t(lang, "summary.changed_since", since=data.since)
+            if data.since is not None
+            else t(lang, "summary.changed")
+        )
+        lines += ["", heading]
         changed: list[str] = []
         for c in data.changed[:LIMIT]:
             before = (

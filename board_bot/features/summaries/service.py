@@ -145,6 +145,20 @@ class SummaryData:
     silent: list[Silent] = field(default_factory=list)
     owners: dict[int, str] = field(default_factory=dict)  # department id -> code
     workshops: list[UpcomingWorkshop] = field(default_factory=list)  # the next ones, soonest first
+    #: the department a department's summary is for (its packages and those it contributes to)
+    department_id: int | None = None
+    #: what the changes are compared with: a date (``seit``), else the last kept round
+    since: date | None = None
+
+
+def _as_kept(wp: Package, state: PackageState) -> Package:
+    """``wp`` with the state a round kept of it."""
+    return wp._replace(
+        leitlinie=state.leitlinie,
+        traffic_light=state.traffic_light,
+        status=state.status,
+        progress=state.progress,
+    )
 
 
 def _state(wp: Package) -> PackageState:
@@ -293,6 +307,11 @@ def build(
     session.flush()  # the rows are read past the ORM: it must have written what it holds
     view = _view(board.id, department_id, leitlinie)
     packages = _packages(session, view)
+    kept = {} if live or rnd is None or rnd.id is None else snapshot_of(session, rnd.id)
+    if not live and kept and rnd is not None:
+        # A past round's summary: the packages as they were kept when it closed, and its day.
+        packages = [_as_kept(wp, kept[wp.id]) for wp in packages if wp.id in kept]
+        today = sr.local_day(board, rnd.closed_at or rnd.deadline_at)
     by_id = {wp.id: wp for wp in packages}
     open_ = [wp for wp in packages if wp.status not in wps.CLOSED]
 
@@ -302,7 +321,6 @@ def build(
         else _previous_round(session, None if live else rnd, board.id)
     )
     before = snapshot_of(session, previous.id) if previous and previous.id else {}
-    kept = {} if live or rnd is None or rnd.id is None else snapshot_of(session, rnd.id)
     current: dict[int, PackageState] | None = kept or None  # None: the packages as they are now
 
     data = SummaryData(
@@ -316,6 +334,8 @@ def build(
             for d in session.exec(select(Department).where(Department.board_id == board.id))
             if d.id is not None
         },
+        department_id=department_id,
+        since=since,
     )
     for wp_id, wp in by_id.items():
         after = current.get(wp_id) if current is not None else _state(wp)
