@@ -20,6 +20,7 @@ from board_bot.core.clock import Clock
 from board_bot.core.config import Config
 from board_bot.core.db import backend_name, make_engine
 from board_bot.features.status_rounds import events as status_round_events
+from board_bot.features.work_packages import vocabulary
 from board_bot.features.workshops import events as workshop_events
 from commands import build_registry
 
@@ -93,6 +94,8 @@ def settle_heap() -> None:
 def build_app(config: Config, clock: Clock) -> App:
     i18n.set_chair_title("de", config.bot.chair_title)
     i18n.set_chair_title("en", config.bot.chair_title_en)
+    vocabulary.set_leitlinie_names("de", config.bot.leitlinien)
+    vocabulary.set_leitlinie_names("en", config.bot.leitlinien_en)
     engine = make_engine(config.storage.database_url)
     runtime = Runtime(
         version=__version__,

@@ -17,7 +17,9 @@ from board_bot.core.render import Safe
 from board_bot.features.boards import service as boards
 from board_bot.features.status_rounds import service as sr
 from board_bot.features.summaries import messages as r
+from board_bot.features.summaries import report
 from board_bot.features.summaries import service as summaries
+from board_bot.features.work_packages.vocabulary import leitlinie_name
 from commands.departments import find
 
 NO_ROOM = frozenset({"aus", "off", "keiner", "none", "-"})
@@ -126,7 +128,7 @@ def guideline(ctx: Context, ll: int) -> str:
     if not 1 <= ll <= 4:
         raise UsageError("summary.bad_ll", ll=ll)
     data = summaries.build(ctx.session, board_of(ctx), now=ctx.now, leitlinie=ll)
-    return r.render(ctx.lang, data, name=ctx.name, scope=t(ctx.lang, "leitlinie.short", n=ll))
+    return r.render(ctx.lang, data, name=ctx.name, scope=leitlinie_name(ctx.lang, ll))
 
 
 @group.command("week", de="kw", aliases=("woche",))
@@ -146,15 +148,16 @@ def week(ctx: Context, week: Rest) -> str:
 
 @group.command("export", de="exportieren", aliases=("datei", "hauptausschuss"))
 def export(ctx: Context) -> str:
-    """The summary as files for the committee (HTML and Markdown)."""
+    """The summary as files for the committee: PDF, HTML and Markdown."""
     data = summaries.build(ctx.session, board_of(ctx), now=ctx.now)
     drawn = r.chart(ctx.session, data, ctx.lang, with_now=True)
+    made = report.report(ctx.lang, data, drawn, name=ctx.name)
     markdown = r.render(ctx.lang, data, name=ctx.name)
     stem = r.export_stem(ctx.lang, data)
-    page = r.html_page(ctx.lang, data, markdown, drawn)
-    ctx.attachments.append(Attachment(f"{stem}.html", "text/html", page.encode()))
+    ctx.attachments.append(Attachment(f"{stem}.pdf", "application/pdf", made.pdf))
+    ctx.attachments.append(Attachment(f"{stem}.html", "text/html", made.html.encode()))
     ctx.attachments.append(Attachment(f"{stem}.md", "text/markdown", markdown.encode()))
-    return t(ctx.lang, "summary.exported", html=f"{stem}.html", md=f"{stem}.md")
+    return t(ctx.lang, "summary.exported", pdf=f"{stem}.pdf", html=f"{stem}.html", md=f"{stem}.md")
 
 
 @group.command("room", de="raum", requires=Role.ADMIN)

@@ -35,3 +35,21 @@ ensure_venv() {
 compile_catalogs() {
     .venv/bin/pybabel -q compile -d board_bot/locale -D board_bot
 }
+
+# Headless Chromium, for the tests that look at reports as a reader does (tests/browser.py):
+# installed with apt-get where this runs as root on Debian; elsewhere those tests skip (and fail
+# in CI, which sets BOARD_BOT_REQUIRE_CHROMIUM=1).
+ensure_chromium() {
+    if command -v chromium >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
+        return 0
+    fi
+    if [ "$(id -u)" != 0 ]; then
+        echo "chromium is missing: sudo apt-get install chromium (the browser tests skip)" >&2
+        return 0
+    fi
+    echo "Installing chromium for the browser tests …"
+    local packages="chromium fonts-dejavu-core fonts-noto-color-emoji"
+    # shellcheck disable=SC2086
+    apt-get install -y -qq --no-install-recommends $packages >/dev/null 2>&1 \
+        || { apt-get update -qq && apt-get install -y -qq --no-install-recommends $packages >/dev/null; }
+}

@@ -120,10 +120,17 @@ def engine(bare_engine: Engine) -> Engine:
 
 @pytest.fixture(autouse=True)
 def _catalog_titles() -> Iterator[None]:
-    """A bot built with its own chair title (``[bot] chair_title``) sets it for the process;
-    every test starts and ends with the catalog's."""
-    for lang in i18n.CHAIR_TITLES.copy():
-        i18n.set_chair_title(lang, None)
+    """A bot built with its own chair title (``[bot] chair_title``) or names of the Leitlinien
+    (``[bot] leitlinien``) sets them for the process; every test starts and ends with the
+    catalog's."""
+    from board_bot.features.work_packages import vocabulary
+
+    def reset() -> None:
+        for lang in i18n.CHAIR_TITLES.copy():
+            i18n.set_chair_title(lang, None)
+        for lang in vocabulary.LEITLINIE_NAMES.copy():
+            vocabulary.set_leitlinie_names(lang, None)
+
+    reset()
     yield
-    for lang in i18n.CHAIR_TITLES.copy():
-        i18n.set_chair_title(lang, None)
+    reset()

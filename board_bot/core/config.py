@@ -75,6 +75,9 @@ class BotConfig:
     #: how German and English texts name the board's chair (the admins); None: the catalog's
     chair_title: str | None = None
     chair_title_en: str | None = None
+    #: the short names of the four Leitlinien in German and English texts; None: the catalog's
+    leitlinien: tuple[str, ...] | None = None
+    leitlinien_en: tuple[str, ...] | None = None
 
     @property
     def zone(self) -> ZoneInfo:
@@ -226,6 +229,8 @@ _KNOWN = {
         "handlungsfelder",
         "chair_title",
         "chair_title_en",
+        "leitlinien",
+        "leitlinien_en",
     },
     "storage": {"data_dir", "database_url"},
     "encryption": {"enabled", "pickle_key"},
@@ -271,6 +276,8 @@ def parse_config(
         )
     chair_title = _title(r, "chair_title")
     chair_title_en = _title(r, "chair_title_en")
+    leitlinien = _leitlinien(r, "leitlinien")
+    leitlinien_en = _leitlinien(r, "leitlinien_en")
     language = r.string("bot", "language", "de") or "de"
     if language not in LANGUAGES:
         r.problems.append(f"bot.language: must be one of {', '.join(LANGUAGES)}, got {language!r}")
@@ -366,6 +373,8 @@ def parse_config(
             handlungsfelder=handlungsfelder,
             chair_title=chair_title,
             chair_title_en=chair_title_en,
+            leitlinien=leitlinien,
+            leitlinien_en=leitlinien_en,
         ),
         storage=StorageConfig(data_dir=data_dir, database_url=database_url),
         encryption=EncryptionConfig(enabled=enabled, pickle_key=pickle_key),
@@ -393,6 +402,32 @@ def _title(r: _Reader, key: str) -> str | None:
         )
         return None
     return value
+
+
+MAX_LEITLINIE_NAME = 30
+
+
+def _leitlinien(r: _Reader, key: str) -> tuple[str, ...] | None:
+    """Short names of the four Leitlinien: four strings of 1 to 30 characters (letters, digits,
+    spaces and ``&-()/.,'``), in the Charta's order."""
+    value = r.raw("bot", key, None)
+    if value is None:
+        return None
+    if not isinstance(value, list) or len(value) != 4 or not all(isinstance(v, str) for v in value):
+        r.problems.append(
+            f"bot.{key}: must be a list of four names, one per Leitlinie of the Smart City "
+            f"Charta in its order, got {value!r}"
+        )
+        return None
+    names = tuple(" ".join(unicodedata.normalize("NFC", v).split()) for v in value)
+    for i, name in enumerate(names):
+        if not 1 <= len(name) <= MAX_LEITLINIE_NAME or not _TITLE.fullmatch(name.replace("&", "")):
+            r.problems.append(
+                f"bot.{key}[{i}]: must be 1 to {MAX_LEITLINIE_NAME} letters, digits, spaces and "
+                f"&-()/.,' characters, got {value[i]!r}"
+            )
+            return None
+    return names
 
 
 def load_config(path: Path, env: Mapping[str, str] | None = None) -> Config:

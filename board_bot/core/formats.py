@@ -11,6 +11,7 @@ Germany); weekdays, numbers and amounts follow the reader's language:
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as _babel_date
@@ -33,8 +34,9 @@ def locale_of(lang: str) -> str:
     return LOCALES.get(lang, DEFAULT_LOCALE)
 
 
+@lru_cache(maxsize=4096)
 def format_date(value: date) -> str:
-    """``31.12.2026``."""
+    """``31.12.2026`` (cached: a summary writes the same few dates hundreds of times)."""
     return _babel_date(value, _DATE, locale=DEFAULT_LOCALE)
 
 

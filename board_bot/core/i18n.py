@@ -139,6 +139,8 @@ def _fill(lang: str, text: str, params: dict[str, Any]) -> Safe:
     if not params:
         return Safe(text)
     values = {k: _param(v, lang) for k, v in params.items()}
+    if ":n}" not in text:  # no number to format by the locale: str's own (fast) formatting
+        return Safe(text.format_map(values))
     return Safe(_Formatter(lang).vformat(text, (), values))
 
 

@@ -128,9 +128,15 @@ def escape_param(value: Any) -> Any:
     return escape(value) if isinstance(value, str) and not isinstance(value, Safe) else value
 
 
+def _single_spaced(text: str) -> bool:
+    return "  " not in text and not text.startswith(" ") and not text.endswith(" ")
+
+
 def escape(text: str) -> Safe:
     """Make user text inert in a Markdown reply: no formatting, no links, no @room ping, no
     control characters or bidi overrides."""
+    if text.isprintable() and not _MD_SPECIAL.search(text) and _single_spaced(text):
+        return Safe(text)  # nothing to remove or escape (most of what a summary names)
     text = CONTROL.sub("", text)
     text = " ".join(text.split()) if "\n" not in text else text
     text = _MD_SPECIAL.sub(r"\\\1", text)

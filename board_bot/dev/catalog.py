@@ -55,7 +55,7 @@ def dynamic_keys() -> Mapping[str, frozenset[str]]:
     from board_bot.core.workdays import BUNDESLAENDER
     from board_bot.features.people import service as people
     from board_bot.features.work_packages.fields import FIELDS
-    from board_bot.features.work_packages.vocabulary import VOCABULARIES
+    from board_bot.features.work_packages.vocabulary import LEITLINIEN, VOCABULARIES
     from board_bot.features.workshops import minutes
     from board_bot.features.workshops import service as workshops
     from commands import build_registry
@@ -77,6 +77,8 @@ def dynamic_keys() -> Mapping[str, frozenset[str]]:
         ),
         "role_name.{}": frozenset(f"role_name.{role}" for role in people.ROLES),
         "land.{}": frozenset(f"land.{code.lower()}" for code in BUNDESLAENDER),
+        "leitlinie.short.{}": frozenset(f"leitlinie.short.{n}" for n in LEITLINIEN),
+        "leitlinie.name.{}": frozenset(f"leitlinie.name.{n}" for n in LEITLINIEN),
     }
 
 

@@ -373,10 +373,19 @@ async def _run(
         "Probieren Sie: !hilfe   !status   !meldung WP-1 gelb 45% Schnittstelle im Test\n"
         "               !bericht   !ap liste   !ap zeigen WP-2   !personen   !abwesenheiten\n"
         "               !termine   !workshop abstimmen 2 1,3   !protokoll zeigen 1   !beschlüsse\n"
+        f"Dateien und Bilder des Bots (Diagramm, Bericht als PDF) speichert die Konsole unter\n"
+        f"{data_dir / 'files'} und nennt den Pfad.\n"
         "Beenden mit /quit oder Strg+D.\n",
         flush=True,
     )
-    chat = ChatConsole(synapse.url, lead.user_id, lead.device_id, lead.access_token, room_id)
+    chat = ChatConsole(
+        synapse.url,
+        lead.user_id,
+        lead.device_id,
+        lead.access_token,
+        room_id,
+        files_dir=data_dir / "files",
+    )
     try:
         await chat.run()
     finally:

@@ -59,7 +59,7 @@ SAMPLES = (
     Sample(
         "WLAN an allen Schulen", "FB 40", 3, "Bildung", "fb40-leitung", 45,
         status="in_progress", progress=70, contributors=("FB 20",),
-        milestones=(("Grundschulen angeschlossen", 10),),
+        milestones=(("Netztechnik vergeben", -12), ("Grundschulen angeschlossen", 10)),
     ),
     Sample(
         "E-Rechnung im Rechnungseingang", "FB 20", 3, "Verwaltung", "fb20-leitung", 150,

@@ -4,11 +4,13 @@ schedule, prompts to the leads (or their deputies), answers in the direct room, 
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 import pytest
+from pypdf import PdfReader
 from sqlmodel import Session, col, select
 
 from board_bot.core import delivery
@@ -30,6 +32,7 @@ from board_bot.scheduler import jobs as rounds
 from tests.bot.city import DEPUTY, LEAD, MEMBER, OBSERVER, make_city
 from tests.bot.conftest import ADMIN, ROOM, START, BotHarness
 from tests.bot.wp_support import add, field
+from tests.browser import measure
 
 VERKEHR = "@vera.verkehr:example.org"  # lead of FB 68
 HAUPTAMT = "@hans.haupt:example.org"  # lead of FB 13
@@ -475,7 +478,7 @@ def test_an_update_whose_every_line_is_refused_stores_nothing_and_says_so(
         f"⏰ Erinnerung an {LEAD_NAMED}: Die Statusmeldung von FB 61"
     )
     report = plain(city.handle("!bericht")[0]).split("\n")
-    silent = report[report.index("Nicht gemeldet") + 1 :]
+    silent = report[report.index("Nicht gemeldet (3)") + 1 :]
     assert any(line.startswith("- FB 61 – Stadtplanung") for line in silent), report
     assert city.reply("!status close").startswith(
         "⏹️ Statusrunde KW 50 abgeschlossen. Gemeldet: 0 von 3 Fachbereichen."
@@ -558,9 +561,18 @@ def test_the_summary_on_demand(city: BotHarness) -> None:
     report = plain(text)
     lines = report.split("\n")
     assert lines[0] == ("📊 Lagebericht Smart City Board Musterstadt · KW 50 · Stand 07.12.2026")
-    assert "🟢 2 im Plan · 🟡 0 gefährdet · 🔴 1 kritisch" in lines
-    assert "LL 2: 🔴 rot (1 offen) — WP-1: Vergabe gestoppt" in lines  # a folded section
-    assert "LL 4: keine offenen Pakete" in lines
+    # The first screen: the headline, the mayor's decision, the Leitlinien by name.
+    assert lines[1:10] == [
+        "1 Entscheidung für Sie · 1 Paket kritisch · 2 im Plan",
+        "",
+        "- Für Sie: Mittel für WP-1 freigeben · FB 61, WP-1 · seit 07.12.2026",
+        "",
+        "Leitlinien",
+        "⚪ Ziele & Strategien: nichts offen",
+        "🔴 Transparenz & Teilhabe: rot",
+        "🟢 Infrastruktur & Daten: grün",
+        "⚪ Ressourcen & Kooperation: nichts offen",
+    ]
     content, chart = city.contents()
     html = content["formatted_body"]
     assert chart["msgtype"] == "m.image" and chart["filename"] == "ampeln-2026-12-07.png"
@@ -569,13 +581,24 @@ def test_the_summary_on_demand(city: BotHarness) -> None:
         image
         == chart["body"]
         == (
-            "Ampeln je Leitlinie in den letzten Runden (jetzt). LL 1: keine offenen Pakete. "
-            "LL 2: rot. LL 3: grün. LL 4: keine offenen Pakete."
+            "Ampeln je Leitlinie, jetzt. Ziele & Strategien: jetzt nichts offen. "
+            "Transparenz & Teilhabe: jetzt rot. Infrastruktur & Daten: jetzt grün. "
+            "Ressourcen & Kooperation: jetzt nichts offen."
         )
     )
-    assert "<details><summary>LL 2: 🔴 rot (1 offen) — WP-1: Vergabe gestoppt</summary>" in html
+    # Below it, folded: each Leitlinie's packages, and the rest.
+    assert (
+        "<details><summary><strong>Transparenz &amp; Teilhabe</strong>: 🔴 rot (1 offen)</summary>"
+        in html
+    )
+    assert (
+        "- WP-1 Digitale Bauakte (FB 61) · 🔴 rot (Vergabe gestoppt) · 20 % · fällig 31.03.2027"
+        in lines
+    )
     assert ":::" not in content["body"] and ":::" not in html
-    assert "- FB 61, für die Oberbürgermeisterin: Mittel für WP-1 freigeben (WP-1)" in lines
+    # The decision is there in full on the first screen: no second list of it.
+    assert "Entscheidungsbedarf" not in report
+    assert "- WP-3 Verkehrsdaten (FB 68): grün, aber Frist 01.12.2026 überschritten" in lines
     assert "- WP-3 Verkehrsdaten, fällig 01.12.2026" in lines
     assert any(line.startswith("- FB 13 – Hauptamt") for line in lines)  # not reported
     only = plain(city.reply("!summary fb FB 68"))
@@ -605,9 +628,15 @@ def test_the_next_summary_shows_trends_and_changes_since_the_closed_round(
     city.reply("!wp edit WP-1 ampel rot Vergabe gestoppt")
     text, image = city.handle("!bericht")
     report = plain(text)
-    assert "LL 2: 🔴 rot ↓ (1 offen) — WP-1: Vergabe gestoppt" in report
-    assert "(KW 50 – jetzt). LL 1: 2× keine offenen Pakete. LL 2: grün, rot." in image
+    assert "Leitlinien · Trend seit KW 50\n" in report
+    assert "🔴 Transparenz & Teilhabe: rot, schlechter\n" in report
+    assert "- WP-1 Digitale Bauakte (FB 61) · 🔴 seit heute rot (Vergabe gestoppt)" in report
+    assert "Verändert seit KW 50 (1; vorher → jetzt)\n" in report
     assert "- WP-1 Digitale Bauakte: 🟢 grün 0 % → 🔴 rot 0 %" in report
+    assert image.startswith(
+        "Ampeln je Leitlinie, KW 50 bis jetzt. Ziele & Strategien: KW 50 bis jetzt nichts "
+        "offen. Transparenz & Teilhabe: KW 50 grün, jetzt rot."
+    )
 
 
 def test_a_summary_missed_at_the_deadline_is_posted_once_on_return(city: BotHarness) -> None:
@@ -629,22 +658,71 @@ def test_the_summary_export_for_the_committee(city: BotHarness) -> None:
     started(city)
     city.reply("!wp edit WP-1 ampel gelb <b>Personal</b> fehlt")
     bodies = city.handle("!bericht export")
-    assert len(bodies) == 3
-    assert bodies[0].startswith("📎 Der Lagebericht für den Hauptausschuss: **lagebericht-")
+    assert len(bodies) == 4
+    assert bodies[0].startswith(
+        "📎 Der Lagebericht für den Hauptausschuss: **lagebericht-2026-12-07.pdf** zum Drucken"
+    )
+    files = exported(city)
+    assert list(files) == [
+        "lagebericht-2026-12-07.pdf",
+        "lagebericht-2026-12-07.html",
+        "lagebericht-2026-12-07.md",
+    ]
+    page = files["lagebericht-2026-12-07.html"].decode()
+    assert page.startswith('<!DOCTYPE html>\n<html lang="de">')
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in page
+    # The header, then the chart first, then what needs the mayor, then the parts.
+    order = [
+        "<h1>Lagebericht KW 50</h1>",
+        '<figure class="chart">',
+        '<div class="first-screen">',
+        "<h2>Die Leitlinien im Einzelnen</h2>",
+        "<h3><strong>Transparenz &amp; Teilhabe</strong>: 🟡 gelb (1 offen)</h3>",
+        "<h2>Weitere Angaben</h2>",
+    ]
+    assert [page.index(part) for part in order] == sorted(page.index(part) for part in order)
+    assert '<img src="data:image/png;base64,' in page  # the chart, embedded
+    assert "&lt;b&gt;Personal&lt;/b&gt;" in page and "<b>Personal" not in page
+    assert "size: A4" in page and "break-before: page" in page
+    assert (
+        files["lagebericht-2026-12-07.md"]
+        .decode()
+        .startswith("📊 **Lagebericht Smart City Board Musterstadt**")
+    )
+    pdf = PdfReader(io.BytesIO(files["lagebericht-2026-12-07.pdf"]))
+    assert len(pdf.pages) == 3  # the overview, the Leitlinien, the rest
+    first, second, third = (" ".join(p.extract_text().split()) for p in pdf.pages)
+    assert "Lagebericht KW 50" in first and "Ampeln je Leitlinie" in first
+    assert "Transparenz & Teilhabe: gelb" in first
+    assert "Smart City Board Musterstadt · KW 50 · 07.12.2026" in second  # its header
+    assert "Die Leitlinien im Einzelnen" in second and "<b>Personal</b> fehlt" in second
+    assert "Weitere Angaben" in third and "Nicht gemeldet (3)" in third
+    assert third.endswith("3 / 3")
+
+
+def exported(city: BotHarness) -> dict[str, bytes]:
+    """The files the last command posted, by name, in order."""
     with Session(city.engine) as session:
         rows = session.exec(
             select(OutboxMessage)
             .where(col(OutboxMessage.id).in_(city.last_ids))
             .order_by(col(OutboxMessage.id))
         ).all()
-        page, source = (bytes(r.attachment or b"").decode() for r in rows[1:])
-        names = [r.content["filename"] for r in rows[1:]]
-    assert names == ["lagebericht-2026-12-07.html", "lagebericht-2026-12-07.md"]
-    assert page.startswith('<!DOCTYPE html>\n<html lang="de">')
-    assert "<details open><summary>LL 2: 🟡 gelb" in page
-    assert '<img src="data:image/png;base64,' in page  # the chart, embedded
-    assert "&lt;b&gt;Personal&lt;/b&gt;" in page and "<b>Personal" not in page
-    assert source.startswith("📊 **Lagebericht Smart City Board Musterstadt**")
+        return {r.content["filename"]: bytes(r.attachment) for r in rows if r.attachment}
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_export_reads_on_a_phone_and_a_desktop(city: BotHarness, width: int) -> None:
+    """Laid out by Chromium at a phone's and a desktop's width: nothing wider than the screen,
+    no text smaller than 12 px."""
+    city.reply("!wp edit WP-1 leitlinie 2")
+    started(city)
+    city.reply("!wp edit WP-1 ampel gelb Eine-sehr-lange-Begründung-ohne-Leerzeichen-" + "x" * 80)
+    city.handle("!bericht export")
+    page = exported(city)["lagebericht-2026-12-07.html"].decode()
+    measured = measure(page, width)
+    assert measured["scroll_width"] <= width and not measured["too_wide"], measured
+    assert measured["smallest_font_px"] >= 12, measured
 
 
 def test_the_summary_since_a_date(city: BotHarness) -> None:

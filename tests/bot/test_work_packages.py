@@ -270,7 +270,7 @@ def test_show_in_full(seeded: BotHarness) -> None:
         "",
         "- Status: geplant · Fortschritt: 40 %",
         "- Ampel: 🟡 gelb (Ausschreibung verzögert)",
-        "- Leitlinie: 2 · Handlungsfeld: Verwaltung",
+        "- Leitlinie: 2 (Transparenz & Teilhabe) · Handlungsfeld: Verwaltung",
         "- Fachbereich: FB 61 – Stadtplanung",
         "- Beteiligt: FB 13 – Hauptamt",
         f"- Verantwortlich: {MEMBER_NAMED}",

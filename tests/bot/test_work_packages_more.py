@@ -43,10 +43,10 @@ def test_list_grouped_by_leitlinie_with_light_as_emoji_and_word(seeded: BotHarne
     assert seeded.reply("!wp list", sender=OBSERVER).split("\n") == [
         "**Arbeitspakete** (3 Treffer)",
         "",
-        "**Leitlinie 2**",
+        "**Leitlinie 2: Transparenz & Teilhabe**",
         "- 🟢 grün · **WP-1** Digitale Bauakte · FB 61 · geplant · 0 % · fällig 31.12.2026",
         "",
-        "**Leitlinie 3**",
+        "**Leitlinie 3: Infrastruktur & Daten**",
         "- 🔴 rot · **WP-2** Radverkehrsplan · FB 68 · geplant · 0 % · fällig 15.03.2027",
         "",
         "**Ohne Leitlinie**",
@@ -144,7 +144,10 @@ def test_list_pages_of_25(city: BotHarness) -> None:
         'Seite 1 von 3 — weiter mit `!wp list --dept "FB 61" --sort number --page 2`'
     )
     headings = [line for line in first.split("\n") if line.startswith("**Leitlinie")]
-    assert headings == ["**Leitlinie 1**", "**Leitlinie 2**"]
+    assert headings == [
+        "**Leitlinie 1: Ziele & Strategien**",
+        "**Leitlinie 2: Transparenz & Teilhabe**",
+    ]
     assert "**Ohne Leitlinie**" in first
     second = city.reply(first.split("`")[-2])  # the command the page line offers
     assert second.split("\n")[-1].startswith("Seite 2 von 3 — weiter mit `")

@@ -123,7 +123,9 @@ async def test_the_prompt_job_starts_the_round_once_and_plans_the_next(
     with Session(engine) as session:
         [image] = [m for m in session.exec(select(OutboxMessage)) if m.attachment is not None]
     assert image.content["msgtype"] == "m.image" and image.attachment.startswith(b"\x89PNG")
-    assert image.content["body"].startswith("Ampeln je Leitlinie in den letzten Runden (KW 49)")
+    assert image.content["body"].startswith(
+        "Ampeln je Leitlinie, KW 49. Ziele & Strategien: KW 49 nichts offen."
+    )
 
 
 async def test_a_paused_schedule_plans_nothing(scheduler: Any, city: City, engine: Engine) -> None:

@@ -52,7 +52,7 @@ def test_demo_console_answers_help(tmp_path: Path) -> None:
     # A second run continues with the same homeserver, users and board.
     again = subprocess.run(
         [sys.executable, "-m", "board_bot", "demo", "--data-dir", str(data)],
-        input="!board show\n",
+        input="!board show\n!bericht export\n",
         capture_output=True,
         text=True,
         timeout=180,
@@ -61,6 +61,14 @@ def test_demo_console_answers_help(tmp_path: Path) -> None:
     assert again.returncode == 0, again.stderr[-3000:]
     assert "Eingerichtet am" in again.stdout, again.stdout[-3000:]
     assert "bereits der Board-Raum" not in again.stdout
+    # The files the bot posts are saved, and the console says where.
+    files = data.resolve() / "files"
+    assert f"speichert die Konsole unter\n{files} und nennt den Pfad" in again.stdout
+    saved = {path.suffix: path for path in files.iterdir() if path.name.startswith("lagebericht")}
+    assert set(saved) == {".pdf", ".html", ".md"}, again.stdout[-3000:]
+    for path in saved.values():
+        assert f"📎 {path.name} → {path}" in again.stdout
+    assert saved[".pdf"].read_bytes().startswith(b"%PDF-")
     assert sample_data(data) == sample  # nothing duplicated
 
 

@@ -4,6 +4,7 @@ bot killed and restarted in the middle of the round without losing or repeating 
 
 from __future__ import annotations
 
+import io
 import signal
 import uuid
 from collections.abc import AsyncIterator, Callable
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 from nio import Event, RoomEncryptedFile, RoomEncryptedImage, RoomMessageText
+from pypdf import PdfReader
 
 from board_bot.dev.devserver import LocalSynapse
 from tests.e2e.bot_process import BotProcess
@@ -173,9 +175,10 @@ async def test_the_summary_with_its_chart_as_a_client_receives_it(board: Round) 
 
     report = await command(cdo, board.room_id, "!bericht")
     assert "Lagebericht Smart City Board Musterstadt" in report.body
-    assert "für die Oberbürgermeisterin: Mittel freigeben" in report.body
+    assert "**Für Sie:** Mittel freigeben · FB 61 · seit " in report.body
     html = report.source["content"]["formatted_body"]
-    assert "<details><summary>LL 2: 🔴 rot" in html
+    assert "🔴 Transparenz &amp; Teilhabe: rot" in html  # on the first screen
+    assert "<details><summary><strong>Transparenz &amp; Teilhabe</strong>: 🔴 rot" in html
 
     def the_chart(event: Event) -> bool:
         return isinstance(event, RoomEncryptedFile | RoomEncryptedImage) or (
@@ -185,7 +188,7 @@ async def test_the_summary_with_its_chart_as_a_client_receives_it(board: Round) 
 
     image = await cdo.wait_for(the_chart, REPLY_WAIT, room_id=board.room_id, what="the chart")
     assert isinstance(image, RoomEncryptedImage)  # the board room is encrypted: so is the file
-    assert image.body.startswith("Ampeln je Leitlinie in den letzten Runden (jetzt).")
+    assert image.body.startswith("Ampeln je Leitlinie, jetzt. Ziele & Strategien: jetzt nichts")
     png = await cdo.download(image)
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
 
@@ -199,7 +202,7 @@ async def test_closing_a_round_posts_its_summary_and_the_export_files(board: Rou
     posted = await cdo.wait_for(
         from_bot(bot, "📊 **Lagebericht"), REPLY_WAIT, room_id=board.room_id, what="the summary"
     )
-    assert "LL 1: 🟢 grün" in posted.body  # type: ignore[attr-defined]
+    assert "🟢 Ziele & Strategien: grün" in posted.body  # type: ignore[attr-defined]
 
     exported = await command(cdo, board.room_id, "!bericht export")
     assert exported.body.startswith("📎 Der Lagebericht für den Hauptausschuss")
@@ -215,9 +218,13 @@ async def test_closing_a_round_posts_its_summary_and_the_export_files(board: Rou
 
         return match
 
+    printable = await cdo.wait_for(export_file(".pdf"), REPLY_WAIT, room_id=board.room_id)
     page = await cdo.wait_for(export_file(".html"), REPLY_WAIT, room_id=board.room_id)
     source = await cdo.wait_for(export_file(".md"), REPLY_WAIT, room_id=board.room_id)
+    assert isinstance(printable, RoomEncryptedFile)
     assert isinstance(page, RoomEncryptedFile) and isinstance(source, RoomEncryptedFile)
+    pdf = PdfReader(io.BytesIO(await cdo.download(printable)))
+    assert len(pdf.pages) >= 2 and "Lagebericht" in pdf.pages[0].extract_text()
     html = (await cdo.download(page)).decode()
     assert html.startswith("<!DOCTYPE html>") and '<img src="data:image/png;base64,' in html
     assert (await cdo.download(source)).decode().startswith("📊 **Lagebericht")

@@ -430,3 +430,32 @@ def test_the_demo_pickle_key_only_works_for_a_local_homeserver() -> None:
     local = with_value("encryption", "pickle_key", demo_key)
     local["matrix"]["homeserver"] = "http://127.0.0.1:8008"
     assert parse_config(local, base_dir=Path("/srv"), env={}).encryption.pickle_key == demo_key
+
+
+# --- the Leitlinien's short names ----------------------------------------------------------------
+
+
+def test_the_leitlinien_may_have_the_citys_short_names() -> None:
+    names = ["Strategie", "Beteiligung", "Daten & Dienste", "Kompetenzen"]
+    config = parse_config(
+        with_value("bot", "leitlinien", names), base_dir=Path("/srv/board-bot"), env={}
+    )
+    assert config.bot.leitlinien == tuple(names)
+    assert config.bot.leitlinien_en is None
+    assert parse_config(valid(), base_dir=Path("/srv"), env={}).bot.leitlinien is None
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        (["Strategie", "Beteiligung"], "bot.leitlinien: must be a list of four names"),
+        ("Strategie", "bot.leitlinien: must be a list of four names"),
+        (["A", "B", "C", 4], "bot.leitlinien: must be a list of four names"),
+        (["A", "", "C", "D"], "bot.leitlinien[1]: must be 1 to 30 letters"),
+        (["A", "B", "<b>C</b>", "D"], "bot.leitlinien[2]: must be 1 to 30 letters"),
+        (["A", "B", "C", "D" * 31], "bot.leitlinien[3]: must be 1 to 30 letters"),
+    ],
+)
+def test_bad_leitlinien_names_are_refused(value: Any, problem: str) -> None:
+    [found] = problems_of(with_value("bot", "leitlinien", value))
+    assert found.startswith(problem), found

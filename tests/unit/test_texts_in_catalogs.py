@@ -68,6 +68,7 @@ from board_bot.dev.catalog import ROOT, error_classes, sources
 NOT_CHAT_FILES: dict[str, str] = {
     "board_bot/cli.py": "the operator's command line: it prints to a terminal",
     "board_bot/dev/": "developer tooling (demo, dev server, catalog extraction)",
+    "board_bot/matrix/console.py": "the demo's chat console: it prints to a terminal",
 }
 
 #: Per file, the scopes whose literals are not chat text, and why: a module-level name, a class
@@ -78,6 +79,7 @@ NOT_CHAT_SCOPES: dict[str, tuple[tuple[str, ...], str]] = {
             "_Reader",
             "_handlungsfelder",
             "_title",
+            "_leitlinien",
             "parse_config",
             "load_config",
             "DEFAULT_HANDLUNGSFELDER",
@@ -110,7 +112,6 @@ NOT_CHAT_SCOPES: dict[str, tuple[tuple[str, ...], str]] = {
         ("_WEEKDAY_WORDS",),
         "weekday names and abbreviations people type, never shown",
     ),
-    "board_bot/features/summaries/messages.py": (("PAGE_STYLE",), "the HTML export's CSS"),
 }
 
 #: ``(path, literal)``: literals that read as words but are no text (an f-string as its pattern,
@@ -123,6 +124,7 @@ ALLOWED: dict[tuple[str, str], str] = {
         "-//Smart City Board Bot//Workshops//DE",
     ): "the iCalendar PRODID",
     ("board_bot/matrix/runner.py", "Authorization"): "an HTTP header name",
+    ("board_bot/features/summaries/chart.py", "lower left"): "where matplotlib puts the legend",
     ("board_bot/matrix/runner.py", "Content-Type"): "an HTTP header name",
     ("board_bot/matrix/runner.py", "Bearer {}"): "the HTTP authorization scheme",
     ("board_bot/features/work_packages/messages.py", "{}wp list"): "a command line to type",

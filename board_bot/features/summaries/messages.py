@@ -3,24 +3,25 @@ steer. Phone-sized lines; traffic lights as emoji and word."""
 
 from __future__ import annotations
 
-import base64
-import html
+import re
+from dataclasses import dataclass
+from datetime import date
 
 from sqlmodel import Session
 
 from board_bot.core.formats import format_date
 from board_bot.core.i18n import N_, t, tn
 from board_bot.core.naming import Namer
-from board_bot.core.render import escape, markdown_to_html
+from board_bot.core.render import Safe, escape, plain_text
 from board_bot.features.departments.messages import dept_title
 from board_bot.features.status_rounds.messages import period_label
 from board_bot.features.summaries import service as sm
 from board_bot.features.summaries.chart import Chart, traffic_chart
 from board_bot.features.work_packages import service as wps
 from board_bot.features.work_packages.messages import light
+from board_bot.features.work_packages.vocabulary import LIGHT, leitlinie_name
 from board_bot.features.workshops.messages import when
 
-TREND = {"up": "↑", "down": "↓", "same": "→", "new": ""}
 LIMIT = 15  # lines per section; the rest is counted
 
 
@@ -50,83 +51,260 @@ def chart_filename(data: sm.SummaryData) -> str:
     return f"ampeln-{data.today.isoformat()}.png"
 
 
+#: The first screen: what needs the mayor, at most this many lines on a phone (390 px wide:
+#: about :data:`PHONE_CHARS` characters a line; a blank line is half a line of space).
+FIRST_SCREEN_LINES = 15
+PHONE_CHARS = 48
+LIST_CHARS = 46  # a list item's text, after its bullet
+DECISION_CHARS = 80  # a decision's words on the first screen (in full below)
+TREND_WORDS = {
+    "up": N_("summary.trend_up"),
+    "down": N_("summary.trend_down"),
+    "same": N_("summary.trend_same"),
+}
+
+
+def phone_lines(markdown: list[str]) -> float:
+    """How many lines ``markdown`` takes on a phone, as :data:`PHONE_CHARS` characters a line."""
+    total = 0.0
+    for line in markdown:
+        text = plain_text(line).replace("**", "").strip()
+        width = PHONE_CHARS
+        if text.startswith("- "):
+            text, width = text[2:], LIST_CHARS
+        total += 0.5 if not text else -(-len(text) // width)
+    return total
+
+
+def _shorten(text: str, limit: int) -> str:
+    """``text`` cut at a word before ``limit`` characters, with „…“."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:.-–")
+    return f"{cut} …"
+
+
+def age(lang: str, since: date, today: date) -> Safe:
+    """``seit heute``, ``seit gestern``, ``seit 5 Tagen``, ``seit 3 Wochen``."""
+    days = max((today - since).days, 0)
+    if days == 0:
+        return t(lang, "summary.age_today")
+    if days == 1:
+        return t(lang, "summary.age_yesterday")
+    if days < 7:
+        return tn(lang, "summary.age_days", days)
+    return tn(lang, "summary.age_weeks", days // 7)
+
+
+def _light_line(lang: str, wp: sm.Package, data: sm.SummaryData) -> Safe:
+    """``🟡 seit 3 Wochen gelb (Personal fehlt)``; without a known age ``🟡 gelb (…)``."""
+    since = data.light_since.get(wp.id)
+    if since is None:
+        return light(lang, wp.traffic_light, wp.traffic_reason)
+    word = LIGHT.label(lang, wp.traffic_light)
+    text = t(
+        lang,
+        "summary.light_age",
+        symbol=LIGHT.symbol(wp.traffic_light),
+        light=word,
+        age=age(lang, since, data.today),
+    )
+    reason = f" ({escape(wp.traffic_reason)})" if wp.traffic_reason else ""
+    return Safe(f"{text}{reason}")
+
+
 def _package_line(lang: str, wp: sm.Package, data: sm.SummaryData) -> str:
     due = f" · {t(lang, 'status.prompt.due', due=format_date(wp.due_date))}" if wp.due_date else ""
     owner = escape(data.owners.get(wp.owner_department_id, "?"))
-    state = light(lang, wp.traffic_light, wp.traffic_reason)
     contributes = (
         " · " + t(lang, "summary.contributes")
         if data.department_id is not None and wp.owner_department_id != data.department_id
         else ""
     )
     return (
-        f"- **{wps.code(wp)}** {escape(wp.title)} ({owner}){contributes} · {state} · "
-        f"{wp.progress} %{due}"
+        f"- **{wps.code(wp)}** {escape(wp.title)} ({owner}){contributes} · "
+        f"{_light_line(lang, wp, data)} · {wp.progress} %{due}"
     )
 
 
-def render(lang: str, data: sm.SummaryData, *, name: Namer, scope: str | None = None) -> str:
-    """The summary in Markdown, people named by ``name`` (the scheduler posts it without a
-    command, so no context)."""
-    period = period_label(lang, data.round.period) if data.round else None
-    lines: list[str] = [
+def _compared(lang: str, data: sm.SummaryData) -> Safe | None:
+    """What trends and changes compare with: ``01.11.2026`` or ``KW 49``; None: nothing yet."""
+    if data.since is not None:
+        return Safe(format_date(data.since))
+    if data.previous is not None:
+        return Safe(escape(period_label(lang, data.previous.period)))
+    return None
+
+
+def _headline(lang: str, data: sm.SummaryData) -> str:
+    """``1 Entscheidung für Sie · 2 Pakete kritisch · 4 im Plan``: what needs whom, in one
+    sentence."""
+    mayor = sum(1 for d in data.decisions if d.audience == "mayor")
+    board = len(data.decisions) - mayor
+    parts = []
+    if mayor:
+        parts.append(tn(lang, "summary.head_mayor", mayor))
+    if board:
+        parts.append(tn(lang, "summary.head_board", board))
+    if data.totals["red"]:
+        parts.append(tn(lang, "summary.head_red", data.totals["red"]))
+    if data.totals["yellow"]:
+        parts.append(tn(lang, "summary.head_yellow", data.totals["yellow"]))
+    if data.totals["green"]:
+        parts.append(tn(lang, "summary.head_green", data.totals["green"]))
+    if not parts:
+        return t(lang, "summary.head_nothing")
+    return "**" + " · ".join(str(p) for p in parts) + "**"
+
+
+def _decision_line(lang: str, d: sm.Decision, *, limit: int | None) -> str:
+    key = N_("summary.decision_mayor") if d.audience == "mayor" else N_("summary.decision_board")
+    where = ", ".join(x for x in (d.department, d.package) if x)
+    return "- " + t(
+        lang,
+        key,
+        text=_shorten(d.text, limit) if limit else d.text,
+        where=where,
+        since=d.since,
+    )
+
+
+def _leitlinie_line(lang: str, ll: sm.LeitlinieLight) -> str:
+    """``🔴 Infrastruktur & Daten: rot, unverändert``."""
+    assert ll.leitlinie is not None
+    name = escape(leitlinie_name(lang, ll.leitlinie))
+    if ll.light is None:
+        return t(lang, "summary.ll_nothing", name=name)
+    trend = TREND_WORDS.get(ll.trend)
+    return t(
+        lang,
+        "summary.ll_line" if trend else "summary.ll_line_new",
+        symbol=LIGHT.symbol(ll.light),
+        name=name,
+        light=LIGHT.label(lang, ll.light),
+        trend=t(lang, trend) if trend else "",
+    )
+
+
+def first_screen(
+    lang: str, data: sm.SummaryData, scope: str | None = None
+) -> tuple[list[str], bool]:
+    """What needs the mayor, in at most :data:`FIRST_SCREEN_LINES` phone lines: the headline,
+    the decisions asked of her and then of the board, and the Leitlinien by name with light and
+    trend. True when every decision is there in full; else as many as fit, in short, and the
+    rest is counted (all of them follow below)."""
+    period = period_label(lang, data.round.period) if data.round else t(lang, "summary.no_round")
+    head: list[str] = [
         t(
             lang,
             "summary.title",
             board=data.board.name,
-            period=period or t(lang, "summary.no_round"),
+            period=period,
             today=format_date(data.today),
         )
     ]
     if scope:
-        lines.append(t(lang, "summary.scope", scope=scope))
-    lines += [
-        "",
-        t(
-            lang,
-            "summary.totals",
-            green=data.totals["green"],
-            yellow=data.totals["yellow"],
-            red=data.totals["red"],
-        ),
-        "",
-        t(lang, "summary.leitlinien"),
+        head.append(t(lang, "summary.scope", scope=scope))
+    head.append(_headline(lang, data))
+    compared = _compared(lang, data)
+    leitlinien: list[str] = [
+        t(lang, "summary.leitlinien_since", since=compared)
+        if compared is not None
+        else t(lang, "summary.leitlinien")
     ]
-    for ll in data.leitlinien:
-        heading = (
-            t(lang, "summary.ll", n=ll.leitlinie) if ll.leitlinie else t(lang, "summary.ll_none")
-        )
-        if ll.light is None:
-            lines.append(f"{heading}: {t(lang, 'summary.ll_empty')}")
-            continue
-        trend = f" {TREND[ll.trend]}" if TREND[ll.trend] else ""
-        reason = f" — {escape(ll.reason)}" if ll.reason else ""
-        count = t(lang, "summary.ll_count", count=len(ll.packages))
-        # The line is the folded section's summary; its packages unfold, worst first. Blank
-        # lines around it make it one block, so that a long summary is split between sections,
-        # never inside one (a section has at most LIMIT lines: it fits in one event).
-        lines.append("")
-        lines.append(f"::: details {heading}: {light(lang, ll.light)}{trend} ({count}){reason}")
-        packages = [_package_line(lang, wp, data) for wp in ll.packages[:LIMIT]]
-        lines += _more(lang, packages, len(ll.packages))
-        lines += [":::", ""]
+    leitlinien += [_leitlinie_line(lang, ll) for ll in data.leitlinien if ll.leitlinie is not None]
+    budget = FIRST_SCREEN_LINES - phone_lines([*head, "", *leitlinien])
+    decisions: list[str] = []
+    complete = True
     if data.decisions:
-        lines += ["", t(lang, "summary.decisions")]
-        for d in data.decisions:
-            key = (
-                N_("summary.decision_mayor")
-                if d.audience == "mayor"
-                else N_("summary.decision_board")
-            )
-            package = f" ({d.package})" if d.package else ""
-            lines.append("- " + t(lang, key, dept=d.department, text=d.text) + package)
-    if data.changed or data.closed:
-        heading = (
-            t(lang, "summary.changed_since", since=data.since)
-            if data.since is not None
-            else t(lang, "summary.changed")
+        budget -= phone_lines([""])
+        for n, d in enumerate(data.decisions):
+            line = _decision_line(lang, d, limit=DECISION_CHARS)
+            rest = len(data.decisions) - n - 1
+            reserve = phone_lines([t(lang, "summary.decide_more", count=rest)]) if rest else 0
+            if phone_lines([*decisions, line]) + reserve > budget:
+                decisions.append(
+                    "- " + t(lang, "summary.decide_more", count=len(data.decisions) - n)
+                )
+                complete = False
+                break
+            decisions.append(line)
+            complete = complete and len(d.text) <= DECISION_CHARS
+        decisions = ["", *decisions]
+    return [*head, *decisions, "", *leitlinien], complete
+
+
+def _section(title: Safe | str, lines: list[str]) -> list[str]:
+    """A folded section below the first screen: its title and count on the fold, its lines
+    (at most :data:`LIMIT`, the rest counted) inside. Blank lines around it make it one block,
+    so that a long summary is split between sections, never inside one."""
+    return ["", f"::: details {title}", *lines, ":::", ""]
+
+
+def render(lang: str, data: sm.SummaryData, *, name: Namer, scope: str | None = None) -> str:
+    """The summary in Markdown, people named by ``name`` (the scheduler posts it without a
+    command, so no context): the first screen, then the details, each section folded."""
+    lines, complete = first_screen(lang, data, scope)
+    for section in sections(lang, data, name=name, complete=complete):
+        lines += _section(section.title, section.lines)
+    text = "\n".join(lines).rstrip("\n")
+    return re.sub(r"\n{3,}", "\n\n", text)
+
+
+@dataclass(frozen=True)
+class Section:
+    """A part of the summary below the first screen: its title (Markdown, with its count) and
+    its lines; ``part`` is ``leitlinien`` (a Leitlinie's packages) or ``details``."""
+
+    title: str
+    lines: list[str]
+    part: str
+
+
+def sections(lang: str, data: sm.SummaryData, *, name: Namer, complete: bool) -> list[Section]:
+    """The summary's sections below the first screen; the decisions in full when the first
+    screen could not show them all (``complete`` False)."""
+    found: list[Section] = []
+    for ll in data.leitlinien:
+        if not ll.packages:
+            continue
+        title = (
+            escape(leitlinie_name(lang, ll.leitlinie))
+            if ll.leitlinie
+            else t(lang, "summary.ll_none")
         )
-        lines += ["", heading]
+        packages = [_package_line(lang, wp, data) for wp in ll.packages[:LIMIT]]
+        heading = t(
+            lang,
+            "summary.ll_section",
+            name=title,
+            light=light(lang, ll.light) if ll.light else "",
+            count=len(ll.packages),
+        )
+        found.append(Section(heading, _more(lang, packages, len(ll.packages)), "leitlinien"))
+    if data.watermelons:
+        melons = ["- " + _watermelon_line(lang, w, data) for w in data.watermelons[:LIMIT]]
+        found.append(
+            Section(
+                t(lang, "summary.watermelons", count=len(data.watermelons)),
+                _more(lang, melons, len(data.watermelons)),
+                "details",
+            )
+        )
+    if not complete:
+        full = [_decision_line(lang, d, limit=None) for d in data.decisions]
+        found.append(
+            Section(t(lang, "summary.decisions", count=len(data.decisions)), full, "details")
+        )
+    if data.changed or data.closed:
+        total = len(data.changed) + len(data.closed)
+        compared = _compared(lang, data)
+        heading = t(
+            lang,
+            "summary.changed_since",
+            since=compared or t(lang, "summary.no_round"),
+            count=total,
+        )
         changed: list[str] = []
         for c in data.changed[:LIMIT]:
             before = (
@@ -140,27 +318,29 @@ def render(lang: str, data: sm.SummaryData, *, name: Namer, scope: str | None = 
             "- " + t(lang, "summary.closed", code=wps.code(wp), title=wp.title)
             for wp in data.closed
         ]
-        lines += _more(lang, changed, len(changed))
+        found.append(Section(heading, _more(lang, changed, len(changed)), "details"))
     if data.blocked:
-        lines += ["", t(lang, "summary.blocked")]
         blocked: list[str] = []
         for b in data.blocked[:LIMIT]:
-            days = (data.today - b.since).days
             waits = ", ".join(wps.code(w) for w in b.waits_for)
-            line = tn(
+            line = t(
                 lang,
                 "summary.blocked_line",
-                days,
                 code=wps.code(b.wp),
                 title=b.wp.title,
                 dept=data.owners.get(b.wp.owner_department_id, "?"),
-                since=format_date(b.since),
+                age=age(lang, b.since, data.today),
             )
             suffix = " " + t(lang, "summary.waits_for", codes=waits) if waits else ""
             blocked.append(f"- {line}{suffix}")
-        lines += _more(lang, blocked, len(data.blocked))
+        found.append(
+            Section(
+                t(lang, "summary.blocked", count=len(data.blocked)),
+                _more(lang, blocked, len(data.blocked)),
+                "details",
+            )
+        )
     if data.overdue:
-        lines += ["", t(lang, "summary.overdue")]
         overdue = [
             "- "
             + t(
@@ -172,16 +352,27 @@ def render(lang: str, data: sm.SummaryData, *, name: Namer, scope: str | None = 
             )
             for wp in data.overdue[:LIMIT]
         ]
-        lines += _more(lang, overdue, len(data.overdue))
+        found.append(
+            Section(
+                t(lang, "summary.overdue", count=len(data.overdue)),
+                _more(lang, overdue, len(data.overdue)),
+                "details",
+            )
+        )
     if data.milestones:
-        lines += ["", t(lang, "summary.milestones")]
         due = [
             f"- {format_date(m.due_on)} · **{wps.code(wp)}** {escape(m.title)}"
             for wp, m in data.milestones[:LIMIT]
         ]
-        lines += _more(lang, due, len(data.milestones))
+        found.append(
+            Section(
+                t(lang, "summary.milestones", count=len(data.milestones)),
+                _more(lang, due, len(data.milestones)),
+                "details",
+            )
+        )
     if data.silent:
-        lines += ["", t(lang, "summary.silent")]
+        silent = []
         for s in data.silent:
             who = name(s.contact) if s.contact else t(lang, "summary.nobody")
             covered = (
@@ -189,9 +380,10 @@ def render(lang: str, data: sm.SummaryData, *, name: Namer, scope: str | None = 
                 if s.covering_for
                 else ""
             )
-            lines.append(f"- {dept_title(s.department)} ({who}){covered}")
+            silent.append(f"- {dept_title(s.department)} ({who}){covered}")
+        found.append(Section(t(lang, "summary.silent", count=len(data.silent)), silent, "details"))
     if data.workshops:  # absent while the board has none coming
-        lines += ["", t(lang, "summary.workshops")]
+        workshops = []
         for w in data.workshops:
             state = (
                 tn(
@@ -203,7 +395,7 @@ def render(lang: str, data: sm.SummaryData, *, name: Namer, scope: str | None = 
                 if w.starts_at is not None
                 else tn(lang, "workshop.state_planning", w.voters)
             )
-            lines.append(
+            workshops.append(
                 "- "
                 + t(
                     lang,
@@ -214,36 +406,35 @@ def render(lang: str, data: sm.SummaryData, *, name: Namer, scope: str | None = 
                     state=state,
                 )
             )
-    return "\n".join(lines)
+        found.append(
+            Section(t(lang, "summary.workshops", count=len(data.workshops)), workshops, "details")
+        )
+    return found
+
+
+def _watermelon_line(lang: str, w: sm.Watermelon, data: sm.SummaryData) -> str:
+    """``WP-4 WLAN an allen Schulen (FB 40): grün, aber Frist 27.11.2026 überschritten``."""
+    reasons = []
+    for why in w.reasons:
+        if why.kind == "due":
+            reasons.append(t(lang, "summary.melon_due", due=why.due))
+        elif why.kind == "milestone":
+            reasons.append(t(lang, "summary.melon_milestone", title=why.title, due=why.due))
+        else:
+            reasons.append(
+                t(lang, "summary.melon_stalled", progress=why.progress, rounds=sm.STALLED_ROUNDS)
+            )
+    owner = escape(data.owners.get(w.wp.owner_department_id, "?"))
+    return t(
+        lang,
+        "summary.melon_line",
+        code=wps.code(w.wp),
+        title=w.wp.title,
+        dept=owner,
+        reasons=Safe("; ".join(str(r) for r in reasons)),
+    )
 
 
 def export_stem(lang: str, data: sm.SummaryData) -> str:
     stem = "lagebericht" if lang == "de" else "summary"
     return f"{stem}-{data.today.isoformat()}"
-
-
-def html_page(lang: str, data: sm.SummaryData, markdown: str, drawn: Chart | None) -> str:
-    """A self-contained page for the committee: the summary with its sections open and the
-    chart embedded, styled for print; the same sanitised HTML the chat shows."""
-    body = markdown_to_html(markdown).replace("<details>", "<details open>")
-    figure = ""
-    if drawn is not None:
-        encoded = base64.b64encode(drawn.png).decode("ascii")
-        figure = (
-            f'<figure><img src="data:image/png;base64,{encoded}" alt="{html.escape(drawn.alt)}"'
-            f' width="{drawn.width}" height="{drawn.height}"><figcaption>'
-            f"{html.escape(drawn.alt)}</figcaption></figure>"
-        )
-    title = html.escape(f"{data.board.name} · {format_date(data.today)}")
-    return (
-        f'<!DOCTYPE html>\n<html lang="{html.escape(lang)}"><head><meta charset="utf-8">'
-        f"<title>{title}</title><style>{PAGE_STYLE}</style></head>"
-        f"<body>{body}{figure}</body></html>\n"
-    )
-
-
-PAGE_STYLE = (
-    "body{font-family:system-ui,sans-serif;max-width:48em;margin:2em auto;line-height:1.45}"
-    "summary{font-weight:600;margin:.3em 0}figure{margin:2em 0}figcaption{font-size:.85em;"
-    "color:#555}img{max-width:100%;height:auto}@media print{details{break-inside:avoid}}"
-)

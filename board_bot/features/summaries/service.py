@@ -51,6 +51,9 @@ from board_bot.models import (
 LIGHT_ORDER = {"green": 0, "yellow": 1, "red": 2}
 SHARE = 0.2  # a fifth of the open packages decides the Leitlinie's colour
 MILESTONE_DAYS = 14
+SHOWN = 15  # packages a section lists; the rest is counted
+STALLED_ROUNDS = 3  # a green package whose progress has not moved for this many rounds
+AGE_ROUNDS = 26  # kept rounds read back for a light's age (half a year of weekly rounds)
 _WP_REF = re.compile(r"\b(?:WP|AP)[ -]?(\d{1,9})\b", re.IGNORECASE)  # "WP-12" in a text
 
 
@@ -67,7 +70,6 @@ class Package(NamedTuple):
     traffic_reason: str | None
     progress: int
     due_date: date | None
-    updated_at: datetime
 
 
 class PackageState(NamedTuple):
@@ -96,6 +98,26 @@ class Decision:
     text: str
     audience: str  # board or mayor
     package: str | None  # "WP-12" when the text names one
+    since: date  # the day the department first asked for it (the same text or package)
+
+
+@dataclass(frozen=True)
+class Doubt:
+    """Why a green light is in doubt: ``due`` (the due date passed), ``milestone`` (one past
+    its day and not done), ``stalled`` (progress unmoved for :data:`STALLED_ROUNDS` rounds)."""
+
+    kind: str
+    due: date | None = None
+    title: str | None = None
+    progress: int | None = None
+
+
+@dataclass(frozen=True)
+class Watermelon:
+    """A package reported green that is not: „grün, aber …“."""
+
+    wp: Package
+    reasons: list[Doubt]
 
 
 @dataclass(frozen=True)
@@ -149,13 +171,21 @@ class SummaryData:
     department_id: int | None = None
     #: what the changes are compared with: a date (``seit``), else the last kept round
     since: date | None = None
+    #: the kept round that trends and changes compare with (None: there is none yet)
+    previous: StatusRound | None = None
+    #: since when the packages shown have had their traffic light (where the kept rounds tell)
+    light_since: dict[int, date] = field(default_factory=dict)
+    #: green packages whose milestones slipped, whose due date passed or whose progress stalled
+    watermelons: list[Watermelon] = field(default_factory=list)
 
 
 def _as_kept(wp: Package, state: PackageState) -> Package:
-    """``wp`` with the state a round kept of it."""
+    """``wp`` with the state a round kept of it (the round kept no reason: the present one only
+    where the light is still the same)."""
     return wp._replace(
         leitlinie=state.leitlinie,
         traffic_light=state.traffic_light,
+        traffic_reason=wp.traffic_reason if state.traffic_light == wp.traffic_light else None,
         status=state.status,
         progress=state.progress,
     )
@@ -336,6 +366,7 @@ def build(
         },
         department_id=department_id,
         since=since,
+        previous=previous,
     )
     for wp_id, wp in by_id.items():
         after = current.get(wp_id) if current is not None else _state(wp)
@@ -355,7 +386,7 @@ def build(
     data.changed.sort(key=lambda c: c.wp.number)
     data.closed.sort(key=lambda wp: wp.number)
     if rnd is not None and rnd.id is not None:
-        data.decisions = _decisions(session, rnd.id, data.owners, department_id)
+        data.decisions = _decisions(session, board, rnd, data.owners, department_id)
         data.silent = _silent(session, board, rnd, department_id)
     if leitlinie is not None:
         # One Leitlinie: its own line, and the decisions about its packages.
@@ -368,9 +399,144 @@ def build(
         key=lambda wp: (wp.due_date, wp.number),
     )
     data.milestones = _milestones_due(session, view, open_, today)
+    kept_rounds = _kept_rounds(session, board, None if live else rnd)
+    data.watermelons = _watermelons(session, view, open_, today, kept_rounds, current)
+    shown = [wp for ll in data.leitlinien for wp in ll.packages[:SHOWN]]
+    shown += [w.wp for w in data.watermelons[:SHOWN]]
+    data.light_since = _light_since(session, board, shown, kept_rounds, live=live)
     if department_id is None and leitlinie is None:
         data.workshops = _workshops(session, board, now)
     return data
+
+
+def _kept_rounds(session: Session, board: Board, rnd: StatusRound | None) -> list[StatusRound]:
+    """The newest :data:`AGE_ROUNDS` kept rounds up to ``rnd`` (all, when None), newest
+    first."""
+    query = (
+        select(StatusRound)
+        .where(StatusRound.board_id == board.id, col(StatusRound.snapshot_at).is_not(None))
+        .order_by(col(StatusRound.started_at).desc(), col(StatusRound.id).desc())
+        .limit(AGE_ROUNDS)
+    )
+    if rnd is not None:
+        query = query.where(col(StatusRound.started_at) <= rnd.started_at)
+    return list(session.exec(query))
+
+
+def _light_since(
+    session: Session,
+    board: Board,
+    packages: list[Package],
+    rounds: list[StatusRound],
+    *,
+    live: bool,
+) -> dict[int, date]:
+    """Since when each of ``packages`` (a few dozen) has had its light: the day of the oldest
+    of the consecutive kept rounds, newest first, that show it; a light that changed after the
+    newest kept round has it since the package's last change. Packages without a kept round
+    have no age."""
+    ids = sorted({wp.id for wp in packages})
+    if not ids or not rounds:
+        return {}
+    order = {r.id: i for i, r in enumerate(rounds)}
+    lights: dict[int, dict[int, str]] = defaultdict(dict)
+    table = RoundSnapshot.__table__  # type: ignore[attr-defined]
+    rows = session.connection().execute(
+        sa.select(table.c.work_package_id, table.c.round_id, table.c.traffic_light)
+        .where(table.c.work_package_id.in_(ids))
+        .where(table.c.round_id.in_(list(order)))
+    )
+    for wp_id, round_id, light in rows:
+        lights[wp_id][order[round_id]] = light
+    found: dict[int, date] = {}
+    changed = [
+        wp.id for wp in packages if lights.get(wp.id) and lights[wp.id].get(0) != wp.traffic_light
+    ]
+    updated = _updated_at(session, changed) if live else {}
+    for wp in packages:
+        seen = lights.get(wp.id)
+        if not seen:
+            continue
+        if seen.get(0) != wp.traffic_light:
+            if wp.id in updated:  # changed after the newest kept round
+                found[wp.id] = sr.local_day(board, updated[wp.id])
+            continue
+        oldest = 0
+        while oldest + 1 < len(rounds) and seen.get(oldest + 1) == wp.traffic_light:
+            oldest += 1
+        found[wp.id] = sr.local_day(board, rounds[oldest].started_at)
+    return found
+
+
+def _updated_at(session: Session, ids: list[int]) -> dict[int, datetime]:
+    """When each of a few packages was last changed."""
+    if not ids:
+        return {}
+    rows = session.connection().execute(
+        sa.select(_WP.c.id, _WP.c.updated_at).where(_WP.c.id.in_(sorted(set(ids))))
+    )
+    return {wp_id: at for wp_id, at in rows}
+
+
+def _watermelons(
+    session: Session,
+    view: list[sa.ColumnElement[bool]],
+    open_: list[Package],
+    today: date,
+    rounds: list[StatusRound],
+    current: dict[int, PackageState] | None,
+) -> list[Watermelon]:
+    """Green packages that are not: a milestone past its day and not done, the due date passed,
+    or the progress unmoved (and the light green) in the last :data:`STALLED_ROUNDS` kept
+    rounds while the package is being worked on. Worst first: most reasons, then by number."""
+    green = {wp.id: wp for wp in open_ if wp.traffic_light == "green"}
+    if not green:
+        return []
+    reasons: dict[int, list[Doubt]] = defaultdict(list)
+    for wp in green.values():
+        if wp.due_date is not None and wp.due_date < today:
+            reasons[wp.id].append(Doubt("due", due=wp.due_date))
+    green_in_view = sa.select(_WP.c.id).where(
+        *view, _WP.c.status.not_in(wps.CLOSED), _WP.c.traffic_light == "green"
+    )
+    for milestone in session.exec(
+        select(Milestone)
+        .where(col(Milestone.work_package_id).in_(green_in_view.scalar_subquery()))
+        .where(col(Milestone.done_at).is_(None), Milestone.due_on < today)
+        .order_by(col(Milestone.due_on), col(Milestone.id))
+    ):
+        if milestone.work_package_id in green:
+            reasons[milestone.work_package_id].append(
+                Doubt("milestone", due=milestone.due_on, title=milestone.title)
+            )
+    # The rounds before the state shown: for a kept round's summary, the round itself is the
+    # state shown (``current``), so the rounds before it.
+    before = rounds[1:] if current is not None else rounds
+    if len(before) >= STALLED_ROUNDS:
+        table = RoundSnapshot.__table__  # type: ignore[attr-defined]
+        working = sa.select(_WP.c.id).where(
+            *view, _WP.c.status == "in_progress", _WP.c.traffic_light == "green"
+        )
+        rows = session.connection().execute(
+            sa.select(table.c.work_package_id, sa.func.min(table.c.progress))
+            .where(table.c.round_id.in_([r.id for r in before[:STALLED_ROUNDS]]))
+            .where(table.c.work_package_id.in_(working.scalar_subquery()))
+            .where(table.c.traffic_light == "green")
+            .group_by(table.c.work_package_id)
+            .having(sa.func.count() == STALLED_ROUNDS)
+            .having(sa.func.min(table.c.progress) == sa.func.max(table.c.progress))
+        )
+        for wp_id, progress in rows:
+            stalled = green.get(wp_id)
+            if (
+                stalled is not None
+                and stalled.status == "in_progress"
+                and stalled.progress == progress
+            ):
+                reasons[wp_id].append(Doubt("stalled", progress=progress))
+    found = [Watermelon(green[wp_id], why) for wp_id, why in reasons.items()]
+    found.sort(key=lambda w: (-len(w.reasons), w.wp.number))
+    return found
 
 
 WORKSHOPS_SHOWN = 5
@@ -446,26 +612,86 @@ def _leitlinien(
 
 
 def _decisions(
-    session: Session, round_id: int, owners: dict[int, str], department_id: int | None
+    session: Session,
+    board: Board,
+    rnd: StatusRound,
+    owners: dict[int, str],
+    department_id: int | None,
 ) -> list[Decision]:
-    rows = session.exec(
-        select(StatusFlag, StatusPrompt.department_id)
-        .join(StatusAnswer, col(StatusAnswer.id) == StatusFlag.answer_id)
-        .join(StatusPrompt, col(StatusPrompt.id) == StatusAnswer.prompt_id)
-        .where(StatusPrompt.round_id == round_id, StatusFlag.kind == "escalation")
-        .where(col(StatusAnswer.removed_at).is_(None))
-        .order_by(col(StatusFlag.id))
-    ).all()
-    found = []
-    for flag, dept_id in rows:
-        if department_id is not None and dept_id != department_id:
-            continue
-        named = _WP_REF.search(flag.text)
-        package = wps.code(int(named.group(1))) if named else None
-        found.append(
-            Decision(owners.get(dept_id, "?"), flag.text, flag.audience or "board", package)
+    """The escalations of ``rnd``, the mayor's first, each with the day its department first
+    asked for it (the same package, or the same words, in this or an earlier round)."""
+    flag = StatusFlag.__table__  # type: ignore[attr-defined]
+    answer = StatusAnswer.__table__  # type: ignore[attr-defined]
+    prompt = StatusPrompt.__table__  # type: ignore[attr-defined]
+    rounds = StatusRound.__table__  # type: ignore[attr-defined]
+    asked = flag.join(answer, answer.c.id == flag.c.answer_id).join(
+        prompt, prompt.c.id == answer.c.prompt_id
+    )
+    columns = (
+        prompt.c.department_id,
+        flag.c.audience,
+        flag.c.text,
+        flag.c.work_package_number,
+    )
+    current = (
+        session.connection()
+        .execute(
+            sa.select(*columns, answer.c.created_at)
+            .select_from(asked)
+            .where(prompt.c.round_id == rnd.id, flag.c.kind == "escalation")
+            .where(answer.c.removed_at.is_(None))
+            .order_by(flag.c.id)
         )
-    return found
+        .all()
+    )
+    if department_id is not None:
+        current = [row for row in current if row[0] == department_id]
+    if not current:
+        return []
+    # The first time each department asked for each thing: grouped by the database, from the
+    # rounds up to this one (a handful of rows, however long the board's history).
+    first: dict[tuple[int, str, str], datetime] = {}
+    for dept_id, audience, text, number, at in session.connection().execute(
+        sa.select(*columns, sa.func.min(answer.c.created_at))
+        .select_from(asked.join(rounds, rounds.c.id == prompt.c.round_id))
+        .where(rounds.c.board_id == board.id, rounds.c.started_at <= rnd.started_at)
+        .where(flag.c.kind == "escalation", answer.c.removed_at.is_(None))
+        .where(prompt.c.department_id.in_(sorted({row[0] for row in current})))
+        .group_by(*columns)
+    ):
+        for key in _decision_keys(dept_id, audience, text, number):
+            first[key] = min(first.get(key, at), at)
+    decisions = []
+    for dept_id, audience, text, number, at in current:
+        keys = _decision_keys(dept_id, audience, text, number)
+        since = min((first[k] for k in keys if k in first), default=at)
+        named = number if number is not None else _named_package(text)
+        decisions.append(
+            Decision(
+                owners.get(dept_id, "?"),
+                text,
+                audience or "board",
+                wps.code(named) if named else None,
+                sr.local_day(board, min(since, at)),
+            )
+        )
+    return sorted(decisions, key=lambda d: d.audience != "mayor")
+
+
+def _named_package(text: str) -> int | None:
+    named = _WP_REF.search(text)
+    return int(named.group(1)) if named else None
+
+
+def _decision_keys(
+    dept_id: int, audience: str | None, text: str, number: int | None
+) -> list[tuple[int, str, str]]:
+    """What makes two escalations one: the same department and audience, and the same words
+    (case and spacing aside) or the same package."""
+    audience = audience or "board"
+    number = number if number is not None else _named_package(text)
+    words = (dept_id, audience, " ".join(text.casefold().split()))
+    return [words, (dept_id, audience, f"#{number}")] if number else [words]
 
 
 def _silent(
@@ -520,18 +746,21 @@ def _blocked(
         blocked_now = sa.select(sa.cast(_WP.c.id, sa.String)).where(
             *view, _WP.c.status == "blocked"
         )
-        for entity_id, after, at in session.connection().execute(
-            sa.select(audit.c.entity_id, audit.c.after, audit.c.at)
+        for entity_id, at in session.connection().execute(
+            sa.select(audit.c.entity_id, sa.func.max(audit.c.at))
             # Package ids are the board's through the subquery; no condition on the board, or
             # SQLite walks all of the board's entries by its index instead of the entity's.
             .where(audit.c.entity == wps.ENTITY)
             .where(audit.c.entity_id.in_(blocked_now.scalar_subquery()))
-            # Only entries that name the status "blocked" (JSON as text on both databases).
-            .where(sa.cast(audit.c.after, sa.String).like('%"blocked"%'))
-            .order_by(audit.c.at)
+            # The entries that set the status to blocked: the JSON as text (as json.dumps
+            # writes it, on both databases); a quote inside a value is escaped, so no text
+            # a user wrote can look like this.
+            .where(sa.cast(audit.c.after, sa.String).like('%"status": "blocked"%'))
+            .group_by(audit.c.entity_id)
         ):
-            if (after or {}).get("status") == "blocked":
-                since_status[int(entity_id)] = at
+            since_status[int(entity_id)] = at
+    missing = [i for i in blocked_ids if i in by_id and by_id[i].status == "blocked"]
+    updated = _updated_at(session, [i for i in missing if i not in since_status])
     found = []
     for wp_id in blocked_ids:
         wp = by_id.get(wp_id)
@@ -539,7 +768,7 @@ def _blocked(
             continue
         moments = [at for _, at in waits.get(wp_id, [])]
         if wp.status == "blocked":
-            moments.append(since_status.get(wp_id, wp.updated_at))
+            moments.append(since_status.get(wp_id) or updated[wp_id])
         since = min(moments).date() if moments else today
         others = sorted((o for o, _ in waits.get(wp_id, [])), key=lambda o: o.number)
         found.append(Blocked(wp, since, others))

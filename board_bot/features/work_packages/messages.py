@@ -15,7 +15,7 @@ from board_bot.core.render import Safe, escape
 from board_bot.features.departments.messages import dept_title
 from board_bot.features.work_packages import fields
 from board_bot.features.work_packages import service as wps
-from board_bot.features.work_packages.vocabulary import LIGHT, STATUS
+from board_bot.features.work_packages.vocabulary import LIGHT, STATUS, leitlinie_name
 from board_bot.models import AuditEntry, Department, StatusItem, WorkPackage
 
 # Dates in the audit log: the package's date fields, and a milestone's day.
@@ -106,7 +106,11 @@ def show(
     item(N_("wp.show.light"), light=light(lang, wp.traffic_light, wp.traffic_reason))
     item(
         N_("wp.show.filed"),
-        leitlinie=wp.leitlinie if wp.leitlinie else NONE,
+        leitlinie=(
+            t(lang, "wp.show.leitlinie", n=wp.leitlinie, name=leitlinie_name(lang, wp.leitlinie))
+            if wp.leitlinie
+            else NONE
+        ),
         handlungsfeld=escape(wp.handlungsfeld) if wp.handlungsfeld else NONE,
     )
     item(N_("wp.show.owner"), dept=dept_title(d.owner))
@@ -198,7 +202,14 @@ def list_page(
         if leitlinie is None:
             lines.append(t(ctx.lang, "wp.list.no_leitlinie"))
         else:
-            lines.append(t(ctx.lang, "wp.list.leitlinie", n=leitlinie))
+            lines.append(
+                t(
+                    ctx.lang,
+                    "wp.list.leitlinie",
+                    n=leitlinie,
+                    name=leitlinie_name(ctx.lang, leitlinie),
+                )
+            )
         lines += [
             list_line(ctx, wp, codes.get(wp.owner_department_id, "?"), wp.id in waiting, today)
             for wp in rows

@@ -55,7 +55,7 @@ from board_bot.models import (
 STATUSES = STATUS.codes
 CLOSED = vocabulary.CLOSED
 TRAFFIC_LIGHTS = LIGHT.codes
-LEITLINIEN = (1, 2, 3, 4)
+LEITLINIEN = vocabulary.LEITLINIEN
 SORTS = ("due", "number", "status", "traffic", "progress")
 
 MAX_TITLE = fields.spec("title").max_length or 200

@@ -129,3 +129,34 @@ LIGHT = Vocabulary(
 #: Every vocabulary the bot reads and writes.
 VOCABULARIES = (STATUS, LIGHT)
 CLOSED = frozenset({"done", "discarded"})
+
+
+# --- the Leitlinien of the Smart City Charta ----------------------------------------------------
+
+#: The four Leitlinien (guidelines) of the Smart City Charta, by number.
+LEITLINIEN = (1, 2, 3, 4)
+
+#: How a city names the Leitlinien in short, per language, from ``[bot] leitlinien`` (and
+#: ``leitlinien_en``); without them the catalog's ``leitlinie.short.<n>``.
+LEITLINIE_NAMES: dict[str, tuple[str, ...]] = {}
+
+
+def set_leitlinie_names(lang: str, names: tuple[str, ...] | None) -> None:
+    """The city's short names of the four Leitlinien in ``lang``; None: the catalog's."""
+    if names is None:
+        LEITLINIE_NAMES.pop(lang, None)
+    else:
+        LEITLINIE_NAMES[lang] = names
+
+
+def leitlinie_name(lang: str, number: int) -> str:
+    """A Leitlinie's short name, as the reports show it (``Transparenz & Teilhabe``)."""
+    names = LEITLINIE_NAMES.get(lang)
+    if names is not None and 1 <= number <= len(names):
+        return names[number - 1]
+    return str(t(lang, f"leitlinie.short.{number}"))
+
+
+def leitlinie_title(lang: str, number: int) -> str:
+    """A Leitlinie's full name from the Charta (``Transparenz, Teilhabe und Mitgestaltung``)."""
+    return str(t(lang, f"leitlinie.name.{number}"))
