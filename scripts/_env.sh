@@ -36,20 +36,40 @@ compile_catalogs() {
     .venv/bin/pybabel -q compile -d board_bot/locale -D board_bot
 }
 
-# Headless Chromium, for the tests that look at reports as a reader does (tests/browser.py):
+# Headless Chromium, for the tests that look at reports as a reader does (tests/browser.py),
+# and HarfBuzz's subsetter, with which WeasyPrint embeds fonts in the report's PDF so that its
+# text can be read back (without it, fontTools subsets them and the text comes out garbled):
 # installed with apt-get where this runs as root on Debian; elsewhere those tests skip (and fail
 # in CI, which sets BOARD_BOT_REQUIRE_CHROMIUM=1).
 ensure_chromium() {
-    if command -v chromium >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
+    if ! command -v apt-get >/dev/null 2>&1; then
+        return 0
+    fi
+    if command -v chromium >/dev/null 2>&1 && dpkg -s libharfbuzz-subset0 >/dev/null 2>&1; then
         return 0
     fi
     if [ "$(id -u)" != 0 ]; then
-        echo "chromium is missing: sudo apt-get install chromium (the browser tests skip)" >&2
+        echo "missing: sudo apt-get install chromium libharfbuzz-subset0 (the browser tests skip)" >&2
         return 0
     fi
     echo "Installing chromium for the browser tests …"
-    local packages="chromium fonts-dejavu-core fonts-noto-color-emoji"
+    local packages="chromium libharfbuzz-subset0 fonts-dejavu-core fonts-noto-color-emoji"
     # shellcheck disable=SC2086
     apt-get install -y -qq --no-install-recommends $packages >/dev/null 2>&1 \
         || { apt-get update -qq && apt-get install -y -qq --no-install-recommends $packages >/dev/null; }
+}
+
+# HarfBuzz's subsetter, with which WeasyPrint embeds the fonts of the report's PDF
+# (``!bericht export``) so that its text can be searched and copied; without it, fontTools
+# subsets them and the text comes out garbled. Installed where this runs as root on Debian.
+ensure_pdf_fonts() {
+    if ! command -v apt-get >/dev/null 2>&1 || dpkg -s libharfbuzz-subset0 >/dev/null 2>&1; then
+        return 0
+    fi
+    if [ "$(id -u)" != 0 ]; then
+        echo "for the report's PDF: sudo apt-get install libharfbuzz-subset0" >&2
+        return 0
+    fi
+    apt-get install -y -qq --no-install-recommends libharfbuzz-subset0 >/dev/null 2>&1 \
+        || { apt-get update -qq && apt-get install -y -qq --no-install-recommends libharfbuzz-subset0 >/dev/null; }
 }

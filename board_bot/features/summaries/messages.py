@@ -297,7 +297,7 @@ def sections(lang: str, data: sm.SummaryData, *, name: Namer, complete: bool) ->
             Section(t(lang, "summary.decisions", count=len(data.decisions)), full, "details")
         )
     if data.changed or data.closed:
-        total = len(data.changed) + len(data.closed)
+        total = data.changed_count + data.closed_count
         compared = _compared(lang, data)
         heading = t(
             lang,
@@ -318,7 +318,7 @@ def sections(lang: str, data: sm.SummaryData, *, name: Namer, complete: bool) ->
             "- " + t(lang, "summary.closed", code=wps.code(wp), title=wp.title)
             for wp in data.closed
         ]
-        found.append(Section(heading, _more(lang, changed, len(changed)), "details"))
+        found.append(Section(heading, _more(lang, changed, total), "details"))
     if data.blocked:
         blocked: list[str] = []
         for b in data.blocked[:LIMIT]:
@@ -335,8 +335,8 @@ def sections(lang: str, data: sm.SummaryData, *, name: Namer, complete: bool) ->
             blocked.append(f"- {line}{suffix}")
         found.append(
             Section(
-                t(lang, "summary.blocked", count=len(data.blocked)),
-                _more(lang, blocked, len(data.blocked)),
+                t(lang, "summary.blocked", count=data.blocked_count),
+                _more(lang, blocked, data.blocked_count),
                 "details",
             )
         )

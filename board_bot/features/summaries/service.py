@@ -120,6 +120,14 @@ class Watermelon:
     reasons: list[Doubt]
 
 
+class Due(NamedTuple):
+    """A milestone not done yet."""
+
+    work_package_id: int
+    title: str
+    due_on: date
+
+
 @dataclass(frozen=True)
 class Change:
     wp: Package
@@ -159,11 +167,14 @@ class SummaryData:
     leitlinien: list[LeitlinieLight]
     totals: dict[str, int]  # on track (green), at risk (yellow), off track (red)
     decisions: list[Decision] = field(default_factory=list)
-    changed: list[Change] = field(default_factory=list)
-    closed: list[Package] = field(default_factory=list)
-    blocked: list[Blocked] = field(default_factory=list)
+    changed: list[Change] = field(default_factory=list)  # the first SHOWN, by number
+    changed_count: int = 0
+    closed: list[Package] = field(default_factory=list)  # the first SHOWN, by number
+    closed_count: int = 0
+    blocked: list[Blocked] = field(default_factory=list)  # the first SHOWN, longest first
+    blocked_count: int = 0  # how many are blocked
     overdue: list[Package] = field(default_factory=list)
-    milestones: list[tuple[Package, Milestone]] = field(default_factory=list)
+    milestones: list[tuple[Package, Due]] = field(default_factory=list)
     silent: list[Silent] = field(default_factory=list)
     owners: dict[int, str] = field(default_factory=dict)  # department id -> code
     workshops: list[UpcomingWorkshop] = field(default_factory=list)  # the next ones, soonest first
@@ -189,10 +200,6 @@ def _as_kept(wp: Package, state: PackageState) -> Package:
         status=state.status,
         progress=state.progress,
     )
-
-
-def _state(wp: Package) -> PackageState:
-    return PackageState(wp.leitlinie, wp.traffic_light, wp.status, wp.progress)
 
 
 _WP = WorkPackage.__table__  # type: ignore[attr-defined]
@@ -291,18 +298,6 @@ def snapshot_of(session: Session, round_id: int) -> dict[int, PackageState]:
     return {wp_id: PackageState(ll, light, status, pr) for wp_id, ll, light, status, pr in rows}
 
 
-def _previous_round(session: Session, rnd: StatusRound | None, board_id: int) -> StatusRound | None:
-    """The newest round before ``rnd`` (before now, when None) that has a snapshot."""
-    query = (
-        select(StatusRound)
-        .where(StatusRound.board_id == board_id, col(StatusRound.snapshot_at).is_not(None))
-        .order_by(col(StatusRound.started_at).desc(), col(StatusRound.id).desc())
-    )
-    if rnd is not None:
-        query = query.where(col(StatusRound.started_at) < rnd.started_at)
-    return session.exec(query).first()
-
-
 def _first_round_since(session: Session, board: Board, since: date) -> StatusRound | None:
     """The first kept round that started on or after ``since`` (the board's calendar)."""
     from zoneinfo import ZoneInfo
@@ -336,8 +331,9 @@ def build(
     rnd = rnd or sr.open_round(session, board.id) or sr.latest_round(session, board.id)
     session.flush()  # the rows are read past the ORM: it must have written what it holds
     view = _view(board.id, department_id, leitlinie)
-    packages = _packages(session, view)
     kept = {} if live or rnd is None or rnd.id is None else snapshot_of(session, rnd.id)
+    # Shown as they are now: the open packages (the closed ones are counted by ``_changes``).
+    packages = _packages(session, view if kept else [*view, _WP.c.status.not_in(wps.CLOSED)])
     if not live and kept and rnd is not None:
         # A past round's summary: the packages as they were kept when it closed, and its day.
         packages = [_as_kept(wp, kept[wp.id]) for wp in packages if wp.id in kept]
@@ -345,68 +341,195 @@ def build(
     by_id = {wp.id: wp for wp in packages}
     open_ = [wp for wp in packages if wp.status not in wps.CLOSED]
 
+    kept_rounds = _kept_rounds(session, board, None if live else rnd)
     previous = (
         _first_round_since(session, board, since)
         if since is not None
-        else _previous_round(session, None if live else rnd, board.id)
+        else next(
+            (r for r in kept_rounds if live or rnd is None or r.started_at < rnd.started_at),
+            None,
+        )
     )
-    before = snapshot_of(session, previous.id) if previous and previous.id else {}
-    current: dict[int, PackageState] | None = kept or None  # None: the packages as they are now
-
+    kept_id = rnd.id if kept and rnd is not None else None  # None: the packages as they are now
+    compare = _Compare(view, kept_id, previous.id if previous else None)
+    departments = {
+        d.id: d
+        for d in session.exec(select(Department).where(Department.board_id == board.id))
+        if d.id is not None
+    }
     data = SummaryData(
         board=board,
         round=rnd,
         today=today,
-        leitlinien=_leitlinien(open_, before, by_id),
+        leitlinien=[],
         totals={k: sum(1 for wp in open_ if wp.traffic_light == k) for k in LIGHT_ORDER},
-        owners={
-            d.id: d.code
-            for d in session.exec(select(Department).where(Department.board_id == board.id))
-            if d.id is not None
-        },
+        owners={dept_id: d.code for dept_id, d in departments.items()},
         department_id=department_id,
         since=since,
         previous=previous,
     )
-    for wp_id, wp in by_id.items():
-        after = current.get(wp_id) if current is not None else _state(wp)
-        if after is None:
-            continue
-        was = before.get(wp_id)
-        if was is not None and after.status in wps.CLOSED and was.status not in wps.CLOSED:
-            data.closed.append(wp)
-        elif was is None and before:
-            data.changed.append(Change(wp, None, after))
-        elif was is not None and (
-            was.traffic_light != after.traffic_light
-            or was.status != after.status
-            or was.progress != after.progress
-        ):
-            data.changed.append(Change(wp, was, after))
-    data.changed.sort(key=lambda c: c.wp.number)
-    data.closed.sort(key=lambda wp: wp.number)
+    changes = _changes(session, compare) if previous is not None else None
+    if changes is not None:
+        data.changed, data.changed_count = changes.changed, changes.changed_count
+        data.closed, data.closed_count = changes.closed, changes.closed_count
+    data.leitlinien = _leitlinien(open_, changes.earlier if changes is not None else None)
     if rnd is not None and rnd.id is not None:
         data.decisions = _decisions(session, board, rnd, data.owners, department_id)
-        data.silent = _silent(session, board, rnd, department_id)
+        data.silent = _silent(session, rnd, departments, department_id)
     if leitlinie is not None:
         # One Leitlinie: its own line, and the decisions about its packages.
         data.leitlinien = [ll for ll in data.leitlinien if ll.leitlinie == leitlinie]
-        codes = {wps.code(wp) for wp in packages}
+        numbers = session.connection().execute(sa.select(_WP.c.number).where(*view))
+        codes = {wps.code(number) for (number,) in numbers}  # the closed ones too
         data.decisions = [d for d in data.decisions if d.package in codes]
-    data.blocked = _blocked(session, board.id, view, open_, today)
+    data.blocked, data.blocked_count = _blocked(session, view, by_id)
     data.overdue = sorted(
         (wp for wp in open_ if wp.due_date is not None and wp.due_date < today),
         key=lambda wp: (wp.due_date, wp.number),
     )
-    data.milestones = _milestones_due(session, view, open_, today)
-    kept_rounds = _kept_rounds(session, board, None if live else rnd)
-    data.watermelons = _watermelons(session, view, open_, today, kept_rounds, current)
+    open_ids = {wp.id for wp in open_}
+    milestones = _milestones(session, view, today)
+    data.milestones = [
+        (by_id[m.work_package_id], m)
+        for m in milestones
+        if m.due_on >= today and m.work_package_id in open_ids
+    ]
+    late = [m for m in milestones if m.due_on < today]
+    data.watermelons = _watermelons(
+        session, view, open_, today, kept_rounds, late, past=bool(kept_id)
+    )
     shown = [wp for ll in data.leitlinien for wp in ll.packages[:SHOWN]]
     shown += [w.wp for w in data.watermelons[:SHOWN]]
     data.light_since = _light_since(session, board, shown, kept_rounds, live=live)
     if department_id is None and leitlinie is None:
         data.workshops = _workshops(session, board, now)
     return data
+
+
+_SNAPSHOT = RoundSnapshot.__table__  # type: ignore[attr-defined]
+
+
+class _Compare:
+    """The packages in view as shown (now, or as round ``kept_id`` kept them) beside their
+    state in round ``previous_id``: the statements behind trends and "what changed", so that
+    the database compares, counts and cuts, and a board with thousands of packages sends a
+    few dozen rows."""
+
+    def __init__(
+        self, view: list[sa.ColumnElement[bool]], kept_id: int | None, previous_id: int | None
+    ) -> None:
+        self.view = view
+        self.was = _SNAPSHOT.alias("was")
+        source: sa.FromClause = _WP
+        now: sa.FromClause = _WP
+        if kept_id is not None:
+            now = _SNAPSHOT.alias("kept")
+            source = _WP.join(
+                now, sa.and_(now.c.work_package_id == _WP.c.id, now.c.round_id == kept_id)
+            )
+        self.now = [now.c[name] for name in PackageState._fields]
+        self.kept = kept_id is not None
+        self.source = source
+        self.on = sa.and_(
+            self.was.c.work_package_id == _WP.c.id, self.was.c.round_id == previous_id
+        )
+
+    def package(self, row: Sequence[object]) -> tuple[Package, PackageState]:
+        """A row of :data:`_PACKAGE_COLUMNS` and the state shown: the package as shown."""
+        width = len(Package._fields)
+        wp = Package(*row[:width])  # type: ignore[arg-type]
+        state = PackageState(*row[width : width + len(PackageState._fields)])  # type: ignore[arg-type]
+        return (_as_kept(wp, state) if self.kept else wp), state
+
+
+@dataclass
+class _Changes:
+    earlier: dict[int | None, list[str]]  # the lights then of the packages then open
+    changed: list[Change]
+    changed_count: int
+    closed: list[Package]
+    closed_count: int
+
+
+def _changes(session: Session, compare: _Compare) -> _Changes:
+    """The packages in view in the round compared with: the lights of those then open, by
+    Leitlinie (for the trends); the packages new since, or whose light, status or progress
+    changed; and those closed since (not counted among the changed); of these two the first
+    :data:`SHOWN` by number, and how many. Counted in one pass; the rows come in the order of
+    the board's numbers, so the database stops after the first few."""
+    was = compare.was
+    light, status, progress = compare.now[1], compare.now[2], compare.now[3]
+    closed = sa.and_(
+        was.c.work_package_id.is_not(None),
+        status.in_(wps.CLOSED),
+        was.c.status.not_in(wps.CLOSED),
+    )
+    changed = sa.or_(
+        was.c.work_package_id.is_(None),
+        sa.and_(
+            sa.or_(status.not_in(wps.CLOSED), was.c.status.in_(wps.CLOSED)),
+            sa.or_(
+                was.c.traffic_light != light,
+                was.c.status != status,
+                was.c.progress != progress,
+            ),
+        ),
+    )
+    joined = compare.source.outerjoin(was, compare.on)
+    was_open = sa.and_(was.c.work_package_id.is_not(None), was.c.status.not_in(wps.CLOSED)).label(
+        "was_open"
+    )
+    earlier: dict[int | None, list[str]] = defaultdict(list)
+    changed_count = closed_count = 0
+    groups = session.connection().execute(
+        sa.select(
+            was_open,
+            was.c.leitlinie,
+            was.c.traffic_light,
+            sa.func.count(),
+            sa.func.count(sa.case((changed, 1))),
+            sa.func.count(sa.case((closed, 1))),
+        )
+        .select_from(joined)
+        .where(*compare.view)
+        .group_by(was_open, was.c.leitlinie, was.c.traffic_light)
+    )
+    for then_open, leitlinie, light_then, number, changes, closes in groups:
+        if then_open:
+            earlier[leitlinie] += [light_then] * int(number)
+        changed_count += int(changes)
+        closed_count += int(closes)
+    width = len(Package._fields) + len(PackageState._fields)
+    found: list[Change] = []
+    if changed_count:
+        for row in session.connection().execute(
+            sa.select(
+                *_PACKAGE_COLUMNS,
+                *compare.now,
+                was.c.work_package_id,
+                *(was.c[name] for name in PackageState._fields),
+            )
+            .select_from(joined)
+            .where(*compare.view, changed)
+            .order_by(_WP.c.number)
+            .limit(SHOWN)
+        ):
+            wp, after = compare.package(row)
+            before = PackageState(*row[width + 1 :]) if row[width] is not None else None
+            found.append(Change(wp, before, after))
+    gone: list[Package] = []
+    if closed_count:
+        gone = [
+            compare.package(row)[0]
+            for row in session.connection().execute(
+                sa.select(*_PACKAGE_COLUMNS, *compare.now)
+                .select_from(joined)
+                .where(*compare.view, closed)
+                .order_by(_WP.c.number)
+                .limit(SHOWN)
+            )
+        ]
+    return _Changes(earlier, found, changed_count, gone, closed_count)
 
 
 def _kept_rounds(session: Session, board: Board, rnd: StatusRound | None) -> list[StatusRound]:
@@ -484,11 +607,14 @@ def _watermelons(
     open_: list[Package],
     today: date,
     rounds: list[StatusRound],
-    current: dict[int, PackageState] | None,
+    late: list[Due],
+    *,
+    past: bool,
 ) -> list[Watermelon]:
-    """Green packages that are not: a milestone past its day and not done, the due date passed,
-    or the progress unmoved (and the light green) in the last :data:`STALLED_ROUNDS` kept
-    rounds while the package is being worked on. Worst first: most reasons, then by number."""
+    """Green packages that are not: a milestone past its day and not done (``late``: those of
+    the packages in view), the due date passed, or the progress unmoved (and the light green)
+    in the last :data:`STALLED_ROUNDS` kept rounds while the package is being worked on. Worst
+    first: most reasons, then by number."""
     green = {wp.id: wp for wp in open_ if wp.traffic_light == "green"}
     if not green:
         return []
@@ -496,22 +622,14 @@ def _watermelons(
     for wp in green.values():
         if wp.due_date is not None and wp.due_date < today:
             reasons[wp.id].append(Doubt("due", due=wp.due_date))
-    green_in_view = sa.select(_WP.c.id).where(
-        *view, _WP.c.status.not_in(wps.CLOSED), _WP.c.traffic_light == "green"
-    )
-    for milestone in session.exec(
-        select(Milestone)
-        .where(col(Milestone.work_package_id).in_(green_in_view.scalar_subquery()))
-        .where(col(Milestone.done_at).is_(None), Milestone.due_on < today)
-        .order_by(col(Milestone.due_on), col(Milestone.id))
-    ):
+    for milestone in late:
         if milestone.work_package_id in green:
             reasons[milestone.work_package_id].append(
                 Doubt("milestone", due=milestone.due_on, title=milestone.title)
             )
-    # The rounds before the state shown: for a kept round's summary, the round itself is the
-    # state shown (``current``), so the rounds before it.
-    before = rounds[1:] if current is not None else rounds
+    # The rounds before the state shown: for a kept round's summary (``past``), the round
+    # itself is the state shown, so the rounds before it.
+    before = rounds[1:] if past else rounds
     if len(before) >= STALLED_ROUNDS:
         table = RoundSnapshot.__table__  # type: ignore[attr-defined]
         working = sa.select(_WP.c.id).where(
@@ -565,15 +683,13 @@ def _workshops(session: Session, board: Board, now: datetime) -> list[UpcomingWo
 
 
 def _leitlinien(
-    open_: list[Package], before: dict[int, PackageState], by_id: dict[int, Package]
+    open_: list[Package], earlier: dict[int | None, list[str]] | None
 ) -> list[LeitlinieLight]:
+    """``earlier``: the lights the open packages of each Leitlinie had in the round compared
+    with (None: there is none)."""
     groups: dict[int | None, list[Package]] = defaultdict(list)
     for wp in open_:
         groups[wp.leitlinie].append(wp)
-    earlier: dict[int | None, list[str]] = defaultdict(list)
-    for wp_id, state in before.items():
-        if state.status not in wps.CLOSED and wp_id in by_id:
-            earlier[state.leitlinie].append(state.traffic_light)
     result = []
     for leitlinie in (1, 2, 3, 4, None):
         members = groups.get(leitlinie, [])
@@ -587,9 +703,9 @@ def _leitlinien(
             )
         )
         light = leitlinie_light([wp.traffic_light for wp in members])
-        was = leitlinie_light(earlier.get(leitlinie, [])) if before else None
-        if not before or was is None or light is None:
-            trend = "new" if not before else "same"
+        was = leitlinie_light(earlier.get(leitlinie, [])) if earlier is not None else None
+        if earlier is None or was is None or light is None:
+            trend = "new" if earlier is None else "same"
         elif LIGHT_ORDER[light] < LIGHT_ORDER[was]:
             trend = "up"
         elif LIGHT_ORDER[light] > LIGHT_ORDER[was]:
@@ -695,18 +811,14 @@ def _decision_keys(
 
 
 def _silent(
-    session: Session, board: Board, rnd: StatusRound, department_id: int | None
+    session: Session,
+    rnd: StatusRound,
+    depts: dict[int, Department],
+    department_id: int | None,
 ) -> list[Silent]:
+    """The departments of ``rnd`` that have not reported (``depts``: the board's)."""
     assert rnd.id is not None
     prompts = sr.prompts_of(session, rnd.id)
-    depts = {
-        d.id: d
-        for d in session.exec(
-            select(Department).where(
-                col(Department.id).in_([p.department_id for p in prompts] or [0])
-            )
-        )
-    }
     silent = [
         Silent(depts[p.department_id], p.contact, p.covering_for)
         for p in prompts
@@ -720,74 +832,79 @@ def _silent(
 
 
 def _blocked(
-    session: Session,
-    board_id: int,
-    view: list[sa.ColumnElement[bool]],
-    open_: list[Package],
-    today: date,
-) -> list[Blocked]:
-    """``open_``: the open packages in ``view``; a package in view may wait for one outside it."""
-    by_id = {wp.id: wp for wp in open_}
-    waits: dict[int, list[tuple[Package, datetime]]] = defaultdict(list)
+    session: Session, view: list[sa.ColumnElement[bool]], by_id: dict[int, Package]
+) -> tuple[list[Blocked], int]:
+    """The open packages in ``view`` that are blocked, longest blocked first: the first
+    :data:`SHOWN` and how many there are. Counted, ordered and cut by the database, so that a
+    board with hundreds of them sends fifteen rows (``by_id``: the packages in view). A package
+    in view may wait for one outside it."""
     dep = Dependency.__table__  # type: ignore[attr-defined]
-    other = _WP.alias("waited")
-    in_view = sa.select(_WP.c.id).where(*view, _WP.c.status.not_in(wps.CLOSED))
-    for row in session.connection().execute(
-        sa.select(dep.c.work_package_id, dep.c.created_at, *(other.c[n] for n in Package._fields))
-        .join(other, other.c.id == dep.c.depends_on_id)
-        .where(dep.c.work_package_id.in_(in_view.scalar_subquery()))
-        .where(other.c.status.not_in(wps.CLOSED))
-    ):
-        waits[row[0]].append((Package(*row[2:]), row[1]))
-    blocked_ids = {wp.id for wp in open_ if wp.status == "blocked"} | set(waits)
-    since_status: dict[int, datetime] = {}
-    if blocked_ids:
-        audit = AuditEntry.__table__  # type: ignore[attr-defined]
-        blocked_now = sa.select(sa.cast(_WP.c.id, sa.String)).where(
-            *view, _WP.c.status == "blocked"
-        )
-        for entity_id, at in session.connection().execute(
-            sa.select(audit.c.entity_id, sa.func.max(audit.c.at))
-            # Package ids are the board's through the subquery; no condition on the board, or
-            # SQLite walks all of the board's entries by its index instead of the entity's.
-            .where(audit.c.entity == wps.ENTITY)
-            .where(audit.c.entity_id.in_(blocked_now.scalar_subquery()))
-            # The entries that set the status to blocked: the JSON as text (as json.dumps
-            # writes it, on both databases); a quote inside a value is escaped, so no text
-            # a user wrote can look like this.
-            .where(sa.cast(audit.c.after, sa.String).like('%"status": "blocked"%'))
-            .group_by(audit.c.entity_id)
-        ):
-            since_status[int(entity_id)] = at
-    missing = [i for i in blocked_ids if i in by_id and by_id[i].status == "blocked"]
-    updated = _updated_at(session, [i for i in missing if i not in since_status])
-    found = []
-    for wp_id in blocked_ids:
-        wp = by_id.get(wp_id)
-        if wp is None:
-            continue
-        moments = [at for _, at in waits.get(wp_id, [])]
-        if wp.status == "blocked":
-            moments.append(since_status.get(wp_id) or updated[wp_id])
-        since = min(moments).date() if moments else today
-        others = sorted((o for o, _ in waits.get(wp_id, [])), key=lambda o: o.number)
-        found.append(Blocked(wp, since, others))
-    found.sort(key=lambda b: (b.since, b.wp.number))
-    return found
-
-
-def _milestones_due(
-    session: Session, view: list[sa.ColumnElement[bool]], open_: list[Package], today: date
-) -> list[tuple[Package, Milestone]]:
-    by_id = {wp.id: wp for wp in open_}
-    in_view = sa.select(_WP.c.id).where(*view, _WP.c.status.not_in(wps.CLOSED))
-    rows = session.exec(
-        select(Milestone)
-        .where(col(Milestone.work_package_id).in_(in_view.scalar_subquery()))
-        .where(col(Milestone.done_at).is_(None))
-        .where(
-            Milestone.due_on >= today, Milestone.due_on <= today + timedelta(days=MILESTONE_DAYS)
-        )
-        .order_by(col(Milestone.due_on), col(Milestone.id))
+    audit = AuditEntry.__table__  # type: ignore[attr-defined]
+    waited = _WP.alias("waited")
+    open_in_view = sa.select(_WP.c.id).where(*view, _WP.c.status.not_in(wps.CLOSED))
+    # When each package began to wait: its dependencies on open packages ...
+    waiting = (
+        sa.select(dep.c.work_package_id.label("id"), dep.c.created_at.label("at"))
+        .join(waited, waited.c.id == dep.c.depends_on_id)
+        .where(dep.c.work_package_id.in_(open_in_view.scalar_subquery()))
+        .where(waited.c.status.not_in(wps.CLOSED))
     )
-    return [(by_id[m.work_package_id], m) for m in rows if m.work_package_id in by_id]
+    # ... and, for a package with status blocked, the last time it was set so (the entries
+    # that set it: the JSON as text, as json.dumps writes it on both databases; a quote inside
+    # a value is escaped, so no text a user wrote looks like this), else its last change.
+    set_blocked = (
+        sa.select(sa.func.max(audit.c.at))
+        .where(audit.c.entity == wps.ENTITY)
+        .where(audit.c.entity_id == sa.cast(_WP.c.id, sa.String))
+        .where(sa.cast(audit.c.after, sa.String).like('%"status": "blocked"%'))
+        .scalar_subquery()
+    )
+    halted = sa.select(
+        _WP.c.id.label("id"), sa.func.coalesce(set_blocked, _WP.c.updated_at).label("at")
+    ).where(*view, _WP.c.status == "blocked")
+    moments = sa.union_all(waiting, halted).subquery()
+    since = (
+        sa.select(moments.c.id, sa.func.min(moments.c.at).label("at"))
+        .group_by(moments.c.id)
+        .subquery()
+    )
+    rows = (
+        session.connection()
+        .execute(
+            sa.select(since.c.id, since.c.at, sa.func.count().over())
+            .join(_WP, _WP.c.id == since.c.id)
+            .order_by(since.c.at, _WP.c.number)
+            .limit(SHOWN)
+        )
+        .all()
+    )
+    if not rows:
+        return [], 0
+    waits: dict[int, list[Package]] = defaultdict(list)
+    for row in session.connection().execute(
+        sa.select(dep.c.work_package_id, *(waited.c[n] for n in Package._fields))
+        .join(waited, waited.c.id == dep.c.depends_on_id)
+        .where(dep.c.work_package_id.in_([wp_id for wp_id, _, _ in rows]))  # a few
+        .where(waited.c.status.not_in(wps.CLOSED))
+        .order_by(waited.c.number)
+    ):
+        waits[row[0]].append(Package(*row[1:]))
+    # (A past round's summary shows the packages that were kept: one made since is left out.)
+    shown = [Blocked(by_id[i], at.date(), waits[i]) for i, at, _ in rows if i in by_id]
+    return shown, rows[0][2]
+
+
+def _milestones(session: Session, view: list[sa.ColumnElement[bool]], today: date) -> list[Due]:
+    """The milestones not done of the open packages in view that are due in the next
+    :data:`MILESTONE_DAYS` days, or are past their day while the package is green (a
+    watermelon's reason), soonest first."""
+    milestone = Milestone.__table__  # type: ignore[attr-defined]
+    rows = session.connection().execute(
+        sa.select(milestone.c.work_package_id, milestone.c.title, milestone.c.due_on)
+        .join(_WP, _WP.c.id == milestone.c.work_package_id)
+        .where(*view, _WP.c.status.not_in(wps.CLOSED), milestone.c.done_at.is_(None))
+        .where(milestone.c.due_on <= today + timedelta(days=MILESTONE_DAYS))
+        .where(sa.or_(milestone.c.due_on >= today, _WP.c.traffic_light == "green"))
+        .order_by(milestone.c.due_on, milestone.c.id)
+    )
+    return [Due(*row) for row in rows]
