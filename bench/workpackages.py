@@ -218,6 +218,10 @@ def build_data() -> DataSet:
                 "updated_at": created + timedelta(days=rng.randint(0, 30)),
             }
         )
+        row = packages[-1]  # status and light set somewhere between creation and last change
+        row["status_since"] = row["light_since"] = (
+            row["created_at"] + (row["updated_at"] - row["created_at"]) / 2
+        )
         others = rng.sample([d for d in range(1, N_DEPARTMENTS + 1) if d != owner], k=3)
         for dept in others[: rng.choices((0, 1, 2, 3), (40, 35, 17, 8))[0]]:
             contributors.append({"work_package_id": n, "department_id": dept})

@@ -179,6 +179,10 @@ class WorkPackage(SQLModel, table=True):
     created_by: str = Field(max_length=255)
     created_at: datetime = Field(sa_type=UTCDateTime)
     updated_at: datetime = Field(sa_type=UTCDateTime)
+    # When the status and the traffic light were last set to what they are: "blocked since",
+    # "yellow since" (None only for a row a program wrote past the service: read as created_at).
+    status_since: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    light_since: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class WorkPackageDepartment(SQLModel, table=True):

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import Session
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -43,6 +48,54 @@ class UTCDateTime(sa.types.TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+class IntList(sa.types.TypeDecorator[Sequence[int]]):
+    """A list of integers bound as one parameter: an array on PostgreSQL, JSON text on SQLite
+    (see :func:`in_int_list`)."""
+
+    impl = sa.String
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> sa.types.TypeEngine[Any]:
+        if dialect.name == "postgresql":
+            return dialect.type_descriptor(postgresql.ARRAY(sa.Integer))
+        return dialect.type_descriptor(sa.String())
+
+    def process_bind_param(self, value: Sequence[int] | None, dialect: Dialect) -> Any:
+        numbers = [int(n) for n in value or ()]
+        return numbers if dialect.name == "postgresql" else json.dumps(numbers)
+
+
+class in_int_list(FunctionElement[bool]):
+    """``column`` is one of a list of integers bound as one parameter ``name``: however long
+    the list, the statement's text stays the same, so the statement built once is compiled
+    once, and the database reuses its plan (an ``IN`` with one parameter per value changes
+    its text with the list's length; PostgreSQL plans it anew each time, which on a summary
+    cost more than running it). ``column = ANY(:name)`` on PostgreSQL, ``column IN (SELECT
+    value FROM json_each(:name))`` on SQLite."""
+
+    type = sa.Boolean()
+    inherit_cache = True
+    name = "in_int_list"
+
+    def __init__(self, column: sa.ColumnElement[int], name: str) -> None:
+        super().__init__(column, sa.bindparam(name, type_=IntList()))
+
+
+@compiles(in_int_list)
+def _in_int_list(element: in_int_list, compiler: SQLCompiler, **kw: Any) -> str:
+    column, values = element.clauses
+    return (  # the SQL is ours; the values are a bound parameter
+        f"{compiler.process(column, **kw)} IN "  # noqa: S608
+        f"(SELECT value FROM json_each({compiler.process(values, **kw)}))"
+    )
+
+
+@compiles(in_int_list, "postgresql")
+def _in_int_list_pg(element: in_int_list, compiler: SQLCompiler, **kw: Any) -> str:
+    column, values = element.clauses
+    return f"{compiler.process(column, **kw)} = ANY({compiler.process(values, **kw)})"
 
 
 def normalise_url(url: str) -> str:

@@ -592,8 +592,8 @@ def test_the_summary_on_demand(city: BotHarness) -> None:
         in html
     )
     assert (
-        "- WP-1 Digitale Bauakte (FB 61) · 🔴 rot (Vergabe gestoppt) · 20 % · fällig 31.03.2027"
-        in lines
+        "- WP-1 Digitale Bauakte (FB 61) · 🔴 seit heute rot (Vergabe gestoppt) · 20 % · "
+        "fällig 31.03.2027" in lines
     )
     assert ":::" not in content["body"] and ":::" not in html
     # The decision is there in full on the first screen: no second list of it.

@@ -192,8 +192,8 @@ def test_a_departments_summary_marks_what_it_only_contributes_to(city: BotHarnes
     city.reply("!wp edit WP-3 beteiligt FB 61")
     report = plain(city.reply("!bericht fb FB 61"))
     assert "\nNur: FB 61\n" in report
-    assert "- WP-2 Geoportal (FB 61) · 🟢 grün · 0 %" in report
-    assert "- WP-3 Verkehrsdaten (FB 68) · nur Mitwirkung · 🟢 grün · 0 %" in report
+    assert "- WP-2 Geoportal (FB 61) · 🟢 seit heute grün · 0 %" in report
+    assert "- WP-3 Verkehrsdaten (FB 68) · nur Mitwirkung · 🟢 seit heute grün · 0 %" in report
 
 
 def test_the_first_screen_fits_fifteen_lines_of_a_phone(city: BotHarness) -> None:

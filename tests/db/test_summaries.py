@@ -214,3 +214,55 @@ def test_no_rendered_summary_exceeds_the_event_size_limit(engine: Engine) -> Non
         assert html.count("<details>") == html.count("</details>")
         assert ":::" not in html and ":::" not in content["body"]
     assert "… und 25 weitere" in markdown  # 40 packages per Leitlinie: 15 shown, the rest counted
+
+
+def test_long_lists_are_counted_and_cut_by_the_database(engine: Engine) -> None:
+    """Changed, closed and blocked packages: the first 15 of each come back, in order, with
+    the count of all; the statements a summary sends do not grow with the lists."""
+    import sqlalchemy as sa
+
+    city = setup_city(engine)
+    with unit_of_work(engine) as session:
+        first_ids = [add_wp(session, city, f"Paket {n}", leitlinie=n % 4 + 1).id for n in range(60)]
+    first = start(engine, city, "2026-W48", 0)
+    snapshot(engine, first)
+
+    def change(numbers: range) -> None:
+        with unit_of_work(engine) as session:
+            for n in numbers:
+                wp = session.get(WorkPackage, first_ids[n])
+                assert wp is not None
+                if n % 3 == 0:
+                    wps.close(session, wp, actor=ALICE, now=NOW + timedelta(days=n))
+                elif n % 3 == 1:
+                    wps.update(session, wp, actor=ALICE, now=NOW + timedelta(days=n),
+                               status="blocked")  # fmt: skip
+                else:
+                    wps.update(session, wp, actor=ALICE, now=NOW, traffic_light="yellow",
+                               traffic_reason="Personal")  # fmt: skip
+
+    statements: list[str] = []
+
+    def count(*args: Any) -> None:
+        statements.append(args[2])
+
+    change(range(0, 6))
+    start(engine, city, "2026-W49", 7)
+    sa.event.listen(engine, "before_cursor_execute", count)
+    few = build(engine)
+    sent_for_few = len(statements)
+    change(range(6, 60))
+    statements.clear()
+    many = build(engine)
+    sa.event.remove(engine, "before_cursor_execute", count)
+
+    assert (few.changed_count, few.closed_count, few.blocked_count) == (4, 2, 2)
+    assert len(statements) == sent_for_few  # the same statements, however long the lists
+    # Blocked and yellow packages changed (40 of 60, numbers 2, 3, 5, 6, ...), 20 closed.
+    assert (many.changed_count, many.closed_count, many.blocked_count) == (40, 20, 20)
+    assert [c.wp.number for c in many.changed] == [n + 1 for n in range(60) if n % 3][:15]
+    assert [wp.number for wp in many.closed] == [n + 1 for n in range(60) if n % 3 == 0][:15]
+    # Longest blocked first: the status was set on day n.
+    assert [b.wp.number for b in many.blocked] == [n + 1 for n in range(60) if n % 3 == 1][:15]
+    assert [b.since for b in many.blocked][:2] == [(NOW + timedelta(days=1)).date(),
+                                                  (NOW + timedelta(days=4)).date()]  # fmt: skip

@@ -11,30 +11,39 @@ Decisions worth knowing:
   writes a round's snapshot once; a summary for a round compares the round's own snapshot (or,
   for the running round, the live state) with the one before.
 * "Blocked" is a package with status blocked, or one that waits for an open package; "since" is
-  when it became blocked (its last change to blocked in the audit log), or when the dependency
-  was added.
+  when its status was set to blocked (``status_since``), or when the dependency was added,
+  whichever came first.
+* A light's age ("seit 3 Wochen gelb") is the day it was set (``light_since``); in a past
+  week's summary, the first of the consecutive kept rounds up to that week that showed it.
 * Packages are read as plain rows (:class:`Package`), not ORM objects, and only the packages in
   view: a board has thousands, and the time to build a summary should grow with their number and
-  nothing more (``bench/summary.py``). Lists of ids never go to the database as parameters;
-  the view's conditions do, as a subquery.
+  nothing more (``bench/summary.py``). A live summary reads the open packages only. What a
+  section lists beyond the open packages (what changed, what was closed, what is blocked) the
+  database counts, orders and cuts to the first :data:`SHOWN`; only a few dozen ids (the
+  packages shown) ever go to it as parameters, the view's conditions go as a subquery.
+* The statements are built once per shape of the view (one department's? one Leitlinie's? a
+  kept round's?) and kept, with the values as parameters: building a statement with SQLAlchemy
+  costs about as much as the database takes to answer it.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import NamedTuple
+from functools import cache
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from board_bot.core.db import in_int_list
 from board_bot.features.status_rounds import service as sr
 from board_bot.features.work_packages import service as wps
 from board_bot.models import (
-    AuditEntry,
     Board,
     Department,
     Dependency,
@@ -203,31 +212,64 @@ def _as_kept(wp: Package, state: PackageState) -> Package:
 
 
 _WP = WorkPackage.__table__  # type: ignore[attr-defined]
+_WPD = WorkPackageDepartment.__table__  # type: ignore[attr-defined]
+_SNAPSHOT = RoundSnapshot.__table__  # type: ignore[attr-defined]
+_ROUND = StatusRound.__table__  # type: ignore[attr-defined]
 _PACKAGE_COLUMNS = [_WP.c[name] for name in Package._fields]
 
 
-def _view(
-    board_id: int, department_id: int | None, leitlinie: int | None
-) -> list[sa.ColumnElement[bool]]:
-    """The conditions on ``work_package`` for the packages a summary looks at."""
-    conditions = [_WP.c.board_id == board_id]
+@dataclass(frozen=True)
+class _View:
+    """The packages a summary looks at: the shape of the conditions on ``work_package`` (one
+    department's? one Leitlinie's?) and their values, bound at each run of the statements
+    built for the shape (:func:`_in_view`)."""
+
+    department: bool
+    leitlinie: bool
+    params: dict[str, int]
+
+    @property
+    def shape(self) -> tuple[bool, bool]:
+        return self.department, self.leitlinie
+
+
+def _view(board_id: int, department_id: int | None, leitlinie: int | None) -> _View:
+    params = {"board_id": board_id}
     if department_id is not None:
-        contributing = select(WorkPackageDepartment.work_package_id).where(
-            WorkPackageDepartment.department_id == department_id
+        params["department_id"] = department_id
+    if leitlinie is not None:
+        params["leitlinie"] = leitlinie
+    return _View(department_id is not None, leitlinie is not None, params)
+
+
+@cache
+def _in_view(department: bool, leitlinie: bool) -> tuple[sa.ColumnElement[bool], ...]:
+    """The conditions on ``work_package`` for the packages in view, the values as parameters
+    ``board_id``, ``department_id`` (its packages and those it contributes to), ``leitlinie``."""
+    conditions = [_WP.c.board_id == sa.bindparam("board_id")]
+    if department:
+        contributing = sa.select(_WPD.c.work_package_id).where(
+            _WPD.c.department_id == sa.bindparam("department_id")
         )
         conditions.append(
             sa.or_(
-                _WP.c.owner_department_id == department_id,
+                _WP.c.owner_department_id == sa.bindparam("department_id"),
                 _WP.c.id.in_(contributing.scalar_subquery()),
             )
         )
-    if leitlinie is not None:
-        conditions.append(_WP.c.leitlinie == leitlinie)
-    return conditions
+    if leitlinie:
+        conditions.append(_WP.c.leitlinie == sa.bindparam("leitlinie"))
+    return tuple(conditions)
 
 
-def _packages(session: Session, view: list[sa.ColumnElement[bool]]) -> list[Package]:
-    rows = session.connection().execute(sa.select(*_PACKAGE_COLUMNS).where(*view))
+@cache
+def _packages_query(shape: tuple[bool, bool], only_open: bool) -> sa.Select[Any]:
+    query = sa.select(*_PACKAGE_COLUMNS).where(*_in_view(*shape))
+    return query.where(_WP.c.status.not_in(wps.CLOSED)) if only_open else query
+
+
+def _packages(session: Session, view: _View, *, only_open: bool) -> list[Package]:
+    rows = session.connection().execute(_packages_query(view.shape, only_open), view.params)
     return [Package(*row) for row in rows]
 
 
@@ -311,6 +353,11 @@ def _first_round_since(session: Session, board: Board, since: date) -> StatusRou
     ).first()
 
 
+@cache
+def _numbers_query(shape: tuple[bool, bool]) -> sa.Select[Any]:
+    return sa.select(_WP.c.number).where(*_in_view(*shape))
+
+
 def build(
     session: Session,
     board: Board,
@@ -333,7 +380,7 @@ def build(
     view = _view(board.id, department_id, leitlinie)
     kept = {} if live or rnd is None or rnd.id is None else snapshot_of(session, rnd.id)
     # Shown as they are now: the open packages (the closed ones are counted by ``_changes``).
-    packages = _packages(session, view if kept else [*view, _WP.c.status.not_in(wps.CLOSED)])
+    packages = _packages(session, view, only_open=not kept)
     if not live and kept and rnd is not None:
         # A past round's summary: the packages as they were kept when it closed, and its day.
         packages = [_as_kept(wp, kept[wp.id]) for wp in packages if wp.id in kept]
@@ -351,7 +398,6 @@ def build(
         )
     )
     kept_id = rnd.id if kept and rnd is not None else None  # None: the packages as they are now
-    compare = _Compare(view, kept_id, previous.id if previous else None)
     departments = {
         d.id: d
         for d in session.exec(select(Department).where(Department.board_id == board.id))
@@ -368,7 +414,7 @@ def build(
         since=since,
         previous=previous,
     )
-    changes = _changes(session, compare) if previous is not None else None
+    changes = _changes(session, view, kept_id, previous.id) if previous and previous.id else None
     if changes is not None:
         data.changed, data.changed_count = changes.changed, changes.changed_count
         data.closed, data.closed_count = changes.closed, changes.closed_count
@@ -379,7 +425,7 @@ def build(
     if leitlinie is not None:
         # One Leitlinie: its own line, and the decisions about its packages.
         data.leitlinien = [ll for ll in data.leitlinien if ll.leitlinie == leitlinie]
-        numbers = session.connection().execute(sa.select(_WP.c.number).where(*view))
+        numbers = session.connection().execute(_numbers_query(view.shape), view.params)
         codes = {wps.code(number) for (number,) in numbers}  # the closed ones too
         data.decisions = [d for d in data.decisions if d.package in codes]
     data.blocked, data.blocked_count = _blocked(session, view, by_id)
@@ -400,38 +446,92 @@ def build(
     )
     shown = [wp for ll in data.leitlinien for wp in ll.packages[:SHOWN]]
     shown += [w.wp for w in data.watermelons[:SHOWN]]
-    data.light_since = _light_since(session, board, shown, kept_rounds, live=live)
+    data.light_since = (
+        _light_set(session, board, shown)
+        if live or not kept
+        else _light_since(session, board, shown, kept_rounds)
+    )
     if department_id is None and leitlinie is None:
         data.workshops = _workshops(session, board, now)
     return data
 
 
-_SNAPSHOT = RoundSnapshot.__table__  # type: ignore[attr-defined]
-
-
 class _Compare:
-    """The packages in view as shown (now, or as round ``kept_id`` kept them) beside their
-    state in round ``previous_id``: the statements behind trends and "what changed", so that
-    the database compares, counts and cuts, and a board with thousands of packages sends a
-    few dozen rows."""
+    """The packages in view as shown (now, or as the round ``kept_id`` kept them) beside their
+    state in the round ``previous_id``: the statements behind trends and "what changed", so
+    that the database compares, counts and cuts, and a board with thousands of packages sends
+    a few dozen rows. Built once per shape (:func:`_comparison`)."""
 
-    def __init__(
-        self, view: list[sa.ColumnElement[bool]], kept_id: int | None, previous_id: int | None
-    ) -> None:
-        self.view = view
+    def __init__(self, shape: tuple[bool, bool], kept: bool) -> None:
+        self.conditions = _in_view(*shape)
         self.was = _SNAPSHOT.alias("was")
         source: sa.FromClause = _WP
         now: sa.FromClause = _WP
-        if kept_id is not None:
+        if kept:
             now = _SNAPSHOT.alias("kept")
-            source = _WP.join(
-                now, sa.and_(now.c.work_package_id == _WP.c.id, now.c.round_id == kept_id)
+            on = sa.and_(
+                now.c.work_package_id == _WP.c.id, now.c.round_id == sa.bindparam("kept_id")
             )
+            source = _WP.join(now, on)
         self.now = [now.c[name] for name in PackageState._fields]
-        self.kept = kept_id is not None
+        self.kept = kept
         self.source = source
         self.on = sa.and_(
-            self.was.c.work_package_id == _WP.c.id, self.was.c.round_id == previous_id
+            self.was.c.work_package_id == _WP.c.id,
+            self.was.c.round_id == sa.bindparam("previous_id"),
+        )
+        was, light, status, progress = self.was, self.now[1], self.now[2], self.now[3]
+        closed = sa.and_(
+            was.c.work_package_id.is_not(None),
+            status.in_(wps.CLOSED),
+            was.c.status.not_in(wps.CLOSED),
+        )
+        changed = sa.or_(
+            was.c.work_package_id.is_(None),
+            sa.and_(
+                sa.or_(status.not_in(wps.CLOSED), was.c.status.in_(wps.CLOSED)),
+                sa.or_(
+                    was.c.traffic_light != light,
+                    was.c.status != status,
+                    was.c.progress != progress,
+                ),
+            ),
+        )
+        joined = source.outerjoin(was, self.on)
+        was_open = sa.and_(
+            was.c.work_package_id.is_not(None), was.c.status.not_in(wps.CLOSED)
+        ).label("was_open")
+        self.groups = (
+            sa.select(
+                was_open,
+                was.c.leitlinie,
+                was.c.traffic_light,
+                sa.func.count(),
+                sa.func.count(sa.case((changed, 1))),
+                sa.func.count(sa.case((closed, 1))),
+            )
+            .select_from(joined)
+            .where(*self.conditions)
+            .group_by(was_open, was.c.leitlinie, was.c.traffic_light)
+        )
+        self.changed = (
+            sa.select(
+                *_PACKAGE_COLUMNS,
+                *self.now,
+                was.c.work_package_id,
+                *(was.c[name] for name in PackageState._fields),
+            )
+            .select_from(joined)
+            .where(*self.conditions, changed)
+            .order_by(_WP.c.number)
+            .limit(SHOWN)
+        )
+        self.closed = (
+            sa.select(*_PACKAGE_COLUMNS, *self.now)
+            .select_from(joined)
+            .where(*self.conditions, closed)
+            .order_by(_WP.c.number)
+            .limit(SHOWN)
         )
 
     def package(self, row: Sequence[object]) -> tuple[Package, PackageState]:
@@ -440,6 +540,11 @@ class _Compare:
         wp = Package(*row[:width])  # type: ignore[arg-type]
         state = PackageState(*row[width : width + len(PackageState._fields)])  # type: ignore[arg-type]
         return (_as_kept(wp, state) if self.kept else wp), state
+
+
+@cache
+def _comparison(shape: tuple[bool, bool], kept: bool) -> _Compare:
+    return _Compare(shape, kept)
 
 
 @dataclass
@@ -451,49 +556,20 @@ class _Changes:
     closed_count: int
 
 
-def _changes(session: Session, compare: _Compare) -> _Changes:
-    """The packages in view in the round compared with: the lights of those then open, by
+def _changes(session: Session, view: _View, kept_id: int | None, previous_id: int) -> _Changes:
+    """The packages in view in the round ``previous_id``: the lights of those then open, by
     Leitlinie (for the trends); the packages new since, or whose light, status or progress
     changed; and those closed since (not counted among the changed); of these two the first
     :data:`SHOWN` by number, and how many. Counted in one pass; the rows come in the order of
-    the board's numbers, so the database stops after the first few."""
-    was = compare.was
-    light, status, progress = compare.now[1], compare.now[2], compare.now[3]
-    closed = sa.and_(
-        was.c.work_package_id.is_not(None),
-        status.in_(wps.CLOSED),
-        was.c.status.not_in(wps.CLOSED),
-    )
-    changed = sa.or_(
-        was.c.work_package_id.is_(None),
-        sa.and_(
-            sa.or_(status.not_in(wps.CLOSED), was.c.status.in_(wps.CLOSED)),
-            sa.or_(
-                was.c.traffic_light != light,
-                was.c.status != status,
-                was.c.progress != progress,
-            ),
-        ),
-    )
-    joined = compare.source.outerjoin(was, compare.on)
-    was_open = sa.and_(was.c.work_package_id.is_not(None), was.c.status.not_in(wps.CLOSED)).label(
-        "was_open"
-    )
+    the board's numbers, so the database stops after the first few. ``kept_id``: the round
+    whose kept states are shown (None: the packages as they are now)."""
+    compare = _comparison(view.shape, kept_id is not None)
+    params = {**view.params, "previous_id": previous_id}
+    if kept_id is not None:
+        params["kept_id"] = kept_id
     earlier: dict[int | None, list[str]] = defaultdict(list)
     changed_count = closed_count = 0
-    groups = session.connection().execute(
-        sa.select(
-            was_open,
-            was.c.leitlinie,
-            was.c.traffic_light,
-            sa.func.count(),
-            sa.func.count(sa.case((changed, 1))),
-            sa.func.count(sa.case((closed, 1))),
-        )
-        .select_from(joined)
-        .where(*compare.view)
-        .group_by(was_open, was.c.leitlinie, was.c.traffic_light)
-    )
+    groups = session.connection().execute(compare.groups, params)
     for then_open, leitlinie, light_then, number, changes, closes in groups:
         if then_open:
             earlier[leitlinie] += [light_then] * int(number)
@@ -502,33 +578,14 @@ def _changes(session: Session, compare: _Compare) -> _Changes:
     width = len(Package._fields) + len(PackageState._fields)
     found: list[Change] = []
     if changed_count:
-        for row in session.connection().execute(
-            sa.select(
-                *_PACKAGE_COLUMNS,
-                *compare.now,
-                was.c.work_package_id,
-                *(was.c[name] for name in PackageState._fields),
-            )
-            .select_from(joined)
-            .where(*compare.view, changed)
-            .order_by(_WP.c.number)
-            .limit(SHOWN)
-        ):
+        for row in session.connection().execute(compare.changed, params):
             wp, after = compare.package(row)
             before = PackageState(*row[width + 1 :]) if row[width] is not None else None
             found.append(Change(wp, before, after))
     gone: list[Package] = []
     if closed_count:
-        gone = [
-            compare.package(row)[0]
-            for row in session.connection().execute(
-                sa.select(*_PACKAGE_COLUMNS, *compare.now)
-                .select_from(joined)
-                .where(*compare.view, closed)
-                .order_by(_WP.c.number)
-                .limit(SHOWN)
-            )
-        ]
+        rows = session.connection().execute(compare.closed, params)
+        gone = [compare.package(row)[0] for row in rows]
     return _Changes(earlier, found, changed_count, gone, closed_count)
 
 
@@ -546,64 +603,96 @@ def _kept_rounds(session: Session, board: Board, rnd: StatusRound | None) -> lis
     return list(session.exec(query))
 
 
+_NEWEST = _SNAPSHOT.alias("newest")
+#: Per package (``ids``): its light in the ``newest`` of some kept ``rounds``, the newest of
+#: those rounds that showed another light, and the first of them that showed it at all.
+_LIGHT_RUNS_QUERY = (
+    sa.select(
+        _SNAPSHOT.c.work_package_id,
+        _NEWEST.c.traffic_light,
+        sa.func.max(
+            sa.case((_SNAPSHOT.c.traffic_light != _NEWEST.c.traffic_light, _ROUND.c.started_at))
+        ),
+        sa.func.min(_ROUND.c.started_at),
+    )
+    .join(
+        _NEWEST,
+        sa.and_(
+            _NEWEST.c.work_package_id == _SNAPSHOT.c.work_package_id,
+            _NEWEST.c.round_id == sa.bindparam("newest"),
+        ),
+    )
+    .join(_ROUND, _ROUND.c.id == _SNAPSHOT.c.round_id)
+    .where(in_int_list(_SNAPSHOT.c.work_package_id, "ids"))
+    .where(in_int_list(_NEWEST.c.work_package_id, "ids"))  # for the planner
+    .where(in_int_list(_SNAPSHOT.c.round_id, "rounds"))
+    .group_by(_SNAPSHOT.c.work_package_id, _NEWEST.c.traffic_light)
+)
+_LIGHT_SET_QUERY = sa.select(_WP.c.id, sa.func.coalesce(_WP.c.light_since, _WP.c.created_at)).where(
+    in_int_list(_WP.c.id, "ids")
+)
+
+
+def _light_set(session: Session, board: Board, packages: list[Package]) -> dict[int, date]:
+    """Since when each of ``packages`` (a few dozen) has had its light, as the packages keep
+    it."""
+    ids = sorted({wp.id for wp in packages})
+    if not ids:
+        return {}
+    rows = session.connection().execute(_LIGHT_SET_QUERY, {"ids": ids})
+    return {wp_id: sr.local_day(board, at) for wp_id, at in rows}
+
+
 def _light_since(
-    session: Session,
-    board: Board,
-    packages: list[Package],
-    rounds: list[StatusRound],
-    *,
-    live: bool,
+    session: Session, board: Board, packages: list[Package], rounds: list[StatusRound]
 ) -> dict[int, date]:
-    """Since when each of ``packages`` (a few dozen) has had its light: the day of the oldest
-    of the consecutive kept rounds, newest first, that show it; a light that changed after the
-    newest kept round has it since the package's last change. Packages without a kept round
-    have no age."""
+    """Since when each of ``packages`` (a few dozen, as a past round kept them) had its light
+    then: the day of the oldest of the consecutive kept ``rounds``, newest first, that show
+    it. Packages without a kept round have no age. The database finds, per package, the
+    newest of the rounds with another light than the newest one: a row per package."""
     ids = sorted({wp.id for wp in packages})
     if not ids or not rounds:
         return {}
-    order = {r.id: i for i, r in enumerate(rounds)}
-    lights: dict[int, dict[int, str]] = defaultdict(dict)
-    table = RoundSnapshot.__table__  # type: ignore[attr-defined]
-    rows = session.connection().execute(
-        sa.select(table.c.work_package_id, table.c.round_id, table.c.traffic_light)
-        .where(table.c.work_package_id.in_(ids))
-        .where(table.c.round_id.in_(list(order)))
-    )
-    for wp_id, round_id, light in rows:
-        lights[wp_id][order[round_id]] = light
+    params = {"ids": ids, "rounds": [r.id for r in rounds], "newest": rounds[0].id}
+    runs = {
+        wp_id: (light, other_at, first_at)
+        for wp_id, light, other_at, first_at in session.connection().execute(
+            _LIGHT_RUNS_QUERY, params
+        )
+    }
+    starts = sorted(r.started_at for r in rounds)
     found: dict[int, date] = {}
-    changed = [
-        wp.id for wp in packages if lights.get(wp.id) and lights[wp.id].get(0) != wp.traffic_light
-    ]
-    updated = _updated_at(session, changed) if live else {}
     for wp in packages:
-        seen = lights.get(wp.id)
-        if not seen:
+        light, other_at, first_at = runs.get(wp.id, (None, None, None))
+        if light is None or light != wp.traffic_light:
             continue
-        if seen.get(0) != wp.traffic_light:
-            if wp.id in updated:  # changed after the newest kept round
-                found[wp.id] = sr.local_day(board, updated[wp.id])
-            continue
-        oldest = 0
-        while oldest + 1 < len(rounds) and seen.get(oldest + 1) == wp.traffic_light:
-            oldest += 1
-        found[wp.id] = sr.local_day(board, rounds[oldest].started_at)
+        after = bisect_right(starts, other_at) if other_at is not None else 0
+        since = first_at if other_at is None else starts[min(after, len(starts) - 1)]
+        found[wp.id] = sr.local_day(board, since)
     return found
 
 
-def _updated_at(session: Session, ids: list[int]) -> dict[int, datetime]:
-    """When each of a few packages was last changed."""
-    if not ids:
-        return {}
-    rows = session.connection().execute(
-        sa.select(_WP.c.id, _WP.c.updated_at).where(_WP.c.id.in_(sorted(set(ids))))
+@cache
+def _stalled_query(shape: tuple[bool, bool]) -> sa.Select[Any]:
+    """The green packages in view being worked on whose progress was the same, and the light
+    green, in each of the ``rounds`` (:data:`STALLED_ROUNDS` of them)."""
+    working = sa.select(_WP.c.id).where(
+        *_in_view(*shape), _WP.c.status == "in_progress", _WP.c.traffic_light == "green"
     )
-    return {wp_id: at for wp_id, at in rows}
+    return (
+        sa.select(_SNAPSHOT.c.work_package_id, sa.func.min(_SNAPSHOT.c.progress))
+        .where(in_int_list(_SNAPSHOT.c.round_id, "rounds"))
+        .where(_SNAPSHOT.c.work_package_id.in_(working.scalar_subquery()))
+        .where(_SNAPSHOT.c.traffic_light == "green")
+        .group_by(_SNAPSHOT.c.work_package_id)
+        .having(sa.func.count() == STALLED_ROUNDS)
+        .having(sa.func.min(_SNAPSHOT.c.progress) == sa.func.max(_SNAPSHOT.c.progress))
+    )
 
 
 def _watermelons(
     session: Session,
-    view: list[sa.ColumnElement[bool]],
+    view: _View,
     open_: list[Package],
     today: date,
     rounds: list[StatusRound],
@@ -631,19 +720,8 @@ def _watermelons(
     # itself is the state shown, so the rounds before it.
     before = rounds[1:] if past else rounds
     if len(before) >= STALLED_ROUNDS:
-        table = RoundSnapshot.__table__  # type: ignore[attr-defined]
-        working = sa.select(_WP.c.id).where(
-            *view, _WP.c.status == "in_progress", _WP.c.traffic_light == "green"
-        )
-        rows = session.connection().execute(
-            sa.select(table.c.work_package_id, sa.func.min(table.c.progress))
-            .where(table.c.round_id.in_([r.id for r in before[:STALLED_ROUNDS]]))
-            .where(table.c.work_package_id.in_(working.scalar_subquery()))
-            .where(table.c.traffic_light == "green")
-            .group_by(table.c.work_package_id)
-            .having(sa.func.count() == STALLED_ROUNDS)
-            .having(sa.func.min(table.c.progress) == sa.func.max(table.c.progress))
-        )
+        params = {**view.params, "rounds": [r.id for r in before[:STALLED_ROUNDS]]}
+        rows = session.connection().execute(_stalled_query(view.shape), params)
         for wp_id, progress in rows:
             stalled = green.get(wp_id)
             if (
@@ -727,6 +805,39 @@ def _leitlinien(
     return result
 
 
+_FLAG = StatusFlag.__table__  # type: ignore[attr-defined]
+_ANSWER = StatusAnswer.__table__  # type: ignore[attr-defined]
+_PROMPT = StatusPrompt.__table__  # type: ignore[attr-defined]
+_ASKED = _FLAG.join(_ANSWER, _ANSWER.c.id == _FLAG.c.answer_id).join(
+    _PROMPT, _PROMPT.c.id == _ANSWER.c.prompt_id
+)
+_ASKED_COLUMNS = (
+    _PROMPT.c.department_id,
+    _FLAG.c.audience,
+    _FLAG.c.text,
+    _FLAG.c.work_package_number,
+)
+#: The escalations of a round (``round_id``).
+_ASKED_QUERY = (
+    sa.select(*_ASKED_COLUMNS, _ANSWER.c.created_at)
+    .select_from(_ASKED)
+    .where(_PROMPT.c.round_id == sa.bindparam("round_id"), _FLAG.c.kind == "escalation")
+    .where(_ANSWER.c.removed_at.is_(None))
+    .order_by(_FLAG.c.id)
+)
+#: The first time some ``departments`` asked for each thing, in the rounds of a board up to one
+#: (``started_at``): grouped by the database, a handful of rows however long the history.
+_FIRST_ASKED_QUERY = (
+    sa.select(*_ASKED_COLUMNS, sa.func.min(_ANSWER.c.created_at))
+    .select_from(_ASKED.join(_ROUND, _ROUND.c.id == _PROMPT.c.round_id))
+    .where(_ROUND.c.board_id == sa.bindparam("board_id"))
+    .where(_ROUND.c.started_at <= sa.bindparam("started_at"))
+    .where(_FLAG.c.kind == "escalation", _ANSWER.c.removed_at.is_(None))
+    .where(in_int_list(_PROMPT.c.department_id, "departments"))
+    .group_by(*_ASKED_COLUMNS)
+)
+
+
 def _decisions(
     session: Session,
     board: Board,
@@ -736,44 +847,20 @@ def _decisions(
 ) -> list[Decision]:
     """The escalations of ``rnd``, the mayor's first, each with the day its department first
     asked for it (the same package, or the same words, in this or an earlier round)."""
-    flag = StatusFlag.__table__  # type: ignore[attr-defined]
-    answer = StatusAnswer.__table__  # type: ignore[attr-defined]
-    prompt = StatusPrompt.__table__  # type: ignore[attr-defined]
-    rounds = StatusRound.__table__  # type: ignore[attr-defined]
-    asked = flag.join(answer, answer.c.id == flag.c.answer_id).join(
-        prompt, prompt.c.id == answer.c.prompt_id
-    )
-    columns = (
-        prompt.c.department_id,
-        flag.c.audience,
-        flag.c.text,
-        flag.c.work_package_number,
-    )
-    current = (
-        session.connection()
-        .execute(
-            sa.select(*columns, answer.c.created_at)
-            .select_from(asked)
-            .where(prompt.c.round_id == rnd.id, flag.c.kind == "escalation")
-            .where(answer.c.removed_at.is_(None))
-            .order_by(flag.c.id)
-        )
-        .all()
-    )
+    current = session.connection().execute(_ASKED_QUERY, {"round_id": rnd.id}).all()
     if department_id is not None:
         current = [row for row in current if row[0] == department_id]
     if not current:
         return []
-    # The first time each department asked for each thing: grouped by the database, from the
-    # rounds up to this one (a handful of rows, however long the board's history).
+    # The first time each department asked for each thing, in the rounds up to this one.
     first: dict[tuple[int, str, str], datetime] = {}
+    params = {
+        "board_id": board.id,
+        "started_at": rnd.started_at,
+        "departments": sorted({row[0] for row in current}),
+    }
     for dept_id, audience, text, number, at in session.connection().execute(
-        sa.select(*columns, sa.func.min(answer.c.created_at))
-        .select_from(asked.join(rounds, rounds.c.id == prompt.c.round_id))
-        .where(rounds.c.board_id == board.id, rounds.c.started_at <= rnd.started_at)
-        .where(flag.c.kind == "escalation", answer.c.removed_at.is_(None))
-        .where(prompt.c.department_id.in_(sorted({row[0] for row in current})))
-        .group_by(*columns)
+        _FIRST_ASKED_QUERY, params
     ):
         for key in _decision_keys(dept_id, audience, text, number):
             first[key] = min(first.get(key, at), at)
@@ -831,80 +918,84 @@ def _silent(
     return sorted(silent, key=lambda s: departments.code_key(s.department.code))
 
 
-def _blocked(
-    session: Session, view: list[sa.ColumnElement[bool]], by_id: dict[int, Package]
-) -> tuple[list[Blocked], int]:
-    """The open packages in ``view`` that are blocked, longest blocked first: the first
+_DEP = Dependency.__table__  # type: ignore[attr-defined]
+_WAITED = _WP.alias("waited")
+
+
+@cache
+def _blocked_query(shape: tuple[bool, bool]) -> sa.Select[Any]:
+    """The blocked packages in view, longest blocked first (see :func:`_blocked`)."""
+    conditions = _in_view(*shape)
+    # When each package began to wait: its dependencies on open packages ...
+    waiting = (
+        sa.select(_WP.c.id, _WP.c.number, _DEP.c.created_at.label("at"))
+        .select_from(_DEP)
+        .join(_WP, _WP.c.id == _DEP.c.work_package_id)
+        .join(_WAITED, _WAITED.c.id == _DEP.c.depends_on_id)
+        .where(*conditions, _WP.c.status.not_in(wps.CLOSED), _WAITED.c.status.not_in(wps.CLOSED))
+    )
+    # ... and, for a package with status blocked, since when it has been.
+    halted = sa.select(
+        _WP.c.id,
+        _WP.c.number,
+        sa.func.coalesce(_WP.c.status_since, _WP.c.created_at).label("at"),
+    ).where(*conditions, _WP.c.status == "blocked")
+    moments = sa.union_all(waiting, halted).subquery()
+    since = (
+        sa.select(moments.c.id, moments.c.number, sa.func.min(moments.c.at).label("at"))
+        .group_by(moments.c.id, moments.c.number)
+        .subquery()
+    )
+    return (
+        sa.select(since.c.id, since.c.at, sa.func.count().over())
+        .order_by(since.c.at, since.c.number)
+        .limit(SHOWN)
+    )
+
+
+_WAITS_QUERY = (
+    sa.select(_DEP.c.work_package_id, *(_WAITED.c[n] for n in Package._fields))
+    .join(_WAITED, _WAITED.c.id == _DEP.c.depends_on_id)
+    .where(in_int_list(_DEP.c.work_package_id, "ids"))
+    .where(_WAITED.c.status.not_in(wps.CLOSED))
+    .order_by(_WAITED.c.number)
+)
+
+
+def _blocked(session: Session, view: _View, by_id: dict[int, Package]) -> tuple[list[Blocked], int]:
+    """The open packages in view that are blocked, longest blocked first: the first
     :data:`SHOWN` and how many there are. Counted, ordered and cut by the database, so that a
     board with hundreds of them sends fifteen rows (``by_id``: the packages in view). A package
     in view may wait for one outside it."""
-    dep = Dependency.__table__  # type: ignore[attr-defined]
-    audit = AuditEntry.__table__  # type: ignore[attr-defined]
-    waited = _WP.alias("waited")
-    open_in_view = sa.select(_WP.c.id).where(*view, _WP.c.status.not_in(wps.CLOSED))
-    # When each package began to wait: its dependencies on open packages ...
-    waiting = (
-        sa.select(dep.c.work_package_id.label("id"), dep.c.created_at.label("at"))
-        .join(waited, waited.c.id == dep.c.depends_on_id)
-        .where(dep.c.work_package_id.in_(open_in_view.scalar_subquery()))
-        .where(waited.c.status.not_in(wps.CLOSED))
-    )
-    # ... and, for a package with status blocked, the last time it was set so (the entries
-    # that set it: the JSON as text, as json.dumps writes it on both databases; a quote inside
-    # a value is escaped, so no text a user wrote looks like this), else its last change.
-    set_blocked = (
-        sa.select(sa.func.max(audit.c.at))
-        .where(audit.c.entity == wps.ENTITY)
-        .where(audit.c.entity_id == sa.cast(_WP.c.id, sa.String))
-        .where(sa.cast(audit.c.after, sa.String).like('%"status": "blocked"%'))
-        .scalar_subquery()
-    )
-    halted = sa.select(
-        _WP.c.id.label("id"), sa.func.coalesce(set_blocked, _WP.c.updated_at).label("at")
-    ).where(*view, _WP.c.status == "blocked")
-    moments = sa.union_all(waiting, halted).subquery()
-    since = (
-        sa.select(moments.c.id, sa.func.min(moments.c.at).label("at"))
-        .group_by(moments.c.id)
-        .subquery()
-    )
-    rows = (
-        session.connection()
-        .execute(
-            sa.select(since.c.id, since.c.at, sa.func.count().over())
-            .join(_WP, _WP.c.id == since.c.id)
-            .order_by(since.c.at, _WP.c.number)
-            .limit(SHOWN)
-        )
-        .all()
-    )
+    rows = session.connection().execute(_blocked_query(view.shape), view.params).all()
     if not rows:
         return [], 0
     waits: dict[int, list[Package]] = defaultdict(list)
-    for row in session.connection().execute(
-        sa.select(dep.c.work_package_id, *(waited.c[n] for n in Package._fields))
-        .join(waited, waited.c.id == dep.c.depends_on_id)
-        .where(dep.c.work_package_id.in_([wp_id for wp_id, _, _ in rows]))  # a few
-        .where(waited.c.status.not_in(wps.CLOSED))
-        .order_by(waited.c.number)
-    ):
+    ids = [wp_id for wp_id, _, _ in rows]  # a few
+    for row in session.connection().execute(_WAITS_QUERY, {"ids": ids}):
         waits[row[0]].append(Package(*row[1:]))
     # (A past round's summary shows the packages that were kept: one made since is left out.)
     shown = [Blocked(by_id[i], at.date(), waits[i]) for i, at, _ in rows if i in by_id]
     return shown, rows[0][2]
 
 
-def _milestones(session: Session, view: list[sa.ColumnElement[bool]], today: date) -> list[Due]:
+@cache
+def _milestones_query(shape: tuple[bool, bool]) -> sa.Select[Any]:
+    milestone = Milestone.__table__  # type: ignore[attr-defined]
+    return (
+        sa.select(milestone.c.work_package_id, milestone.c.title, milestone.c.due_on)
+        .join(_WP, _WP.c.id == milestone.c.work_package_id)
+        .where(*_in_view(*shape), _WP.c.status.not_in(wps.CLOSED))
+        .where(milestone.c.done_at.is_(None), milestone.c.due_on <= sa.bindparam("until"))
+        .where(sa.or_(milestone.c.due_on >= sa.bindparam("today"), _WP.c.traffic_light == "green"))
+        .order_by(milestone.c.due_on, milestone.c.id)
+    )
+
+
+def _milestones(session: Session, view: _View, today: date) -> list[Due]:
     """The milestones not done of the open packages in view that are due in the next
     :data:`MILESTONE_DAYS` days, or are past their day while the package is green (a
     watermelon's reason), soonest first."""
-    milestone = Milestone.__table__  # type: ignore[attr-defined]
-    rows = session.connection().execute(
-        sa.select(milestone.c.work_package_id, milestone.c.title, milestone.c.due_on)
-        .join(_WP, _WP.c.id == milestone.c.work_package_id)
-        .where(*view, _WP.c.status.not_in(wps.CLOSED), milestone.c.done_at.is_(None))
-        .where(milestone.c.due_on <= today + timedelta(days=MILESTONE_DAYS))
-        .where(sa.or_(milestone.c.due_on >= today, _WP.c.traffic_light == "green"))
-        .order_by(milestone.c.due_on, milestone.c.id)
-    )
+    params = {**view.params, "today": today, "until": today + timedelta(days=MILESTONE_DAYS)}
+    rows = session.connection().execute(_milestones_query(view.shape), params)
     return [Due(*row) for row in rows]

@@ -577,6 +577,8 @@ def create(
         created_by=actor,
         created_at=now,
         updated_at=now,
+        status_since=now,
+        light_since=now,
     )
     session.add(wp)
     session.flush()
@@ -669,6 +671,10 @@ def _apply(
     for name, value in new.items():
         setattr(wp, name, value)
     wp.updated_at = now
+    if "status" in changed:
+        wp.status_since = now
+    if "traffic_light" in changed:
+        wp.light_since = now
     session.add(wp)
     session.flush()
     _record(
