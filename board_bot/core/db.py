@@ -78,6 +78,7 @@ class in_int_list(FunctionElement[bool]):
     type = sa.Boolean()
     inherit_cache = True
     name = "in_int_list"
+    _is_implicitly_boolean = True  # a comparison: SQLite needs no "= 1" after it
 
     def __init__(self, column: sa.ColumnElement[int], name: str) -> None:
         super().__init__(column, sa.bindparam(name, type_=IntList()))

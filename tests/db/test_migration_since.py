@@ -31,7 +31,7 @@ def test_the_since_columns_come_from_the_audit_log(bare_engine: Engine) -> None:
     migrate.upgrade(bare_engine)
     city = setup_city(bare_engine)
     with unit_of_work(bare_engine) as session:
-        one, two, three = (add_wp(session, city, title) for title in ("Eins", "Zwei", "Drei"))
+        one, two, _three = (add_wp(session, city, title) for title in ("Eins", "Zwei", "Drei"))
         wps.update(session, one, actor=ALICE, now=NOW + timedelta(days=1), status="blocked")
         wps.update(session, one, actor=ALICE, now=NOW + timedelta(days=2), progress=10)
         wps.update(session, two, actor=ALICE, now=NOW + timedelta(days=3),

@@ -151,7 +151,7 @@ def test_decisions_blockers_milestones_and_silent_departments(engine: Engine) ->
         (2, (NOW - timedelta(days=5)).date(), [1]),
     ]
     assert [(wp.number, m.title) for wp, m in data.milestones] == [(1, "Vergabe")]
-    silent = [(s.department.code, s.contact, s.covering_for) for s in data.silent]
+    silent = [(s.code, s.contact, s.covering_for) for s in data.silent]
     assert silent == [("FB 13", None, None), ("FB 68", None, None)]  # CAROL away, no deputy
     only_fb13 = build(engine, department_id=city.fb13.id)
     assert [wp.title for ll in only_fb13.leitlinien for wp in ll.packages] == ["Portal"]

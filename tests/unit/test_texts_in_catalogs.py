@@ -124,6 +124,7 @@ ALLOWED: dict[tuple[str, str], str] = {
         "-//Smart City Board Bot//Workshops//DE",
     ): "the iCalendar PRODID",
     ("board_bot/matrix/runner.py", "Authorization"): "an HTTP header name",
+    ("board_bot/core/db.py", "{} IN (SELECT value FROM json_each({}))"): "SQL (in_int_list)",
     ("board_bot/features/summaries/chart.py", "lower left"): "where matplotlib puts the legend",
     ("board_bot/matrix/runner.py", "Content-Type"): "an HTTP header name",
     ("board_bot/matrix/runner.py", "Bearer {}"): "the HTTP authorization scheme",

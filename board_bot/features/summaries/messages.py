@@ -13,7 +13,7 @@ from board_bot.core.formats import format_date
 from board_bot.core.i18n import N_, t, tn
 from board_bot.core.naming import Namer
 from board_bot.core.render import Safe, escape, plain_text
-from board_bot.features.departments.messages import dept_title
+from board_bot.features.departments.messages import code_and_name
 from board_bot.features.status_rounds.messages import period_label
 from board_bot.features.summaries import service as sm
 from board_bot.features.summaries.chart import Chart, traffic_chart
@@ -380,7 +380,7 @@ def sections(lang: str, data: sm.SummaryData, *, name: Namer, complete: bool) ->
                 if s.covering_for
                 else ""
             )
-            silent.append(f"- {dept_title(s.department)} ({who}){covered}")
+            silent.append(f"- {code_and_name(s.code, s.name)} ({who}){covered}")
         found.append(Section(t(lang, "summary.silent", count=len(data.silent)), silent, "details"))
     if data.workshops:  # absent while the board has none coming
         workshops = []

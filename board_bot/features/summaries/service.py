@@ -153,7 +153,8 @@ class Blocked:
 
 @dataclass(frozen=True)
 class Silent:
-    department: Department
+    code: str  # the department's
+    name: str
     contact: str | None
     covering_for: str | None
 
@@ -399,9 +400,10 @@ def build(
     )
     kept_id = rnd.id if kept and rnd is not None else None  # None: the packages as they are now
     departments = {
-        d.id: d
-        for d in session.exec(select(Department).where(Department.board_id == board.id))
-        if d.id is not None
+        dept_id: (code, name)
+        for dept_id, code, name in session.connection().execute(
+            _DEPARTMENTS_QUERY, {"board_id": board.id}
+        )
     }
     data = SummaryData(
         board=board,
@@ -409,7 +411,7 @@ def build(
         today=today,
         leitlinien=[],
         totals={k: sum(1 for wp in open_ if wp.traffic_light == k) for k in LIGHT_ORDER},
-        owners={dept_id: d.code for dept_id, d in departments.items()},
+        owners={dept_id: code for dept_id, (code, _) in departments.items()},
         department_id=department_id,
         since=since,
         previous=previous,
@@ -897,17 +899,24 @@ def _decision_keys(
     return [words, (dept_id, audience, f"#{number}")] if number else [words]
 
 
+_DEPT = Department.__table__  # type: ignore[attr-defined]
+_DEPARTMENTS_QUERY = sa.select(_DEPT.c.id, _DEPT.c.code, _DEPT.c.name).where(
+    _DEPT.c.board_id == sa.bindparam("board_id")
+)
+
+
 def _silent(
     session: Session,
     rnd: StatusRound,
-    depts: dict[int, Department],
+    depts: dict[int, tuple[str, str]],
     department_id: int | None,
 ) -> list[Silent]:
-    """The departments of ``rnd`` that have not reported (``depts``: the board's)."""
+    """The departments of ``rnd`` that have not reported (``depts``: the board's codes and
+    names)."""
     assert rnd.id is not None
     prompts = sr.prompts_of(session, rnd.id)
     silent = [
-        Silent(depts[p.department_id], p.contact, p.covering_for)
+        Silent(*depts[p.department_id], p.contact, p.covering_for)
         for p in prompts
         if not sr.is_answered(p)  # as the reminders: an answer whose lines were all refused
         and p.department_id in depts
@@ -915,7 +924,7 @@ def _silent(
     ]
     from board_bot.features.departments import service as departments
 
-    return sorted(silent, key=lambda s: departments.code_key(s.department.code))
+    return sorted(silent, key=lambda s: departments.code_key(s.code))
 
 
 _DEP = Dependency.__table__  # type: ignore[attr-defined]
