@@ -11,7 +11,8 @@ key makes irrelevant for these reads, and would make loading the data set take m
 departments stay. All six databases are loaded first, the heap is settled as the bot settles it
 after start-up (``board_bot.app.settle_heap``), and then the sizes are measured in turns, so that
 a busy moment of the machine hits every size alike. Each figure is the median (and the fastest) of
-the runs after two warm-ups; growth compares the medians (4.00 x would be exactly linear):
+the runs after two warm-ups, 41 by default (a busy moment of a shared machine spoils a few of
+them, not the median); growth compares the medians (4.00 x would be exactly linear):
 
     figure summary_<backend>_<N>x_median <ms> ms
     figure summary_<backend>_<N>x_min <ms> ms
@@ -253,7 +254,7 @@ def on_postgresql(
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--runs", type=int, default=41)
     args = parser.parse_args()
     with ExitStack() as stack:
         targets: list[Target] = []

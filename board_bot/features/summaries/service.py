@@ -110,10 +110,10 @@ class Decision:
     since: date  # the day the department first asked for it (the same text or package)
 
 
-@dataclass(frozen=True)
-class Doubt:
+class Doubt(NamedTuple):
     """Why a green light is in doubt: ``due`` (the due date passed), ``milestone`` (one past
-    its day and not done), ``stalled`` (progress unmoved for :data:`STALLED_ROUNDS` rounds)."""
+    its day and not done), ``stalled`` (progress unmoved for :data:`STALLED_ROUNDS` rounds).
+    (Tuples: a big board has hundreds.)"""
 
     kind: str
     due: date | None = None
@@ -121,8 +121,7 @@ class Doubt:
     progress: int | None = None
 
 
-@dataclass(frozen=True)
-class Watermelon:
+class Watermelon(NamedTuple):
     """A package reported green that is not: „grün, aber …“."""
 
     wp: Package
