@@ -99,6 +99,33 @@ def _in_int_list_pg(element: in_int_list, compiler: SQLCompiler, **kw: Any) -> s
     return f"{compiler.process(column, **kw)} = ANY({compiler.process(values, **kw)})"
 
 
+class in_few(FunctionElement[bool]):
+    """``column`` is one of the few values ``values`` (a one-column SELECT) yields: on
+    PostgreSQL ``column = ANY(ARRAY(values))``, which computes them first and looks each one up
+    in ``column``'s index, where its planner would scan the table for ``IN (values)`` (it cannot
+    tell that they are few); ``column IN (values)`` elsewhere."""
+
+    type = sa.Boolean()
+    inherit_cache = True
+    name = "in_few"
+    _is_implicitly_boolean = True
+
+    def __init__(self, column: sa.ColumnElement[Any], values: sa.Select[Any]) -> None:
+        super().__init__(column, values.scalar_subquery())
+
+
+@compiles(in_few)
+def _in_few(element: in_few, compiler: SQLCompiler, **kw: Any) -> str:
+    column, values = element.clauses
+    return f"{compiler.process(column, **kw)} IN {compiler.process(values, **kw)}"
+
+
+@compiles(in_few, "postgresql")
+def _in_few_pg(element: in_few, compiler: SQLCompiler, **kw: Any) -> str:
+    column, values = element.clauses
+    return f"{compiler.process(column, **kw)} = ANY(ARRAY{compiler.process(values, **kw)})"
+
+
 def normalise_url(url: str) -> str:
     """Use psycopg 3 for PostgreSQL whatever driver the URL names."""
     if url.startswith("postgresql://"):

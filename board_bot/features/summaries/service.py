@@ -40,7 +40,7 @@ from typing import Any, NamedTuple
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from board_bot.core.db import in_int_list
+from board_bot.core.db import in_few, in_int_list
 from board_bot.features.status_rounds import service as sr
 from board_bot.features.work_packages import service as wps
 from board_bot.models import (
@@ -822,8 +822,13 @@ _ASKED_COLUMNS = (
 _ASKED_QUERY = (
     sa.select(*_ASKED_COLUMNS, _ANSWER.c.created_at)
     .select_from(_ASKED)
-    .where(_PROMPT.c.round_id == sa.bindparam("round_id"), _FLAG.c.kind == "escalation")
-    .where(_ANSWER.c.removed_at.is_(None))
+    .where(_FLAG.c.kind == "escalation", _ANSWER.c.removed_at.is_(None))
+    .where(  # the round's few prompts, looked up in the answers' index
+        in_few(
+            _ANSWER.c.prompt_id,
+            sa.select(_PROMPT.c.id).where(_PROMPT.c.round_id == sa.bindparam("round_id")),
+        )
+    )
     .order_by(_FLAG.c.id)
 )
 #: The first time some ``departments`` asked for each thing, in the rounds of a board up to one

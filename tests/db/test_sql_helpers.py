@@ -1,5 +1,6 @@
-"""in_int_list: a list of integers bound as one parameter, on SQLite and PostgreSQL: any length,
-the empty list, and one statement text whatever the length."""
+"""in_int_list (a list of integers bound as one parameter: any length, the empty list, one
+statement text whatever the length) and in_few (the values of a subquery), on SQLite and
+PostgreSQL."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from board_bot.core.db import in_int_list
+from board_bot.core.db import in_few, in_int_list
 from board_bot.models import Board
 
 BOARD = Board.__table__  # type: ignore[attr-defined]
@@ -44,3 +45,23 @@ def test_a_list_of_any_length_is_one_parameter(engine: Engine) -> None:
     selects = {s for s in statements if s.startswith("SELECT")}
     assert len(selects) == 1  # the same text for 0, 1, 3 and 5,005 values
     assert "= 1" not in selects.pop()  # a comparison, not a value compared with true
+
+
+def test_in_few_takes_the_values_of_a_subquery(engine: Engine) -> None:
+    with engine.begin() as conn:
+        conn.execute(
+            sa.insert(BOARD),
+            [
+                {"room_id": f"!r{n}:kiel.de", "name": f"B{n}", "language": "de",
+                 "timezone": "Europe/Berlin", "bundesland": "SH", "created_by": "@a:kiel.de",
+                 "created_at": datetime(2026, 12, 6, tzinfo=UTC)}
+                for n in range(4)
+            ],
+        )  # fmt: skip
+        chosen = sa.select(BOARD.c.id).where(BOARD.c.name.in_(["B1", "B3", "B9"]))
+        found = conn.execute(
+            sa.select(BOARD.c.name).where(in_few(BOARD.c.id, chosen)).order_by(BOARD.c.name)
+        )
+        assert found.scalars().all() == ["B1", "B3"]
+        nothing = sa.select(BOARD.c.id).where(BOARD.c.name == "B9")
+        assert conn.execute(sa.select(BOARD.c.id).where(in_few(BOARD.c.id, nothing))).all() == []
