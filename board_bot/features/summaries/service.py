@@ -959,37 +959,41 @@ def _blocked_query(shape: tuple[bool, bool]) -> sa.Select[Any]:
         .group_by(moments.c.id, moments.c.number)
         .subquery()
     )
-    return (
-        sa.select(since.c.id, since.c.at, sa.func.count().over())
+    shown = (
+        sa.select(since, sa.func.count().over().label("total"))
         .order_by(since.c.at, since.c.number)
         .limit(SHOWN)
+        .subquery()
     )
-
-
-_WAITS_QUERY = (
-    sa.select(_DEP.c.work_package_id, *(_WAITED.c[n] for n in Package._fields))
-    .join(_WAITED, _WAITED.c.id == _DEP.c.depends_on_id)
-    .where(in_int_list(_DEP.c.work_package_id, "ids"))
-    .where(_WAITED.c.status.not_in(wps.CLOSED))
-    .order_by(_WAITED.c.number)
-)
+    # With the open packages each of them waits for (a row each, or one without).
+    waited_open = sa.and_(_WAITED.c.id == _DEP.c.depends_on_id, _WAITED.c.status.not_in(wps.CLOSED))
+    return (
+        sa.select(shown.c.id, shown.c.at, shown.c.total, *(_WAITED.c[n] for n in Package._fields))
+        .select_from(shown)
+        .outerjoin(_DEP, _DEP.c.work_package_id == shown.c.id)
+        .outerjoin(_WAITED, waited_open)
+        .order_by(shown.c.at, shown.c.number, _WAITED.c.number)
+    )
 
 
 def _blocked(session: Session, view: _View, by_id: dict[int, Package]) -> tuple[list[Blocked], int]:
     """The open packages in view that are blocked, longest blocked first: the first
-    :data:`SHOWN` and how many there are. Counted, ordered and cut by the database, so that a
-    board with hundreds of them sends fifteen rows (``by_id``: the packages in view). A package
-    in view may wait for one outside it."""
-    rows = session.connection().execute(_blocked_query(view.shape), view.params).all()
-    if not rows:
-        return [], 0
+    :data:`SHOWN` and how many there are, with what they wait for. Counted, ordered and cut by
+    the database, so that a board with hundreds of them sends a few dozen rows (``by_id``: the
+    packages in view). A package in view may wait for one outside it."""
+    since: dict[int, date] = {}
     waits: dict[int, list[Package]] = defaultdict(list)
-    ids = [wp_id for wp_id, _, _ in rows]  # a few
-    for row in session.connection().execute(_WAITS_QUERY, {"ids": ids}):
-        waits[row[0]].append(Package(*row[1:]))
+    total = 0
+    for wp_id, at, count, *waited in session.connection().execute(
+        _blocked_query(view.shape), view.params
+    ):
+        total = count
+        since[wp_id] = at.date()
+        if waited[0] is not None:
+            waits[wp_id].append(Package(*waited))
     # (A past round's summary shows the packages that were kept: one made since is left out.)
-    shown = [Blocked(by_id[i], at.date(), waits[i]) for i, at, _ in rows if i in by_id]
-    return shown, rows[0][2]
+    shown = [Blocked(by_id[i], day, waits[i]) for i, day in since.items() if i in by_id]
+    return shown, total
 
 
 @cache
