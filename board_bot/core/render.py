@@ -140,10 +140,11 @@ def escape(text: str) -> Safe:
     control characters or bidi overrides."""
     if text.isprintable() and not _MD_SPECIAL.search(text) and _single_spaced(text):
         return Safe(text)  # nothing to remove or escape (most of what a summary names)
-    text = CONTROL.sub("", text)
+    if not text.isprintable():  # (control and bidi characters are not)
+        text = CONTROL.sub("", text)
     text = " ".join(text.split()) if "\n" not in text else text
     text = text.translate(_MD_ESCAPES)
-    return Safe(_ROOM_PING.sub("@\u2060\\1", text))
+    return Safe(_ROOM_PING.sub("@\u2060\\1", text) if "@" in text else text)
 
 
 def markdown_to_html(markdown: str) -> str:
