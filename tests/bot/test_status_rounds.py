@@ -44,12 +44,21 @@ HAUPTAMT_NAMED = "hans.haupt (@hans.haupt:example.org)"
 
 @pytest.fixture
 def city(bot_factory: Callable[..., BotHarness]) -> BotHarness:
+    return round_city(bot_factory)
+
+
+def round_city(
+    bot_factory: Callable[..., BotHarness], leitlinien: tuple[int, int, int] | None = None
+) -> BotHarness:
+    """The city with a lead in each department and three packages (filed under
+    ``leitlinien``, if given): WP-1 and WP-2 of FB 61, WP-3 of FB 68."""
     bot = make_city(bot_factory)
     bot.reply(f"!rolle zuweisen {VERKEHR} leitung FB 68")
     bot.reply(f"!rolle zuweisen {HAUPTAMT} leitung FB 13")
-    add(bot, "Digitale Bauakte --dept FB 61 --due 31.03.2027")  # WP-1
-    add(bot, "Geoportal --dept FB 61")  # WP-2
-    add(bot, "Verkehrsdaten --dept FB 68")  # WP-3
+    filed = [f" --ll {n}" for n in leitlinien] if leitlinien else ["", "", ""]
+    add(bot, f"Digitale Bauakte --dept FB 61 --due 31.03.2027{filed[0]}")  # WP-1
+    add(bot, f"Geoportal --dept FB 61{filed[1]}")  # WP-2
+    add(bot, f"Verkehrsdaten --dept FB 68{filed[2]}")  # WP-3
     return bot
 
 

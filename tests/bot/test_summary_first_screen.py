@@ -17,6 +17,7 @@ from tests.bot.test_status_rounds import (
     answer,
     open_direct_rooms,
     plain,
+    round_city,
     started,
 )
 from tests.bot.wp_support import add
@@ -25,13 +26,7 @@ from tests.browser import chat_page, measure
 
 @pytest.fixture
 def city(bot_factory: Callable[..., BotHarness]) -> BotHarness:
-    bot = make_city(bot_factory)
-    bot.reply(f"!rolle zuweisen {VERKEHR} leitung FB 68")
-    bot.reply(f"!rolle zuweisen {HAUPTAMT} leitung FB 13")
-    add(bot, "Digitale Bauakte --dept FB 61 --due 31.03.2027 --ll 2")  # WP-1
-    add(bot, "Geoportal --dept FB 61 --ll 3")  # WP-2
-    add(bot, "Verkehrsdaten --dept FB 68 --ll 3")  # WP-3
-    return bot
+    return round_city(bot_factory, leitlinien=(2, 3, 3))
 
 
 def first_screen(report: str) -> list[str]:
