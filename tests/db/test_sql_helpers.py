@@ -17,7 +17,8 @@ BOARD = Board.__table__  # type: ignore[attr-defined]
 QUERY = sa.select(BOARD.c.id).where(in_int_list(BOARD.c.id, "ids")).order_by(BOARD.c.id)
 
 
-def test_a_list_of_any_length_is_one_parameter(engine: Engine) -> None:
+def add_boards(engine: Engine, count: int) -> list[int]:
+    """Boards B0, B1, ...: their ids."""
     with engine.begin() as conn:
         conn.execute(
             sa.insert(BOARD),
@@ -25,10 +26,14 @@ def test_a_list_of_any_length_is_one_parameter(engine: Engine) -> None:
                 {"room_id": f"!r{n}:kiel.de", "name": f"B{n}", "language": "de",
                  "timezone": "Europe/Berlin", "bundesland": "SH", "created_by": "@a:kiel.de",
                  "created_at": datetime(2026, 12, 6, tzinfo=UTC)}
-                for n in range(5)
+                for n in range(count)
             ],
         )  # fmt: skip
-        ids = conn.execute(sa.select(BOARD.c.id).order_by(BOARD.c.id)).scalars().all()
+        return list(conn.execute(sa.select(BOARD.c.id).order_by(BOARD.c.id)).scalars())
+
+
+def test_a_list_of_any_length_is_one_parameter(engine: Engine) -> None:
+    ids = add_boards(engine, 5)
     statements: list[str] = []
 
     def seen(*args: Any) -> None:
@@ -48,16 +53,8 @@ def test_a_list_of_any_length_is_one_parameter(engine: Engine) -> None:
 
 
 def test_in_few_takes_the_values_of_a_subquery(engine: Engine) -> None:
+    add_boards(engine, 4)
     with engine.begin() as conn:
-        conn.execute(
-            sa.insert(BOARD),
-            [
-                {"room_id": f"!r{n}:kiel.de", "name": f"B{n}", "language": "de",
-                 "timezone": "Europe/Berlin", "bundesland": "SH", "created_by": "@a:kiel.de",
-                 "created_at": datetime(2026, 12, 6, tzinfo=UTC)}
-                for n in range(4)
-            ],
-        )  # fmt: skip
         chosen = sa.select(BOARD.c.id).where(BOARD.c.name.in_(["B1", "B3", "B9"]))
         found = conn.execute(
             sa.select(BOARD.c.name).where(in_few(BOARD.c.id, chosen)).order_by(BOARD.c.name)
