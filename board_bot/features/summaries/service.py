@@ -375,7 +375,17 @@ def build(
     assert board.id is not None
     today = sr.local_day(board, now)
     live = rnd is None  # the state now, against the last kept round
-    rnd = rnd or sr.open_round(session, board.id) or sr.latest_round(session, board.id)
+    if rnd is None:
+        # One query for the open round and the kept ones: it is one of the newest.
+        recent = _recent_rounds(session, board)
+        kept_rounds = [r for r in recent if r.snapshot_at is not None][:AGE_ROUNDS]
+        rnd = (
+            next((r for r in recent if r.closed_at is None), None)
+            or sr.open_round(session, board.id)
+            or sr.latest_round(session, board.id)
+        )
+    else:
+        kept_rounds = _kept_rounds(session, board, rnd)
     session.flush()  # the rows are read past the ORM: it must have written what it holds
     view = _view(board.id, department_id, leitlinie)
     kept = {} if live or rnd is None or rnd.id is None else snapshot_of(session, rnd.id)
@@ -388,7 +398,6 @@ def build(
     by_id = {wp.id: wp for wp in packages}
     open_ = [wp for wp in packages if wp.status not in wps.CLOSED]
 
-    kept_rounds = _kept_rounds(session, board, None if live else rnd)
     previous = (
         _first_round_since(session, board, since)
         if since is not None
@@ -590,18 +599,35 @@ def _changes(session: Session, view: _View, kept_id: int | None, previous_id: in
     return _Changes(earlier, found, changed_count, gone, closed_count)
 
 
-def _kept_rounds(session: Session, board: Board, rnd: StatusRound | None) -> list[StatusRound]:
-    """The newest :data:`AGE_ROUNDS` kept rounds up to ``rnd`` (all, when None), newest
-    first."""
-    query = (
-        select(StatusRound)
-        .where(StatusRound.board_id == board.id, col(StatusRound.snapshot_at).is_not(None))
-        .order_by(col(StatusRound.started_at).desc(), col(StatusRound.id).desc())
-        .limit(AGE_ROUNDS)
+def _recent_rounds(session: Session, board: Board) -> list[StatusRound]:
+    """The newest rounds that are open or kept, newest first: the open round and the newest
+    :data:`AGE_ROUNDS` kept ones."""
+    return list(
+        session.exec(
+            select(StatusRound)
+            .where(StatusRound.board_id == board.id)
+            .where(
+                sa.or_(
+                    col(StatusRound.closed_at).is_(None), col(StatusRound.snapshot_at).is_not(None)
+                )
+            )
+            .order_by(col(StatusRound.started_at).desc(), col(StatusRound.id).desc())
+            .limit(AGE_ROUNDS + 1)
+        )
     )
-    if rnd is not None:
-        query = query.where(col(StatusRound.started_at) <= rnd.started_at)
-    return list(session.exec(query))
+
+
+def _kept_rounds(session: Session, board: Board, rnd: StatusRound) -> list[StatusRound]:
+    """The newest :data:`AGE_ROUNDS` kept rounds up to ``rnd``, newest first."""
+    return list(
+        session.exec(
+            select(StatusRound)
+            .where(StatusRound.board_id == board.id, col(StatusRound.snapshot_at).is_not(None))
+            .where(col(StatusRound.started_at) <= rnd.started_at)
+            .order_by(col(StatusRound.started_at).desc(), col(StatusRound.id).desc())
+            .limit(AGE_ROUNDS)
+        )
+    )
 
 
 _NEWEST = _SNAPSHOT.alias("newest")
