@@ -865,7 +865,12 @@ _FIRST_ASKED_QUERY = (
     .where(_ROUND.c.board_id == sa.bindparam("board_id"))
     .where(_ROUND.c.started_at <= sa.bindparam("started_at"))
     .where(_FLAG.c.kind == "escalation", _ANSWER.c.removed_at.is_(None))
-    .where(in_int_list(_PROMPT.c.department_id, "departments"))
+    .where(  # the departments' prompts (one a round), looked up in the answers' index
+        in_few(
+            _ANSWER.c.prompt_id,
+            sa.select(_PROMPT.c.id).where(in_int_list(_PROMPT.c.department_id, "departments")),
+        )
+    )
     .group_by(*_ASKED_COLUMNS)
 )
 
