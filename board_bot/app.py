@@ -19,6 +19,7 @@ from board_bot.core import i18n, migrate
 from board_bot.core.clock import Clock
 from board_bot.core.config import Config
 from board_bot.core.db import backend_name, make_engine
+from board_bot.core.files import secure_data_dir
 from board_bot.features.status_rounds import events as status_round_events
 from board_bot.features.work_packages import vocabulary
 from board_bot.features.workshops import events as workshop_events
@@ -92,6 +93,7 @@ def settle_heap() -> None:
 
 
 def build_app(config: Config, clock: Clock) -> App:
+    secure_data_dir(config.storage.data_dir)  # before the database creates its files in it
     i18n.set_chair_title("de", config.bot.chair_title)
     i18n.set_chair_title("en", config.bot.chair_title_en)
     vocabulary.set_leitlinie_names("de", config.bot.leitlinien)

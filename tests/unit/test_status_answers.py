@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import time
 
 import pytest
 
@@ -530,9 +529,12 @@ def _ten_thousand(piece: str) -> str:
         "x an die OB ",
     ],
 )
-def test_ten_thousand_characters_are_quick(piece: str) -> None:
+def test_ten_thousand_characters_parse(piece: str) -> None:
+    """A message at the limit made of one piece, over and over, parses (how long it takes, and
+    how that grows with the length, is measured by ``bench/parser.py``, not here: a busy
+    machine would fail a timed test)."""
     message = _ten_thousand(piece)
     assert len(message) == 10_000
-    started = time.perf_counter()
-    parse_answer(message)
-    assert time.perf_counter() - started < 2.0
+    answer = parse_answer(message)
+    for problem in answer.problems:
+        assert len(problem.text) <= MAX_PROBLEM_TEXT
