@@ -60,7 +60,6 @@ class Dispatcher:
         #: the features' handlers for chat events that are not commands, asked in this order
         self.handlers = tuple(handlers)
         self.limiter = RateLimiter(
-            clock,
             per_minute=config.bot.rate_limit_per_minute,
             burst=config.bot.rate_limit_burst,
         )
@@ -253,7 +252,7 @@ class Dispatcher:
         bot = self.config.bot
         # The rate limit comes first, so that a flood of oversized or stale messages gets one
         # notice, not one each.
-        allowed, warn = self.limiter.take(msg.sender)
+        allowed, warn = self.limiter.take(msg.sender, msg.sent_at)
         if not allowed:
             return "rate_limited", t(lang, "error.rate_limited") if warn else None, [], [], []
         size = len(msg.body.encode())

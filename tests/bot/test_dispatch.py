@@ -172,6 +172,21 @@ def test_a_flood_is_refused_with_one_notice_and_others_are_unaffected(bot: BotHa
     assert outcomes.count("rate_limited") == 7
 
 
+def test_commands_written_during_a_downtime_are_no_flood(bot: BotHarness) -> None:
+    """Fifteen commands written one a minute while the bot was down reach it together after
+    the restart: the rate limit goes by when they were sent, so all are carried out."""
+    now = bot.clock.now()
+    replies = [
+        bot.reply("!about", sender=USER, sent_at=now - timedelta(minutes=15 - n)) for n in range(15)
+    ]
+    assert all(reply.startswith("**Smart City") for reply in replies)
+    assert [e.outcome for e in bot.rows(HandledEvent)].count("rate_limited") == 0
+    # Fifteen sent within the same minute are a flood, handled now or later.
+    minute_ago = now - timedelta(seconds=30)
+    flood = [bot.handle("!about", sender=ADMIN, sent_at=minute_ago) for _ in range(15)]
+    assert sum(1 for bodies in flood if bodies) == 11  # ten carried out, one notice
+
+
 def test_a_flooder_is_allowed_again_after_the_clock_advances(bot: BotHarness) -> None:
     burst = bot.config.bot.rate_limit_burst
     for _ in range(burst):
