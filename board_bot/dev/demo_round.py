@@ -56,6 +56,10 @@ def seed_history(session: Session, board: Board, *, now: datetime) -> None:
     assert board.id is not None
     schedule = sr.schedule_of(session, board)
     packages = list(session.exec(select(WorkPackage).where(WorkPackage.board_id == board.id)))
+    # Since when each package has had its light and status, as the history tells: the first
+    # of the latest weeks that showed them as they are now.
+    light_since: dict[int, datetime] = {}
+    status_since: dict[int, datetime] = {}
     for weeks_ago in range(8, 0, -1):
         at = now - timedelta(weeks=weeks_ago)
         rnd = StatusRound(
@@ -77,16 +81,30 @@ def seed_history(session: Session, board: Board, *, now: datetime) -> None:
             assert wp.id is not None
             colour = HISTORY.get(wp.leitlinie or 0, "=" * 8)[8 - weeks_ago]
             light = {"g": "green", "y": "yellow", "r": "red"}.get(colour, wp.traffic_light)
+            status = "in_progress" if wp.status in ("done", "discarded") else wp.status
             session.add(
                 RoundSnapshot(
                     round_id=rnd.id,
                     work_package_id=wp.id,
                     leitlinie=wp.leitlinie,
                     traffic_light=light,
-                    status="in_progress" if wp.status in ("done", "discarded") else wp.status,
+                    status=status,
                     progress=max(0, wp.progress - 5 * weeks_ago),
                 )
             )
+            for since, now_value, then in (
+                (light_since, wp.traffic_light, light),
+                (status_since, wp.status, status),
+            ):
+                if then == now_value:
+                    since.setdefault(wp.id, at)
+                else:
+                    since.pop(wp.id, None)  # another value since: the run starts later
+    for wp in packages:
+        assert wp.id is not None
+        wp.light_since = light_since.get(wp.id, wp.light_since)
+        wp.status_since = status_since.get(wp.id, wp.status_since)
+        session.add(wp)
     session.flush()
 
 

@@ -338,6 +338,16 @@ def test_the_demo_sample_data_imports_once(engine: Engine) -> None:
         assert len(session.exec(select(WorkshopVote)).all()) == 3
         assert len(session.exec(select(WorkshopRsvp)).all()) == 4
         assert shops[2].starts_at is not None and shops[2].starts_at > NOW
+        # The lights' ages follow the sample history (WP-2 green for the last two weeks, WP-3
+        # red since last week), not the moment the sample was made.
+        from board_bot.features.summaries import service as summaries
+
+        board = session.exec(select(Board)).one()
+        ages = summaries.build(session, board, now=NOW).light_since
+        assert (ages[packages[1].id or 0], ages[packages[2].id or 0]) == (
+            (NOW - timedelta(weeks=2)).date(),
+            (NOW - timedelta(weeks=1)).date(),
+        )
 
 
 @pytest.mark.parametrize(
