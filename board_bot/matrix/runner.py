@@ -32,7 +32,7 @@ from board_bot.chat.framework import Runtime
 from board_bot.core import delivery
 from board_bot.core.clock import Clock
 from board_bot.core.config import Config
-from board_bot.core.db import unit_of_work
+from board_bot.core.db import database_down, unit_of_work
 from board_bot.core.events import IncomingMessage, IncomingReaction, IncomingRedaction
 from board_bot.core.i18n import t
 from board_bot.core.ids import server_of
@@ -270,12 +270,10 @@ class MatrixBot:
             try:
                 if await asyncio.to_thread(self.dispatcher.reacted, reaction):
                     self.sender.wake()
-            except Exception:
-                attempts = self._attempts.get(event.event_id, 0) + 1
-                self._attempts[event.event_id] = attempts
-                if attempts < MAX_EVENT_ATTEMPTS:
+            except Exception as exc:
+                if not self._give_up(event.event_id, exc):
                     raise
-                log.exception("giving up reaction %s after %d attempts", event.event_id, attempts)
+                log.exception("giving up reaction %s", event.event_id)
             self._attempts.pop(event.event_id, None)
             return
         if isinstance(event, RedactionEvent):
@@ -296,16 +294,26 @@ class MatrixBot:
             return
         try:
             ids = await asyncio.to_thread(self.dispatcher.handle, message)
-        except Exception:
-            attempts = self._attempts.get(message.event_id, 0) + 1
-            self._attempts[message.event_id] = attempts
-            if attempts < MAX_EVENT_ATTEMPTS:
+        except Exception as exc:
+            if not self._give_up(message.event_id, exc):
                 raise
-            log.exception("giving up event %s after %d attempts", message.event_id, attempts)
+            log.exception("giving up event %s", message.event_id)
             ids = await asyncio.to_thread(self.dispatcher.give_up, message)
         self._attempts.pop(message.event_id, None)
         if ids:
             self.sender.wake()
+
+    def _give_up(self, event_id: str, exc: Exception) -> bool:
+        """Whether an event whose handling failed is given up (recorded, and a message answered
+        with an apology): after :data:`MAX_EVENT_ATTEMPTS` failures of its own, never while the
+        database is down. Until the database is back the event is tried again (the batch is
+        fetched again, with backoff), so that a command is carried out once it can be, and not
+        apologised for because the database came back just as it was being given up."""
+        if database_down(exc):
+            return False  # no fault of the event's: not counted
+        attempts = self._attempts.get(event_id, 0) + 1
+        self._attempts[event_id] = attempts
+        return attempts >= MAX_EVENT_ATTEMPTS
 
     def _as_message(self, room_id: str, event: Any) -> IncomingMessage | None:
         """A text message from someone else (a command, maybe a status answer, or an edit of
