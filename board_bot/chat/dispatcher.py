@@ -252,7 +252,11 @@ class Dispatcher:
         bot = self.config.bot
         # The rate limit comes first, so that a flood of oversized or stale messages gets one
         # notice, not one each.
-        allowed, warn = self.limiter.take(msg.sender, msg.sent_at)
+        # By when it was sent for what was written before the bot started (a backlog after a
+        # downtime is no flood); by now for the rest: a sender's homeserver sets the timestamp,
+        # and one that lies (in the future, or spaced out) must not get around the limit.
+        sent = msg.sent_at if msg.sent_at < self.runtime.started_at else now
+        allowed, warn = self.limiter.take(msg.sender, min(sent, now))
         if not allowed:
             return "rate_limited", t(lang, "error.rate_limited") if warn else None, [], [], []
         size = len(msg.body.encode())

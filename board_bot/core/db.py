@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -205,3 +206,27 @@ def database_down(exc: Exception) -> bool:
     return isinstance(exc, OperationalError) or (
         isinstance(exc, DBAPIError) and exc.connection_invalidated
     )
+
+
+# PostgreSQL's SQLSTATEs of a connection that failed or was cut (class 08), of a server shutting
+# down or starting (57P01-57P03) and of too many connections (53300).
+_UNREACHABLE_SQLSTATES = ("08", "57P01", "57P02", "57P03", "53300")
+_SQLITE_UNREACHABLE = ("database is locked", "unable to open database", "disk i/o error")
+
+
+def database_unreachable(exc: Exception) -> bool:
+    """The database could not be reached (or was busy): an error that goes away by itself, unlike
+    one of :func:`database_down`'s others, such as a statement cancelled by the statement
+    timeout or a missing table, which would fail again and again."""
+    if not isinstance(exc, DBAPIError):
+        return False
+    if exc.connection_invalidated:
+        return True
+    sqlstate = getattr(exc.orig, "sqlstate", None)
+    if sqlstate:
+        return str(sqlstate).startswith(_UNREACHABLE_SQLSTATES)
+    message = str(exc.orig).lower()
+    if isinstance(exc.orig, sqlite3.Error):
+        return any(text in message for text in _SQLITE_UNREACHABLE)
+    # A client-side failure to connect (refused, timed out, no route): it has no SQLSTATE.
+    return isinstance(exc, OperationalError)

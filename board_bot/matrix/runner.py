@@ -32,7 +32,7 @@ from board_bot.chat.framework import Runtime
 from board_bot.core import delivery
 from board_bot.core.clock import Clock
 from board_bot.core.config import Config
-from board_bot.core.db import database_down, unit_of_work
+from board_bot.core.db import database_unreachable, unit_of_work
 from board_bot.core.events import IncomingMessage, IncomingReaction, IncomingRedaction
 from board_bot.core.i18n import t
 from board_bot.core.ids import server_of
@@ -306,10 +306,11 @@ class MatrixBot:
     def _give_up(self, event_id: str, exc: Exception) -> bool:
         """Whether an event whose handling failed is given up (recorded, and a message answered
         with an apology): after :data:`MAX_EVENT_ATTEMPTS` failures of its own, never while the
-        database is down. Until the database is back the event is tried again (the batch is
+        database cannot be reached. Until it can, the event is tried again (the batch is
         fetched again, with backoff), so that a command is carried out once it can be, and not
-        apologised for because the database came back just as it was being given up."""
-        if database_down(exc):
+        apologised for because the database came back just as it was being given up. A
+        statement that fails by itself (cancelled by the statement timeout, say) counts."""
+        if database_unreachable(exc):
             return False  # no fault of the event's: not counted
         attempts = self._attempts.get(event_id, 0) + 1
         self._attempts[event_id] = attempts

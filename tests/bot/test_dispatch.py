@@ -187,6 +187,20 @@ def test_commands_written_during_a_downtime_are_no_flood(bot: BotHarness) -> Non
     assert sum(1 for bodies in flood if bodies) == 11  # ten carried out, one notice
 
 
+def test_a_lying_timestamp_does_not_get_around_the_limit(bot: BotHarness) -> None:
+    """After the bot has started, commands count when they arrive: timestamps spaced out by the
+    sender's homeserver, or in the future, change nothing."""
+    bot.clock.advance(timedelta(minutes=1))  # running for a minute now
+    now = bot.clock.now()
+    spaced = [
+        bot.handle("!about", sender=USER, sent_at=now + timedelta(minutes=n)) for n in range(12)
+    ]
+    assert sum(1 for bodies in spaced if bodies) == 11  # ten carried out, one notice
+    bot.clock.advance(timedelta(seconds=3))  # one token back (20 a minute), not a day's worth
+    assert bot.reply("!about", sender=USER, sent_at=now + timedelta(days=1)).startswith("**Smart")
+    assert bot.reply("!about", sender=USER) == RATE_LIMITED
+
+
 def test_a_flooder_is_allowed_again_after_the_clock_advances(bot: BotHarness) -> None:
     burst = bot.config.bot.rate_limit_burst
     for _ in range(burst):

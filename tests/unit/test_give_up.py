@@ -33,3 +33,33 @@ def test_while_the_database_is_down_an_event_is_never_given_up() -> None:
     # The database is back and the event fails on its own again: its third failure of its
     # own gives it up.
     assert [give_up(bot, ValueError("a bug")) for _ in range(2)] == [False, True]
+
+
+def test_a_statement_that_fails_by_itself_counts_even_as_an_operational_error() -> None:
+    """A statement cancelled by the statement timeout, or one on a missing table, would fail
+    again and again: it is given up, so that it cannot hold up every room."""
+    import sqlite3
+
+    from psycopg.errors import QueryCanceled
+
+    for failure in (
+        QueryCanceled("canceling statement due to statement timeout"),
+        sqlite3.OperationalError("no such table: work_package"),
+    ):
+        bot = SimpleNamespace(_attempts={})
+        exc = sa.exc.OperationalError("SELECT 1", {}, failure)
+        assert [give_up(bot, exc) for _ in range(MAX_EVENT_ATTEMPTS)][-1]
+
+
+def test_a_busy_sqlite_or_a_cut_connection_is_waited_for() -> None:
+    import sqlite3
+
+    from psycopg.errors import AdminShutdown
+
+    for failure in (
+        sqlite3.OperationalError("database is locked"),
+        AdminShutdown("terminating connection due to administrator command"),
+    ):
+        bot = SimpleNamespace(_attempts={})
+        exc = sa.exc.OperationalError("SELECT 1", {}, failure)
+        assert not any(give_up(bot, exc) for _ in range(10))
