@@ -22,20 +22,23 @@ def secure_data_dir(path: Path) -> list[Path]:
     ``-shm``, the crypto store's files, saved files). Returns what had to be tightened."""
     os.umask(PRIVATE_UMASK)
     path.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
+    path = path.resolve()  # the directory itself, should the configured path be a link to it
     tightened: list[Path] = []
     for root, dirs, files in os.walk(path):
         for name in [".", *dirs, *files]:
             entry = Path(root) / name if name != "." else Path(root)
             try:
                 info = entry.lstat()
+                if stat.S_ISLNK(info.st_mode):
+                    continue  # not ours to change: a link's target may be anywhere
+                wanted = DIR_MODE if stat.S_ISDIR(info.st_mode) else FILE_MODE
+                if stat.S_IMODE(info.st_mode) & 0o077:
+                    entry.chmod(stat.S_IMODE(info.st_mode) & ~0o077 | (wanted & 0o700))
+                    tightened.append(entry)
             except FileNotFoundError:  # gone meanwhile (a -shm file, say)
                 continue
-            if stat.S_ISLNK(info.st_mode):
-                continue  # not ours to change: a link's target may be anywhere
-            wanted = DIR_MODE if stat.S_ISDIR(info.st_mode) else FILE_MODE
-            if stat.S_IMODE(info.st_mode) & 0o077:
-                entry.chmod(stat.S_IMODE(info.st_mode) & ~0o077 | (wanted & 0o700))
-                tightened.append(entry)
+            except OSError as exc:  # not the bot's own file, say: it starts all the same
+                log.warning("data directory: cannot make %s private: %s", entry, exc.strerror)
     if tightened:
         log.warning(
             "data directory %s: %d files and directories could be read by other users; "

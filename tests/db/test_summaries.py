@@ -266,3 +266,57 @@ def test_long_lists_are_counted_and_cut_by_the_database(engine: Engine) -> None:
     assert [b.wp.number for b in many.blocked] == [n + 1 for n in range(60) if n % 3 == 1][:15]
     assert [b.since for b in many.blocked][:2] == [(NOW + timedelta(days=1)).date(),
                                                   (NOW + timedelta(days=4)).date()]  # fmt: skip
+
+
+def test_a_past_weeks_summary_shows_what_was_blocked_then(engine: Engine) -> None:
+    city = setup_city(engine)
+    with unit_of_work(engine) as session:
+        then = add_wp(session, city, "Damals blockiert", leitlinie=1, status="blocked")
+        now = add_wp(session, city, "Heute blockiert", leitlinie=1)
+    first = start(engine, city, "2026-W48", 0)
+    snapshot(engine, first)
+    with unit_of_work(engine) as session:
+        for wp_id, status in ((then.id, "in_progress"), (now.id, "blocked")):
+            wp = session.get(WorkPackage, wp_id)
+            assert wp is not None
+            wps.update(session, wp, actor=ALICE, now=NOW + timedelta(days=3), status=status)
+    start(engine, city, "2026-W49", 7)
+    assert [(b.wp.title, b.since) for b in build(engine).blocked] == [
+        ("Heute blockiert", (NOW + timedelta(days=3)).date())
+    ]
+    past = build(engine, rnd=first)
+    assert ([b.wp.title for b in past.blocked], past.blocked_count) == (["Damals blockiert"], 1)
+
+
+def test_a_round_that_kept_nothing_is_nothing_to_compare_with(engine: Engine) -> None:
+    city = setup_city(engine)
+    first = start(engine, city, "2026-W48", 0)
+    with unit_of_work(engine) as session:
+        fresh = session.get(StatusRound, first.id)
+        assert fresh is not None
+        assert status_rounds.take_snapshot(session, fresh, now=NOW)  # no packages yet
+        add_wp(session, city, "Neu", leitlinie=1)
+    start(engine, city, "2026-W49", 7)
+    data = build(engine)
+    assert [ll.trend for ll in data.leitlinien] == ["new"] * 4
+    assert (data.changed, data.changed_count) == ([], 0)
+
+
+def test_a_kept_round_tells_the_day_a_light_was_set_as_the_live_summary_does(
+    engine: Engine,
+) -> None:
+    city = setup_city(engine)
+    with unit_of_work(engine) as session:
+        wp = add_wp(session, city, "Ampel", leitlinie=1)
+    first = start(engine, city, "2026-W48", 0)
+    with unit_of_work(engine) as session:
+        fresh = session.get(WorkPackage, wp.id)
+        assert fresh is not None
+        wps.update(session, fresh, actor=ALICE, now=NOW + timedelta(days=2),
+                   traffic_light="red", traffic_reason="Geld fehlt")  # fmt: skip
+        kept = session.get(StatusRound, first.id)
+        assert kept is not None
+        assert status_rounds.take_snapshot(session, kept, now=NOW + timedelta(days=3))
+    red_since = (NOW + timedelta(days=2)).date()  # not the round's first day
+    assert build(engine, rnd=first).light_since == {wp.id: red_since}
+    assert build(engine).light_since == {wp.id: red_since}

@@ -438,7 +438,7 @@ def build(
         numbers = session.connection().execute(_numbers_query(view.shape), view.params)
         codes = {wps.code(number) for (number,) in numbers}  # the closed ones too
         data.decisions = [d for d in data.decisions if d.package in codes]
-    data.blocked, data.blocked_count = _blocked(session, view, by_id)
+    data.blocked, data.blocked_count = _blocked(session, board, view, by_id, kept_id)
     data.overdue = sorted(
         (wp for wp in open_ if wp.due_date is not None and wp.due_date < today),
         key=lambda wp: (wp.due_date, wp.number),
@@ -456,11 +456,10 @@ def build(
     )
     shown = [wp for ll in data.leitlinien for wp in ll.packages[:SHOWN]]
     shown += [w.wp for w in data.watermelons[:SHOWN]]
-    data.light_since = (
-        _light_set(session, board, shown)
-        if live or not kept
-        else _light_since(session, board, shown, kept_rounds)
-    )
+    if kept and rnd is not None:  # a past round's: as the packages and the kept rounds tell
+        data.light_since = _light_since(session, board, shown, kept_rounds, rnd)
+    else:
+        data.light_since = _light_set(session, board, shown)
     if department_id is None and leitlinie is None:
         data.workshops = _workshops(session, board, now)
     return data
@@ -511,6 +510,15 @@ class _Compare:
         was_open = sa.and_(
             was.c.work_package_id.is_not(None), was.c.status.not_in(wps.CLOSED)
         ).label("was_open")
+        # Whether the round compared with kept anything at all (a board's first round may have
+        # kept no package): if not, there is nothing to compare with.
+        other = _SNAPSHOT.alias("any_kept")
+        kept_any = (
+            sa.select(other.c.round_id)
+            .where(other.c.round_id == sa.bindparam("previous_id"))
+            .exists()
+            .label("kept_any")
+        )
         self.groups = (
             sa.select(
                 was_open,
@@ -519,6 +527,7 @@ class _Compare:
                 sa.func.count(),
                 sa.func.count(sa.case((changed, 1))),
                 sa.func.count(sa.case((closed, 1))),
+                kept_any,
             )
             .select_from(joined)
             .where(*self.conditions)
@@ -559,7 +568,7 @@ def _comparison(shape: tuple[bool, bool], kept: bool) -> _Compare:
 
 @dataclass
 class _Changes:
-    earlier: dict[int | None, list[str]]  # the lights then of the packages then open
+    earlier: dict[int | None, list[str]] | None  # the lights then of the packages then open
     changed: list[Change]
     changed_count: int
     closed: list[Package]
@@ -579,8 +588,10 @@ def _changes(session: Session, view: _View, kept_id: int | None, previous_id: in
         params["kept_id"] = kept_id
     earlier: dict[int | None, list[str]] = defaultdict(list)
     changed_count = closed_count = 0
-    groups = session.connection().execute(compare.groups, params)
-    for then_open, leitlinie, light_then, number, changes, closes in groups:
+    groups = session.connection().execute(compare.groups, params).all()
+    if not any(row[-1] for row in groups):
+        return _Changes(None, [], 0, [], 0)  # the round kept nothing: nothing to compare with
+    for then_open, leitlinie, light_then, number, changes, closes, _ in groups:
         if then_open:
             earlier[leitlinie] += [light_then] * int(number)
         changed_count += int(changes)
@@ -655,23 +666,34 @@ _LIGHT_RUNS_QUERY = (
     .where(in_int_list(_SNAPSHOT.c.round_id, "rounds"))
     .group_by(_SNAPSHOT.c.work_package_id, _NEWEST.c.traffic_light)
 )
-_LIGHT_SET_QUERY = sa.select(_WP.c.id, sa.func.coalesce(_WP.c.light_since, _WP.c.created_at)).where(
-    in_int_list(_WP.c.id, "ids")
-)
+_LIGHT_SET_QUERY = sa.select(
+    _WP.c.id, _WP.c.traffic_light, sa.func.coalesce(_WP.c.light_since, _WP.c.created_at)
+).where(in_int_list(_WP.c.id, "ids"))
 
 
 def _light_set(session: Session, board: Board, packages: list[Package]) -> dict[int, date]:
     """Since when each of ``packages`` (a few dozen) has had its light, as the packages keep
     it."""
+    return {
+        wp_id: sr.local_day(board, at) for wp_id, (_, at) in _lights_set(session, packages).items()
+    }
+
+
+def _lights_set(session: Session, packages: list[Package]) -> dict[int, tuple[str, datetime]]:
+    """The light each of ``packages`` has now, and when it was set."""
     ids = sorted({wp.id for wp in packages})
     if not ids:
         return {}
     rows = session.connection().execute(_LIGHT_SET_QUERY, {"ids": ids})
-    return {wp_id: sr.local_day(board, at) for wp_id, at in rows}
+    return {wp_id: (light, at) for wp_id, light, at in rows}
 
 
 def _light_since(
-    session: Session, board: Board, packages: list[Package], rounds: list[StatusRound]
+    session: Session,
+    board: Board,
+    packages: list[Package],
+    rounds: list[StatusRound],
+    rnd: StatusRound,
 ) -> dict[int, date]:
     """Since when each of ``packages`` (a few dozen, as a past round kept them) had its light
     then: the day of the oldest of the consecutive kept ``rounds``, newest first, that show
@@ -689,9 +711,16 @@ def _light_since(
     }
     starts = sorted(r.started_at for r in rounds)
     found: dict[int, date] = {}
+    # A light set before the round was kept, and not changed since, has its day as the
+    # package keeps it (the same as the live summary says).
+    kept_at = rnd.snapshot_at or rnd.closed_at or rnd.deadline_at
+    kept_lights = {wp.id: wp.traffic_light for wp in packages}
+    for wp_id, (light, at) in _lights_set(session, packages).items():
+        if at <= kept_at and kept_lights.get(wp_id) == light:
+            found[wp_id] = sr.local_day(board, at)
     for wp in packages:
         light, other_at, first_at = runs.get(wp.id, (None, None, None))
-        if light is None or light != wp.traffic_light:
+        if wp.id in found or light is None or light != wp.traffic_light:
             continue
         after = bisect_right(starts, other_at) if other_at is not None else 0
         since = first_at if other_at is None else starts[min(after, len(starts) - 1)]
@@ -967,23 +996,37 @@ _WAITED = _WP.alias("waited")
 
 
 @cache
-def _blocked_query(shape: tuple[bool, bool]) -> sa.Select[Any]:
-    """The blocked packages in view, longest blocked first (see :func:`_blocked`)."""
+def _blocked_query(shape: tuple[bool, bool], kept: bool) -> sa.Select[Any]:
+    """The blocked packages in view, longest blocked first (see :func:`_blocked`); ``kept``:
+    by their status as the round ``kept_id`` kept it."""
     conditions = _in_view(*shape)
+    packages: sa.FromClause = _WP
+    status = _WP.c.status
+    if kept:
+        state = _SNAPSHOT.alias("kept")
+        on = sa.and_(
+            state.c.work_package_id == _WP.c.id, state.c.round_id == sa.bindparam("kept_id")
+        )
+        packages = _WP.join(state, on)
+        status = state.c.status
     # When each package began to wait: its dependencies on open packages ...
     waiting = (
         sa.select(_WP.c.id, _WP.c.number, _DEP.c.created_at.label("at"))
         .select_from(_DEP)
-        .join(_WP, _WP.c.id == _DEP.c.work_package_id)
+        .join(packages, _WP.c.id == _DEP.c.work_package_id)
         .join(_WAITED, _WAITED.c.id == _DEP.c.depends_on_id)
-        .where(*conditions, _WP.c.status.not_in(wps.CLOSED), _WAITED.c.status.not_in(wps.CLOSED))
+        .where(*conditions, status.not_in(wps.CLOSED), _WAITED.c.status.not_in(wps.CLOSED))
     )
     # ... and, for a package with status blocked, since when it has been.
-    halted = sa.select(
-        _WP.c.id,
-        _WP.c.number,
-        sa.func.coalesce(_WP.c.status_since, _WP.c.created_at).label("at"),
-    ).where(*conditions, _WP.c.status == "blocked")
+    halted = (
+        sa.select(
+            _WP.c.id,
+            _WP.c.number,
+            sa.func.coalesce(_WP.c.status_since, _WP.c.created_at).label("at"),
+        )
+        .select_from(packages)
+        .where(*conditions, status == "blocked")
+    )
     moments = sa.union_all(waiting, halted).subquery()
     since = (
         sa.select(moments.c.id, moments.c.number, sa.func.min(moments.c.at).label("at"))
@@ -1007,22 +1050,31 @@ def _blocked_query(shape: tuple[bool, bool]) -> sa.Select[Any]:
     )
 
 
-def _blocked(session: Session, view: _View, by_id: dict[int, Package]) -> tuple[list[Blocked], int]:
+def _blocked(
+    session: Session,
+    board: Board,
+    view: _View,
+    by_id: dict[int, Package],
+    kept_id: int | None,
+) -> tuple[list[Blocked], int]:
     """The open packages in view that are blocked, longest blocked first: the first
     :data:`SHOWN` and how many there are, with what they wait for. Counted, ordered and cut by
     the database, so that a board with hundreds of them sends a few dozen rows (``by_id``: the
-    packages in view). A package in view may wait for one outside it."""
+    packages as shown; ``kept_id``: the round whose kept states are shown, if any). A package
+    in view may wait for one outside it."""
+    params: dict[str, int] = dict(view.params)
+    if kept_id is not None:
+        params["kept_id"] = kept_id
     since: dict[int, date] = {}
     waits: dict[int, list[Package]] = defaultdict(list)
     total = 0
     for wp_id, at, count, *waited in session.connection().execute(
-        _blocked_query(view.shape), view.params
+        _blocked_query(view.shape, kept_id is not None), params
     ):
         total = count
-        since[wp_id] = at.date()
+        since[wp_id] = sr.local_day(board, at)
         if waited[0] is not None:
             waits[wp_id].append(Package(*waited))
-    # (A past round's summary shows the packages that were kept: one made since is left out.)
     shown = [Blocked(by_id[i], day, waits[i]) for i, day in since.items() if i in by_id]
     return shown, total
 
