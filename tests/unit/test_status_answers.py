@@ -6,6 +6,8 @@ import random
 
 import pytest
 
+from bench.parser import PIECES
+from bench.parser import message as bench_message
 from board_bot.features.status_rounds.parser import (
     MAX_PROBLEM_TEXT,
     Answer,
@@ -512,28 +514,12 @@ def test_random_junk_keeps_the_invariants() -> None:
             assert escalation.audience in ("board", "mayor")
 
 
-def _ten_thousand(piece: str) -> str:
-    return (piece * (10_000 // len(piece) + 1))[:10_000]
-
-
-@pytest.mark.parametrize(
-    "piece",
-    [
-        "WP-1 gelb 50% wartet auf FB 61\n",
-        "Entscheidung nötig ",
-        "wartet auf ",
-        "a" * 50 + " ",
-        " - * 1. ",
-        "WP " * 3,
-        "%",
-        "x an die OB ",
-    ],
-)
+@pytest.mark.parametrize("piece", PIECES)
 def test_ten_thousand_characters_parse(piece: str) -> None:
     """A message at the limit made of one piece, over and over, parses (how long it takes, and
     how that grows with the length, is measured by ``bench/parser.py``, not here: a busy
     machine would fail a timed test)."""
-    message = _ten_thousand(piece)
+    message = bench_message(piece, 10_000)
     assert len(message) == 10_000
     answer = parse_answer(message)
     for problem in answer.problems:
