@@ -126,6 +126,8 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("board_bot/matrix/runner.py", "Authorization"): "an HTTP header name",
     ("board_bot/core/db.py", "{} IN (SELECT value FROM json_each({}))"): "SQL (in_int_list)",
     ("board_bot/core/db.py", "{} IN {}"): "SQL (in_few)",
+    ("board_bot/core/db.py", "database is locked"): "an SQLite error message, matched",
+    ("board_bot/core/db.py", "unable to open database"): "an SQLite error message, matched",
     ("board_bot/features/summaries/chart.py", "lower left"): "where matplotlib puts the legend",
     ("board_bot/matrix/runner.py", "Content-Type"): "an HTTP header name",
     ("board_bot/matrix/runner.py", "Bearer {}"): "the HTTP authorization scheme",
