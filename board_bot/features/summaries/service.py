@@ -270,7 +270,7 @@ def _packages_query(shape: tuple[bool, bool], only_open: bool) -> sa.Select[Any]
 
 def _packages(session: Session, view: _View, *, only_open: bool) -> list[Package]:
     rows = session.connection().execute(_packages_query(view.shape, only_open), view.params)
-    return [Package(*row) for row in rows]
+    return list(map(Package._make, rows.all()))  # one fetch, not a call per row
 
 
 def leitlinie_light(lights: Sequence[str]) -> str | None:
@@ -1098,4 +1098,4 @@ def _milestones(session: Session, view: _View, today: date) -> list[Due]:
     watermelon's reason), soonest first."""
     params = {**view.params, "today": today, "until": today + timedelta(days=MILESTONE_DAYS)}
     rows = session.connection().execute(_milestones_query(view.shape), params)
-    return [Due(*row) for row in rows]
+    return list(map(Due._make, rows.all()))
