@@ -1,4 +1,5 @@
-"""Command line: ``board-bot run|check-config|migrate|import people|import workpackages|demo``."""
+"""Command line: ``board-bot run|check-config|migrate|import people|import workpackages|
+backup|restore|demo``."""
 
 from __future__ import annotations
 
@@ -12,22 +13,19 @@ from typing import TYPE_CHECKING
 
 from board_bot import __version__
 from board_bot.core.errors import ConfigError
+from board_bot.core.files import CREDENTIALS_FILE
 
 if TYPE_CHECKING:
     from board_bot.app import App
+    from board_bot.core.config import Config
 
 log = logging.getLogger("board_bot")
 
 
-def _setup_logging(level: str) -> None:
-    logging.basicConfig(
-        level=getattr(logging, level.upper(), logging.INFO),
-        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
-    # nio logs whole requests and events at DEBUG/INFO: keep message bodies out of the logs.
-    for noisy in ("nio", "peewee", "aiohttp.access", "alembic.runtime.plugins"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+def _setup_logging(level: str, fmt: str = "text") -> None:
+    from board_bot.core import logs
+
+    logs.setup(level, fmt)  # nio's and aiohttp's request logs stay quiet: no message bodies
 
 
 def _config_arg(parser: argparse.ArgumentParser) -> None:
@@ -40,6 +38,19 @@ def _config_arg(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _migrate_to(app: App, revision: str) -> int:
+    from board_bot.core import migrate
+
+    app.check_database()
+    try:
+        before, after = migrate.move_to(app.engine, revision)
+    except migrate.UnknownRevision as exc:
+        print(f"cannot migrate: {exc}", file=sys.stderr)
+        return 2
+    print(f"database schema at revision {after} (was {before or 'empty'})")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="board-bot", description="Matrix bot for a city's Smart City Board"
@@ -49,7 +60,22 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     _config_arg(sub.add_parser("run", help="run the bot"))
     _config_arg(sub.add_parser("check-config", help="validate a config file and exit"))
-    _config_arg(sub.add_parser("migrate", help="upgrade the database schema and exit"))
+    migrate_parser = sub.add_parser("migrate", help="upgrade the database schema and exit")
+    _config_arg(migrate_parser)
+    migrate_parser.add_argument(
+        "--to",
+        metavar="REVISION",
+        help="bring the schema to this revision instead of the newest, up or down (to go back "
+        "to an earlier version of the bot: the revision in its backup's manifest.json)",
+    )
+    _config_arg(
+        sub.add_parser(
+            "healthcheck",
+            help="exit 0 when the running bot's /healthz answers (needs [monitoring] port)",
+            description="GET http://HOST:PORT/healthz of the [monitoring] port in the config; "
+            "exit 0 when it answers 200, else 1 (for a container's HEALTHCHECK).",
+        )
+    )
     importer = sub.add_parser("import", help="bulk set-up of a board from a file")
     what = importer.add_subparsers(dest="what", required=True)
     people = what.add_parser(
@@ -85,6 +111,7 @@ def main(argv: list[str] | None = None) -> int:
         "--dry-run", action="store_true", help="check and show what would change, change nothing"
     )
     _config_arg(packages)
+    _backup_parsers(sub)
     demo = sub.add_parser(
         "demo", help="start a local Synapse, a demo board and a chat console (needs .[demo])"
     )
@@ -100,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_demo(args.data_dir, console=not args.no_console)
 
-    from board_bot.app import DatabaseUnavailable, build_app
+    from board_bot.app import DatabaseUnavailable, MonitoringUnavailable, build_app
     from board_bot.core.clock import SystemClock
     from board_bot.core.config import load_config
 
@@ -110,27 +137,41 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Invalid configuration {args.config}:", file=sys.stderr)
         for problem in exc.problems:
             print(f"  - {problem}", file=sys.stderr)
-        return 2
+        return 1 if args.command == "healthcheck" else 2  # Docker reserves a health check's 2
+    if config.logging.format != "text":
+        _setup_logging(args.log_level, config.logging.format)
+    if args.command == "healthcheck":
+        return _healthcheck(config)
+    if args.command in ("backup", "restore"):
+        return _backup_or_restore(config, args)
     if args.command == "check-config":
+        watch = config.monitoring
         print(
             f"{args.config}: OK — {config.matrix.user_id} on {config.matrix.homeserver}, "
             f"database {config.storage.database_url.split(':', 1)[0]}, "
             f"language {config.bot.language}, time zone {config.bot.timezone}, "
-            f"encryption {'on' if config.encryption.enabled else 'off'}"
+            f"encryption {'on' if config.encryption.enabled else 'off'}, "
+            f"monitoring {f'on {watch.host}:{watch.port}' if watch.enabled else 'off'}, "
+            f"logs as {config.logging.format}"
         )
         return 0
     app = build_app(config, SystemClock())
     try:
         if args.command == "migrate":
-            app.prepare_database()
-            print("database schema is up to date")
-            return 0
+            if args.to is None:
+                app.prepare_database()
+                print("database schema is up to date")
+                return 0
+            return _migrate_to(app, args.to)
         if args.command == "import":
             return _import(app, args.what, args.file, args.board, dry_run=args.dry_run)
         asyncio.run(app.run())
     except DatabaseUnavailable as exc:
         log.error("%s", exc)
         return 3
+    except MonitoringUnavailable as exc:
+        log.error("%s", exc)
+        return 5
     except Exception as exc:
         from board_bot.matrix.runner import LoginFailed, TokenRevoked
 
@@ -138,6 +179,100 @@ def main(argv: list[str] | None = None) -> int:
             log.error("%s", exc)
             return 4
         raise
+    return 0
+
+
+def _backup_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    backup = sub.add_parser(
+        "backup",
+        help="back up the database, the login and the encryption keys into a new directory",
+        description="Writes the database (SQLite: its online backup, safe while the bot runs; "
+        "PostgreSQL: pg_dump, custom format), the login (credentials.json) and the crypto "
+        "store into DIR, with manifest.json (versions, SHA-256 of every file). DIR must be new "
+        "or empty; it is made readable by this user only. Exit codes: 0 done, 2 refused "
+        "(nothing written), 1 failed, 3 database unreachable.",
+    )
+    backup.add_argument("--to", required=True, type=Path, metavar="DIR", dest="directory")
+    _config_arg(backup)
+    restore = sub.add_parser(
+        "restore",
+        help="restore a backup into an empty data directory (and an empty database)",
+        description="Checks every file of the backup in DIR against its manifest, then restores "
+        "the database (PostgreSQL: pg_restore into the configured database, which must have no "
+        "tables), the login and the crypto store into the configured data directory, which must "
+        "be empty or missing. Start the bot afterwards: its migrations run at start-up. Exit "
+        "codes: 0 done, 2 refused (nothing written), 1 failed, 3 database unreachable.",
+    )
+    restore.add_argument("--from", required=True, type=Path, metavar="DIR", dest="directory")
+    _config_arg(restore)
+
+
+def _backup_or_restore(config: Config, args: argparse.Namespace) -> int:
+    """``board-bot backup|restore``: 0 done, 1 failed, 2 refused, 3 no database."""
+    from board_bot.core import backup as backups
+    from board_bot.core.clock import SystemClock
+
+    try:
+        if args.command == "backup":
+            manifest = backups.backup(
+                config, args.directory, now=SystemClock().now(), version=__version__
+            )
+            size = sum(f.size for f in manifest.files)
+            print(
+                f"backup written to {args.directory}: {manifest.backend} database at schema "
+                f"revision {manifest.schema_revision or '(none)'}, {len(manifest.files)} files, "
+                f"{size:,} bytes"
+            )
+            if not any(f.path.endswith(CREDENTIALS_FILE) for f in manifest.files):
+                print(
+                    f"warning: {config.storage.data_dir / CREDENTIALS_FILE} is missing: the "
+                    "backup holds no login (has the bot ever logged in?)",
+                    file=sys.stderr,
+                )
+            return 0
+        result = backups.restore(config, args.directory)
+    except backups.BackupError as exc:
+        verb = "backup" if args.command == "backup" else "restore"
+        print(f"{verb} {'refused' if exc.exit_code == 2 else 'failed'}: {exc}", file=sys.stderr)
+        return exc.exit_code
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    manifest = result.manifest
+    print(
+        f"restored the backup of {manifest.created_at} (bot {manifest.bot_version}, "
+        f"{manifest.backend}) into {result.data_dir}; start the bot: board-bot run "
+        f"--config {args.config}"
+    )
+    return 0
+
+
+def _healthcheck(config: Config, timeout: float = 5.0) -> int:
+    """``board-bot healthcheck``: 0 when the bot's ``/healthz`` answers 200, else 1."""
+    import urllib.error
+    import urllib.request
+
+    settings = config.monitoring
+    if not settings.enabled:
+        print(
+            "healthcheck: the monitoring port is off; set [monitoring] port in the config",
+            file=sys.stderr,
+        )
+        return 1
+    # A server listening on every interface is asked on the loopback address.
+    host = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(settings.host, settings.host)
+    url = f"http://{f'[{host}]' if ':' in host else host}:{settings.port}/healthz"
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            status = response.status
+    except urllib.error.HTTPError as exc:
+        status = exc.code
+    except (OSError, ValueError) as exc:
+        print(f"healthcheck: {url}: {getattr(exc, 'reason', exc)}", file=sys.stderr)
+        return 1
+    if status != 200:
+        print(f"healthcheck: {url} answered HTTP {status}", file=sys.stderr)
+        return 1
+    print(f"healthcheck: {url} OK")
     return 0
 
 

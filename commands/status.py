@@ -299,6 +299,10 @@ def remind(ctx: Context) -> str:
     if not prompts:
         return t(ctx.lang, "status.all_answered", period=r.period_label(ctx.lang, rnd.period))
     status_jobs.queue_reminders(ctx.session, board, rnd, prompts, name=ctx.name, now=ctx.now)
+    # Whoever has still not joined the direct room their prompt went to is told to the admins.
+    status_jobs.note_unjoined(
+        ctx.session, board, rnd.period, joined=ctx.runtime.joined, name=ctx.name, now=ctx.now
+    )
     reminded = {p.department_id for p in prompts}
     depts = [d for d in departments.active(ctx.session, board.id) if d.id in reminded]
     codes = sorted((d.code for d in depts), key=departments.code_key)

@@ -8,22 +8,17 @@ skip into a failure. ``-m "not postgres"`` deselects them.
 
 from __future__ import annotations
 
-import os
-import secrets
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Engine
 
 from board_bot.core import i18n, migrate
 from board_bot.core.db import make_engine
-
-POSTGRES_ADMIN_URL = os.environ.get(
-    "BOARD_BOT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
-REQUIRE_POSTGRES = os.environ.get("BOARD_BOT_REQUIRE_POSTGRES") == "1"
+from tests.pg_databases import REQUIRE_POSTGRES, Unreachable, new_database
 
 _postgres_skip_reason: list[str] = []
 
@@ -37,40 +32,15 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
     """The URL of a fresh PostgreSQL database for this test session; dropped at the end."""
-    admin = sa.create_engine(
-        POSTGRES_ADMIN_URL,
-        isolation_level="AUTOCOMMIT",
-        poolclass=sa.pool.NullPool,
-        connect_args={"connect_timeout": 3},
-    )
-    name = f"board_bot_test_{secrets.token_hex(6)}"
-    try:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    except sa.exc.OperationalError as exc:
-        admin.dispose()
-        reason = (
-            f"PostgreSQL not reachable at "
-            f"{make_url(POSTGRES_ADMIN_URL).render_as_string(hide_password=True)}: "
-            f"{str(exc.orig).strip().splitlines()[0] if exc.orig else exc}"
-        )
-        if REQUIRE_POSTGRES:
-            pytest.fail(f"{reason} (BOARD_BOT_REQUIRE_POSTGRES=1 forbids skipping)", pytrace=False)
-        _postgres_skip_reason.append(reason)
-        pytest.skip(reason)
-    try:
-        yield make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(
-                sa.text(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                    "WHERE datname = :name AND pid <> pg_backend_pid()"
-                ),
-                {"name": name},
-            )
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with ExitStack() as stack:
+        try:
+            url = stack.enter_context(new_database("board_bot_test"))
+        except Unreachable as exc:
+            if REQUIRE_POSTGRES:
+                pytest.fail(f"{exc} (BOARD_BOT_REQUIRE_POSTGRES=1 forbids skipping)", pytrace=False)
+            _postgres_skip_reason.append(str(exc))
+            pytest.skip(str(exc))
+        yield url
 
 
 @pytest.fixture

@@ -31,6 +31,7 @@ from board_bot.core.events import (
     Outcome,
 )
 from board_bot.core.i18n import t
+from board_bot.core.metrics import Metrics
 from board_bot.core.naming import Namer, named, namer
 from board_bot.core.ratelimit import RateLimiter
 from board_bot.core.render import Safe
@@ -51,6 +52,7 @@ class Dispatcher:
         registry: Registry,
         runtime: Runtime,
         handlers: Sequence[EventHandlers] = (),
+        metrics: Metrics | None = None,
     ) -> None:
         self.config = config
         self.engine = engine
@@ -59,6 +61,8 @@ class Dispatcher:
         self.runtime = runtime
         #: the features' handlers for chat events that are not commands, asked in this order
         self.handlers = tuple(handlers)
+        #: commands by group and outcome, and their duration (none: not counted)
+        self.metrics = metrics
         self.limiter = RateLimiter(
             per_minute=config.bot.rate_limit_per_minute,
             burst=config.bot.rate_limit_burst,
@@ -81,6 +85,7 @@ class Dispatcher:
         if not self.is_command(msg.body):
             return self._answer(msg)
         now = self.clock.now()
+        started = self.clock.monotonic()
         after: list[Callable[[], None]] = []
         with unit_of_work(self.engine) as session:
             if delivery.is_handled(session, msg.event_id):
@@ -117,6 +122,7 @@ class Dispatcher:
                     ids.append(row.id)
             for follow_up in follow:
                 follow_up(session)
+        self._count(msg.body, handled.outcome, self.clock.monotonic() - started)
         for callback in after:
             try:
                 callback()
@@ -200,7 +206,7 @@ class Dispatcher:
     def give_up(self, msg: IncomingMessage) -> list[int]:
         """Record an event that failed again and again, and apologise for it."""
         text = t(self.config.bot.language, "error.internal")
-        return self._record(
+        ids = self._record(
             msg.event_id,
             msg.room_id,
             "failed",
@@ -208,6 +214,25 @@ class Dispatcher:
             reply_to=msg.event_id,
             thread=msg.thread_root,
         )
+        if ids and self.is_command(msg.body):
+            self._count(msg.body, "failed", 0.0)
+        return ids
+
+    def command_group(self, body: str) -> str:
+        """The metrics' name for a command's group: the registry's name of the group or
+        top-level command its first word names (in any language), else ``unknown``. Never a
+        word the user typed, so that the metrics carry no user text."""
+        words = body[len(self.config.bot.command_prefix) :].split(maxsplit=1)
+        word = words[0].lower() if words else ""
+        group = self.registry.groups.get(word)
+        if group is not None:
+            return group.name
+        command = self.registry.top.get(word)
+        return command.name if command is not None else "unknown"
+
+    def _count(self, body: str, outcome: str, seconds: float) -> None:
+        if self.metrics is not None:
+            self.metrics.command(self.command_group(body), outcome, seconds)
 
     def _record(
         self,

@@ -31,12 +31,14 @@ from board_bot.core.errors import BotError, Forbidden, UsageError
 from board_bot.core.i18n import has_text, t
 from board_bot.core.ids import RoomId, UserId
 from board_bot.core.naming import (
+    JoinedLookup,
     MemberLookup,
     NameLookup,
     Namer,
     People,
     namer,
     no_members,
+    not_known,
     unknown_name,
 )
 from board_bot.core.render import Safe
@@ -97,6 +99,9 @@ class Runtime:
     room_members: MemberLookup = no_members
     #: the deployment's fields of action (bot.handlungsfelder)
     handlungsfelder: tuple[str, ...] = ()
+    #: (room id, user id) -> whether they joined the room (False: invited only, or not in it;
+    #: None: the room is not known)
+    joined: JoinedLookup = not_known
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ environment variable NAME, so that secrets need not stand in the file.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 import tomllib
@@ -96,12 +97,35 @@ class EncryptionConfig:
     pickle_key: str
 
 
+LOG_FORMATS = ("text", "json")
+
+
+@dataclass(frozen=True)
+class MonitoringConfig:
+    """The local HTTP port for /healthz, /readyz and /metrics; port 0: off."""
+
+    port: int = 0
+    host: str = "127.0.0.1"
+
+    @property
+    def enabled(self) -> bool:
+        return self.port != 0
+
+
+@dataclass(frozen=True)
+class LoggingConfig:
+    #: "text" (lines for people) or "json" (one JSON object a line, for a log collector)
+    format: str = "text"
+
+
 @dataclass(frozen=True)
 class Config:
     matrix: MatrixConfig
     bot: BotConfig
     storage: StorageConfig
     encryption: EncryptionConfig
+    monitoring: MonitoringConfig = MonitoringConfig()
+    logging: LoggingConfig = LoggingConfig()
 
 
 class _Reader:
@@ -234,6 +258,8 @@ _KNOWN = {
     },
     "storage": {"data_dir", "database_url"},
     "encryption": {"enabled", "pickle_key"},
+    "monitoring": {"port", "host"},
+    "logging": {"format"},
 }
 
 
@@ -349,6 +375,13 @@ def parse_config(
                 "a homeserver on this machine; generate a secret of your own"
             )
 
+    monitoring = _monitoring(r)
+    log_format = r.string("logging", "format", "text") or "text"
+    if log_format not in LOG_FORMATS:
+        r.problems.append(
+            f"logging.format: must be one of {', '.join(LOG_FORMATS)}, got {log_format!r}"
+        )
+
     if r.problems:
         raise ConfigError(r.problems)
     return Config(
@@ -378,7 +411,35 @@ def parse_config(
         ),
         storage=StorageConfig(data_dir=data_dir, database_url=database_url),
         encryption=EncryptionConfig(enabled=enabled, pickle_key=pickle_key),
+        monitoring=monitoring,
+        logging=LoggingConfig(format=log_format),
     )
+
+
+_HOSTNAME = re.compile(
+    r"(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*"
+)
+
+
+def _monitoring(r: _Reader) -> MonitoringConfig:
+    """``[monitoring]``: a port from 0 (off) to 65535 and the address to listen on (an IP
+    address or a host name; default the loopback address)."""
+    port = r.integer("monitoring", "port", 0, minimum=0)
+    if port > 65535:
+        r.problems.append(f"monitoring.port: must be 0 (off) to 65535, got {port}")
+        port = 0
+    host = (r.string("monitoring", "host", "127.0.0.1") or "").strip()
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        if not _HOSTNAME.fullmatch(host):
+            r.problems.append(
+                "monitoring.host: must be an IP address or a host name to listen on, like "
+                f"127.0.0.1 (this machine only) or 0.0.0.0 (every interface), got {host!r}"
+            )
+            host = "127.0.0.1"
+    return MonitoringConfig(port=port, host=host)
 
 
 #: A command prefix is written into code spans and command lines as it is: punctuation that

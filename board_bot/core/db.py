@@ -155,9 +155,10 @@ def _sqlite_begin(connection: sa.Connection) -> None:
     connection holds the lock gets "database is locked" at once: SQLite does not wait (busy
     timeout) when upgrading a read transaction, nor when its snapshot is stale. So every
     transaction begins IMMEDIATE: reads and writes of a unit of work see one snapshot, and a
-    second writer waits its turn.
+    second writer waits its turn. Except a :func:`read_only` one: it takes no lock.
     """
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    read_only = connection.get_execution_options().get("read_only", False)
+    connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 def make_engine(url: str) -> Engine:
@@ -170,6 +171,7 @@ def make_engine(url: str) -> Engine:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = sa.create_engine(
             url,
+            hide_parameters=True,  # an error's text must not carry what people wrote
             connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
         )
         sa.event.listen(engine, "connect", _sqlite_pragmas)
@@ -177,6 +179,7 @@ def make_engine(url: str) -> Engine:
         return engine
     return sa.create_engine(
         url,
+        hide_parameters=True,  # an error's text must not carry what people wrote
         pool_pre_ping=True,
         connect_args={
             "options": f"-c statement_timeout={PG_STATEMENT_TIMEOUT_MS}",
@@ -190,6 +193,17 @@ def backend_name(engine: Engine) -> str:
 
 
 @contextmanager
+def read_only(engine: Engine) -> Iterator[Session]:
+    """A session that only reads (a metric, say): on SQLite its transaction takes no write lock,
+    so that it never waits for, nor holds up, a unit of work."""
+    with (
+        engine.connect().execution_options(read_only=True) as connection,
+        Session(connection) as session,
+    ):
+        yield session
+
+
+@contextmanager
 def unit_of_work(engine: Engine) -> Iterator[Session]:
     """One transaction: commit when the block ends, roll back when it raises."""
     with Session(engine, expire_on_commit=False) as session:
@@ -199,6 +213,13 @@ def unit_of_work(engine: Engine) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+def unreachable_message(engine: Engine, exc: OperationalError) -> str:
+    """What to tell an operator whose database cannot be reached (no password in it)."""
+    url = engine.url.render_as_string(hide_password=True)
+    reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+    return f"cannot reach the database {url}: {reason}"
 
 
 def database_down(exc: Exception) -> bool:

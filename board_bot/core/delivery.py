@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
@@ -118,6 +119,16 @@ def pending(session: Session, limit: int = 50) -> list[OutboxMessage]:
             .limit(limit)
         )
     )
+
+
+def backlog(session: Session) -> tuple[int, datetime | None]:
+    """How many replies wait unsent, and when the oldest of them was queued (for metrics)."""
+    count, oldest = session.exec(
+        select(sa.func.count(), sa.func.min(OutboxMessage.created_at)).where(
+            col(OutboxMessage.sent_at).is_(None)
+        )
+    ).one()
+    return int(count), oldest
 
 
 def retarget(session: Session, user_id: str, room_id: str) -> int:

@@ -14,6 +14,10 @@ log = logging.getLogger(__name__)
 FILE_MODE = 0o600
 DIR_MODE = 0o700
 PRIVATE_UMASK = 0o077
+#: In the data directory: the access token and device id (``matrix/session.py``), and
+#: matrix-nio's crypto store (the device's encryption keys).
+CREDENTIALS_FILE = "credentials.json"
+CRYPTO_DIR = "crypto"
 
 
 def secure_data_dir(path: Path) -> list[Path]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
@@ -31,6 +32,58 @@ def downgrade(engine: Engine, revision: str = "base") -> None:
         cfg = alembic_config(engine)
         cfg.attributes["connection"] = connection
         command.downgrade(cfg, revision)
+
+
+class UnknownRevision(ValueError):
+    """A schema revision that none of the bot's migrations has."""
+
+
+def _scripts() -> Any:
+    """The migrations' script directory (alembic's ``ScriptDirectory``)."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory(str(Path(migrations.__file__).parent))
+
+
+def known(revision: str) -> bool:
+    """Whether ``revision`` is one of the bot's migrations (an older version's included)."""
+    from alembic.util import CommandError
+
+    try:
+        return _scripts().get_revision(revision) is not None
+    except CommandError:
+        return False
+
+
+def current(engine: Engine) -> str | None:
+    """The database's schema revision (None: no schema yet)."""
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def move_to(engine: Engine, revision: str) -> tuple[str | None, str]:
+    """Bring the schema to ``revision`` ("head", or one of the migrations' ids: an older one
+    to go back to an earlier version of the bot), up or down; (before, after)."""
+    from alembic.util import CommandError
+
+    script = _scripts()
+    try:
+        target = script.get_revision(revision)
+    except CommandError as exc:
+        raise UnknownRevision(str(exc)) from exc
+    if target is None:
+        raise UnknownRevision(f"no schema revision {revision!r}")
+    before = current(engine)
+    older = before is not None and any(
+        r.revision == target.revision for r in script.iterate_revisions(before, "base")
+    )
+    if older and before != target.revision:
+        downgrade(engine, target.revision)
+    else:
+        upgrade(engine, target.revision)
+    return before, target.revision
 
 
 def check(engine: Engine) -> None:

@@ -26,6 +26,9 @@ Namer = Callable[[str], Safe]
 NameLookup = Callable[[str, str], str | None]
 #: room id -> the room's members, or None when the room is not known
 MemberLookup = Callable[[str], frozenset[str] | None]
+#: (room id, user id) -> whether they joined the room (False: invited only, or not in it), or
+#: None when the room is not known
+JoinedLookup = Callable[[str, str], bool | None]
 
 
 def unknown_name(room_id: str, user_id: str) -> str | None:
@@ -34,6 +37,11 @@ def unknown_name(room_id: str, user_id: str) -> str | None:
 
 
 def no_members(room_id: str) -> frozenset[str] | None:
+    return None
+
+
+def not_known(room_id: str, user_id: str) -> bool | None:
+    """Whether someone joined a room: not known (the bot tier's tests, a command-line tool)."""
     return None
 
 

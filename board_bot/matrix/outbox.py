@@ -16,6 +16,7 @@ import asyncio
 import contextlib
 import io
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
@@ -35,6 +36,8 @@ from sqlalchemy.engine import Engine
 from board_bot.core import delivery
 from board_bot.core.clock import Clock
 from board_bot.core.db import unit_of_work
+from board_bot.core.naming import Namer, plain_names
+from board_bot.features.status_rounds import jobs as status_round_jobs
 from board_bot.features.status_rounds import service as status_rounds
 from board_bot.features.workshops import service as workshops
 
@@ -83,6 +86,7 @@ class OutboxSender:
         *,
         encrypt_direct_rooms: bool = False,
         direct_room_name: str = "Smart City Board",
+        names: Callable[[str], Namer] | None = None,
     ) -> None:
         self.client = client
         self.engine = engine
@@ -90,6 +94,8 @@ class OutboxSender:
         self.crypto_lock = crypto_lock
         self.encrypt_direct_rooms = encrypt_direct_rooms
         self.direct_room_name = direct_room_name
+        #: how people are named in a room (the bot's own notices about deliveries)
+        self.names: Callable[[str], Namer] = names or (lambda room_id: plain_names)
         self._unknown_since: dict[str, float] = {}  # room id -> monotonic time first missed
         self._direct_users: dict[str, str] = {}  # room id -> the person ("" not a direct room)
         self._reinvited: set[str] = set()
@@ -400,7 +406,12 @@ class OutboxSender:
 
     def _close(self, outbox_id: int, error: str) -> None:
         with unit_of_work(self.engine) as session:
-            delivery.mark_attempt_failed(
-                session, outbox_id, error=error, give_up=True, now=self.clock.now()
+            now = self.clock.now()
+            delivery.mark_attempt_failed(session, outbox_id, error=error, give_up=True, now=now)
+            # A round's prompt that cannot be delivered is told to the board's admins.
+            told = status_round_jobs.note_undeliverable(
+                session, outbox_id, names=self.names, now=now
             )
         log.error("reply %s could not be delivered and was given up: %s", outbox_id, error)
+        if told is not None:
+            self.wake()  # the notice to the board room

@@ -36,6 +36,8 @@ from board_bot.core.db import database_unreachable, unit_of_work
 from board_bot.core.events import IncomingMessage, IncomingReaction, IncomingRedaction
 from board_bot.core.i18n import t
 from board_bot.core.ids import server_of
+from board_bot.core.metrics import Metrics
+from board_bot.core.naming import namer
 from board_bot.matrix.outbox import OutboxSender
 from board_bot.matrix.pills import command_text
 from board_bot.matrix.session import LoginFailed, log_in, make_client
@@ -76,12 +78,14 @@ class MatrixBot:
         dispatcher: Dispatcher,
         clock: Clock,
         runtime: Runtime,
+        metrics: Metrics | None = None,
     ) -> None:
         self.config = config
         self.engine = engine
         self.dispatcher = dispatcher
         self.clock = clock
         self.runtime = runtime
+        self.metrics = metrics
         self.client: AsyncClient = make_client(config)
         self.crypto_lock = asyncio.Lock()
         self.sender = OutboxSender(
@@ -90,11 +94,13 @@ class MatrixBot:
             clock,
             self.crypto_lock,
             encrypt_direct_rooms=config.encryption.enabled,
+            names=lambda room_id: namer(room_id, self._display_name, self._room_members),
         )
         self._account = config.matrix.user_id
         self._attempts: dict[str, int] = {}
         runtime.display_name = self._display_name
         runtime.room_members = self._room_members
+        runtime.joined = self._joined
 
     async def run(self) -> None:
         """Log in, then sync until cancelled. Raises TokenRevoked or LoginFailed to stop."""
@@ -130,6 +136,8 @@ class MatrixBot:
                     continue
                 token = response.next_batch
                 first = False
+                if self.metrics is not None:
+                    self.metrics.synced()
                 delay = BACKOFF_START
                 if sender_task is None:  # rooms are known now: pending replies can go out
                     sender_task = asyncio.create_task(self.sender.run(), name="outbox")
@@ -153,6 +161,8 @@ class MatrixBot:
             wake=lambda: _call_soon(loop, self.sender.wake),
             display_name=self._display_name,
             room_members=self._room_members,
+            joined=self._joined,
+            metrics=self.metrics,
         )
         try:
             await run_scheduler(context, self.config.bot.timezone)
@@ -422,6 +432,17 @@ class MatrixBot:
             return None
         try:  # called from the dispatcher's thread while the loop may update the room
             return frozenset(room.users) | frozenset(room.invited_users)
+        except RuntimeError:
+            return None
+
+    def _joined(self, room_id: str, user_id: str) -> bool | None:
+        """Whether the user joined ``room_id`` (False: invited only, or not in it); None when
+        the room is not known."""
+        room = self.client.rooms.get(room_id)
+        if room is None:
+            return None
+        try:  # called from the scheduler's thread while the loop may update the room
+            return user_id in room.users and user_id not in room.invited_users
         except RuntimeError:
             return None
 

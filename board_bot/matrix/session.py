@@ -11,10 +11,9 @@ from pathlib import Path
 from nio import AsyncClient, AsyncClientConfig, LoginResponse, WhoamiResponse
 
 from board_bot.core.config import Config
+from board_bot.core.files import CREDENTIALS_FILE, CRYPTO_DIR
 
 log = logging.getLogger(__name__)
-
-CREDENTIALS_FILE = "credentials.json"
 
 
 class LoginFailed(RuntimeError):
@@ -61,7 +60,7 @@ def save_credentials(config: Config, creds: Credentials) -> None:
 
 
 def make_client(config: Config) -> AsyncClient:
-    store = config.storage.data_dir / "crypto"
+    store = config.storage.data_dir / CRYPTO_DIR
     store.mkdir(parents=True, exist_ok=True, mode=0o700)
     client_config = AsyncClientConfig(
         encryption_enabled=config.encryption.enabled,

@@ -27,7 +27,17 @@ from sqlmodel import Session, col, select
 from board_bot.core.clock import Clock
 from board_bot.core.db import unit_of_work
 from board_bot.core.jobs import Run
-from board_bot.core.naming import MemberLookup, NameLookup, Namer, namer, no_members, unknown_name
+from board_bot.core.metrics import Metrics
+from board_bot.core.naming import (
+    JoinedLookup,
+    MemberLookup,
+    NameLookup,
+    Namer,
+    namer,
+    no_members,
+    not_known,
+    unknown_name,
+)
 from board_bot.features.status_rounds import jobs as status_jobs
 from board_bot.features.summaries import jobs as summary_jobs
 from board_bot.features.workshops import jobs as workshop_jobs
@@ -127,6 +137,10 @@ class JobContext:
     display_name: NameLookup = unknown_name
     #: room id -> its members, or None when not known (the Matrix side's)
     room_members: MemberLookup = no_members
+    #: (room id, user id) -> whether they joined it (None: not known; the Matrix side's)
+    joined: JoinedLookup = not_known
+    #: where the scheduler reports its lease and its jobs (none: not counted)
+    metrics: Metrics | None = None
 
     def names(self, room_id: str) -> Namer:
         """How people are named in a message of a job to the board room ``room_id``."""
@@ -210,6 +224,14 @@ def scheduled_summary(board_id: int, period: str) -> None:
 
 def scheduled_reminder(board_id: int, period: str, number: int) -> None:
     run_job("reminder", board_id, period, number)
+    # Whoever has still not joined the direct room their prompt went to is told to the admins.
+    joined = _ctx().joined
+    _for_board(
+        board_id,
+        lambda s, b, name, now: status_jobs.note_unjoined(
+            s, b, period, joined=joined, name=name, now=now
+        ),
+    )
 
 
 def scheduled_workshop_reminder(board_id: int, workshop_id: int, kind: str) -> None:

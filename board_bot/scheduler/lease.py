@@ -38,6 +38,16 @@ def release(session: Session, name: str, holder: str) -> None:
         session.flush()
 
 
+def clear(session: Session, name: str) -> None:
+    """Drop the lease whoever holds it: the process that became the active bot knows that its
+    holder is gone (it held the active lock, :mod:`board_bot.core.instance`), so the scheduler
+    need not wait for the lease to expire."""
+    row = session.get(SchedulerLease, name)
+    if row is not None:
+        session.delete(row)
+        session.flush()
+
+
 def holder_of(session: Session, name: str, now: datetime) -> str | None:
     row = session.get(SchedulerLease, name)
     return row.holder if row is not None and row.expires_at > now else None

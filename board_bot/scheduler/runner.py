@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
 from board_bot.core.db import unit_of_work
+from board_bot.core.metrics import LeaseState
 from board_bot.features.status_rounds import jobs as status_jobs
 from board_bot.scheduler import jobs, lease
 from board_bot.scheduler.jobs import JobContext
@@ -70,8 +71,10 @@ async def run_scheduler(context: JobContext, zone: str) -> None:
     while True:
         try:
             if not await asyncio.to_thread(_try_lease, context, holder):
+                _report(context, "standby")  # another process holds a valid lease
                 await asyncio.sleep(STANDBY_RETRY)
                 continue
+            _report(context, "held")
             log.info("this process runs the status round scheduler (%s)", holder)
             await _lead(context, zone, holder)
             log.warning("the scheduler lease was lost; standing by")
@@ -79,6 +82,7 @@ async def run_scheduler(context: JobContext, zone: str) -> None:
         except asyncio.CancelledError:
             raise
         except Exception:
+            _report(context, "failed")
             log.exception("the status round scheduler failed; starting again in %.0f s", delay)
             await asyncio.sleep(delay)
             delay = min(delay * 2, BACKOFF_MAX)
@@ -86,10 +90,10 @@ async def run_scheduler(context: JobContext, zone: str) -> None:
 
 async def _lead(context: JobContext, zone: str, holder: str) -> None:
     """The scheduler, as long as the lease is renewed; returns when it is lost."""
-    from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_MISSED
+    from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, EVENT_JOB_MISSED
 
     scheduler = make_scheduler(context.engine, zone)
-    scheduler.add_listener(_job_event, EVENT_JOB_MISSED | EVENT_JOB_ERROR)
+    scheduler.add_listener(_job_event, EVENT_JOB_MISSED | EVENT_JOB_ERROR | EVENT_JOB_EXECUTED)
     scheduler.start()
     context.scheduler = scheduler
     try:
@@ -105,6 +109,7 @@ async def _lead(context: JobContext, zone: str, holder: str) -> None:
             await asyncio.sleep(LEASE_RENEW)
             if not await asyncio.to_thread(_try_lease, context, holder):
                 return
+            _report(context, "held")
     finally:
         context.scheduler = None
         scheduler.shutdown(wait=False)
@@ -112,14 +117,31 @@ async def _lead(context: JobContext, zone: str, holder: str) -> None:
             await asyncio.to_thread(_release, context, holder)
 
 
+def _report(context: JobContext, state: LeaseState) -> None:
+    if context.metrics is not None:
+        context.metrics.lease(state)
+
+
 def _job_event(event: Any) -> None:
-    """Missed and failed jobs are logged; a missed prompt is caught up (and reported when it is
-    too late) by a reconciliation at once."""
-    if getattr(event, "exception", None) is not None:
-        log.error("status job %s failed: %r", event.job_id, event.exception)
-    else:
-        log.warning("status job %s missed its time %s", event.job_id, event.scheduled_run_time)
+    """Jobs that ran, failed or missed their time are counted; missed and failed ones are
+    logged, and a missed prompt is caught up (and reported when it is too late) by a
+    reconciliation at once."""
+    from apscheduler.events import EVENT_JOB_EXECUTED, EVENT_JOB_MISSED
+
     context = jobs.current()
+    metrics = context.metrics if context is not None else None
+    if event.code == EVENT_JOB_EXECUTED:
+        if metrics is not None:
+            metrics.job_run(ok=True)
+        return
+    if event.code == EVENT_JOB_MISSED:
+        if metrics is not None:
+            metrics.job_missed()
+        log.warning("status job %s missed its time %s", event.job_id, event.scheduled_run_time)
+    else:
+        if metrics is not None:
+            metrics.job_run(ok=False)
+        log.error("status job %s failed: %r", event.job_id, event.exception)
     if context is not None and context.scheduler is not None:
         context.scheduler.add_job(
             "board_bot.scheduler.jobs:reconcile_all",

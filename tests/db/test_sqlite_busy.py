@@ -127,3 +127,21 @@ def test_write_waits_for_another_writer_and_succeeds(
         assert accounts == ["@other:example.org"]  # the other writer's row is there, too
         expected_boards = 0 if work is write_only else 1
         assert session.exec(select(sa.func.count()).select_from(Board)).one() == expected_boards
+
+
+def test_a_read_only_session_neither_waits_for_nor_takes_the_write_lock(
+    sqlite_engine: Engine,
+) -> None:
+    """A metrics scrape reads the outbox while a unit of work holds the write lock: it reads
+    at once (a unit of work would wait out the busy timeout and fail), and the writer it runs
+    beside still commits."""
+    from board_bot.core.db import read_only
+    from board_bot.core.render import message_contents
+
+    with unit_of_work(sqlite_engine) as writer:  # BEGIN IMMEDIATE: holds the write lock
+        delivery.enqueue(writer, room_id="!r:x", contents=message_contents("Hallo"), now=NOW)
+        with read_only(sqlite_engine) as reader:
+            assert delivery.backlog(reader) == (0, None)  # the writer has not committed
+    with read_only(sqlite_engine) as reader:
+        count, oldest = delivery.backlog(reader)
+    assert count == 1 and oldest == NOW

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import socket
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -83,3 +84,38 @@ def test_migrate_brings_the_schema_to_head(
     assert main(["migrate", "--config", str(write(tmp_path, GOOD.format(url=url)))]) == 0
     tables = set(sa.inspect(bare_engine).get_table_names())
     assert {"board", "handled_event", "outbox", "sync_state", "audit_entry"} <= tables
+
+
+def test_migrate_to_an_older_revision_and_back(
+    bare_engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    """The way back to an earlier version of the bot: its schema revision (the backup's
+    manifest names it), down and up again; an unknown revision is refused."""
+    from board_bot.core import migrate
+
+    monkeypatch.setenv("TEST_PASSWORD", "secret-password")
+    url = bare_engine.url.render_as_string(hide_password=False)
+    config = str(write(tmp_path, GOOD.format(url=url)))
+    assert main(["migrate", "--config", config]) == 0
+    head = migrate.current(bare_engine)
+    older = "5b1e9c3d7a20"  # the status_since / light_since columns came with it
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(migrate.alembic_config(bare_engine))
+    before_since = script.get_revision(older).down_revision
+    assert isinstance(before_since, str)
+    capsys.readouterr()
+
+    assert main(["migrate", "--config", config, "--to", before_since]) == 0
+    assert f"at revision {before_since} (was {head})" in capsys.readouterr().out
+    columns = {c["name"] for c in sa.inspect(bare_engine).get_columns("work_package")}
+    assert "status_since" not in columns and migrate.current(bare_engine) == before_since
+
+    assert main(["migrate", "--config", config, "--to", "head"]) == 0
+    assert migrate.current(bare_engine) == head
+    columns = {c["name"] for c in sa.inspect(bare_engine).get_columns("work_package")}
+    assert "status_since" in columns
+
+    assert main(["migrate", "--config", config, "--to", "0000nonsense"]) == 2
+    assert "cannot migrate" in capsys.readouterr().err
+    assert migrate.current(bare_engine) == head

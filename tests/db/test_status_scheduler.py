@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import pytest_asyncio
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from board_bot.core.clock import FixedClock
 from board_bot.core.db import unit_of_work
@@ -192,3 +192,158 @@ async def test_a_reminder_claimed_by_two_processes_goes_out_once(
         with unit_of_work(engine) as second:
             two = sr.remind(second, second.exec(select(StatusRound)).one(), 1, now=at)
     assert len(one) == 2 and two == []
+
+
+async def test_an_undeliverable_prompt_is_told_to_the_admins_once(
+    scheduler: Any, city: City, engine: Engine
+) -> None:
+    """The outbox gives a prompt up: the board's admins hear of it in the board room, once, in
+    words that fit why (the lead left the direct room; no direct room could be opened; the bot
+    cannot write in the department's room), and it is counted; a reminder to the same person
+    given up later, or another message given up, tells nobody."""
+    import asyncio
+
+    from nio import AsyncClient
+
+    from board_bot.core import delivery
+    from board_bot.core import metrics as metrics_module
+    from board_bot.core.render import message_contents
+    from board_bot.features.departments import service as departments
+    from board_bot.features.people import service as people
+    from board_bot.features.status_rounds import service as sr
+    from board_bot.matrix.outbox import OutboxSender
+
+    fritz = "@fritz:kiel.de"
+    with unit_of_work(engine) as session:  # FB 68 gets a lead, and a room of its own
+        board = session.get(type(city.board), city.board_id)
+        fb68 = session.get(type(city.fb68), city.fb68.id)
+        assert board is not None and fb68 is not None
+        people.assign(
+            session, board=board, user_id=fritz, role="lead", department=fb68, actor=CDO, now=NOW
+        )
+        departments.set_room(session, dept=fb68, room_id="!fb68:kiel.de", actor=CDO, now=NOW)
+    rounds.reconcile(NOW)
+    set_clock(MONDAY)
+    rounds.scheduled_prompt(city.board_id, "2026-W49")
+    dm = "!dm-alice:kiel.de"
+    with unit_of_work(engine) as session:  # Alice's prompt went to her direct room
+        sr.remember_direct_room(session, ALICE, dm, MONDAY)
+        delivery.retarget(session, ALICE, dm)
+        sr.retarget_prompts(session, ALICE, dm)
+        prompts = {p.contact: p for p in session.exec(select(StatusPrompt))}
+        other = delivery.enqueue(
+            session, room_id=dm, contents=message_contents("Hallo"), now=MONDAY
+        )[0].id
+    assert prompts[CAROL].room_id == CAROL  # no direct room with Carol yet
+    assert prompts[fritz].room_id == "!fb68:kiel.de"
+    client = AsyncClient("http://127.0.0.1:9", "@bot:kiel.de")
+    clock = FixedClock(MONDAY + timedelta(minutes=20))
+    sender = OutboxSender(client, engine, clock, asyncio.Lock())
+    counted = metrics_module.Metrics(clock)
+    metrics_module.install(counted)
+    try:
+
+        def notices() -> list[str]:
+            with Session(engine) as session:
+                return [
+                    m.content["body"]
+                    for m in session.exec(select(OutboxMessage).order_by(col(OutboxMessage.id)))
+                    if m.room_id == city.board.room_id
+                ]
+
+        alice = prompts[ALICE].outbox_id
+        assert alice is not None and other is not None
+        sender._close(other, "not in this room")  # not a prompt: nobody is told
+        assert notices() == []
+        sender._close(alice, f"{ALICE} is not in the direct room {dm}")
+        sender._close(alice, f"{ALICE} is not in the direct room {dm}")  # told once
+        assert notices() == [
+            "⚠️ Die Abfrage der Statusrunde KW 49 an FB 61 hat alice (@alice:kiel.de) nicht "
+            "erreicht: Die Einladung in den Direktchat mit dem Bot wurde nicht angenommen, oder "
+            "der Chat wurde verlassen. Bitte sprechen Sie die Person direkt an."
+        ]
+        with Session(engine) as session:
+            [notice] = [
+                m for m in session.exec(select(OutboxMessage)) if m.room_id == city.board.room_id
+            ]
+        assert notice.content["m.mentions"] == {"user_ids": [CDO]}  # the board's admins
+
+        # The reminder to Alice goes where the prompt went and is given up too: not told again.
+        set_clock(MONDAY + timedelta(days=1, hours=1))
+        rounds.scheduled_reminder(city.board_id, "2026-W49", 1)
+        with Session(engine) as session:
+            reminder = session.exec(
+                select(OutboxMessage).where(OutboxMessage.room_id == dm, OutboxMessage.id != other)
+            ).all()[-1]
+        assert reminder.id is not None and reminder.id != alice
+        sender._close(reminder.id, f"{ALICE} is not in the direct room {dm}")
+        assert len(notices()) == 1
+
+        # No direct room could be opened with Carol (an account that does not exist, say).
+        assert prompts[CAROL].outbox_id is not None
+        sender._close(prompts[CAROL].outbox_id, "room_create: M_NOT_FOUND: unknown user")
+        assert notices()[-1] == (
+            "⚠️ Die Abfrage der Statusrunde KW 49 an FB 13 hat carol (@carol:kiel.de) nicht "
+            "erreicht: Der Bot konnte keinen Direktchat öffnen. Bitte prüfen Sie, ob die "
+            "Matrix-ID stimmt, oder sprechen Sie die Person direkt an."
+        )
+        # FB 68's room, in which the bot may not write.
+        assert prompts[fritz].outbox_id is not None
+        sender._close(prompts[fritz].outbox_id, "M_FORBIDDEN: not allowed to send")
+        assert notices()[-1].startswith(
+            "⚠️ Die Abfrage der Statusrunde KW 49 an FB 68 konnte nicht in den Raum des "
+            "Fachbereichs gesendet werden"
+        )
+        assert len(notices()) == 3
+        assert counted.registry.get_sample_value("board_bot_prompts_undeliverable_total") == 3
+    finally:
+        metrics_module.install(None)
+        await client.close()
+
+
+async def test_a_prompt_whose_direct_room_was_never_joined_is_told_at_the_reminder(
+    scheduler: Any, city: City, engine: Engine
+) -> None:
+    """Alice was invited to her direct room and never joined it: her prompt sits there unread.
+    At the first reminder the admins hear of it, once; Carol, who joined, is nobody's concern."""
+    from board_bot.features.status_rounds import service as sr
+
+    rounds.reconcile(NOW)
+    set_clock(MONDAY)
+    rounds.scheduled_prompt(city.board_id, "2026-W49")
+    rooms = {ALICE: "!dm-alice:kiel.de", CAROL: "!dm-carol:kiel.de"}
+    with unit_of_work(engine) as session:  # both prompts went out to the direct rooms
+        for person, room in rooms.items():
+            sr.remember_direct_room(session, person, room, MONDAY)
+            sr.retarget_prompts(session, person, room)
+        for prompt in session.exec(select(StatusPrompt)):
+            if prompt.contact in rooms:
+                prompt.event_id = f"$prompt-{prompt.id}"
+                session.add(prompt)
+    asked: list[tuple[str, str]] = []
+
+    def joined(room_id: str, user_id: str) -> bool | None:
+        asked.append((room_id, user_id))
+        return user_id != ALICE
+
+    rounds._ctx().joined = joined
+
+    def notices() -> list[str]:
+        with Session(engine) as session:
+            return [
+                m.content["body"]
+                for m in session.exec(select(OutboxMessage).order_by(col(OutboxMessage.id)))
+                if m.room_id == city.board.room_id
+            ]
+
+    set_clock(MONDAY + timedelta(days=1, hours=1))
+    rounds.scheduled_reminder(city.board_id, "2026-W49", 1)
+    assert sorted(asked) == sorted((room, person) for person, room in rooms.items())
+    assert notices() == [
+        "⚠️ Die Abfrage der Statusrunde KW 49 an FB 61 hat alice (@alice:kiel.de) nicht "
+        "erreicht: Die Einladung in den Direktchat mit dem Bot wurde nicht angenommen, oder "
+        "der Chat wurde verlassen. Bitte sprechen Sie die Person direkt an."
+    ]
+    rounds.scheduled_reminder(city.board_id, "2026-W49", 1)  # fired twice: told once
+    rounds.scheduled_reminder(city.board_id, "2026-W49", 2)
+    assert len(notices()) == 1

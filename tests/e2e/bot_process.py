@@ -44,6 +44,7 @@ class BotProcess:
         workdir: Path,
         database_url: str = "",
         homeserver: str | None = None,
+        data_dir: Path | None = None,
     ) -> None:
         self.workdir = workdir
         self.bot = bot
@@ -55,7 +56,7 @@ class BotProcess:
                 user_id=bot.user_id,
                 admin=admin,
                 inviters=", ".join(f'"{i}"' for i in allowed_inviters),
-                data_dir=workdir / "data",
+                data_dir=data_dir or workdir / "data",
                 database_url=database_url,
             ),
             encoding="utf-8",

@@ -163,6 +163,45 @@ async def test_a_bot_killed_while_sending_prompts_sends_each_once(board: Round) 
         assert len(client.invites) == 1, (code, client.invites)  # one direct room, not two
 
 
+async def test_a_lead_who_never_accepts_the_direct_room_is_told_to_the_admins(
+    board: Round,
+) -> None:
+    """FB 68's lead never accepts the invitation to the direct room: the prompt sits there
+    unread. At the reminder the board's admins hear of it in the board room, once; the leads
+    who joined are nobody's concern."""
+    import asyncio
+    import sqlite3
+
+    bot, cdo, leads = board.bot, board.cdo, board.leads
+    await command(cdo, board.room_id, "!status run-now")
+    for code in ("FB 13", "FB 61"):
+        await direct_room(leads[code], bot)
+    await leads["FB 68"].wait_for_invite(timeout=REPLY_WAIT)  # and never accepted
+    database = sqlite3.connect(bot.workdir / "data" / "board.db")
+    try:
+        for _ in range(int(REPLY_WAIT * 10)):  # all three prompts went out
+            (sent,) = database.execute(
+                "SELECT count(*) FROM status_prompt WHERE event_id IS NOT NULL"
+            ).fetchone()
+            if sent == 3:
+                break
+            await asyncio.sleep(0.1)
+        assert sent == 3
+    finally:
+        database.close()
+
+    reminded = await command(cdo, board.room_id, "!status erinnern")
+    assert reminded.body.startswith("⏰ Erinnerung an 3 Fachbereiche verschickt")
+    notice = await cdo.wait_for(
+        from_bot(bot, "⚠️ Die Abfrage der Statusrunde"), REPLY_WAIT, room_id=board.room_id
+    )
+    assert "an FB 68" in notice.body and "nicht angenommen" in notice.body  # type: ignore[attr-defined]
+    assert notice.source["content"]["m.mentions"] == {"user_ids": [cdo.user_id]}
+    assert await command(cdo, board.room_id, "!status erinnern")  # again: not told twice
+    notices = bot_messages(cdo, board.room_id, bot, "⚠️ Die Abfrage")
+    assert len(notices) == 1, [e.body for e in notices]  # type: ignore[attr-defined]
+
+
 async def test_the_summary_with_its_chart_as_a_client_receives_it(board: Round) -> None:
     bot, cdo, leads = board.bot, board.cdo, board.leads
     await command(cdo, board.room_id, "!wp edit WP-1 leitlinie 2")

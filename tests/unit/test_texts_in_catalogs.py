@@ -82,10 +82,27 @@ NOT_CHAT_SCOPES: dict[str, tuple[tuple[str, ...], str]] = {
             "_leitlinien",
             "parse_config",
             "load_config",
+            "_monitoring",
             "DEFAULT_HANDLUNGSFELDER",
         ),
         "the configuration's problems, printed to the operator's terminal at start; and the "
         "default Handlungsfelder, the city's own data (configurable, stored with each package)",
+    ),
+    "board_bot/core/metrics.py": (
+        ("",),
+        "the operator's Prometheus metrics (their help texts) and /readyz's reasons",
+    ),
+    "board_bot/core/monitoring.py": (
+        ("",),
+        "the monitoring port's HTTP answers, read by the operator's tools, never the chat",
+    ),
+    "board_bot/core/backup.py": (
+        ("",),
+        "board-bot backup and restore: their refusals and warnings go to the operator's terminal",
+    ),
+    "board_bot/core/db.py": (
+        ("unreachable_message",),
+        "the operator's message when the database cannot be reached (the log, the terminal)",
     ),
     "board_bot/features/people/importer.py": (
         ("",),

@@ -10,21 +10,22 @@ in one transaction together with the outbox rows that carry the prompts.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
-from board_bot.core import delivery
+from board_bot.core import delivery, metrics
 from board_bot.core.formats import moment
-from board_bot.core.i18n import t
+from board_bot.core.i18n import N_, t
 from board_bot.core.jobs import Run
-from board_bot.core.naming import Namer
+from board_bot.core.naming import JoinedLookup, Namer
 from board_bot.core.render import Safe, message_contents
 from board_bot.features.people import service as people
 from board_bot.features.status_rounds import messages
 from board_bot.features.status_rounds import schedule as rs
 from board_bot.features.status_rounds import service as sr
-from board_bot.models import Board, Department, HandledEvent, StatusPrompt, StatusRound
+from board_bot.models import Board, Department, StatusPrompt, StatusRound
 
 log = logging.getLogger(__name__)
 
@@ -133,7 +134,7 @@ def note_missed(
 ) -> bool:
     """Tell the board's room once that a round was missed; False when told before."""
     key = f"missed:{board.id}:{times.period}"
-    if session.get(HandledEvent, key) is not None:
+    if delivery.is_handled(session, key):
         return False
     log.warning(
         "board %s: the status round %s (planned %s) was missed",
@@ -141,7 +142,6 @@ def note_missed(
         times.period,
         times.prompt_at.isoformat(),
     )
-    delivery.mark_handled(session, event_id=key, room_id=board.room_id, outcome="missed", now=now)
     text = t(
         board.language,
         "status.missed",
@@ -149,14 +149,22 @@ def note_missed(
         at=moment(board.language, times.prompt_at, board.timezone),
         prefix=Safe(prefix),
     )
+    _tell_admins(session, board, key, "missed", text, now)  # they can start it by hand
+    return True
+
+
+def _tell_admins(
+    session: Session, board: Board, key: str, outcome: str, text: str, now: datetime
+) -> None:
+    """Post ``text`` to the board room, mentioning its admins, and remember ``key`` (told)."""
+    delivery.mark_handled(session, event_id=key, room_id=board.room_id, outcome=outcome, now=now)
     admins = tuple(people.admins(session, board.id or 0))
     delivery.enqueue(
         session,
         room_id=board.room_id,
-        contents=message_contents(text, mentions=admins),  # the admins can start it by hand
+        contents=message_contents(text, mentions=admins),
         now=now,
     )
-    return True
 
 
 def plan_prompt(
@@ -203,3 +211,94 @@ def plan_reminders(
         elif now - when <= GRACE:
             missed.append(Run(when, (rnd.period, number)))
     return missed[-1:] + ahead
+
+
+def note_undeliverable(
+    session: Session, outbox_id: int, *, names: Callable[[str], Namer], now: datetime
+) -> StatusPrompt | None:
+    """The outbox gave up the message ``outbox_id``: when it carried a round's prompt (the
+    person left their direct room and did not come back, no room could be opened with them, or
+    the bot cannot write in the department's room), tell the board's admins in the board room,
+    once for the prompt (its reminders go where the prompt went and are not told again).
+    ``names``: how people are named in a room. The prompt told of, if any."""
+    prompt = session.exec(select(StatusPrompt).where(StatusPrompt.outbox_id == outbox_id)).first()
+    if prompt is None:
+        return None
+    rnd = session.get(StatusRound, prompt.round_id)
+    board = session.get(Board, rnd.board_id) if rnd is not None else None
+    if rnd is None or board is None:
+        return None
+    told = _tell_undeliverable(session, board, rnd, prompt, name=names(board.room_id), now=now)
+    return prompt if told else None
+
+
+def note_unjoined(
+    session: Session,
+    board: Board,
+    period: str,
+    *,
+    joined: JoinedLookup,
+    name: Namer,
+    now: datetime,
+) -> int:
+    """At a reminder: tell the board's admins of the round's unanswered prompts that went to a
+    direct room the person has still not joined (invited, never accepted), once for each
+    prompt. ``joined``: (room, person) -> joined? (None: not known). How many were told."""
+    assert board.id is not None
+    rnd = sr.find_round(session, board.id, period)
+    if rnd is None or rnd.id is None or rnd.closed_at is not None:
+        return 0
+    waiting = [
+        p
+        for p in sr.prompts_of(session, rnd.id)
+        if not sr.is_answered(p)
+        and p.event_id is not None  # sent (before, the outbox has it)
+        and p.room_id is not None
+        and p.contact is not None
+    ]
+    rooms = sr.direct_rooms(session, (p.contact for p in waiting if p.contact))
+    told = 0
+    for prompt in waiting:
+        room, person = prompt.room_id or "", prompt.contact or ""
+        if rooms.get(person) == room and joined(room, person) is False:
+            told += _tell_undeliverable(session, board, rnd, prompt, name=name, now=now)
+    return told
+
+
+def _tell_undeliverable(
+    session: Session,
+    board: Board,
+    rnd: StatusRound,
+    prompt: StatusPrompt,
+    *,
+    name: Namer,
+    now: datetime,
+) -> bool:
+    """The notice of an undeliverable prompt to the board's admins; False when told before."""
+    key = f"undeliverable:{prompt.id}"
+    dept = session.get(Department, prompt.department_id)
+    if prompt.id is None or dept is None or delivery.is_handled(session, key):
+        return False
+    log.warning(
+        "board %s: the prompt of round %s to department %s could not be delivered",
+        board.id,
+        rnd.period,
+        dept.id,
+    )
+    room = prompt.room_id or ""
+    if room.startswith("@"):  # no direct room could be opened with them
+        key_of_text = N_("status.undeliverable.no_room")
+    elif prompt.contact is not None and sr.direct_room(session, prompt.contact) == room:
+        key_of_text = N_("status.undeliverable.direct")
+    else:
+        key_of_text = N_("status.undeliverable.room")
+    text = t(
+        board.language,
+        key_of_text,
+        period=messages.period_label(board.language, rnd.period),
+        dept=dept.code,
+        person=name(prompt.contact) if prompt.contact else "–",
+    )
+    _tell_admins(session, board, key, "undeliverable", text, now)
+    metrics.prompts_undeliverable()
+    return True

@@ -25,7 +25,7 @@ Decisions worth knowing:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -35,7 +35,7 @@ import sqlalchemy as sa
 from babel.lists import format_list
 from sqlmodel import Session, col, delete, select
 
-from board_bot.core import audit
+from board_bot.core import audit, metrics
 from board_bot.core.errors import BotError
 from board_bot.core.formats import locale_of
 from board_bot.core.i18n import DEFAULT_LANGUAGE, N_, Localized, t
@@ -395,6 +395,7 @@ def prompt_sent(session: Session, outbox_id: int, room_id: str, event_id: str) -
         prompt.event_id = event_id
         prompt.room_id = room_id
         session.add(prompt)
+        metrics.prompts_sent()
 
 
 def due_reminder(rnd: StatusRound, now: datetime) -> int:
@@ -906,6 +907,15 @@ def flags_of(session: Session, answer_ids: Sequence[int]) -> list[StatusFlag]:
 def direct_room(session: Session, user_id: str) -> str | None:
     row = session.get(DirectRoom, user_id)
     return row.room_id if row is not None else None
+
+
+def direct_rooms(session: Session, user_ids: Iterable[str]) -> dict[str, str]:
+    """The direct rooms of several people at once: user id -> room id (those who have one)."""
+    wanted = sorted(set(user_ids))
+    if not wanted:
+        return {}
+    rows = session.exec(select(DirectRoom).where(col(DirectRoom.user_id).in_(wanted)))
+    return {row.user_id: row.room_id for row in rows}
 
 
 def direct_room_person(session: Session, room_id: str) -> str | None:
