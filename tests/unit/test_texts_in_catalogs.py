@@ -104,6 +104,11 @@ NOT_CHAT_SCOPES: dict[str, tuple[tuple[str, ...], str]] = {
         ("unreachable_message",),
         "the operator's message when the database cannot be reached (the log, the terminal)",
     ),
+    "board_bot/features/privacy/inventory.py": (
+        ("",),
+        "the inventory of personal data, for the data protection officer and the docs, never "
+        "the chat",
+    ),
     "board_bot/features/people/importer.py": (
         ("",),
         "board-bot import people: its problems and summary are printed to the terminal",
