@@ -47,7 +47,8 @@ async def test_a_command_sent_while_the_database_is_down_is_carried_out_once_it_
         bot.start()
         cdo = await TestClient.create(synapse.url, chair, tmp_path / "store-cdo")
         try:
-            room_id = await board_room(cdo, bot, encrypted=False)
+            # Encrypted: the bot, started again in the same process, still decrypts.
+            room_id = await board_room(cdo, bot, encrypted=True)
             await command(cdo, room_id, "!board init Smart City Board Musterstadt")
 
             await proxy.cut()
