@@ -109,13 +109,16 @@ def set_content(session: Session, outbox_id: int, content: dict[str, Any]) -> No
 
 
 def pending(session: Session, limit: int = 50) -> list[OutboxMessage]:
-    """Unsent replies, oldest first (a file's bytes are not loaded: :func:`attachment`)."""
+    """Unsent replies, oldest first; those to rooms that exist before those to people whose
+    direct room is still to be opened, so that a reply is never left out behind hundreds of
+    a round's prompts (a file's bytes are not loaded: :func:`attachment`)."""
+    to_person = sa.case((col(OutboxMessage.room_id).startswith("@", autoescape=True), 1), else_=0)
     return list(
         session.exec(
             select(OutboxMessage)
             .options(defer(OutboxMessage.attachment))  # type: ignore[arg-type]
             .where(col(OutboxMessage.sent_at).is_(None))
-            .order_by(col(OutboxMessage.id))
+            .order_by(to_person, col(OutboxMessage.id))
             .limit(limit)
         )
     )

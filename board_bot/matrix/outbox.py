@@ -102,53 +102,78 @@ class OutboxSender:
         self._wake = asyncio.Event()
         self._retry_at: dict[int, float] = {}  # outbox id -> monotonic time of the next try
         self._failures: dict[int, int] = {}
+        #: room id (a user id: a direct room being opened) -> the task sending its rows
+        self._workers: dict[str, asyncio.Task[None]] = {}
+        # Opening direct rooms has slots of its own, so that a reply in a room that exists
+        # never waits behind the opening of two hundred direct rooms for a round's prompts.
+        self._slots = asyncio.Semaphore(PARALLEL_ROOMS)
+        self._openings = asyncio.Semaphore(PARALLEL_ROOMS)
 
     def wake(self) -> None:
         self._wake.set()
 
     async def run(self) -> None:
-        while True:
-            self._wake.clear()
-            try:
-                wait = await self._send_round()
-            except Exception:  # the database, typically: try again soon
-                log.exception("sending replies failed; retrying in %.0f s", RETRY_START * 5)
-                wait = RETRY_START * 5
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), wait)
+        try:
+            while True:
+                self._wake.clear()
+                try:
+                    wait = await self._send_round()
+                except Exception:  # the database, typically: try again soon
+                    log.exception("sending replies failed; retrying in %.0f s", RETRY_START * 5)
+                    wait = RETRY_START * 5
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), wait)
+        finally:
+            workers = list(self._workers.values())
+            for worker in workers:
+                worker.cancel()
+            await asyncio.gather(*workers, return_exceptions=True)
 
     async def _send_round(self) -> float | None:
-        """Send what is due, keeping each room's order; rooms go out side by side (at most
-        :data:`PARALLEL_ROOMS` at once), so that a round's prompts to many departments take as
-        long as the homeserver needs, not the sum of their round trips. Returns seconds until a
-        retry is due, or None when nothing waits for a retry."""
+        """Hand what is due to the rooms' workers: each room's rows go out in order, one
+        worker a room; rooms go out side by side (at most :data:`PARALLEL_ROOMS` sending, and as
+        many direct rooms being opened), so that a round's prompts to many departments take as
+        long as the homeserver needs, not the sum of their round trips. No room waits for
+        another: a reply queued while two hundred direct rooms are being opened goes out at
+        once. A room whose worker is busy is left to it (its rows are never sent twice); the
+        worker wakes us when it is done. Returns seconds until a retry is due, or None when
+        nothing waits for a retry."""
         rows = await asyncio.to_thread(self._load_pending)
         by_room: dict[str, list[_Pending]] = {}
         for row in rows:
             by_room.setdefault(row.room_id, []).append(row)
-        # Opening direct rooms has slots of its own, so that a reply in a room that exists
-        # never waits behind the opening of two hundred direct rooms for a round's prompts.
-        slots = asyncio.Semaphore(PARALLEL_ROOMS)
-        openings = asyncio.Semaphore(PARALLEL_ROOMS)
-
-        async def drain(room_id: str, room_rows: list[_Pending]) -> None:
-            async with openings if room_id.startswith("@") else slots:
-                for row in room_rows:
-                    if not await self._send_due(row):
-                        return  # the room waits; its later rows must not overtake
-
-        results = await asyncio.gather(
-            *(drain(room_id, rows_) for room_id, rows_ in by_room.items()),
-            return_exceptions=True,
-        )
-        # Every room has finished (none keeps running into the next round); then the first
-        # error (the database, typically) makes the caller wait and try again.
-        for result in results:
-            if isinstance(result, BaseException):
-                raise result
+        for room_id, room_rows in by_room.items():
+            worker = self._workers.get(room_id)
+            if worker is not None and not worker.done():
+                continue
+            self._workers[room_id] = asyncio.create_task(
+                self._drain(room_id, room_rows), name=f"outbox {room_id}"
+            )
         waiting = {row.id for row in rows}
         due = [at for oid, at in self._retry_at.items() if oid in waiting]
         return max(0.0, min(due) - self.clock.monotonic()) if due else None
+
+    async def _drain(self, room_id: str, rows: list[_Pending]) -> None:
+        """Send a room's rows in order until one must wait (for a retry, a new room); then wake
+        the loop for what came for the room meanwhile, if this worker got anywhere."""
+        done = 0
+        try:
+            async with self._openings if room_id.startswith("@") else self._slots:
+                for row in rows:
+                    if not await self._send_due(row):
+                        break  # the room waits; its later rows must not overtake
+                    done += 1
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # the database, typically: this room tries again soon
+            log.exception("sending to %s failed; retrying in %.0f s", room_id, RETRY_START * 5)
+            if done < len(rows):
+                self._retry_at[rows[done].id] = self.clock.monotonic() + RETRY_START * 5
+        finally:
+            if self._workers.get(room_id) is asyncio.current_task():
+                del self._workers[room_id]
+        if done:
+            self.wake()
 
     async def _send_due(self, row: _Pending) -> bool:
         """One row if it is due; False when its room must wait (for a retry, a new room)."""

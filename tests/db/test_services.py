@@ -238,6 +238,18 @@ def test_pending_is_oldest_first_and_limited(engine: Engine) -> None:
         assert [m.content["body"] for m in delivery.pending(session, limit=2)] == ["0", "1"]
 
 
+def test_pending_puts_rooms_that_exist_before_direct_rooms_still_to_open(engine: Engine) -> None:
+    """A reply queued after a round's prompts to 500 people (their direct rooms still to be
+    opened) is among the rows loaded, however few are loaded at once."""
+    with unit_of_work(engine) as session:
+        for i in range(3):
+            delivery.enqueue(session, room_id=f"@lead{i}:x", contents=[{"body": f"p{i}"}], now=NOW)
+        delivery.enqueue(session, room_id=ROOM, contents=[{"body": "reply"}], now=NOW)
+    with Session(engine) as session:
+        assert [m.content["body"] for m in delivery.pending(session, limit=2)] == ["reply", "p0"]
+        assert [m.content["body"] for m in delivery.pending(session)] == ["reply", "p0", "p1", "p2"]
+
+
 def test_mark_sent_removes_from_pending(engine: Engine) -> None:
     with unit_of_work(engine) as session:
         first, second = delivery.enqueue(
