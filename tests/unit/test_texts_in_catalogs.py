@@ -83,6 +83,7 @@ NOT_CHAT_SCOPES: dict[str, tuple[tuple[str, ...], str]] = {
             "parse_config",
             "load_config",
             "_monitoring",
+            "_retention",
             "DEFAULT_HANDLUNGSFELDER",
         ),
         "the configuration's problems, printed to the operator's terminal at start; and the "
@@ -108,6 +109,15 @@ NOT_CHAT_SCOPES: dict[str, tuple[tuple[str, ...], str]] = {
         ("",),
         "the inventory of personal data, for the data protection officer and the docs, never "
         "the chat",
+    ),
+    "board_bot/features/privacy/erasure.py": (
+        ("NOT_SENT",),
+        "board-bot privacy erase: why an unsent message was closed, kept in the outbox table "
+        "for the operator",
+    ),
+    "board_bot/matrix/privacy.py": (
+        ("",),
+        "board-bot privacy erase: why a redaction failed, printed to the operator's terminal",
     ),
     "board_bot/features/people/importer.py": (
         ("",),
@@ -146,9 +156,15 @@ ALLOWED: dict[tuple[str, str], str] = {
         "-//Smart City Board Bot//Workshops//DE",
     ): "the iCalendar PRODID",
     ("board_bot/matrix/runner.py", "Authorization"): "an HTTP header name",
+    (
+        "board_bot/features/privacy/erasure.py",
+        "Person {}",
+    ): "an erased person's pseudonym: stored data in place of a user id, the same in every "
+    "language",
     ("board_bot/core/db.py", "{} IN (SELECT value FROM json_each({}))"): "SQL (in_int_list)",
     ("board_bot/core/db.py", "{} IN {}"): "SQL (in_few)",
     ("board_bot/core/db.py", "database is locked"): "an SQLite error message, matched",
+    ("board_bot/matrix/outbox.py", "outbox {}"): "the name of a room's asyncio task",
     ("board_bot/core/db.py", "unable to open database"): "an SQLite error message, matched",
     ("board_bot/features/summaries/chart.py", "lower left"): "where matplotlib puts the legend",
     ("board_bot/matrix/runner.py", "Content-Type"): "an HTTP header name",
