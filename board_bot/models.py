@@ -526,3 +526,17 @@ class WorkshopDirectInvitation(SQLModel, table=True):
     outbox_id: int = Field(index=True)
     room_id: str | None = Field(default=None, max_length=255)  # the direct room, once sent
     event_id: str | None = Field(default=None, max_length=255, index=True)
+
+
+# --- privacy (issue 16) --------------------------------------------------------------------------
+
+
+class Pseudonym(SQLModel, table=True):
+    """A pseudonym handed out by ``board-bot privacy erase``: „Person 7“ stands for an erased
+    person everywhere. Numbered per installation and never reused; whom it stands for is kept
+    nowhere (that is the point)."""
+
+    __tablename__ = "pseudonym"
+
+    number: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    created_at: datetime = Field(sa_type=UTCDateTime)

@@ -12,6 +12,7 @@ from commands import (
     history,
     minutes,
     people,
+    privacy,
     status,
     summary,
     work_packages,
@@ -34,6 +35,7 @@ def build_registry() -> Registry:
     registry.add_group(people.group)
     registry.add_command(people.whoami)
     registry.add_command(people.people_)
+    registry.add_command(privacy.my_data)
     registry.add_command(absences.away)
     registry.add_command(absences.back)
     registry.add_command(absences.absences_)

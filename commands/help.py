@@ -23,6 +23,7 @@ TOPICS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (N_("help.topic.people"), ("people", "whoami", "role")),
     (N_("help.topic.absences"), ("away", "back", "absences")),
     (N_("help.topic.board"), ("board", "dept", "history", "about")),
+    (N_("help.topic.privacy"), ("my-data",)),
 )
 #: The commands a department lead needs most, with what they do in a few words.
 MOST_NEEDED: tuple[tuple[str, str], ...] = (

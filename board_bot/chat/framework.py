@@ -80,12 +80,22 @@ class Role(Enum):
     ADMIN = "admin"
 
 
+#: room id -> whether the room is encrypted, or None when the room is not known
+EncryptedLookup = Callable[[str], bool | None]
+
+
+def encryption_not_known(room_id: str) -> bool | None:
+    """Whether a room is encrypted: not known (the bot tier's tests, a command-line tool)."""
+    return None
+
+
 @dataclass
 class Runtime:
     """Facts about the running bot that commands may show; kept up to date by the app.
 
-    The Matrix side installs ``display_name`` and ``room_members``; without it (in tests of the
-    bot tier) names are unknown and membership cannot be checked.
+    The Matrix side installs ``display_name``, ``room_members``, ``joined`` and
+    ``room_encrypted``; without it (in tests of the bot tier) names are unknown and membership
+    and encryption cannot be checked.
     """
 
     version: str
@@ -102,6 +112,8 @@ class Runtime:
     #: (room id, user id) -> whether they joined the room (False: invited only, or not in it;
     #: None: the room is not known)
     joined: JoinedLookup = not_known
+    #: room id -> whether the room is encrypted (None: the room is not known)
+    room_encrypted: EncryptedLookup = encryption_not_known
 
 
 @dataclass(frozen=True)

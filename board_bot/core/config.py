@@ -119,6 +119,27 @@ class LoggingConfig:
 
 
 @dataclass(frozen=True)
+class RetentionConfig:
+    """How long personal data is kept (``[retention]``; the retention job applies it daily,
+    :mod:`board_bot.features.privacy.retention`). The defaults are those of the privacy
+    inventory (``RETENTION`` in :mod:`board_bot.features.privacy.inventory`)."""
+
+    #: the free text of status answers, their lines' notes and their blockers and escalations
+    status_text_months: int = 24
+    #: audit entries (Änderungsprotokoll)
+    audit_months: int = 36
+    #: absences, counted from the day they ended
+    absence_months: int = 12
+    #: the bodies of the messages the bot sent, counted from when they were sent
+    outbox_days: int = 30
+
+
+#: The longest period a key accepts: 100 years (a typo, not a policy, asks for more).
+MAX_RETENTION_MONTHS = 1200
+MAX_RETENTION_DAYS = 36500
+
+
+@dataclass(frozen=True)
 class Config:
     matrix: MatrixConfig
     bot: BotConfig
@@ -126,6 +147,7 @@ class Config:
     encryption: EncryptionConfig
     monitoring: MonitoringConfig = MonitoringConfig()
     logging: LoggingConfig = LoggingConfig()
+    retention: RetentionConfig = RetentionConfig()
 
 
 class _Reader:
@@ -260,6 +282,7 @@ _KNOWN = {
     "encryption": {"enabled", "pickle_key"},
     "monitoring": {"port", "host"},
     "logging": {"format"},
+    "retention": {"status_text_months", "audit_months", "absence_months", "outbox_days"},
 }
 
 
@@ -376,6 +399,7 @@ def parse_config(
             )
 
     monitoring = _monitoring(r)
+    retention = _retention(r)
     log_format = r.string("logging", "format", "text") or "text"
     if log_format not in LOG_FORMATS:
         r.problems.append(
@@ -413,6 +437,7 @@ def parse_config(
         encryption=EncryptionConfig(enabled=enabled, pickle_key=pickle_key),
         monitoring=monitoring,
         logging=LoggingConfig(format=log_format),
+        retention=retention,
     )
 
 
@@ -440,6 +465,33 @@ def _monitoring(r: _Reader) -> MonitoringConfig:
             )
             host = "127.0.0.1"
     return MonitoringConfig(port=port, host=host)
+
+
+def _retention(r: _Reader) -> RetentionConfig:
+    """``[retention]``: each period a whole number of months (days for the outbox), 0 or a
+    missing key for the default, at most 100 years."""
+    defaults = RetentionConfig()
+    if not isinstance(r.data.get("retention", {}), Mapping):
+        r.problems.append("retention: must be a table ([retention])")
+        return defaults
+    values: dict[str, int] = {}
+    for key, default, unit, most in (
+        ("status_text_months", defaults.status_text_months, "months", MAX_RETENTION_MONTHS),
+        ("audit_months", defaults.audit_months, "months", MAX_RETENTION_MONTHS),
+        ("absence_months", defaults.absence_months, "months", MAX_RETENTION_MONTHS),
+        ("outbox_days", defaults.outbox_days, "days", MAX_RETENTION_DAYS),
+    ):
+        value = r.raw("retention", key, 0)
+        if isinstance(value, str) and value.strip().isdigit():
+            value = int(value)
+        if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= most:
+            r.problems.append(
+                f"retention.{key}: must be a whole number of {unit} from 1 to {most} "
+                f"(0 or no key: the default, {default}), got {value!r}"
+            )
+            value = 0
+        values[key] = value or default
+    return RetentionConfig(**values)
 
 
 #: A command prefix is written into code spans and command lines as it is: punctuation that

@@ -101,6 +101,7 @@ class MatrixBot:
         runtime.display_name = self._display_name
         runtime.room_members = self._room_members
         runtime.joined = self._joined
+        runtime.room_encrypted = self._room_encrypted
 
     async def run(self) -> None:
         """Log in, then sync until cancelled. Raises TokenRevoked or LoginFailed to stop."""
@@ -163,6 +164,7 @@ class MatrixBot:
             room_members=self._room_members,
             joined=self._joined,
             metrics=self.metrics,
+            retention=self.config.retention,
         )
         try:
             await run_scheduler(context, self.config.bot.timezone)
@@ -445,6 +447,12 @@ class MatrixBot:
             return user_id in room.users and user_id not in room.invited_users
         except RuntimeError:
             return None
+
+    def _room_encrypted(self, room_id: str) -> bool | None:
+        """Whether ``room_id`` is encrypted (its state has ``m.room.encryption``); None when the
+        room is not known."""
+        room = self.client.rooms.get(room_id)
+        return None if room is None else bool(room.encrypted)
 
     def _may_invite(self, inviter: str) -> bool:
         allowed = self.config.bot.allowed_inviters

@@ -25,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from board_bot.core.clock import Clock
+from board_bot.core.config import RetentionConfig
 from board_bot.core.db import unit_of_work
 from board_bot.core.jobs import Run
 from board_bot.core.metrics import Metrics
@@ -38,6 +39,7 @@ from board_bot.core.naming import (
     not_known,
     unknown_name,
 )
+from board_bot.features.privacy import retention
 from board_bot.features.status_rounds import jobs as status_jobs
 from board_bot.features.summaries import jobs as summary_jobs
 from board_bot.features.workshops import jobs as workshop_jobs
@@ -47,6 +49,8 @@ log = logging.getLogger(__name__)
 
 # Every so often the job store is checked against the boards (new boards, lost jobs).
 RECONCILE_EVERY = timedelta(minutes=30)
+#: When the retention job runs each night, in the bot's time zone (``bot.timezone``).
+RETENTION_AT = (3, 30)
 
 #: A job's work for a board: (session, board, *the run's args, name=, now=) -> done?
 Work = Callable[..., object]
@@ -141,6 +145,8 @@ class JobContext:
     joined: JoinedLookup = not_known
     #: where the scheduler reports its lease and its jobs (none: not counted)
     metrics: Metrics | None = None
+    #: how long personal data is kept (``[retention]``)
+    retention: RetentionConfig = field(default_factory=RetentionConfig)
 
     def names(self, room_id: str) -> Namer:
         """How people are named in a message of a job to the board room ``room_id``."""
@@ -241,6 +247,27 @@ def scheduled_workshop_reminder(board_id: int, workshop_id: int, kind: str) -> N
 def reconcile_all() -> None:
     """A job: :func:`reconcile` with the clock's time."""
     reconcile(_ctx().clock.now())
+
+
+def apply_retention() -> None:
+    """A job (daily): remove the personal data older than its period (``[retention]``) and log
+    how much of each kind went, never what."""
+    ctx = _ctx()
+    with unit_of_work(ctx.engine) as session:
+        counts = retention.apply(session, ctx.retention, ctx.clock.now())
+    log.info(
+        "retention: removed %d status texts (%d answers, %d line notes, %d blockers and "
+        "escalations), %d audit entries, %d absences (with %d audit entries about them), "
+        "%d outbox bodies",
+        counts.status_texts,
+        counts.status_answers,
+        counts.status_notes,
+        counts.status_flags,
+        counts.audit_entries,
+        counts.absences,
+        counts.absence_audit_entries,
+        counts.outbox_bodies,
+    )
 
 
 def replan(board_id: int) -> None:

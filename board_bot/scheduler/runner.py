@@ -97,13 +97,7 @@ async def _lead(context: JobContext, zone: str, holder: str) -> None:
     scheduler.start()
     context.scheduler = scheduler
     try:
-        scheduler.add_job(
-            "board_bot.scheduler.jobs:reconcile_all",
-            "interval",
-            seconds=int(jobs.RECONCILE_EVERY.total_seconds()),
-            id="status-reconcile",
-            replace_existing=True,
-        )
+        add_standing_jobs(scheduler, zone)
         await asyncio.to_thread(jobs.reconcile, context.clock.now())
         while True:
             await asyncio.sleep(LEASE_RENEW)
@@ -115,6 +109,30 @@ async def _lead(context: JobContext, zone: str, holder: str) -> None:
         scheduler.shutdown(wait=False)
         with contextlib.suppress(Exception):
             await asyncio.to_thread(_release, context, holder)
+
+
+def add_standing_jobs(scheduler: Any, zone: str) -> None:
+    """The jobs that are not a board's: the reconciliation every half hour, and the retention
+    job every night at :data:`~board_bot.scheduler.jobs.RETENTION_AT` in the bot's time zone
+    ``zone``. Added anew each time this process takes the lead: a night missed while the bot
+    was down is made up the next night (what is older than its period goes then)."""
+    scheduler.add_job(
+        "board_bot.scheduler.jobs:reconcile_all",
+        "interval",
+        seconds=int(jobs.RECONCILE_EVERY.total_seconds()),
+        id="status-reconcile",
+        replace_existing=True,
+    )
+    hour, minute = jobs.RETENTION_AT
+    scheduler.add_job(
+        "board_bot.scheduler.jobs:apply_retention",
+        "cron",
+        hour=hour,
+        minute=minute,
+        timezone=zone,
+        id="privacy-retention",
+        replace_existing=True,
+    )
 
 
 def _report(context: JobContext, state: LeaseState) -> None:

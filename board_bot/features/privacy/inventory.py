@@ -11,7 +11,10 @@ What an entry says:
 * ``purpose``: why the bot keeps it;
 * ``kept``: for how long (a :data:`RETENTION` key: the periods the retention job applies, set
   in ``[retention]``; or a fixed rule in words);
-* ``erase``: what erasing a person does to it (:class:`Erase`).
+* ``erase``: what erasing a person does to it (:class:`Erase`);
+* ``holds``: for a pseudonymised column, what it holds (:class:`Holds`): a person's Matrix id,
+  or a room id that may be the person's direct room with the bot (the homeserver knows who is
+  in it, so it is replaced by the pseudonym too).
 
 Person ids are Matrix user ids (``@erika:stadt.example``); display names are never stored,
 except inside texts people wrote or the bot sent (free text, which erasure scrubs).
@@ -32,12 +35,20 @@ class Erase(StrEnum):
     DELETE_ROW = "delete_row"  # the row is about them alone (an absence, a direct room): removed
 
 
+class Holds(StrEnum):
+    """What a pseudonymised column holds: what erasure looks for in it."""
+
+    PERSON = "person"  # a Matrix user id
+    ROOM = "room"  # a room id: the person's direct room with the bot is theirs
+    PERSON_OR_ROOM = "person_or_room"  # their id until their direct room is known, then the room
+
+
 #: The default retention periods (``[retention]`` in the config overrides them).
 RETENTION = {
     "status_text": "24 months: the free text of status answers (the answers' lines and figures "
     "stay: they are the packages' history)",
     "audit": "36 months: audit entries",
-    "absences": "12 months after the absence ended",
+    "absences": "12 months after the absence ended (with the audit entries about it)",
     "outbox": "30 days after sending: the bodies of the messages the bot sent",
 }
 
@@ -51,6 +62,7 @@ class Entry:
     purpose: str
     kept: str
     erase: Erase = Erase.KEEP
+    holds: Holds = Holds.PERSON
 
 
 def _none(purpose: str) -> Entry:
@@ -82,7 +94,13 @@ INVENTORY: dict[str, dict[str, Entry]] = {
     },
     "handled_event": {
         "event_id": _none("a Matrix event the bot acted on: carried out once"),
-        "room_id": _none("where it was"),
+        "room_id": Entry(
+            "where it was: a board room, or a person's direct room with the bot",
+            "carrying out each event once",
+            BOARD_LIFETIME,
+            Erase.PSEUDONYMISE,
+            Holds.ROOM,
+        ),
         "outcome": _none("what became of it"),
         "handled_at": _none(_TIME),
     },
@@ -94,10 +112,11 @@ INVENTORY: dict[str, dict[str, Entry]] = {
     "outbox": {
         "id": _none(_ID),
         "room_id": Entry(
-            "a person's Matrix id while their direct room is being opened",
+            "a person's Matrix id while their direct room is being opened, then that room",
             "where a message goes",
             RETENTION["outbox"],
             Erase.PSEUDONYMISE,
+            Holds.PERSON_OR_ROOM,
         ),
         "content": Entry(
             "the message the bot sent, which may name people (display names, Matrix ids)",
@@ -109,7 +128,12 @@ INVENTORY: dict[str, dict[str, Entry]] = {
         "sent_at": _none(_TIME),
         "event_id": _none("the sent message's event (to edit or redact it)"),
         "attempts": _none("how often sending was tried"),
-        "last_error": _none("why sending failed"),
+        "last_error": Entry(
+            "why sending failed, which may name the recipient's Matrix id",
+            "the operator's review of messages that could not be delivered",
+            RETENTION["outbox"],
+            Erase.SCRUB,
+        ),
         "attachment": Entry(
             "a file to send (an export, a report), which may name people",
             "sending it exactly once",
@@ -326,10 +350,11 @@ INVENTORY: dict[str, dict[str, Entry]] = {
             Erase.PSEUDONYMISE,
         ),
         "room_id": Entry(
-            "a person's Matrix id until their direct room is known",
+            "a person's Matrix id until their direct room is known, then that room",
             "where the prompt went",
             BOARD_LIFETIME,
             Erase.PSEUDONYMISE,
+            Holds.PERSON_OR_ROOM,
         ),
         "event_id": _none("the prompt's event (answers reply to it)"),
         "outbox_id": _none("the message that carried it"),
@@ -346,7 +371,13 @@ INVENTORY: dict[str, dict[str, Entry]] = {
         "id": _none(_ID),
         "prompt_id": _none("the prompt answered"),
         "event_id": _none("the answer's event (edits and redactions find it)"),
-        "room_id": _none("where it was written"),
+        "room_id": Entry(
+            "where it was written: the person's direct room with the bot, or a board room",
+            "finding the answer again when it is edited or redacted",
+            BOARD_LIFETIME,
+            Erase.PSEUDONYMISE,
+            Holds.ROOM,
+        ),
         "sender": Entry(
             "the Matrix id of who wrote the answer",
             "accountability for the department's report",
@@ -570,22 +601,27 @@ INVENTORY: dict[str, dict[str, Entry]] = {
             "the person's direct room",
             "where the invitation went",
             BOARD_LIFETIME,
-            Erase.KEEP,
+            Erase.PSEUDONYMISE,
+            Holds.ROOM,
         ),
         "event_id": _none("the invitation's event"),
+    },
+    "pseudonym": {
+        "number": _none("the number of a pseudonym („Person 7“) given to an erased person"),
+        "created_at": _none(_TIME),
     },
 }
 
 
 def person_columns() -> dict[str, list[str]]:
     """table -> the columns whose value may be a person's Matrix id: those pseudonymised, and
-    the person's id of a row that is theirs alone (deleted)."""
+    the person's id of a row that is theirs alone (deleted). Not the columns of room ids only."""
     found: dict[str, list[str]] = {}
     for table, columns in INVENTORY.items():
         names = [
             name
             for name, entry in columns.items()
-            if entry.erase is Erase.PSEUDONYMISE
+            if (entry.erase is Erase.PSEUDONYMISE and entry.holds is not Holds.ROOM)
             or (entry.erase is Erase.DELETE_ROW and name == "user_id")
         ]
         if names:
@@ -598,6 +634,20 @@ def text_columns() -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     for table, columns in INVENTORY.items():
         names = [name for name, entry in columns.items() if entry.erase is Erase.SCRUB]
+        if names:
+            found[table] = names
+    return found
+
+
+def room_columns() -> dict[str, list[str]]:
+    """table -> the pseudonymised columns that may hold a person's direct room with the bot."""
+    found: dict[str, list[str]] = {}
+    for table, columns in INVENTORY.items():
+        names = [
+            name
+            for name, entry in columns.items()
+            if entry.erase is Erase.PSEUDONYMISE and entry.holds is not Holds.PERSON
+        ]
         if names:
             found[table] = names
     return found

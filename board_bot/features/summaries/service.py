@@ -934,7 +934,7 @@ def _decisions(
     for dept_id, audience, text, number, at in current:
         keys = _decision_keys(dept_id, audience, text, number)
         since = min((first[k] for k in keys if k in first), default=at)
-        named = number if number is not None else _named_package(text)
+        named = number if number is not None else named_package(text)
         decisions.append(
             Decision(
                 owners.get(dept_id, "?"),
@@ -947,7 +947,7 @@ def _decisions(
     return sorted(decisions, key=lambda d: d.audience != "mayor")
 
 
-def _named_package(text: str) -> int | None:
+def named_package(text: str) -> int | None:
     named = _WP_REF.search(text)
     return int(named.group(1)) if named else None
 
@@ -958,7 +958,7 @@ def _decision_keys(
     """What makes two escalations one: the same department and audience, and the same words
     (case and spacing aside) or the same package."""
     audience = audience or "board"
-    number = number if number is not None else _named_package(text)
+    number = number if number is not None else named_package(text)
     words = (dept_id, audience, " ".join(text.casefold().split()))
     return [words, (dept_id, audience, f"#{number}")] if number else [words]
 
