@@ -106,7 +106,10 @@ class OutboxSender:
         self._workers: dict[str, asyncio.Task[None]] = {}
         # Opening direct rooms has slots of its own, so that a reply in a room that exists
         # never waits behind the opening of two hundred direct rooms for a round's prompts.
+        # So do the direct rooms: a round's prompts going out into hundreds of them leave the
+        # slots of the board rooms free for replies.
         self._slots = asyncio.Semaphore(PARALLEL_ROOMS)
+        self._direct_slots = asyncio.Semaphore(PARALLEL_ROOMS)
         self._openings = asyncio.Semaphore(PARALLEL_ROOMS)
 
     def wake(self) -> None:
@@ -158,7 +161,7 @@ class OutboxSender:
         the loop for what came for the room meanwhile, if this worker got anywhere."""
         done = 0
         try:
-            async with self._openings if room_id.startswith("@") else self._slots:
+            async with self._slots_for(room_id):
                 for row in rows:
                     if not await self._send_due(row):
                         break  # the room waits; its later rows must not overtake
@@ -174,6 +177,11 @@ class OutboxSender:
                 del self._workers[room_id]
         if done:
             self.wake()
+
+    def _slots_for(self, room_id: str) -> asyncio.Semaphore:
+        if room_id.startswith("@"):
+            return self._openings
+        return self._direct_slots if self._direct_users.get(room_id) else self._slots
 
     async def _send_due(self, row: _Pending) -> bool:
         """One row if it is due; False when its room must wait (for a retry, a new room)."""
