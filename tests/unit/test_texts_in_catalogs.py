@@ -144,6 +144,12 @@ NOT_CHAT_SCOPES: dict[str, tuple[tuple[str, ...], str]] = {
         ("_WEEKDAY_WORDS",),
         "weekday names and abbreviations people type, never shown",
     ),
+    "board_bot/features/council/oparl.py": (
+        ("",),
+        "the OParl client: its errors are English log texts (the caller answers the chat by the "
+        "error's class), the words it matches in a council's results, OParl type names and HTTP "
+        "headers; never shown",
+    ),
 }
 
 #: ``(path, literal)``: literals that read as words but are no text (an f-string as its pattern,
