@@ -210,6 +210,8 @@ def build_app(config: Config, clock: Clock) -> App:
         database=backend_name(engine),
         encryption=config.encryption.enabled,
         handlungsfelder=config.bot.handlungsfelder,
+        oparl=config.oparl,
+        publish=config.publish,
     )
     dispatcher = Dispatcher(
         config=config,

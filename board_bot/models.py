@@ -183,6 +183,12 @@ class WorkPackage(SQLModel, table=True):
     # "yellow since" (None only for a row a program wrote past the service: read as created_at).
     status_since: datetime | None = Field(default=None, sa_type=UTCDateTime)
     light_since: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    #: shown on the public portfolio page (``!wp edit WP-1 öffentlich ja``), with the public
+    #: description instead of the internal one
+    public: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+    public_description: str = Field(
+        default="", sa_type=sa.Text, sa_column_kwargs={"server_default": ""}
+    )
 
 
 class WorkPackageDepartment(SQLModel, table=True):
@@ -496,6 +502,12 @@ class WorkshopMinute(SQLModel, table=True):
     created_at: datetime = Field(sa_type=UTCDateTime)
 
 
+#: The longest council paper fields a decision keeps (longer ones are cut, URLs refused).
+PAPER_URL_LENGTH = 2000
+PAPER_REFERENCE_LENGTH = 100
+PAPER_NAME_LENGTH = 1000
+
+
 class Decision(SQLModel, table=True):
     """An entry of the board's decision register (Beschlussregister), ``B-3``: proposed,
     adopted, implemented; from a workshop's minutes or recorded directly."""
@@ -512,6 +524,44 @@ class Decision(SQLModel, table=True):
     created_by: str = Field(max_length=255)
     created_at: datetime = Field(sa_type=UTCDateTime)
     updated_at: datetime = Field(sa_type=UTCDateTime)
+    #: the council paper (Vorlage) linked by ``!beschlüsse vorlage``, read through OParl: its
+    #: OParl URL (the key to read it again), Aktenzeichen, name, date and page for people
+    paper_id: str | None = Field(default=None, max_length=PAPER_URL_LENGTH)
+    paper_reference: str | None = Field(default=None, max_length=PAPER_REFERENCE_LENGTH)
+    paper_name: str | None = Field(default=None, max_length=PAPER_NAME_LENGTH)
+    paper_date: date | None = None
+    paper_web: str | None = Field(default=None, max_length=PAPER_URL_LENGTH)
+    #: what the council decided on the paper, read by the daily council job: the deciding
+    #: organization (Gremium), the meeting's day, the outcome (approved, rejected, noted) and
+    #: when the board room was told (once; None: not decided yet as far as the bot knows)
+    council_organization: str | None = Field(default=None, max_length=PAPER_NAME_LENGTH)
+    council_date: date | None = None
+    council_outcome: str | None = Field(default=None, max_length=16)
+    council_noted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class CouncilRequest(SQLModel, table=True):
+    """A ``!beschlüsse vorlage`` waiting for the council information system: the council job
+    looks the paper up outside any transaction, links it and answers the command; deleted then.
+    At most one a decision (a newer request replaces it)."""
+
+    __tablename__ = "council_request"
+
+    id: int | None = Field(default=None, primary_key=True)
+    board_id: int = Field(foreign_key="board.id", index=True)
+    decision_id: int = Field(foreign_key="decision.id", unique=True)
+    #: the reference or OParl URL as typed
+    wanted: str = Field(max_length=PAPER_URL_LENGTH)
+    #: where the answer goes: the command's room, event and thread
+    room_id: str = Field(max_length=255)
+    reply_to: str = Field(max_length=255)
+    thread_root: str | None = Field(default=None, max_length=255)
+    requested_by: str = Field(max_length=255)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    #: failed look-ups so far, and when the next may start (a look-up under way claims the
+    #: request by moving this past its own time limit)
+    attempts: int = 0
+    next_attempt_at: datetime = Field(sa_type=UTCDateTime, index=True)
 
 
 class WorkshopDirectInvitation(SQLModel, table=True):

@@ -13,6 +13,7 @@ from commands import (
     minutes,
     people,
     privacy,
+    publish,
     status,
     summary,
     work_packages,
@@ -51,4 +52,5 @@ def build_registry() -> Registry:
     registry.add_command(minutes.action)
     registry.add_command(minutes.note)
     registry.add_group(minutes.decisions_group)
+    registry.add_group(publish.group)
     return registry

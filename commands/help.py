@@ -15,7 +15,7 @@ from board_bot.core.render import Safe
 
 #: The topics of the overview, each with the commands and groups it names (English names).
 TOPICS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    (N_("help.topic.packages"), ("wp",)),
+    (N_("help.topic.packages"), ("wp", "publish")),
     (N_("help.topic.rounds"), ("status", "update")),
     (N_("help.topic.summary"), ("summary", "decisions")),
     (N_("help.topic.workshops"), ("workshop", "workshops")),

@@ -9,16 +9,18 @@ import re
 from board_bot.chat.common import board_of, today
 from board_bot.chat.framework import Context, Group, Rest, Role, command
 from board_bot.core.dates import parse_date
-from board_bot.core.errors import BotError, UsageError
+from board_bot.core.errors import BotError, Forbidden, UsageError
 from board_bot.core.i18n import N_, t
 from board_bot.core.ids import UserId
-from board_bot.core.naming import Person
+from board_bot.core.naming import People, Person
 from board_bot.core.render import Safe, escape
+from board_bot.features.council import papers
 from board_bot.features.work_packages import service as wps
 from board_bot.features.workshops import messages as r
 from board_bot.features.workshops import minutes as ms
 from board_bot.features.workshops import service as wss
 from board_bot.models import Board, Decision, Workshop
+from board_bot.scheduler import jobs as scheduled
 from commands.workshops import group as workshop_group
 from commands.workshops import may_organise, workshop_named
 
@@ -36,6 +38,8 @@ _STATUS_WORDS = {
     "umgesetzt": "implemented",
 }
 _PROPOSAL = re.compile(r"[pv]([0-9]{1,2})", re.IGNORECASE)
+#: ``!beschluss B-3 vorlage B 19/0379``: the short form of ``!beschlüsse vorlage``
+_PAPER_FORM = re.compile(r"\s*(B-[0-9]{1,6})\s+(?:vorlage|paper)\s+(\S.*)", re.IGNORECASE)
 
 
 # --- agenda ---------------------------------------------------------------------------------------
@@ -144,7 +148,12 @@ def _running(ctx: Context) -> Workshop:
 @command("decision", de="beschluss", aliases=("entscheidung",), needs_board=True)
 def decision(ctx: Context, *, text: Rest = "") -> str:
     """Record a decision: in the running workshop's minutes, or else straight into the decision
-    register (proposed)"""
+    register (proposed); B-3 vorlage REFERENCE links a decision to its council paper"""
+    short = _PAPER_FORM.fullmatch(text)
+    if short is not None:
+        if not ctx.is_admin:
+            raise Forbidden("error.forbidden_admin", admins=People(ctx.admins))
+        return _link_paper(ctx, short.group(1), short.group(2))
     board = board_of(ctx)
     ws = ms.open_minutes(ctx.session, board.id or 0)
     if ws is None:
@@ -274,22 +283,47 @@ def list_(ctx: Context, status: str = "") -> str:
 def decision_line(lang: str, d: Decision, workshop: int | None) -> str:
     source = " · " + t(lang, "decision.from_workshop", number=workshop) if workshop else ""
     state = t(lang, f"decision.status_{d.status}")
-    return f"**B-{d.number}** {escape(d.text)} · {state}{source}"
+    council = " · " + papers.paper_part(lang, d) if d.paper_id else ""
+    return f"**B-{d.number}** {escape(d.text)} · {state}{source}{council}"
 
 
 @decisions_group.command("status", requires=Role.ADMIN)
 def status(ctx: Context, number: str, value: str) -> str:
     """Set a decision's status: vorgeschlagen, beschlossen or umgesetzt"""
     board = board_of(ctx)
-    digits = number.upper().removeprefix("B-").removeprefix("B")
-    if not digits.isdigit() or len(digits) > 6:
-        raise UsageError("decision.bad_number", text=number[:20])
-    entry = ms.find_decision(ctx.session, board.id or 0, int(digits))
+    entry = ms.find_decision(ctx.session, board.id or 0, _number(number))
     ms.set_status(ctx.session, entry, _status(value), actor=ctx.sender, now=ctx.now)
     return t(
         ctx.lang, "decision.status_set", number=entry.number,
         status=t(ctx.lang, f"decision.status_{entry.status}"),
     )  # fmt: skip
+
+
+@decisions_group.command("paper", de="vorlage", requires=Role.ADMIN)
+def paper(ctx: Context, number: str, *, reference: Rest) -> str:
+    """Link a decision to its council paper (Vorlage) in the council information system: by
+    its reference (B 19/0379) or its OParl URL"""
+    return _link_paper(ctx, number, reference)
+
+
+def _link_paper(ctx: Context, number: str, reference: str) -> str:
+    board = board_of(ctx)
+    entry = ms.find_decision(ctx.session, board.id or 0, _number(number))
+    # The council information system is read by a job, not here: the command's transaction
+    # never waits for another server. The job answers this command when it is done.
+    queued = papers.request(
+        ctx.session, entry, reference, config=ctx.runtime.oparl, room_id=ctx.room_id,
+        reply_to=ctx.event_id or "", thread_root=ctx.thread_root, actor=ctx.sender, now=ctx.now,
+    )  # fmt: skip
+    ctx.after_commit.append(scheduled.council_soon)
+    return t(ctx.lang, "decision.paper_searching", number=entry.number, reference=queued.wanted)
+
+
+def _number(number: str) -> int:
+    digits = number.upper().removeprefix("B-").removeprefix("B")
+    if not digits.isdigit() or len(digits) > 6:
+        raise UsageError("decision.bad_number", text=number[:20])
+    return int(digits)
 
 
 def _status(text: str) -> str:

@@ -153,6 +153,8 @@ def _changes_for(ctx: Context, wp: WorkPackage, name: str, text: str) -> dict[st
         return {"traffic_light": light, "traffic_reason": reason or None}
     if kind == "long_text":
         return {name: "" if clear else text}
+    if kind == "yesno":
+        return {name: fields.parse_yes_no(text)}
     if clear:
         return {name: None}
     if kind == "text":
@@ -187,7 +189,7 @@ def edit(ctx: Context, wp: WpNumber, field: WpField, *, value: Rest = "") -> str
     """Change one field: {fields}"""
     name = field
     package = _get(ctx, wp)
-    if not value and name not in ("description",):
+    if not value and fields.spec(name).kind != "long_text":
         raise UsageError("wp.value_missing", field=r.field_name(ctx.lang, name))
     if name == "contributors":
         wps.check_manage(ctx.session, package, ctx.sender, ctx.is_admin)

@@ -91,9 +91,17 @@ def chromium() -> str:
     return found
 
 
-def _run(args: list[str], page: str, frame: str | None = None) -> str:
-    """Chromium on ``page`` (saved as ``page.html``), or on ``frame`` that shows it."""
+def _run(
+    args: list[str],
+    page: str,
+    frame: str | None = None,
+    files: dict[str, bytes] | None = None,
+) -> str:
+    """Chromium on ``page`` (saved as ``page.html``, with ``files`` beside it: its stylesheet,
+    say), or on ``frame`` that shows it."""
     with tempfile.TemporaryDirectory() as tmp:
+        for name, data in (files or {}).items():
+            (Path(tmp) / name).write_bytes(data)
         path = Path(tmp) / "page.html"
         path.write_text(page, encoding="utf-8")
         if frame is not None:
@@ -122,11 +130,12 @@ def _run(args: list[str], page: str, frame: str | None = None) -> str:
     return done.stdout
 
 
-def measure(page: str, width: int, height: int = 900) -> dict[str, Any]:
-    """Lay out ``page`` (a whole HTML document) at ``width`` CSS pixels and measure it: the
-    lines of its ``[data-measure]`` element (or its body), whether anything is wider than the
-    screen, the smallest font size of any text."""
-    page = page.replace("</body>", _MEASURE + "</body>") if "</body>" in page else page + _MEASURE
+def _in_frame(
+    page: str, script: str, width: int, height: int, files: dict[str, bytes] | None
+) -> Any:
+    """What ``script`` (a ``<script>`` that posts one JSON text to its parent once the page is
+    laid out) found in ``page``, laid out at ``width`` CSS pixels."""
+    page = page.replace("</body>", script + "</body>") if "</body>" in page else page + script
     dom = _run(
         [
             f"--window-size={max(width, 500) + 20},{height}",
@@ -135,16 +144,53 @@ def measure(page: str, width: int, height: int = 900) -> dict[str, Any]:
         ],
         page,
         _FRAME.format(width=width, height=height),
+        files,
     )
     found = re.search(r'<pre id="measured">(.*?)</pre>', dom, re.DOTALL)
     assert found is not None, f"the page was not measured: {dom[-500:]!r}"
-    result: dict[str, Any] = json.loads(html.unescape(found.group(1)))
+    return json.loads(html.unescape(found.group(1)))
+
+
+def measure(
+    page: str, width: int, height: int = 900, *, files: dict[str, bytes] | None = None
+) -> dict[str, Any]:
+    """Lay out ``page`` (a whole HTML document) at ``width`` CSS pixels and measure it: the
+    lines of its ``[data-measure]`` element (or its body), whether anything is wider than the
+    screen, the smallest font size of any text. ``files`` are put beside the page (by
+    relative name), for the stylesheet it links."""
+    result: dict[str, Any] = _in_frame(page, _MEASURE, width, height, files)
     return result
 
 
-def screenshot(page: str, out: Path, width: int, height: int) -> Path:
-    """A PNG of ``page`` at ``width`` × ``height`` CSS pixels."""
-    _run([f"--window-size={width},{height}", f"--screenshot={out}"], page)
+def evaluate(
+    page: str,
+    body: str,
+    width: int,
+    height: int = 900,
+    *,
+    files: dict[str, bytes] | None = None,
+) -> Any:
+    """Lay out ``page`` at ``width`` CSS pixels and run ``body`` (the body of a JavaScript
+    function) in it once it is loaded: what it returns, through JSON (``{"error": ...}`` when
+    it threw). The page's own DOM and computed styles, as a reader's browser has them."""
+    script = (
+        "<script>\n"
+        'window.addEventListener("load", () => {\n'
+        "  let result;\n"
+        "  try { result = (() => {\n" + body + "\n})(); }\n"
+        "  catch (e) { result = {error: String(e)}; }\n"
+        '  parent.postMessage(JSON.stringify(result === undefined ? null : result), "*");\n'
+        "});\n"
+        "</script>\n"
+    )
+    return _in_frame(page, script, width, height, files)
+
+
+def screenshot(
+    page: str, out: Path, width: int, height: int, *, files: dict[str, bytes] | None = None
+) -> Path:
+    """A PNG of ``page`` at ``width`` × ``height`` CSS pixels (``files`` beside it)."""
+    _run([f"--window-size={width},{height}", f"--screenshot={out}"], page, files=files)
     assert out.exists(), "chromium wrote no screenshot"
     return out
 

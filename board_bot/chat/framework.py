@@ -27,6 +27,7 @@ from typing import Annotated, Any, TypeVar
 from sqlmodel import Session
 
 from board_bot.chat import converters
+from board_bot.core.config import OParlConfig, PublishConfig
 from board_bot.core.errors import BotError, Forbidden, UsageError
 from board_bot.core.i18n import has_text, t
 from board_bot.core.ids import RoomId, UserId
@@ -114,6 +115,10 @@ class Runtime:
     joined: JoinedLookup = not_known
     #: room id -> whether the room is encrypted (None: the room is not known)
     room_encrypted: EncryptedLookup = encryption_not_known
+    #: the city's council information system (``[oparl]``); off unless a URL is configured
+    oparl: OParlConfig = field(default_factory=OParlConfig)
+    #: the public portfolio page (``[publish]``); off unless a folder is configured
+    publish: PublishConfig = field(default_factory=PublishConfig)
 
 
 @dataclass(frozen=True)

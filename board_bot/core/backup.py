@@ -50,6 +50,7 @@ from board_bot.core.files import (
     CRYPTO_DIR,
     DIR_MODE,
     PRIVATE_UMASK,
+    fsync,
     secure_data_dir,
 )
 
@@ -202,15 +203,6 @@ def _describe_contents(path: Path) -> str:
     return _first_few(sorted(p.name for p in path.iterdir()))
 
 
-def _fsync(path: Path) -> None:
-    """To the disk: a backup that only sits in the page cache is none."""
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 # --- PostgreSQL -------------------------------------------------------------------------------
 
 
@@ -341,13 +333,13 @@ def backup(config: Config, target: Path, *, now: datetime, version: str) -> Mani
                 pg_dump_version=pg_major,
             )
             for entry in entries:
-                _fsync(target / entry.path)
+                fsync(target / entry.path)
             tmp = target / (MANIFEST + ".tmp")
             tmp.write_text(manifest.to_json(), encoding="utf-8")
-            _fsync(tmp)
+            fsync(tmp)
             os.replace(tmp, target / MANIFEST)
             for directory in {target, *((target / e.path).parent for e in entries)}:
-                _fsync(directory)  # the new names in it
+                fsync(directory)  # the new names in it
         except BaseException:
             # The directory was empty: everything in it now is this backup's, and incomplete.
             if created:

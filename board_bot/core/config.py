@@ -140,6 +140,43 @@ MAX_RETENTION_DAYS = 36500
 
 
 @dataclass(frozen=True)
+class OParlConfig:
+    """The city's council information system (``[oparl]``): its OParl 1.1 system (or body) URL;
+    empty: council papers are not linked."""
+
+    url: str = ""
+    #: each request's timeout (connect, read and the whole body), in seconds
+    timeout_seconds: int = 10
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.url)
+
+
+@dataclass(frozen=True)
+class PublishConfig:
+    """The public portfolio page (``[publish]``): where ``!veröffentlichen freigeben`` writes
+    the static site (a folder per board below ``dir``), under which open licence, naming whom."""
+
+    dir: Path | None = None
+    licence: str = "dl-de/by-2-0"
+    #: whom reusers name („Stadt Musterstadt“); empty: the board's name
+    attribution: str = ""
+
+    @property
+    def enabled(self) -> bool:
+        return self.dir is not None
+
+
+#: The licences ``[publish] licence`` accepts (their names are the publishing module's).
+PUBLISH_LICENCES = ("dl-de/by-2-0", "dl-de/zero-2-0", "cc-by-4.0")
+
+
+#: The longest timeout ``[oparl] timeout_seconds`` accepts (a look-up reads many pages).
+MAX_OPARL_TIMEOUT_SECONDS = 60
+
+
+@dataclass(frozen=True)
 class Config:
     matrix: MatrixConfig
     bot: BotConfig
@@ -148,6 +185,8 @@ class Config:
     monitoring: MonitoringConfig = MonitoringConfig()
     logging: LoggingConfig = LoggingConfig()
     retention: RetentionConfig = RetentionConfig()
+    oparl: OParlConfig = OParlConfig()
+    publish: PublishConfig = PublishConfig()
 
 
 class _Reader:
@@ -283,6 +322,8 @@ _KNOWN = {
     "monitoring": {"port", "host"},
     "logging": {"format"},
     "retention": {"status_text_months", "audit_months", "absence_months", "outbox_days"},
+    "oparl": {"url", "timeout_seconds"},
+    "publish": {"dir", "licence", "attribution"},
 }
 
 
@@ -400,6 +441,8 @@ def parse_config(
 
     monitoring = _monitoring(r)
     retention = _retention(r)
+    oparl = _oparl(r)
+    publish = _publish(r, base_dir)
     log_format = r.string("logging", "format", "text") or "text"
     if log_format not in LOG_FORMATS:
         r.problems.append(
@@ -438,6 +481,8 @@ def parse_config(
         monitoring=monitoring,
         logging=LoggingConfig(format=log_format),
         retention=retention,
+        oparl=oparl,
+        publish=publish,
     )
 
 
@@ -465,6 +510,50 @@ def _monitoring(r: _Reader) -> MonitoringConfig:
             )
             host = "127.0.0.1"
     return MonitoringConfig(port=port, host=host)
+
+
+def _oparl(r: _Reader) -> OParlConfig:
+    """``[oparl]``: the OParl system URL (http or https; empty: off) and a timeout from 1 to
+    :data:`MAX_OPARL_TIMEOUT_SECONDS` seconds."""
+    url = (r.string("oparl", "url", "") or "").strip()
+    if url:
+        parsed = urlparse(url)
+        if parsed.scheme not in ("http", "https") or not parsed.netloc:
+            r.problems.append(
+                "oparl.url: must be the http(s) URL of the council information system's OParl "
+                f"endpoint, like https://ratsinfo.example.org/oparl/v1/system, got {url!r}"
+            )
+            url = ""
+    timeout = r.integer("oparl", "timeout_seconds", 10, minimum=1)
+    if timeout > MAX_OPARL_TIMEOUT_SECONDS:
+        r.problems.append(
+            f"oparl.timeout_seconds: must be 1 to {MAX_OPARL_TIMEOUT_SECONDS} seconds, "
+            f"got {timeout}"
+        )
+        timeout = 10
+    return OParlConfig(url=url, timeout_seconds=timeout)
+
+
+def _publish(r: _Reader, base_dir: Path) -> PublishConfig:
+    """``[publish]``: the site's folder (relative to the config file; empty: publishing is off),
+    one of :data:`PUBLISH_LICENCES` and a one-line attribution."""
+    folder_text = (r.string("publish", "dir", "") or "").strip()
+    folder: Path | None = None
+    if folder_text:
+        folder = Path(folder_text).expanduser()
+        if not folder.is_absolute():
+            folder = (base_dir / folder).resolve()
+    licence = (r.string("publish", "licence", "dl-de/by-2-0") or "dl-de/by-2-0").strip()
+    if licence not in PUBLISH_LICENCES:
+        r.problems.append(
+            f"publish.licence: must be one of {', '.join(PUBLISH_LICENCES)}, got {licence!r}"
+        )
+        licence = "dl-de/by-2-0"
+    attribution = " ".join((r.string("publish", "attribution", "") or "").split())
+    if len(attribution) > 200:
+        r.problems.append("publish.attribution: at most 200 characters")
+        attribution = ""
+    return PublishConfig(dir=folder, licence=licence, attribution=attribution)
 
 
 def _retention(r: _Reader) -> RetentionConfig:

@@ -51,3 +51,13 @@ def secure_data_dir(path: Path) -> list[Path]:
             len(tightened),
         )
     return tightened
+
+
+def fsync(path: Path) -> None:
+    """To the disk (a file, or a folder's entries): what only sits in the page cache is lost
+    with the machine."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -53,6 +53,7 @@ def dynamic_keys() -> Mapping[str, frozenset[str]]:
     """Each f-string key pattern in the code, and the keys it stands for."""
     from board_bot.core.config import LANGUAGES
     from board_bot.core.workdays import BUNDESLAENDER
+    from board_bot.features.council import papers
     from board_bot.features.people import service as people
     from board_bot.features.work_packages.fields import FIELDS
     from board_bot.features.work_packages.vocabulary import LEITLINIEN, VOCABULARIES
@@ -79,6 +80,8 @@ def dynamic_keys() -> Mapping[str, frozenset[str]]:
         "land.{}": frozenset(f"land.{code.lower()}" for code in BUNDESLAENDER),
         "leitlinie.short.{}": frozenset(f"leitlinie.short.{n}" for n in LEITLINIEN),
         "leitlinie.name.{}": frozenset(f"leitlinie.name.{n}" for n in LEITLINIEN),
+        "council.by_{}": frozenset(f"council.by_{a}" for a in papers.ARTICLES),
+        "council.outcome_{}": frozenset(f"council.outcome_{o}" for o in papers.OUTCOMES),
     }
 
 

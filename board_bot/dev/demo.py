@@ -29,6 +29,7 @@ from board_bot.app import build_app
 from board_bot.core.clock import SystemClock
 from board_bot.core.config import Config, parse_config
 from board_bot.core.db import unit_of_work
+from board_bot.core.errors import BotError
 from board_bot.core.naming import namer
 from board_bot.dev.demo_portfolio import seed_work_packages
 from board_bot.dev.demo_round import seed_status_round
@@ -38,6 +39,7 @@ from board_bot.features.absences import service as absences
 from board_bot.features.boards import service as boards
 from board_bot.features.people import importer
 from board_bot.features.people import service as people
+from board_bot.features.publishing import service as publishing
 
 log = logging.getLogger(__name__)
 
@@ -125,6 +127,7 @@ def _demo_config(synapse: LocalSynapse, data_dir: Path) -> Config:
     data = tomllib.loads(EXAMPLE_CONFIG.read_text(encoding="utf-8"))
     data["matrix"]["homeserver"] = synapse.url
     data["storage"]["data_dir"] = str(data_dir / "bot")
+    data["publish"] = {"dir": str(data_dir / "public"), "attribution": "Stadt Norderstedt (Demo)"}
     return parse_config(data, base_dir=data_dir)
 
 
@@ -220,6 +223,31 @@ async def _add_sample_data(
     state = _load_state(state_file)
     state.sample_data = True
     _save_state(state_file, state)
+
+
+def _publish_portfolio(engine: Engine, config: Config, room_id: str) -> None:
+    """Publish the demo board's public packages to ``data/public`` and say where they are."""
+    try:
+        with unit_of_work(engine) as session:
+            board = boards.for_room(session, room_id)
+            if board is None:
+                return
+            done = publishing.publish(
+                session, board, config.publish, actor="import:demo", now=SystemClock().now()
+            )
+    except BotError as exc:
+        print(f"Die öffentliche Portfolio-Seite wurde nicht veröffentlicht ({exc.key}).")
+        return
+    site = done.target
+    assert site is not None  # the demo configures [publish] dir
+    print(
+        f"Öffentliche Portfolio-Seite ({len(done.made.packages)} Arbeitspakete): "
+        f"{site}/index.html\n"
+        f"Im Browser ansehen: python3 -m http.server -d {site.parent} 8080, dann "
+        f"http://localhost:8080/{site.name}/ öffnen. "
+        "Neu veröffentlichen: !veröffentlichen vorschau, dann !veröffentlichen freigeben",
+        flush=True,
+    )
 
 
 def _board_exists(engine: Engine, room_id: str) -> bool:
@@ -356,6 +384,7 @@ async def _run(
     await _add_sample_data(
         app.engine, config, synapse.server_name, room_id, data_dir / "demo-state.json"
     )
+    await asyncio.to_thread(_publish_portfolio, app.engine, config, room_id)
     if not console:
         print("Der Bot läuft. Beenden mit Strg+C.", flush=True)
         await bot

@@ -36,6 +36,8 @@ class Sample:
     waits_for: tuple[int, ...] = ()  # indexes into SAMPLES
     funding: tuple[str, int] | None = None  # programme, application deadline in days
     description: str = ""
+    #: the text for the public portfolio page; a sample with one is marked public
+    public: str = ""
 
 
 SAMPLES = (
@@ -45,21 +47,29 @@ SAMPLES = (
         reason="Schnittstelle zum Landesportal verzögert sich", contributors=("FB 13",),
         milestones=(("Pilot mit fünf Architekturbüros", 30), ("Regelbetrieb", 90)),
         description="Bauanträge vollständig online, mit Anbindung an das Landesportal.",
+        public="Bauanträge können künftig vollständig online gestellt und verfolgt werden. "
+        "Erst testen fünf Architekturbüros das Verfahren, dann steht es allen offen.",
     ),
     Sample(
         "Open-Data-Portal der Stadt", "FB 13", 2, "Gesellschaftlicher Diskurs", "amt13-leitung",
         60, status="in_progress", progress=60, contributors=("FB 61", "FB 68"),
         milestones=(("Erste 20 Datensätze veröffentlicht", 14),),
+        public="Die Stadt stellt ihre Daten offen und maschinenlesbar bereit: Haushalt, "
+        "Verkehr, Umwelt und Stadtplanung, frei nutzbar unter einer offenen Lizenz.",
     ),
     Sample(
         "Verkehrsdatenplattform mit Zählstellen", "FB 68", 3, "Mobilität", "fb68-leitung", 120,
         status="in_progress", progress=25, light="red", reason="Förderbescheid steht noch aus",
         funding=("Modellprojekte Smart Cities", 20),
+        public="Zählstellen an den Hauptachsen messen den Rad- und Autoverkehr; die Daten "
+        "helfen, Ampeln und Radwege besser zu planen.",
     ),
     Sample(
         "WLAN an allen Schulen", "FB 40", 3, "Bildung", "fb40-leitung", 45,
         status="in_progress", progress=70, contributors=("FB 20",),
         milestones=(("Netztechnik vergeben", -12), ("Grundschulen angeschlossen", 10)),
+        public="Alle städtischen Schulen erhalten ein leistungsfähiges WLAN für den "
+        "Unterricht mit digitalen Medien.",
     ),
     Sample(
         "E-Rechnung im Rechnungseingang", "FB 20", 3, "Verwaltung", "fb20-leitung", 150,
@@ -67,6 +77,8 @@ SAMPLES = (
     Sample(
         "Beteiligungsplattform Stadtentwicklung", "FB 61", 2, "Gesellschaftlicher Diskurs",
         "fb61-vertretung", 200, waits_for=(1,),
+        public="Eine Online-Plattform, auf der Bürgerinnen und Bürger Planungen der Stadt "
+        "kommentieren und eigene Ideen einbringen.",
     ),
     Sample(
         "Digitalisierungsstrategie fortschreiben", "FB 13", 1, "Verwaltung", "cdo", -20,
@@ -107,6 +119,9 @@ def seed_work_packages(
         changes: dict[str, Any] = {}
         if sample.description:
             changes["description"] = sample.description
+        if sample.public:
+            changes["public"] = True
+            changes["public_description"] = sample.public
         if sample.light != "green":
             changes["traffic_light"] = sample.light
             changes["traffic_reason"] = sample.reason

@@ -165,6 +165,7 @@ class MatrixBot:
             joined=self._joined,
             metrics=self.metrics,
             retention=self.config.retention,
+            oparl=self.config.oparl,
         )
         try:
             await run_scheduler(context, self.config.bot.timezone)

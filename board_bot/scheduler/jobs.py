@@ -25,7 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from board_bot.core.clock import Clock
-from board_bot.core.config import RetentionConfig
+from board_bot.core.config import OParlConfig, RetentionConfig
 from board_bot.core.db import unit_of_work
 from board_bot.core.jobs import Run
 from board_bot.core.metrics import Metrics
@@ -39,6 +39,7 @@ from board_bot.core.naming import (
     not_known,
     unknown_name,
 )
+from board_bot.features.council import papers
 from board_bot.features.privacy import retention
 from board_bot.features.status_rounds import jobs as status_jobs
 from board_bot.features.summaries import jobs as summary_jobs
@@ -51,6 +52,16 @@ log = logging.getLogger(__name__)
 RECONCILE_EVERY = timedelta(minutes=30)
 #: When the retention job runs each night, in the bot's time zone (``bot.timezone``).
 RETENTION_AT = (3, 30)
+#: When the council results are read each day (the council information system's night
+#: imports are done by then), in the bot's time zone; a run that could not read every paper
+#: is followed by one more after :data:`COUNCIL_RETRY`.
+COUNCIL_RESULTS_AT = (7, 15)
+COUNCIL_RETRY = timedelta(hours=2)
+#: How often waiting council look-ups (``!beschlüsse vorlage``) are looked at: a retry is due,
+#: or the process that took the command could not start the look-up at once.
+COUNCIL_LOOKUPS_EVERY = timedelta(minutes=1)
+#: The scheduler's executor for the council jobs: one thread of their own.
+COUNCIL_EXECUTOR = "council"
 
 #: A job's work for a board: (session, board, *the run's args, name=, now=) -> done?
 Work = Callable[..., object]
@@ -147,6 +158,8 @@ class JobContext:
     metrics: Metrics | None = None
     #: how long personal data is kept (``[retention]``)
     retention: RetentionConfig = field(default_factory=RetentionConfig)
+    #: the city's council information system (``[oparl]``)
+    oparl: OParlConfig = field(default_factory=OParlConfig)
 
     def names(self, room_id: str) -> Namer:
         """How people are named in a message of a job to the board room ``room_id``."""
@@ -268,6 +281,60 @@ def apply_retention() -> None:
         counts.absence_audit_entries,
         counts.outbox_bodies,
     )
+
+
+def council_lookups() -> None:
+    """A job: look up the council papers that ``!beschlüsse vorlage`` asked for and are due."""
+    ctx = _ctx()
+    if papers.process_requests(ctx.engine, ctx.oparl, ctx.clock):
+        ctx.wake()
+
+
+def council_soon() -> None:
+    """Queue :func:`council_lookups` at once (nothing when no scheduler runs here: the standing
+    job every :data:`COUNCIL_LOOKUPS_EVERY` picks the request up)."""
+    if _context is None or _context.scheduler is None:
+        return
+    _context.scheduler.add_job(
+        "board_bot.scheduler.jobs:council_lookups",
+        id="council-lookups-now",
+        executor=COUNCIL_EXECUTOR,
+        replace_existing=True,
+    )
+
+
+def council_results() -> None:
+    """A job (daily): note what the council decided on the papers linked to decisions and tell
+    the board rooms; when a paper could not be read, try once more a little later."""
+    ctx = _ctx()
+    checked = papers.check_results(ctx.engine, ctx.oparl, ctx.clock)
+    if checked.decided:
+        ctx.wake()
+    log.info(
+        "council results: %d papers read, %d decided, %d not readable",
+        checked.papers - checked.failed,
+        checked.decided,
+        checked.failed,
+    )
+    if checked.failed and ctx.scheduler is not None:
+        ctx.scheduler.add_job(
+            "board_bot.scheduler.jobs:council_results_retry",
+            "date",
+            run_date=ctx.clock.now() + COUNCIL_RETRY,
+            id="council-results-retry",
+            executor=COUNCIL_EXECUTOR,
+            replace_existing=True,
+        )
+
+
+def council_results_retry() -> None:
+    """A job: the daily council job's second try, which does not plan a third."""
+    ctx = _ctx()
+    checked = papers.check_results(ctx.engine, ctx.oparl, ctx.clock)
+    if checked.decided:
+        ctx.wake()
+    log.info("council results (second try): %d decided, %d not readable", checked.decided,
+             checked.failed)  # fmt: skip
 
 
 def replan(board_id: int) -> None:

@@ -26,12 +26,20 @@ log = logging.getLogger(__name__)
 
 
 def make_scheduler(engine: Engine, zone: str) -> Any:
-    """The AsyncIOScheduler with its job store in the bot's database."""
+    """The AsyncIOScheduler with its job store in the bot's database. The council jobs, which
+    wait on another server for minutes at worst, run in a thread of their own
+    (:data:`~board_bot.scheduler.jobs.COUNCIL_EXECUTOR`), not in the pool that runs commands."""
+    from apscheduler.executors.asyncio import AsyncIOExecutor
+    from apscheduler.executors.pool import ThreadPoolExecutor
     from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
     from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
     return AsyncIOScheduler(
         jobstores={"default": SQLAlchemyJobStore(engine=engine)},
+        executors={
+            "default": AsyncIOExecutor(),
+            jobs.COUNCIL_EXECUTOR: ThreadPoolExecutor(max_workers=1),
+        },
         job_defaults={
             "coalesce": True,
             "misfire_grace_time": int(status_jobs.GRACE.total_seconds()),
@@ -97,7 +105,7 @@ async def _lead(context: JobContext, zone: str, holder: str) -> None:
     scheduler.start()
     context.scheduler = scheduler
     try:
-        add_standing_jobs(scheduler, zone)
+        add_standing_jobs(scheduler, zone, council=context.oparl.enabled)
         await asyncio.to_thread(jobs.reconcile, context.clock.now())
         while True:
             await asyncio.sleep(LEASE_RENEW)
@@ -111,11 +119,16 @@ async def _lead(context: JobContext, zone: str, holder: str) -> None:
             await asyncio.to_thread(_release, context, holder)
 
 
-def add_standing_jobs(scheduler: Any, zone: str) -> None:
+def add_standing_jobs(scheduler: Any, zone: str, *, council: bool = False) -> None:
     """The jobs that are not a board's: the reconciliation every half hour, and the retention
     job every night at :data:`~board_bot.scheduler.jobs.RETENTION_AT` in the bot's time zone
     ``zone``. Added anew each time this process takes the lead: a night missed while the bot
-    was down is made up the next night (what is older than its period goes then)."""
+    was down is made up the next night (what is older than its period goes then).
+
+    With ``council`` (an ``[oparl] url`` is configured) also the council jobs: the waiting
+    look-ups every :data:`~board_bot.scheduler.jobs.COUNCIL_LOOKUPS_EVERY` and the results
+    each day at :data:`~board_bot.scheduler.jobs.COUNCIL_RESULTS_AT`; without, they are
+    removed from the job store."""
     scheduler.add_job(
         "board_bot.scheduler.jobs:reconcile_all",
         "interval",
@@ -131,6 +144,30 @@ def add_standing_jobs(scheduler: Any, zone: str) -> None:
         minute=minute,
         timezone=zone,
         id="privacy-retention",
+        replace_existing=True,
+    )
+    if not council:
+        for job_id in ("council-lookups", "council-results", "council-results-retry"):
+            if scheduler.get_job(job_id) is not None:
+                scheduler.remove_job(job_id)
+        return
+    scheduler.add_job(
+        "board_bot.scheduler.jobs:council_lookups",
+        "interval",
+        seconds=int(jobs.COUNCIL_LOOKUPS_EVERY.total_seconds()),
+        id="council-lookups",
+        executor=jobs.COUNCIL_EXECUTOR,
+        replace_existing=True,
+    )
+    hour, minute = jobs.COUNCIL_RESULTS_AT
+    scheduler.add_job(
+        "board_bot.scheduler.jobs:council_results",
+        "cron",
+        hour=hour,
+        minute=minute,
+        timezone=zone,
+        id="council-results",
+        executor=jobs.COUNCIL_EXECUTOR,
         replace_existing=True,
     )
 

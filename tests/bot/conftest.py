@@ -39,9 +39,20 @@ START = datetime(2026, 12, 7, 8, 0, tzinfo=UTC)  # Monday, 09:00 in Europe/Berli
 BOOKKEEPING_TABLES = frozenset({"handled_event", "outbox", "sync_state", "alembic_version"})
 
 
-def make_config(tmp_path: Path, *, encryption: bool = True, **bot: Any) -> Config:
+def make_config(
+    tmp_path: Path,
+    *,
+    encryption: bool = True,
+    oparl: dict[str, Any] | None = None,
+    publish: dict[str, Any] | None = None,
+    **bot: Any,
+) -> Config:
+    """A valid configuration; ``bot`` settings go into ``[bot]``, ``oparl`` is ``[oparl]``,
+    ``publish`` is ``[publish]``."""
     return parse_config(
         {
+            **({"oparl": oparl} if oparl is not None else {}),
+            **({"publish": publish} if publish is not None else {}),
             "matrix": {
                 "homeserver": "https://matrix.example.org",
                 "user_id": "@board-bot:example.org",

@@ -15,6 +15,7 @@ from board_bot.features.absences import service as absences
 from board_bot.features.work_packages import service as work_packages
 from board_bot.models import (
     Board,
+    CouncilRequest,
     Decision,
     DirectRoom,
     OutboxMessage,
@@ -199,6 +200,10 @@ def _everything(
         ]
     )  # fmt: skip
     ws = _workshop(session, board.id or 0, number, f"Workshop {tag}", person)
+    decision = Decision(
+        board_id=board.id or 0, number=number, text=f"Beschluss {tag}", created_by=person,
+        created_at=NOW, updated_at=NOW,
+    )  # fmt: skip
     ws.minutes_by = person
     option = _option(session, ws, 1)
     session.add_all(
@@ -214,15 +219,20 @@ def _everything(
                 workshop_id=ws.id or 0, kind="action", text=f"Aufgabe {tag}", assignee=person,
                 due_on=d(15, 1, 2027), created_by=person, created_at=NOW,
             ),
-            Decision(
-                board_id=board.id or 0, number=number, text=f"Beschluss {tag}",
-                created_by=person, created_at=NOW, updated_at=NOW,
-            ),
+            decision,
             WorkshopDirectInvitation(
                 workshop_id=ws.id or 0, user_id=person, outbox_id=1,
                 room_id=DIRECT_ROOMS[person],
             ),
         ]
+    )  # fmt: skip
+    session.flush()
+    session.add(
+        CouncilRequest(
+            board_id=board.id or 0, decision_id=decision.id or 0, wanted=f"B 19/{number:04d}",
+            room_id=board.room_id, reply_to=f"$paper{number}:example.org", requested_by=person,
+            created_at=NOW, next_attempt_at=NOW,
+        )
     )  # fmt: skip
     audit.record(
         session,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -48,11 +49,17 @@ def test_demo_console_answers_help(tmp_path: Path) -> None:
     assert ("", "observer", "@ob:localhost") in sample["roles"]
     assert ("", "admin", "@cdo:localhost") in sample["roles"]
     assert sorted(sample["absent"]) == ["@fb20-leitung:localhost", "@fb68-leitung:localhost"]
+    # The public packages are published to data/public, and the demo says where.
+    site = data.resolve() / "public" / "smart-city-board-norderstedt-demo"
+    assert f"Öffentliche Portfolio-Seite (5 Arbeitspakete): {site}/index.html" in out, out[:3000]
+    published = json.loads((site / "portfolio.json").read_text(encoding="utf-8"))
+    assert [p["key"] for p in published["packages"]] == ["WP-1", "WP-2", "WP-3", "WP-4", "WP-6"]
+    assert (site / "index.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
 
     # A second run continues with the same homeserver, users and board.
     again = subprocess.run(
         [sys.executable, "-m", "board_bot", "demo", "--data-dir", str(data)],
-        input="!board show\n!bericht export\n",
+        input="!board show\n!bericht export\n!veröffentlichen vorschau\n",
         capture_output=True,
         text=True,
         timeout=180,
@@ -70,6 +77,9 @@ def test_demo_console_answers_help(tmp_path: Path) -> None:
         assert f"📎 {path.name} → {path}" in again.stdout
     assert saved[".pdf"].read_bytes().startswith(b"%PDF-")
     assert sample_data(data) == sample  # nothing duplicated
+    # Published again only when something changed: nothing did.
+    assert f"Öffentliche Portfolio-Seite (5 Arbeitspakete): {site}/index.html" in again.stdout
+    assert "Keine Änderungen gegenüber der veröffentlichten Fassung" in again.stdout
 
 
 def sample_data(data: Path) -> dict[str, object]:

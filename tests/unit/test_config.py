@@ -266,6 +266,21 @@ BAD = [
         "bot.handlungsfelder[0]",
         id="hf-bidi",
     ),
+    pytest.param(with_value("oparl", "url", "ftp://ratsinfo.example"), "oparl.url", id="oparl-ftp"),
+    pytest.param(
+        with_value("oparl", "url", "ratsinfo.example/oparl"), "oparl.url", id="oparl-bare"
+    ),
+    pytest.param(with_value("oparl", "url", 42), "oparl.url", id="oparl-int"),
+    pytest.param(with_value("oparl", "timeout_seconds", 0), "oparl.timeout_seconds", id="oparl-0"),
+    pytest.param(
+        with_value("oparl", "timeout_seconds", 61), "oparl.timeout_seconds", id="oparl-61"
+    ),
+    pytest.param(with_value("oparl", "token", "x"), "oparl.token", id="oparl-unknown"),
+    pytest.param(with_value("publish", "licence", "mit"), "publish.licence", id="publish-mit"),
+    pytest.param(with_value("publish", "dir", 1), "publish.dir", id="publish-dir-int"),
+    pytest.param(
+        with_value("publish", "attribution", "x" * 201), "publish.attribution", id="publish-long"
+    ),
     pytest.param(with_value("bot", "colour", "blau"), "bot.colour", id="unknown-key"),
     pytest.param({**valid(), "extra": {"a": 1}}, "extra", id="unknown-section"),
     pytest.param({**valid(), "bot": "admins"}, "bot", id="section-not-a-table"),
@@ -276,6 +291,41 @@ BAD = [
 def test_a_bad_value_is_refused_naming_its_key(data: dict[str, Any], key: str) -> None:
     problems = problems_of(data)
     assert any(p.startswith(f"{key}:") for p in problems), problems
+
+
+def test_the_oparl_link_is_off_by_default_and_takes_an_http_url() -> None:
+    off = parse_config(valid(), base_dir=Path("/srv/board-bot"), env={})
+    assert (off.oparl.enabled, off.oparl.timeout_seconds) == (False, 10)
+    data = with_value("oparl", "url", " https://ratsinfo.stadt.example/oparl/v1/system ")
+    data["oparl"]["timeout_seconds"] = 5
+    on = parse_config(data, base_dir=Path("/srv/board-bot"), env={}).oparl
+    assert (on.enabled, on.url, on.timeout_seconds) == (
+        True,
+        "https://ratsinfo.stadt.example/oparl/v1/system",
+        5,
+    )
+    problem = problems_of(with_value("oparl", "url", "ftp://x"))[0]
+    assert problem.startswith("oparl.url: must be the http(s) URL") and "ftp://x" in problem
+
+
+def test_publishing_is_off_by_default_and_its_folder_is_relative_to_the_config() -> None:
+    off = parse_config(valid(), base_dir=Path("/srv/board-bot"), env={}).publish
+    assert (off.enabled, off.dir, off.licence, off.attribution) == (
+        False, None, "dl-de/by-2-0", ""
+    )  # fmt: skip
+    data = with_value("publish", "dir", "public")
+    data["publish"].update(licence="cc-by-4.0", attribution="  Stadt   Musterstadt ")
+    on = parse_config(data, base_dir=Path("/srv/board-bot"), env={}).publish
+    assert (on.enabled, on.dir, on.licence, on.attribution) == (
+        True, Path("/srv/board-bot/public"), "cc-by-4.0", "Stadt Musterstadt"
+    )  # fmt: skip
+
+
+def test_the_licences_the_config_takes_are_those_the_site_names() -> None:
+    from board_bot.core.config import PUBLISH_LICENCES
+    from board_bot.features.publishing.site import LICENCES
+
+    assert tuple(LICENCES) == PUBLISH_LICENCES
 
 
 def test_all_problems_are_reported_at_once() -> None:

@@ -35,6 +35,7 @@ KEPT = {
     RETENTION["absences"]: f"{_DEFAULTS.absence_months} Monate nach dem Ende (`absence_months`)",
     RETENTION["outbox"]: f"{_DEFAULTS.outbox_days} Tage nach dem Versand (`outbox_days`)",
     "until it is sent": "bis zum Versand",
+    "until the look-up is done": "bis die Suche nach der Vorlage abgeschlossen ist",
     "until the person is erased": "bis zur Löschung der Person",
 }
 #: How the document says what erasing a person does to a column.

@@ -154,12 +154,14 @@ def test_the_compiled_catalogs_are_those_of_the_po_files() -> None:
 
 
 INFORMAL = re.compile(r"\b(du|dich|dir|dein\w*|euch|euer|eure\w*|ihr seid)\b", re.IGNORECASE)
+#: Inline code (a command, a configuration key like `dir`) is no address: left out.
+CODE = re.compile(r"`[^`]*`")
 
 
 @pytest.mark.parametrize("key", sorted(GERMAN))
 def test_german_uses_formal_address(key: str) -> None:
     for form in _forms(GERMAN[key]):
-        match = INFORMAL.search(form)
+        match = INFORMAL.search(CODE.sub("", form))
         assert match is None, f"{key}: informal {match.group(0)!r}" if match else ""
 
 

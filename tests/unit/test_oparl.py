@@ -313,3 +313,18 @@ def test_what_a_result_decides(
 )
 def test_is_url(text: str, expected: bool) -> None:
     assert oparl.is_url(text) is expected
+
+
+def test_a_search_gives_up_after_its_total_time() -> None:
+    # Each list page takes 0.2 s and the list never ends; the search has 0.5 s in all, so it
+    # gives up after a few pages instead of reading the 100 its page budget allows.
+    with OParlServer(delay=0.2) as slow:
+        slow.fault("endless")
+        slow.fault("slow", slow.papers_url)
+        searcher = OParlClient(slow.system_url, timeout=5.0, total=0.5)
+        with pytest.raises(oparl.Unreachable, match="in all"):
+            searcher.find_paper("B 19/9999")
+        assert len(slow.requests) < 10
+        # the next question has its own total
+        slow.clear_faults()
+        assert searcher.paper_by_url(slow.url("paper/4")).reference == "B 19/0379"

@@ -74,6 +74,15 @@ NOT_CHAT_FILES: dict[str, str] = {
 #: Per file, the scopes whose literals are not chat text, and why: a module-level name, a class
 #: or a function (``Class.method`` for a method; ``""`` for the whole file).
 NOT_CHAT_SCOPES: dict[str, tuple[tuple[str, ...], str]] = {
+    "board_bot/features/publishing/service.py": (
+        ("one_file",),
+        "the HTML markup of the page's style sheet link, replaced by the style sheet itself",
+    ),
+    "board_bot/features/publishing/site.py": (
+        ("LICENCES",),
+        "the open-data licences' official names, as their publishers spell them: data shown "
+        "on the public portfolio site (whose German text is in its templates), never the chat",
+    ),
     "board_bot/core/config.py": (
         (
             "_Reader",
@@ -84,6 +93,8 @@ NOT_CHAT_SCOPES: dict[str, tuple[tuple[str, ...], str]] = {
             "load_config",
             "_monitoring",
             "_retention",
+            "_oparl",
+            "_publish",
             "DEFAULT_HANDLUNGSFELDER",
         ),
         "the configuration's problems, printed to the operator's terminal at start; and the "

@@ -26,6 +26,7 @@ KINDS = {
     "date",
     "euro",
     "departments",
+    "yesno",
 }
 
 

@@ -250,15 +250,20 @@ class OParlClient:
         timeout: float = DEFAULT_TIMEOUT,
         max_pages: int = DEFAULT_MAX_PAGES,
         max_bytes: int = DEFAULT_MAX_BYTES,
+        total: float | None = None,
     ) -> None:
         if not is_url(url):
             raise InvalidUrl(f"the OParl URL is not an http(s) URL: {url[:200]!r}", url=url)
-        if timeout <= 0 or max_pages < 1 or max_bytes < 1:
-            raise ValueError("timeout, max_pages and max_bytes must be positive")
+        if timeout <= 0 or max_pages < 1 or max_bytes < 1 or (total is not None and total <= 0):
+            raise ValueError("timeout, max_pages, max_bytes and total must be positive")
         self.url = url.strip()
         self.timeout = timeout
         self.max_pages = max_pages
         self.max_bytes = max_bytes
+        #: the longest one question (:meth:`find_paper`, :meth:`paper_by_url`) may take in all,
+        #: in seconds; None: only each request's ``timeout`` bounds it
+        self.total = total
+        self._deadline: float | None = None
         self._opener = _opener()
         #: single objects fetched, by URL (raw: checked for their type on every use)
         self._objects: dict[str, Any] = {}
@@ -276,6 +281,7 @@ class OParlClient:
         wanted = normalise_reference(reference)
         if not wanted:
             raise ValueError("an empty reference")
+        self._start()
         budget = _Budget(self.max_pages)
         try:
             for body in self._bodies(budget):
@@ -301,10 +307,14 @@ class OParlClient:
         if not is_url(url):
             raise InvalidUrl(f"not an http(s) URL: {url[:200]!r}", url=url)
         url = url.strip()
+        self._start()
         data = self._object(url, "Paper")
         if data.get("deleted") is True:
             raise NotFound(f"{url}: the paper is deleted", url=url)
         return self._paper(data, url, consultations)
+
+    def _start(self) -> None:
+        self._deadline = None if self.total is None else time.monotonic() + self.total
 
     # -- walking
 
@@ -452,9 +462,14 @@ class OParlClient:
         request = urllib.request.Request(
             url, headers={"Accept": "application/json", "User-Agent": USER_AGENT}
         )
-        deadline = time.monotonic() + self.timeout
+        timeout = self.timeout
+        if self._deadline is not None:
+            timeout = min(timeout, self._deadline - time.monotonic())
+            if timeout <= 0:
+                raise Unreachable(f"{url}: gave up after {self.total} s in all", url=url)
+        deadline = time.monotonic() + timeout
         try:
-            with self._opener.open(request, timeout=self.timeout) as response:
+            with self._opener.open(request, timeout=timeout) as response:
                 body = self._read(response, url, deadline)
         except urllib.error.HTTPError as exc:
             exc.close()
@@ -462,6 +477,8 @@ class OParlClient:
         except OParlError:
             raise
         except (urllib.error.URLError, OSError, HTTPException, ValueError) as exc:
+            if self._deadline is not None and time.monotonic() >= self._deadline:
+                raise Unreachable(f"{url}: gave up after {self.total} s in all", url=url) from exc
             reason = getattr(exc, "reason", None) or exc
             raise Unreachable(f"{url}: {reason.__class__.__name__}: {reason}", url=url) from exc
         log.debug("OParl: GET %s: %d bytes", url, len(body))

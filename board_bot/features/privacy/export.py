@@ -40,6 +40,7 @@ from board_bot.models import (
     Absence,
     AuditEntry,
     Board,
+    CouncilRequest,
     Decision,
     Department,
     DirectRoom,
@@ -489,6 +490,13 @@ def _decisions(rows: Sequence[Decision], refs: Refs) -> list[dict[str, Any]]:
     ]
 
 
+def _council_requests(rows: Sequence[CouncilRequest], refs: Refs) -> list[dict[str, Any]]:
+    return [
+        {"board": refs.board(r.board_id), "paper": r.wanted, "asked_at": iso(r.created_at)}
+        for r in rows
+    ]
+
+
 def _invitations(rows: Sequence[WorkshopDirectInvitation], refs: Refs) -> list[dict[str, Any]]:
     return [
         {**refs.workshop_ref(i.workshop_id), "room_id": i.room_id, "sent": i.event_id is not None}
@@ -523,6 +531,9 @@ SECTIONS: dict[str, Section] = {
         "minutes_entries", WorkshopMinute, _via_workshop(WorkshopMinute.workshop_id), _minutes
     ),
     "decision": Section("decisions", Decision, _by_board(Decision), _decisions),
+    "council_request": Section(
+        "council_look_ups", CouncilRequest, _by_board(CouncilRequest), _council_requests
+    ),
     "status_round": Section("status_rounds", StatusRound, _by_board(StatusRound), _rounds),
     "status_schedule": Section(
         "schedule_changes", StatusSchedule, _by_board(StatusSchedule), _schedules

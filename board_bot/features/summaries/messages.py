@@ -13,6 +13,7 @@ from board_bot.core.formats import format_date
 from board_bot.core.i18n import N_, t, tn
 from board_bot.core.naming import Namer
 from board_bot.core.render import Safe, escape, plain_text
+from board_bot.features.council import papers
 from board_bot.features.departments.messages import code_and_name
 from board_bot.features.status_rounds.messages import period_label
 from board_bot.features.summaries import service as sm
@@ -382,6 +383,18 @@ def sections(lang: str, data: sm.SummaryData, *, name: Namer, complete: bool) ->
             )
             silent.append(f"- {code_and_name(s.code, s.name)} ({who}){covered}")
         found.append(Section(t(lang, "summary.silent", count=len(data.silent)), silent, "details"))
+    if data.council:
+        council = [
+            f"- **B-{d.number}** {escape(_shorten(d.text, 120))} · {papers.paper_part(lang, d)}"
+            for d in data.council
+        ]
+        found.append(
+            Section(
+                t(lang, "summary.council", count=data.council_count),
+                _more(lang, council, data.council_count),
+                "details",
+            )
+        )
     if data.workshops:  # absent while the board has none coming
         workshops = []
         for w in data.workshops:

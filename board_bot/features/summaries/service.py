@@ -28,7 +28,6 @@ Decisions worth knowing:
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -56,6 +55,7 @@ from board_bot.models import (
     WorkPackage,
     WorkPackageDepartment,
 )
+from board_bot.models import Decision as RegisterEntry
 
 LIGHT_ORDER = {"green": 0, "yellow": 1, "red": 2}
 SHARE = 0.2  # a fifth of the open packages decides the Leitlinie's colour
@@ -63,7 +63,6 @@ MILESTONE_DAYS = 14
 SHOWN = 15  # packages a section lists; the rest is counted
 STALLED_ROUNDS = 3  # a green package whose progress has not moved for this many rounds
 AGE_ROUNDS = 26  # kept rounds read back for a light's age (half a year of weekly rounds)
-_WP_REF = re.compile(r"\b(?:WP|AP)[ -]?(\d{1,9})\b", re.IGNORECASE)  # "WP-12" in a text
 
 
 class Package(NamedTuple):
@@ -197,6 +196,10 @@ class SummaryData:
     light_since: dict[int, date] = field(default_factory=dict)
     #: green packages whose milestones slipped, whose due date passed or whose progress stalled
     watermelons: list[Watermelon] = field(default_factory=list)
+    #: the board's decisions that went to the council as a paper (Vorlage) and are not yet
+    #: implemented, newest first: the first SHOWN (the board's summary only)
+    council: list[RegisterEntry] = field(default_factory=list)
+    council_count: int = 0
 
 
 def _as_kept(wp: Package, state: PackageState) -> Package:
@@ -439,6 +442,8 @@ def build(
         codes = {wps.code(number) for (number,) in numbers}  # the closed ones too
         data.decisions = [d for d in data.decisions if d.package in codes]
     data.blocked, data.blocked_count = _blocked(session, board, view, by_id, kept_id)
+    if department_id is None and leitlinie is None:
+        data.council, data.council_count = _council(session, board)
     data.overdue = sorted(
         (wp for wp in open_ if wp.due_date is not None and wp.due_date < today),
         key=lambda wp: (wp.due_date, wp.number),
@@ -947,9 +952,26 @@ def _decisions(
     return sorted(decisions, key=lambda d: d.audience != "mayor")
 
 
+def _council(session: Session, board: Board) -> tuple[list[RegisterEntry], int]:
+    """The decisions linked to a council paper and not yet implemented: the newest SHOWN, and
+    how many there are."""
+    linked = (
+        col(RegisterEntry.board_id) == board.id,
+        col(RegisterEntry.paper_id).is_not(None),
+        col(RegisterEntry.status) != "implemented",
+    )
+    entries = session.exec(
+        select(RegisterEntry).where(*linked).order_by(col(RegisterEntry.number).desc()).limit(SHOWN)
+    ).all()
+    if len(entries) < SHOWN:
+        return list(entries), len(entries)
+    count = session.exec(select(sa.func.count()).select_from(RegisterEntry).where(*linked)).one()
+    return list(entries), count
+
+
 def named_package(text: str) -> int | None:
-    named = _WP_REF.search(text)
-    return int(named.group(1)) if named else None
+    named = wps.mentioned(text)
+    return named[0] if named else None
 
 
 def _decision_keys(

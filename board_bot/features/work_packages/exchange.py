@@ -297,10 +297,12 @@ def _cell(lang: str, column: fields.FieldSpec, r: Record) -> str:
         return _word(lang, LIGHT.key(raw))
     if column.kind == "date":
         return _day(raw)
+    if column.kind == "yesno":
+        return _word(lang, "wp.yes" if raw else "wp.no")
     return str(raw)  # text, numbers, a user id
 
 
-def _guard(cell: str) -> str:
+def guard_cell(cell: str) -> str:
     """A cell a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@`` first) gets a
     leading apostrophe; the import takes it off again."""
     return "'" + cell if cell[:1] in ("=", "+", "-", "@") else cell
@@ -314,7 +316,7 @@ def to_csv(lang: str, records: Sequence[Record]) -> bytes:
         cells = csv_cells(lang, r)
         # The responsible person is a Matrix id (@name:server): an apostrophe would only confuse.
         writer.writerow(
-            [cells[c.key] if c.key == "responsible" else _guard(cells[c.key]) for c in COLUMNS]
+            [cells[c.key] if c.key == "responsible" else guard_cell(cells[c.key]) for c in COLUMNS]
         )
     return ("\ufeff" + out.getvalue()).encode()
 
@@ -498,6 +500,9 @@ class _Reader:
     def euros(self, cell: str) -> int | None:
         return fields.parse_euros(cell) if cell.strip() else None
 
+    def yes_no(self, cell: str) -> bool:
+        return fields.parse_yes_no(cell)
+
     def progress(self, cell: str) -> int:
         match = re.fullmatch(r"(\d{1,3})\s*%?", cell.strip())
         if match is None or int(match.group(1)) > 100:
@@ -569,6 +574,7 @@ def _read_row(
         "percent": reader.progress,
         "date": reader.day,
         "euro": reader.euros,
+        "yesno": reader.yes_no,
     }
     for key in sorted(present & (wps.FIELDS | {"owner"}), key=_position):
         text = cell.get(key, "")

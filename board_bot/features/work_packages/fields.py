@@ -26,7 +26,7 @@ class FieldSpec:
     csv_de: str
     csv_en: str
     #: text (one line), long_text, leitlinie, handlungsfeld, owner, user, status, light,
-    #: percent, date, euro, departments
+    #: percent, date, euro, departments, yesno
     kind: str
     #: the package's responsible person may change it (else only who manages the package)
     responsible_may: bool = False
@@ -75,6 +75,13 @@ FIELDS: tuple[FieldSpec, ...] = (
               "Application deadline", "date", responsible_may=True),
     FieldSpec("budget", ("budget", "kosten", "cost"), "Budget (€)", "Budget (EUR)", "euro",
               responsible_may=True, own_line=True),
+    # On the public portfolio page (``!veröffentlichen``): whether, and with which words.
+    FieldSpec("public", ("öffentlich", "oeffentlich", "public"), "Öffentlich", "Public",
+              "yesno", clearable=False),
+    FieldSpec("public_description",
+              ("öffentliche-beschreibung", "oeffentliche-beschreibung", "public-description"),
+              "Öffentliche Beschreibung", "Public description", "long_text",
+              responsible_may=True, max_length=5_000),
     FieldSpec("description", ("beschreibung", "description"), "Beschreibung", "Description",
               "long_text", responsible_may=True, max_length=20_000),
 )  # fmt: skip
@@ -91,12 +98,26 @@ RESPONSIBLE_FIELDS = frozenset(f.name for f in FIELDS if f.responsible_may)
 #: fields ``update`` takes (the owner is a department; contributors have their own function)
 UPDATABLE = frozenset(f.name for f in FIELDS if f.column)
 DATE_FIELDS = frozenset(f.name for f in FIELDS if f.kind == "date")
+#: what ``!wp edit WP-1 öffentlich …`` and an import's cell take for yes and no
+YES = frozenset({"ja", "j", "yes", "y", "true", "1", "an", "on", "x", "✓"})
+NO = frozenset({"nein", "n", "no", "false", "0", "aus", "off"})
 #: the largest budget taken: a typing slip of a few zeros is refused, not stored
 MAX_EUROS = 10**12
 
 
 def spec(name: str) -> FieldSpec:
     return BY_NAME[name]
+
+
+def parse_yes_no(text: str) -> bool:
+    """``ja``/``nein`` (and ``yes``/``no``, ``an``/``aus``, …) as a bool; BotError
+    ``wp.yes_no_invalid`` for anything else."""
+    word = text.strip().casefold()
+    if word in YES:
+        return True
+    if word in NO:
+        return False
+    raise BotError("wp.yes_no_invalid", value=text[:40])
 
 
 # --- euros ---------------------------------------------------------------------------------------

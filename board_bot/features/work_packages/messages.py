@@ -69,7 +69,9 @@ def value(ctx: Reader, name: str, raw: Any) -> Safe:
         return escape(format_euros(ctx.lang, raw))
     if name == "responsible":
         return ctx.name(str(raw))
-    if name == "description":
+    if isinstance(raw, bool):
+        return t(ctx.lang, "wp.yes" if raw else "wp.no")
+    if name in fields.BY_NAME and fields.spec(name).kind == "long_text":
         text = str(raw)
         return escape(text if len(text) <= 80 else text[:79] + "…")
     if isinstance(raw, Department):
@@ -134,12 +136,17 @@ def show(
         if field.own_line and getattr(wp, field.name) is not None:
             shown = value(ctx, field.name, getattr(wp, field.name))
             lines.append(f"- {field_name(lang, field.name)}: {shown}")
+    if wp.public:
+        item(N_("wp.show.public"))
     if d.waits_for:
         item(N_("wp.show.waits_for"), codes=_codes(lang, d.waits_for))
     if d.blocks:
         item(N_("wp.show.blocks"), codes=_codes(lang, d.blocks))
     if wp.description:
         lines += ["", t(lang, "wp.show.description"), escape(wp.description)]
+    if wp.public_description:
+        public = escape(wp.public_description)
+        lines += ["", t(lang, "wp.show.public_description"), public]
     if d.milestones:
         lines += ["", t(lang, "wp.show.milestones")]
         for n, m in enumerate(d.milestones, start=1):

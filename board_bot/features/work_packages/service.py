@@ -91,6 +91,15 @@ def code(wp: Numbered | int) -> str:
     return f"WP-{wp if isinstance(wp, int) else wp.number}"
 
 
+#: ``WP-12`` (or ``AP 12``) named inside a text
+_MENTION = re.compile(r"\b(?:WP|AP)[ -]?(\d{1,9})\b", re.IGNORECASE)
+
+
+def mentioned(text: str) -> list[int]:
+    """The numbers of the packages a text names (``WP-12``, ``AP 12``), in order, once each."""
+    return list(dict.fromkeys(int(m.group(1)) for m in _MENTION.finditer(text)))
+
+
 def parse_code(text: str) -> int:
     """The number in ``WP-12``, ``wp-12``, ``AP-12``, ``AP12`` or ``12``."""
     match = _CODE.fullmatch(text)
@@ -421,6 +430,12 @@ def _check_plain(field: fields.FieldSpec, value: Any) -> Any:
         return _clean_optional(value, field.max_length or MAX_TITLE)
     if field.kind == "euro":
         return fields.check_euros(value)
+    if field.kind == "long_text":
+        return _clean_long(value, field.max_length or MAX_DESCRIPTION)
+    if field.kind == "yesno":
+        if not isinstance(value, bool):
+            raise TypeError(f"{field.name} must be a bool")
+        return value
     raise TypeError(f"no rule for {field.name} ({field.kind})")
 
 
@@ -485,9 +500,14 @@ def _check_traffic(light: str, reason: str | None) -> str | None:
 
 
 def _clean_description(text: str | None) -> str:
+    return _clean_long(text, MAX_DESCRIPTION)
+
+
+def _clean_long(text: str | None, limit: int) -> str:
+    """Text of several lines, trimmed; "" when empty; BotError ``wp.text_too_long``."""
     text = (text or "").strip()
-    if len(text) > MAX_DESCRIPTION:
-        raise BotError("wp.text_too_long", length=len(text), limit=MAX_DESCRIPTION)
+    if len(text) > limit:
+        raise BotError("wp.text_too_long", length=len(text), limit=limit)
     return text
 
 
