@@ -14,9 +14,11 @@ from board_bot.core.errors import BotError
 from board_bot.core.formats import format_datetime
 from board_bot.core.i18n import t, tn
 from board_bot.core.render import Safe, escape
+from board_bot.features.people import service as roles
 from board_bot.features.publishing import portfolio, site
 from board_bot.features.publishing import service as publishing
 from board_bot.features.work_packages import fields
+from board_bot.models import Board
 
 group = Group(
     "publish", de="veröffentlichen", aliases=("veroeffentlichen", "portfolio"), default="preview"
@@ -39,6 +41,13 @@ def preview(ctx: Context) -> str:
     ctx.attachments.append(Attachment(name, "text/html", page))
     lines: list[str] = [tn(ctx.lang, "publish.preview", len(found.made.packages))]
     lines += _diff_lines(ctx, found)
+    for named in portfolio.names_in(found.made, _people_names(ctx, board)):
+        lines.append(
+            "- " + t(
+                ctx.lang, "publish.names_person", code=named.key,
+                field=_label(ctx, named.field), name=named.name,
+            )
+        )  # fmt: skip
     lines.append(
         t(ctx.lang, "publish.how_to_approve", command=_approve_command(ctx, found.code))
         if found.target is not None
@@ -102,6 +111,14 @@ def _change(ctx: Context, change: site.Change) -> Safe:
         labels = ", ".join(str(_label(ctx, name)) for name in change.fields)
         text += f" ({labels})"
     return Safe(text)
+
+
+def _people_names(ctx: Context, board: Board) -> set[str]:
+    """The display names of the board room's members and of everyone with a role on the
+    board, as the room knows them."""
+    people = set(ctx.runtime.room_members(board.room_id) or ())
+    people |= {m.user_id for m in roles.active(ctx.session, board.id or 0)}
+    return {n for user in people if (n := ctx.runtime.display_name(board.room_id, user))}
 
 
 def _label(ctx: Context, name: str) -> Safe:

@@ -17,7 +17,7 @@ from board_bot.core.config import OParlConfig
 from board_bot.core.errors import BotError
 from board_bot.core.render import plain_text
 from board_bot.features.council import papers
-from board_bot.features.council.oparl import Paper
+from board_bot.features.council.oparl import Consultation, Paper
 from board_bot.features.summaries import report
 from board_bot.features.summaries import service as summaries
 from board_bot.models import Board, CouncilRequest, Decision, OutboxMessage
@@ -466,3 +466,36 @@ def test_a_paper_deleted_in_the_council_system_is_said_once_and_no_longer_read(
     asked = len(server.requests)
     assert results(bot) == []
     assert len(server.requests) == asked
+
+
+def test_a_withdrawn_paper_is_said_once_and_no_longer_read(
+    bot_factory: Callable[..., BotHarness], server: OParlServer
+) -> None:
+    bot = board(bot_factory, server)
+    bot.reply("!beschluss B-1 vorlage B 19/0379")
+    council(bot)
+    withdrawn = Paper(
+        id=server.url("paper/4"), reference="B 19/0379", name=NAME, date=None, web=None,
+        consultations=(
+            Consultation(
+                id=None, organization="Hauptausschuss", meeting_date=date(2027, 3, 12),
+                role="Entscheidung", authoritative=True, result="Von der Verwaltung zurückgezogen",
+                resolution_text=None, outcome=None,
+            ),
+        ),
+    )  # fmt: skip
+    read: list[str] = []
+
+    def reader(url: str) -> Paper:
+        read.append(url)
+        return withdrawn
+
+    before = queued(bot)
+    papers.check_results(bot.engine, bot.config.oparl, bot.clock, read=reader)
+    assert new_bodies(bot, before) == [
+        "🏛️ Die Vorlage B 19/0379 zu **B-1** wurde im Rat zurückgezogen. Ich prüfe sie nicht "
+        "weiter; eine neue Vorlage verknüpfen Sie mit `beschluss B-1 vorlage …`."
+    ]
+    papers.check_results(bot.engine, bot.config.oparl, bot.clock, read=reader)
+    assert read == [server.url("paper/4")]  # not read again
+    assert decision(bot).council_outcome is None

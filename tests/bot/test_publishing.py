@@ -315,3 +315,28 @@ def test_a_package_whose_public_fields_did_not_change_keeps_its_time(
     second = json.loads(site_files(public_dir)["portfolio.json"])
     assert second["packages"][0]["updated_at"] == first["packages"][0]["updated_at"]
     assert second["packages"][1]["updated_at"] != first["packages"][1]["updated_at"]
+
+
+def test_the_preview_points_out_a_person_named_in_a_public_text(
+    bot_factory: Callable[..., BotHarness], public_dir: Path
+) -> None:
+    bot = city(bot_factory, public_dir)
+    shown = {LEAD: "Lena Lehmann", DEPUTY: "Dirk Decker", ADMIN: "CDO"}
+    bot.dispatcher.runtime.display_name = lambda room, user: shown.get(user)
+    bot.reply("!wp edit WP-1 öffentlich ja", sender=ADMIN)
+    bot.reply(
+        "!wp edit WP-1 öffentliche-beschreibung Ansprechpartnerin: Frau Lehmann", sender=ADMIN
+    )
+    bot.reply("!wp milestone add WP-1 01.06.2027 Abnahme mit Dirk Decker", sender=ADMIN)
+    lines = bot.handle("!veröffentlichen vorschau", sender=ADMIN)[0].split("\n")
+    assert [line for line in lines if line.startswith("- ⚠️")] == [
+        "- ⚠️ WP-1, Öffentliche Beschreibung: nennt „Lehmann“, eine Person des Boards. Namen "
+        "gehören nicht auf die öffentliche Seite; bitte vor der Freigabe ändern.",
+        "- ⚠️ WP-1, Meilensteine: nennt „Dirk Decker“, eine Person des Boards. Namen gehören "
+        "nicht auf die öffentliche Seite; bitte vor der Freigabe ändern.",
+    ]
+    # A word that merely contains a name, and a short name, are no alarm.
+    bot.reply("!wp edit WP-1 öffentliche-beschreibung Lehmanns Weg; CDO-Büro", sender=ADMIN)
+    bot.reply("!wp milestone done WP-1 2", sender=ADMIN)
+    lines = bot.handle("!veröffentlichen vorschau", sender=ADMIN)[0].split("\n")
+    assert not [line for line in lines if "⚠️ WP-1, Öffentliche" in line]

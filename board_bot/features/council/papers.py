@@ -337,6 +337,9 @@ def check_results(
             failed += 1
             continue
         result = paper.decision
+        if result is None and _withdrawn(paper):
+            _gone(engine, decision_id, paper_id, clock.now(), withdrawn=True)
+            continue
         if result is None or result.outcome is None:
             continue
         if _note(engine, decision_id, paper_id, result, clock.now()):
@@ -344,7 +347,17 @@ def check_results(
     return Checked(papers=len(wanted), decided=decided, failed=failed)
 
 
-def _gone(engine: Engine, decision_id: int, paper_id: str, now: datetime) -> None:
+def _withdrawn(paper: oparl.Paper) -> bool:
+    """Whether the paper's last consultation with a result says it was withdrawn."""
+    said = [c.result for c in paper.consultations if c.result]
+    return bool(said) and "zurückgezogen" in " ".join(said[-1].casefold().split())
+
+
+def _gone(
+    engine: Engine, decision_id: int, paper_id: str, now: datetime, *, withdrawn: bool = False
+) -> None:
+    """The paper was deleted or withdrawn: the board room is told once, and it is not read
+    again."""
     with unit_of_work(engine) as session:
         decision = session.get(Decision, decision_id)
         if decision is None or decision.paper_id != paper_id or decision.council_noted_at:
@@ -354,10 +367,19 @@ def _gone(engine: Engine, decision_id: int, paper_id: str, now: datetime) -> Non
             return
         decision.council_noted_at = now  # no outcome: not read again
         session.add(decision)
-        text = t(
-            board.language, "council.paper_gone", number=decision.number,
-            reference=decision.paper_reference or "?",
-        )  # fmt: skip
+        reference = decision.paper_reference or "?"
+        text = (
+            t(
+                board.language,
+                "council.paper_withdrawn",
+                number=decision.number,
+                reference=reference,
+            )
+            if withdrawn
+            else t(
+                board.language, "council.paper_gone", number=decision.number, reference=reference
+            )
+        )
         delivery.reply(session, board.room_id, text, reply_to=None, now=now)
 
 

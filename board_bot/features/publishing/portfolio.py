@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -133,3 +135,47 @@ def slug(name: str) -> str:
         text = text.replace(umlaut, spelled)
     text = re.sub(r"[^a-z0-9]+", "-", text.encode("ascii", "ignore").decode()).strip("-")
     return text[:80].rstrip("-") or "board"
+
+
+@dataclass(frozen=True)
+class Named:
+    """A public text that names a person of the board: the package, the field (its JSON name)
+    and the name found."""
+
+    key: str
+    field: str
+    name: str
+
+
+def names_in(made: site.Portfolio, names: Iterable[str]) -> list[Named]:
+    """Where the public texts name one of ``names`` (whole words, case aside): what the preview
+    asks the board to look at before the page goes online. The names are the display names of
+    the board's people and their last words (surnames) of four letters or more."""
+    wanted: set[str] = set()
+    for name in names:
+        words = name.split()
+        if len(name.strip()) >= 4:
+            wanted.add(" ".join(words))
+        if len(words) > 1 and len(words[-1]) >= 4:
+            wanted.add(words[-1])
+    if not wanted:
+        return []
+    pattern = re.compile(
+        r"(?<![\w-])("
+        + "|".join(re.escape(w) for w in sorted(wanted, key=len, reverse=True))
+        + r")(?![\w-])",
+        re.IGNORECASE,
+    )
+    found: list[Named] = []
+    for package in made.packages:
+        texts = [
+            ("title", package.title),
+            ("description", package.description),
+            ("funding_programme", package.funding_programme or ""),
+            *(("milestones", m.title) for m in package.milestones),
+        ]
+        for field, text in texts:
+            match = pattern.search(text)
+            if match is not None and Named(package.key, field, match.group(1)) not in found:
+                found.append(Named(package.key, field, match.group(1)))
+    return found
