@@ -85,3 +85,11 @@ def format_euros(lang: str, euros: int) -> str:
 
 def _time(lang: str) -> str:
     return _TIME.get(lang, _TIME["de"])
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` cut at a word before ``limit`` characters, with „…“."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:.-–")
+    return f"{cut} …"

@@ -32,7 +32,7 @@ from board_bot.core.config import OParlConfig
 from board_bot.core.db import unit_of_work
 from board_bot.core.errors import BotError, UsageError
 from board_bot.core.formats import clock as clock_time
-from board_bot.core.formats import format_date
+from board_bot.core.formats import format_date, shorten
 from board_bot.core.i18n import t
 from board_bot.core.render import Safe, escape
 from board_bot.features.council import oparl
@@ -408,19 +408,12 @@ def _note(
         )  # fmt: skip
         lang = board.language
         text = t(
-            lang, "council.decided", number=decision.number, text=_cut(decision.text, 200),
+            lang, "council.decided", number=decision.number, text=shorten(decision.text, 200),
             reference=decision.paper_reference or "?", result=result_text(lang, decision),
             link=link_to(decision.paper_web or decision.paper_id or ""),
         )  # fmt: skip
         delivery.reply(session, board.room_id, text, reply_to=None, now=now)
         return True
-
-
-def _cut(text: str, limit: int) -> str:
-    """``text`` cut at a word before ``limit`` characters, with „…“."""
-    if len(text) <= limit:
-        return text
-    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:.-–") + " …"
 
 
 # --- how a paper and its result read ------------------------------------------------------------
@@ -488,7 +481,7 @@ def linked_message(lang: str, decision: Decision) -> Safe:
     name or the date when the endpoint gave none."""
     about = Safe("")
     if decision.paper_name:
-        about = t(lang, "decision.paper_name", name=_cut(decision.paper_name, 200))
+        about = t(lang, "decision.paper_name", name=shorten(decision.paper_name, 200))
     if decision.paper_date:
         about = Safe(
             f"{about} {t(lang, 'decision.paper_date', date=format_date(decision.paper_date))}"

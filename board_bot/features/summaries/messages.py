@@ -9,7 +9,7 @@ from datetime import date
 
 from sqlmodel import Session
 
-from board_bot.core.formats import format_date
+from board_bot.core.formats import format_date, shorten
 from board_bot.core.i18n import N_, t, tn
 from board_bot.core.naming import Namer
 from board_bot.core.render import Safe, escape, plain_text
@@ -75,14 +75,6 @@ def phone_lines(markdown: list[str]) -> float:
             text, width = text[2:], LIST_CHARS
         total += 0.5 if not text else -(-len(text) // width)
     return total
-
-
-def _shorten(text: str, limit: int) -> str:
-    """``text`` cut at a word before ``limit`` characters, with „…“."""
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:.-–")
-    return f"{cut} …"
 
 
 def age(lang: str, since: date, today: date) -> Safe:
@@ -164,7 +156,7 @@ def _decision_line(lang: str, d: sm.Decision, *, limit: int | None) -> str:
     return "- " + t(
         lang,
         key,
-        text=_shorten(d.text, limit) if limit else d.text,
+        text=shorten(d.text, limit) if limit else d.text,
         where=where,
         since=d.since,
     )
@@ -385,7 +377,7 @@ def sections(lang: str, data: sm.SummaryData, *, name: Namer, complete: bool) ->
         found.append(Section(t(lang, "summary.silent", count=len(data.silent)), silent, "details"))
     if data.council:
         council = [
-            f"- **B-{d.number}** {escape(_shorten(d.text, 120))} · {papers.paper_part(lang, d)}"
+            f"- **B-{d.number}** {escape(shorten(d.text, 120))} · {papers.paper_part(lang, d)}"
             for d in data.council
         ]
         found.append(
